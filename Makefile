@@ -1,0 +1,62 @@
+# Developer and user entry points; see README.md.
+R ?= R
+RSCRIPT ?= Rscript
+PKG := equityaudit
+VERSION := $(shell sed -n 's/^Version: //p' DESCRIPTION)
+TARBALL := $(PKG)_$(VERSION).tar.gz
+CHECKDIR := check
+# Debian packages for the tools and Suggests the targets need.
+DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
+	r-cran-testthat r-cran-data.table r-cran-collapse r-cran-bench \
+	r-cran-ggplot2 tidy
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
+	_R_CHECK_CRAN_INCOMING_REMOTE_=false \
+	_R_CHECK_FUTURE_FILE_TIMESTAMPS_=false \
+	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
+
+.PHONY: deps document build install check demo bench clean
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
+	    --no-install-recommends $$missing; \
+	else \
+	  echo "All dependencies are installed."; \
+	fi
+
+document:
+	$(RSCRIPT) -e 'roxygen2::roxygenise(load_code = "source")'
+
+build: document
+	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
+	cd $(CHECKDIR) && $(R) CMD build ..
+
+install: build
+	$(R) CMD INSTALL $(CHECKDIR)/$(TARBALL)
+
+check: deps build
+	cd $(CHECKDIR) && $(CHECK_ENV) $(R) CMD check --as-cran --no-manual \
+	  $(TARBALL); echo "R CMD check exited with $$?"
+	@if grep -q '^Status: OK$$' $(CHECKDIR)/$(PKG).Rcheck/00check.log; then \
+	  echo "R CMD check: 0 errors, 0 warnings, 0 notes"; \
+	else \
+	  echo "R CMD check found problems:"; \
+	  grep -E '(ERROR|WARNING|NOTE)$$' $(CHECKDIR)/$(PKG).Rcheck/00check.log; \
+	  exit 1; \
+	fi
+
+demo: deps install
+	$(RSCRIPT) tools/demo.R
+
+bench: deps install
+	$(RSCRIPT) bench/tabulate.R
+
+clean:
+	rm -rf $(CHECKDIR) demo-output src/*.o src/*.so

@@ -1,0 +1,209 @@
+# Chi-square tests by stratum: R side of src/chisq.c.
+
+# Rearranges a count_cells() result over columns c(inner, by) into an array
+# with the inner dimensions (NA level last) and one slice per stratum that
+# has anybody in it. Returns list(array, by_slots): by_slots holds the
+# 0-based slots of the strata, one vector per by column.
+strata_array <- function(cc, n_inner) {
+  inner_dim <- cc$nlev[seq_len(n_inner)] + 1L
+  by_nlev <- cc$nlev[-seq_len(n_inner)]
+  inner_size <- prod(inner_dim)
+  if (cc$dense) {
+    flat <- matrix(cc$count, nrow = inner_size)
+    keep <- which(colSums(flat) > 0)
+    arr <- flat[, keep, drop = FALSE]
+    by_key <- keep - 1
+  } else {
+    occupied <- cc$count > 0
+    key <- cc$key[occupied]
+    by_all <- key %/% inner_size
+    by_key <- sort(unique(by_all))
+    arr <- matrix(0, inner_size, length(by_key))
+    arr[cbind(key %% inner_size + 1, match(by_all, by_key))] <- cc$count[occupied]
+  }
+  dim(arr) <- c(inner_dim, length(by_key))
+  list(array = arr, by_slots = key_slots(by_key, by_nlev))
+}
+
+# Data frame of the stratum labels, `times` rows per stratum.
+strata_frame <- function(by_slots, values, by, times = 1L) {
+  out <- Map(
+    function(s, v) slot_values(v)[rep(s, each = times) + 1L],
+    by_slots, values
+  )
+  names(out) <- by
+  out
+}
+
+# Describes stratum s for messages: 'service = "A", sex = "F"'.
+stratum_label <- function(strata, s) {
+  if (length(strata) == 0) {
+    return("the table")
+  }
+  paste0(
+    "stratum ",
+    paste(names(strata), vapply(strata, function(v) {
+      format_values(as.character(v[[s]]))
+    }, character(1)), sep = " = ", collapse = ", ")
+  )
+}
+
+# The C core on a 3-d array [row, col, stratum] with no NA levels.
+chisq_core <- function(arr, correct = FALSE) {
+  d <- dim(arr)
+  .Call(ea_chisq, as.double(arr), as.integer(d), correct)
+}
+
+# Counts as a 3-d array from a matrix, table or array given by the user.
+array_input <- function(counts) {
+  if (!is.numeric(counts) || length(dim(counts)) < 2 || length(dim(counts)) > 3) {
+    abort_input(
+      "argument",
+      paste0(
+        "`counts` must be a data frame, or a 2- or 3-dimensional numeric ",
+        "table or array."
+      ),
+      arg = "counts"
+    )
+  }
+  check_counts(as.vector(counts), "counts", "counts")
+  d <- dim(counts)
+  if (length(d) == 2) d <- c(d, 1L)
+  arr <- array(as.double(counts), dim = d)
+  labels <- dimnames(counts)[[3]]
+  if (is.null(labels)) labels <- seq_len(d[[3]])
+  list(array = arr, strata = list(stratum = labels))
+}
+
+#' Chi-square tests of a two-way table within each stratum
+#'
+#' Computes, for every stratum, the Pearson chi-square test of independence
+#' (homogeneity) of `row` and `col`, the likelihood-ratio statistic G^2 and
+#' the smallest expected count, all in one call to compiled code. The
+#' results equal those of [stats::chisq.test()].
+#'
+#' People whose `row` or `col` value is missing are counted in `n_missing`
+#' and left out of the test. A row or column of the table with nobody in it
+#' is left out of the test and of its degrees of freedom (reported in
+#' `rows_used` and `cols_used`), where `chisq.test()` would return `NaN`.
+#'
+#' @param counts A data frame (one row per person, or counts in a `weight`
+#'   column), or a numeric matrix, table or 3-dimensional array whose third
+#'   dimension is the strata.
+#' @param row,col The two columns to cross-tabulate (bare names or strings);
+#'   ignored for a matrix or array.
+#' @param by Stratifying columns; one test per combination present.
+#' @param weight Column of counts. By default a column called `n` is used if
+#'   there is one (as returned by [tabulate_groups()]), otherwise every row
+#'   is one person.
+#' @param correct Apply Yates' continuity correction to 2 x 2 tables.
+#' @return A data frame with one row per stratum: the `by` columns, then
+#'   `statistic` (Pearson X^2), `df`, `p_value`, `g_statistic`, `g_p_value`,
+#'   `min_expected`, `n_expected_below_5`, `n` (people tested),
+#'   `n_missing`, `rows_used` and `cols_used`. The attribute `"cells"` holds
+#'   one row per stratum and cell with `observed`, `expected`, `residual`
+#'   (Pearson) and `std_residual` (adjusted residual).
+#' @section Errors: A stratum in which fewer than two rows or columns have
+#'   anybody cannot be tested and gives an error of class
+#'   `equityaudit_error_table`; see [equityaudit-conditions].
+#' @export
+#' @examples
+#' people <- data.frame(
+#'   service = rep(c("A", "B"), each = 40),
+#'   group = rep(c("White", "Black", "Asian", "Other"), 20),
+#'   employed = rep(c(TRUE, FALSE, FALSE, TRUE, FALSE), 16)
+#' )
+#' chisq_strata(people, group, employed, by = service)
+#' chisq_strata(matrix(c(12, 5, 9, 11), 2))
+chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
+                         correct = FALSE) {
+  check_flag(correct, "correct")
+  if (!is.data.frame(counts)) {
+    input <- array_input(counts)
+    return(chisq_frame(input$array, input$strata, 0, NULL, correct))
+  }
+  env <- parent.frame()
+  row <- column_names(substitute(row), counts, env, "row")
+  col <- column_names(substitute(col), counts, env, "col")
+  by <- column_names(substitute(by), counts, env, "by")
+  weight <- column_names(substitute(weight), counts, env, "weight")
+  if (length(weight) == 0 && "n" %in% names(counts)) weight <- "n"
+  for (a in list(list(row, "row"), list(col, "col"))) {
+    if (length(a[[1]]) != 1) {
+      abort_input("argument", sprintf("`%s` must name one column.", a[[2]]),
+        arg = a[[2]]
+      )
+    }
+  }
+  check_columns(c(row, col, by, weight), counts, "row")
+  cc <- count_cells(counts, c(row, col, by),
+    weight = if (length(weight)) weight,
+    arg = "row"
+  )
+  sa <- strata_array(cc, 2)
+  nr <- cc$nlev[[1]]
+  nc <- cc$nlev[[2]]
+  known <- sa$array[seq_len(nr), seq_len(nc), , drop = FALSE]
+  n_missing <- apply(sa$array, 3, sum) - apply(known, 3, sum)
+  strata <- strata_frame(sa$by_slots, cc$values[-(1:2)], by)
+  labels <- list(
+    slot_values(cc$values[[1]])[seq_len(nr)],
+    slot_values(cc$values[[2]])[seq_len(nc)]
+  )
+  names(labels) <- c(row, col)
+  chisq_frame(known, strata, n_missing, labels, correct)
+}
+
+# Runs the core on arr and assembles the tidy result.
+chisq_frame <- function(arr, strata, n_missing, labels, correct) {
+  res <- chisq_core(arr, correct)
+  s <- res$summary
+  bad <- which(s$rows_used < 2 | s$cols_used < 2)
+  if (length(bad) > 0) {
+    abort_input(
+      "table",
+      sprintf(
+        paste0(
+          "In %s, fewer than two rows or columns of the table have anybody ",
+          "(%s people in %s row(s) and %s column(s)); a chi-square test ",
+          "needs at least two of each.%s"
+        ),
+        stratum_label(strata, bad[[1]]), format(s$n[[bad[[1]]]]),
+        s$rows_used[[bad[[1]]]], s$cols_used[[bad[[1]]]],
+        if (length(bad) > 1) sprintf(" %d strata are affected.", length(bad)) else ""
+      ),
+      arg = "counts", strata = bad
+    )
+  }
+  out <- c(strata, list(
+    statistic = s$statistic, df = s$df, p_value = s$p_value,
+    g_statistic = s$g_statistic, g_p_value = s$g_p_value,
+    min_expected = s$min_expected,
+    n_expected_below_5 = as.integer(s$n_expected_below_5),
+    n = s$n, n_missing = as.double(n_missing),
+    rows_used = as.integer(s$rows_used), cols_used = as.integer(s$cols_used)
+  ))
+  out <- new_tidy_frame(out)
+  attr(out, "cells") <- chisq_cells(arr, res, strata, labels)
+  out
+}
+
+chisq_cells <- function(arr, res, strata, labels) {
+  d <- dim(arr)
+  if (is.null(labels)) {
+    labels <- list(row = seq_len(d[[1]]), col = seq_len(d[[2]]))
+  }
+  per <- d[[1]] * d[[2]]
+  cells <- strata_frame_rep(strata, per)
+  cells[[names(labels)[[1]]]] <- rep(labels[[1]], times = d[[2]] * d[[3]])
+  cells[[names(labels)[[2]]]] <- rep(rep(labels[[2]], each = d[[1]]), d[[3]])
+  cells$observed <- as.double(arr)
+  cells$expected <- res$expected
+  cells$residual <- res$residuals
+  cells$std_residual <- res$stdres
+  new_tidy_frame(cells)
+}
+
+strata_frame_rep <- function(strata, times) {
+  lapply(strata, function(v) rep(v, each = times))
+}

@@ -1,0 +1,128 @@
+# Choosing and checking the columns an analysis uses.
+
+check_data_frame <- function(data, arg = "data") {
+  if (!is.data.frame(data)) {
+    abort_input(
+      "argument",
+      sprintf(
+        "`%s` must be a data frame, not %s.", arg,
+        class(data)[[1]]
+      ),
+      arg = arg
+    )
+  }
+  invisible(data)
+}
+
+# Turns an unevaluated column specification into column names: a bare name,
+# a string, c() of those, or an expression that evaluates to a character
+# vector in the caller's environment.
+column_names <- function(expr, data, env, arg) {
+  if (is.null(expr)) {
+    return(character())
+  }
+  if (is.character(expr)) {
+    return(expr)
+  }
+  if (is.symbol(expr)) {
+    name <- as.character(expr)
+    if (name %in% names(data) || !exists(name, envir = env)) {
+      return(name)
+    }
+    value <- get(name, envir = env)
+    return(if (is.character(value)) value else name)
+  }
+  if (is.call(expr) && identical(expr[[1]], as.name("c"))) {
+    return(unlist(lapply(as.list(expr)[-1], column_names,
+      data = data, env = env, arg = arg
+    )))
+  }
+  value <- tryCatch(eval(expr, env), error = function(e) e)
+  if (is.null(value)) {
+    return(character())
+  }
+  if (!is.character(value)) {
+    abort_input(
+      "argument",
+      sprintf(
+        "`%s` must name columns of the data (bare names or strings).",
+        arg
+      ),
+      arg = arg
+    )
+  }
+  value
+}
+
+# Checks that every name is one column of data.
+check_columns <- function(names, data, arg, data_arg = "data") {
+  if (anyNA(names) || any(names == "")) {
+    abort_input("argument", sprintf("`%s` contains an empty column name.", arg),
+      arg = arg
+    )
+  }
+  absent <- setdiff(names, names(data))
+  if (length(absent) > 0) {
+    abort_input(
+      "column",
+      sprintf(
+        "`%s` names %s, not %s of `%s`. Columns are: %s.",
+        arg, format_values(absent),
+        if (length(absent) == 1) "a column" else "columns", data_arg,
+        format_values(names(data), max = 10)
+      ),
+      arg = arg, column = absent
+    )
+  }
+  twice <- names[names %in% names(data)[duplicated(names(data))]]
+  if (length(twice) > 0) {
+    abort_input(
+      "column",
+      sprintf(
+        "`%s` has more than one column called %s.", data_arg,
+        format_values(twice)
+      ),
+      arg = arg, column = twice
+    )
+  }
+  used_twice <- unique(names[duplicated(names)])
+  if (length(used_twice) > 0) {
+    abort_input(
+      "column",
+      sprintf("Column %s is used twice.", format_values(used_twice)),
+      arg = arg, column = used_twice
+    )
+  }
+  invisible(names)
+}
+
+# Validates a count or weight vector: numeric, finite, whole, >= 0.
+check_counts <- function(w, column, arg) {
+  if (!is.numeric(w) || is.object(w)) {
+    abort_input(
+      "count",
+      sprintf(
+        "Column `%s` (`%s`) must hold numeric counts, not %s.", column, arg,
+        class(w)[[1]]
+      ),
+      arg = arg, column = column
+    )
+  }
+  bad <- is.na(w) | !is.finite(w) | w < 0 | w != trunc(w)
+  if (any(bad)) {
+    where <- which(bad)
+    abort_input(
+      "count",
+      sprintf(
+        paste0(
+          "Column `%s` (`%s`) must hold whole, non-negative counts; ",
+          "found %s in row%s %s."
+        ),
+        column, arg, format_values(w[where]),
+        if (length(where) > 1) "s" else "", format_values(where)
+      ),
+      arg = arg, column = column, rows = where
+    )
+  }
+  invisible(w)
+}

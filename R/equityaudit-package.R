@@ -1,0 +1,10 @@
+#' equityaudit: audit equality of access and outcome
+#'
+#' Tools for asking whether a service is equally open, and equally
+#' effective, for people of every ethnicity, sex and age: stratified
+#' counting ([tabulate_groups()]) and chi-square tests by stratum
+#' ([chisq_strata()]) computed in a compiled core.
+#'
+#' @keywords internal
+#' @useDynLib equityaudit, .registration = TRUE
+"_PACKAGE"

@@ -1,0 +1,249 @@
+# Stratified counting: R side of src/tabulate.c.
+
+# Largest dense count array (cells); beyond it the C core counts only the
+# cells that occur.
+max_dense_cells <- function(n) max(1e6, min(2^27, 4 * n))
+
+# Codes one grouping column for the C core. Returns the codes, the number of
+# output levels, an optional code -> level map (0-based) and the level values
+# (without the NA level, which the core always adds last).
+encode_column <- function(x, column, arg) {
+  if (is.factor(x)) {
+    return(list(
+      codes = x, nlev = length(levels(x)), map = NULL,
+      values = structure(seq_along(levels(x)),
+        levels = levels(x),
+        class = class(x)
+      )
+    ))
+  }
+  if (is.logical(x) && !is.object(x)) {
+    return(list(
+      codes = as.integer(x) + 1L, nlev = 2L, map = NULL,
+      values = c(FALSE, TRUE)
+    ))
+  }
+  if (is.double(x) && !is.object(x)) {
+    whole <- is.na(x) | (is.finite(x) & x == trunc(x) & abs(x) < 2^31)
+    if (!all(whole)) {
+      abort_input(
+        "column",
+        sprintf(
+          paste0(
+            "Column `%s` (`%s`) holds numbers that are not whole (%s); ",
+            "group by bands instead, e.g. with age_band()."
+          ),
+          column, arg, format_values(x[!whole])
+        ),
+        arg = arg, column = column
+      )
+    }
+    x <- as.integer(x)
+  }
+  if (!(is.character(x) || is.integer(x)) || is.object(x)) {
+    abort_input(
+      "column",
+      sprintf(
+        paste0(
+          "Column `%s` (`%s`) must be a factor, character, logical or ",
+          "integer vector, not %s."
+        ),
+        column, arg, class(x)[[1]]
+      ),
+      arg = arg, column = column
+    )
+  }
+  coded <- .Call(ea_code_values, x)
+  first_seen <- coded[[2]]
+  if (is.character(first_seen)) first_seen <- enc2utf8(first_seen)
+  values <- sort(unique(first_seen))
+  list(
+    codes = coded[[1]], nlev = length(values),
+    map = match(first_seen, values) - 1L, values = values
+  )
+}
+
+# Counts the combinations of `columns` (names) of data, weighted by the
+# column `weight` if given. Returns list(count, dense, key, nlev, values):
+# with dense = TRUE count is the full array with dim nlev + 1 (the last
+# level of every dimension is NA); otherwise count and key give the cells
+# that occur, key being the 0-based index into that array.
+count_cells <- function(data, columns, weight = NULL, arg = "...") {
+  n <- nrow(data)
+  enc <- lapply(columns, function(col) {
+    x <- data[[col]]
+    if (is.list(x) || !is.null(dim(x))) {
+      abort_input(
+        "column",
+        sprintf(
+          "Column `%s` (`%s`) is a %s; it must be a plain vector.", col, arg,
+          if (is.list(x)) "list column" else "matrix column"
+        ),
+        arg = arg, column = col
+      )
+    }
+    encode_column(x, col, arg)
+  })
+  w <- NULL
+  if (!is.null(weight)) {
+    w <- data[[weight]]
+    check_counts(w, weight, "weight")
+  }
+  nlev <- vapply(enc, function(e) as.integer(e$nlev), integer(1))
+  ncell <- prod(nlev + 1)
+  if (ncell > 2^52) {
+    abort_input(
+      "argument",
+      sprintf(
+        "The columns %s have too many combinations of levels to count.",
+        format_values(columns)
+      ),
+      arg = arg
+    )
+  }
+  if (length(columns) == 0) {
+    return(list(
+      count = if (is.null(w)) as.double(n) else sum(w), dense = TRUE,
+      nlev = integer(), values = list()
+    ))
+  }
+  res <- .Call(
+    ea_tabulate, lapply(enc, `[[`, "codes"), nlev,
+    lapply(enc, `[[`, "map"), w, max_dense_cells(n)
+  )
+  if (!is.logical(res[[1]])) {
+    col <- columns[[res[[2]]]]
+    abort_input(
+      "column",
+      sprintf(
+        "Column `%s` (`%s`) is a malformed factor: row %s has code %s.",
+        col, arg, format(res[[1]], scientific = FALSE),
+        unclass(data[[col]])[[res[[1]]]]
+      ),
+      arg = arg, column = col
+    )
+  }
+  out <- list(
+    count = res[[2]], dense = res[[1]], key = if (!res[[1]]) res[[3]],
+    nlev = nlev, values = lapply(enc, `[[`, "values")
+  )
+  if (out$dense) dim(out$count) <- nlev + 1L
+  out
+}
+
+# The level values of one column with NA appended, indexable by slot + 1.
+slot_values <- function(values) {
+  if (is.factor(values)) {
+    return(structure(c(unclass(values), NA_integer_),
+      levels = levels(values), class = class(values)
+    ))
+  }
+  c(values, NA)
+}
+
+# Turns 0-based cell keys into 0-based slots per column (a list).
+key_slots <- function(key, nlev) {
+  stride <- cumprod(c(1, nlev + 1))
+  lapply(seq_along(nlev), function(j) {
+    as.integer((key %/% stride[[j]]) %% (nlev[[j]] + 1))
+  })
+}
+
+# 0-based cell keys from 0-based slots per column.
+slot_key <- function(slots, nlev) {
+  stride <- cumprod(c(1, nlev + 1))
+  Reduce(`+`, Map(function(s, st) s * st, slots, stride[seq_along(slots)]))
+}
+
+# Tidy data frame of the cells (one row each, the first column varying
+# slowest) from a count_cells() result.
+cells_frame <- function(cc, columns, complete = FALSE) {
+  if (length(columns) == 0) {
+    return(new_tidy_frame(list(n = as.double(cc$count))))
+  }
+  present <- if (cc$dense) which(cc$count > 0) - 1 else cc$key[cc$count > 0]
+  n <- if (cc$dense) cc$count[present + 1] else cc$count[cc$count > 0]
+  slots <- key_slots(present, cc$nlev)
+  if (complete) {
+    grid <- lapply(seq_along(columns), function(j) {
+      has_na <- any(slots[[j]] == cc$nlev[[j]])
+      seq_len(cc$nlev[[j]] + has_na) - 1L
+    })
+    all_slots <- as.list(expand.grid(grid, KEEP.OUT.ATTRS = FALSE))
+    n <- n[match(slot_key(all_slots, cc$nlev), present)]
+    n[is.na(n)] <- 0
+    slots <- all_slots
+  }
+  ord <- do.call(order, unname(slots))
+  out <- Map(function(s, v) slot_values(v)[s[ord] + 1L], slots, cc$values)
+  names(out) <- columns
+  out$n <- as.double(n[ord])
+  new_tidy_frame(out)
+}
+
+new_tidy_frame <- function(cols) {
+  structure(cols, class = "data.frame", row.names = .set_row_names(length(cols[[1]])))
+}
+
+#' Count people by combinations of groups
+#'
+#' Counts the rows of `data` (or sums a count column) for every combination
+#' of the grouping columns, in one pass through compiled code. Missing values
+#' are counted as a group of their own, so nobody is dropped.
+#'
+#' @param data A data frame with one row per person, or one row per group
+#'   with a count column named in `weight`.
+#' @param ... Grouping columns, as bare names or strings. Factor, character,
+#'   logical and integer columns are accepted (and whole-number doubles).
+#' @param by Stratifying columns (bare names, strings or `c()` of them);
+#'   they come first in the result.
+#' @param weight Optional column of counts (whole, non-negative numbers), for
+#'   data that are already aggregated, such as a published table.
+#' @param complete If `TRUE`, every combination of levels is returned, with
+#'   `n = 0` for those that do not occur. Missing values get a row only in
+#'   columns that contain any.
+#' @return A data frame with one row per combination present (or every
+#'   combination with `complete = TRUE`): the `by` columns, the grouping
+#'   columns (factors keep their levels in their order; character columns
+#'   are sorted) and `n`, the number of people (a double, so counts beyond
+#'   2^31 are exact up to 2^53).
+#' @seealso [chisq_strata()] to test the counts.
+#' @export
+#' @examples
+#' people <- data.frame(
+#'   service = c("A", "A", "B", "B", "B"),
+#'   ethnicity = c("White", NA, "Black", "White", "White")
+#' )
+#' tabulate_groups(people, ethnicity, by = service)
+#' tabulate_groups(people, "ethnicity", complete = TRUE)
+tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
+                            complete = FALSE) {
+  check_data_frame(data)
+  env <- parent.frame()
+  group_exprs <- as.list(substitute(list(...)))[-1]
+  groups <- unlist(lapply(group_exprs, column_names,
+    data = data, env = env, arg = "..."
+  ))
+  by <- column_names(substitute(by), data, env, "by")
+  weight <- column_names(substitute(weight), data, env, "weight")
+  check_flag(complete, "complete")
+  if (length(weight) > 1) {
+    abort_input("argument", "`weight` must name one column.", arg = "weight")
+  }
+  check_columns(c(by, groups, weight), data, "...")
+  columns <- c(by, groups)
+  cc <- count_cells(data, columns,
+    weight = if (length(weight)) weight,
+    arg = "..."
+  )
+  cells_frame(cc, columns, complete = complete)
+}
+
+check_flag <- function(x, arg) {
+  if (!is.logical(x) || length(x) != 1 || is.na(x)) {
+    abort_input("argument", sprintf("`%s` must be TRUE or FALSE.", arg),
+      arg = arg
+    )
+  }
+  invisible(x)
+}

@@ -1,0 +1,21 @@
+/* equityaudit.h: shared includes and the prototypes of every .Call entry
+ * point; the registration table lives in init.c. */
+#ifndef EQUITYAUDIT_H
+#define EQUITYAUDIT_H
+
+#define R_NO_REMAP
+#include <R.h>
+#include <Rinternals.h>
+#include <Rmath.h>
+#include <stdint.h>
+
+/* how many records are processed between two interrupt checks */
+#define EA_INTERRUPT_EVERY ((R_xlen_t) 1 << 20)
+
+SEXP ea_code_values(SEXP x);
+SEXP ea_tabulate(SEXP codes, SEXP nlevels, SEXP maps, SEXP weights,
+                 SEXP max_dense);
+SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct);
+SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims);
+
+#endif

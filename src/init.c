@@ -1,0 +1,17 @@
+/* init.c: registration of every native routine of equityaudit. */
+#include "equityaudit.h"
+#include <R_ext/Rdynload.h>
+
+static const R_CallMethodDef call_methods[] = {
+  {"ea_code_values", (DL_FUNC) &ea_code_values, 1},
+  {"ea_tabulate",    (DL_FUNC) &ea_tabulate,    5},
+  {"ea_chisq",       (DL_FUNC) &ea_chisq,       3},
+  {"ea_chisq_gof",   (DL_FUNC) &ea_chisq_gof,   3},
+  {NULL, NULL, 0}
+};
+
+void R_init_equityaudit(DllInfo *dll) {
+  R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
+  R_forceSymbols(dll, TRUE);
+}

@@ -1,0 +1,4 @@
+library(testthat)
+library(equityaudit)
+
+test_check("equityaudit")

@@ -1,0 +1,128 @@
+# agreement with table() ----
+
+for (type in c("character", "factor", "integer", "logical")) {
+  test_that(paste("tabulate_groups() equals table() on", type, "columns"), {
+    set.seed(match(type, c("character", "factor", "integer", "logical")))
+    for (rep in 1:20) {
+      n <- sample(c(0:3, 50, 500), 1)
+      df <- data.frame(
+        a = random_column(n, type, k = sample(1:5, 1)),
+        b = random_column(n, "character", k = sample(1:3, 1)),
+        c = random_column(n, "factor", k = 2)
+      )
+      got <- tabulate_groups(df, a, b, by = c)
+      ref <- table_frame(df, c("c", "a", "b"))
+      expect_equal(sum(got$n), n)
+      expect_equal(nrow(got), nrow(ref))
+      key_got <- paste(got$c, got$a, got$b, got$n)
+      key_ref <- paste(ref$c, ref$a, ref$b, ref$n)
+      expect_setequal(key_got, key_ref)
+    }
+  })
+}
+
+test_that("factor levels keep the user's order and class", {
+  f <- factor(c("b", "a", "c", "a"), levels = c("c", "b", "a"))
+  got <- tabulate_groups(data.frame(f = f), f)
+  expect_equal(levels(got$f), c("c", "b", "a"))
+  expect_equal(as.character(got$f), c("c", "b", "a"))
+  expect_equal(got$n, c(1, 1, 2))
+  o <- factor(c("low", "high"), levels = c("low", "high"), ordered = TRUE)
+  expect_s3_class(tabulate_groups(data.frame(o = o), o)$o, "ordered")
+})
+
+test_that("NA is its own group and unused levels appear only when complete", {
+  df <- data.frame(g = factor(c("x", NA, NA), levels = c("x", "y")))
+  got <- tabulate_groups(df, g)
+  expect_equal(as.character(got$g), c("x", NA))
+  expect_equal(got$n, c(1, 2))
+  full <- tabulate_groups(df, g, complete = TRUE)
+  expect_equal(as.character(full$g), c("x", "y", NA))
+  expect_equal(full$n, c(1, 0, 2))
+  no_na <- tabulate_groups(data.frame(g = factor("x", levels = c("x", "y"))),
+    g,
+    complete = TRUE
+  )
+  expect_equal(nrow(no_na), 2)
+})
+
+test_that("zero-length and single-level input", {
+  empty <- tabulate_groups(data.frame(g = character()), g)
+  expect_equal(nrow(empty), 0)
+  expect_named(empty, c("g", "n"))
+  one <- tabulate_groups(data.frame(g = rep("a", 7)), g)
+  expect_equal(one$n, 7)
+  expect_equal(tabulate_groups(data.frame(g = 1:3))$n, 3)
+})
+
+test_that("weights are summed and checked", {
+  df <- data.frame(g = c("a", "b", "a"), w = c(2, 3.0, 5))
+  got <- tabulate_groups(df, g, weight = w)
+  expect_equal(got$n, c(7, 3))
+  expect_error(
+    tabulate_groups(data.frame(g = "a", w = -1), g, weight = w),
+    class = "equityaudit_error_count"
+  )
+  expect_error(
+    tabulate_groups(data.frame(g = "a", w = 1.5), g, weight = "w"),
+    "whole, non-negative"
+  )
+  expect_error(
+    tabulate_groups(data.frame(g = "a", w = NA_real_), g, weight = w),
+    class = "equityaudit_error_count"
+  )
+  big <- tabulate_groups(data.frame(g = c("a", "a"), w = c(2^40, 2^41)), g,
+    weight = w
+  )
+  expect_equal(big$n, 2^40 + 2^41)
+})
+
+test_that("strings in latin1 and UTF-8 with the same text are one group", {
+  utf8 <- "Caf\u00e9"
+  latin <- iconv(utf8, "UTF-8", "latin1")
+  Encoding(latin) <- "latin1"
+  got <- tabulate_groups(data.frame(g = c(utf8, latin, "Tea")), g)
+  expect_equal(got$n, c(2, 1))
+  expect_equal(got$g[[1]], utf8)
+})
+
+test_that("many levels use the sparse path and still add up", {
+  set.seed(3)
+  df <- data.frame(a = sample(5000, 3000, TRUE), b = sample(5000, 3000, TRUE))
+  got <- tabulate_groups(df, a, b)
+  expect_equal(sum(got$n), 3000)
+  ref <- table_frame(df, c("a", "b"))
+  expect_setequal(paste(got$a, got$b, got$n), paste(ref$a, ref$b, ref$n))
+})
+
+test_that("bare names, strings and variables select the same columns", {
+  df <- data.frame(s = c("A", "B", "B"), g = c("x", "y", "y"))
+  cols <- "g"
+  expect_identical(tabulate_groups(df, g, by = s), tabulate_groups(df, "g", by = "s"))
+  expect_identical(tabulate_groups(df, cols, by = c(s)), tabulate_groups(df, g, by = s))
+})
+
+# bad input ----
+
+test_that("bad input gives classed errors naming the column", {
+  df <- data.frame(g = c("a", "b"))
+  expect_error(tabulate_groups(df, nope), class = "equityaudit_error_column")
+  expect_error(tabulate_groups(df, nope), "nope")
+  expect_error(tabulate_groups(list(g = 1), g), class = "equityaudit_error_argument")
+  df$l <- list(1, 2)
+  expect_error(tabulate_groups(df, l), "list column")
+  expect_error(
+    tabulate_groups(data.frame(d = Sys.Date()), d),
+    class = "equityaudit_error_column"
+  )
+  expect_error(
+    tabulate_groups(data.frame(x = 1.5), x),
+    class = "equityaudit_error_column"
+  )
+  bad <- structure(c(1L, 5L), levels = "a", class = "factor")
+  with_bad <- data.frame(g = 1:2)
+  with_bad$f <- bad
+  expect_error(tabulate_groups(with_bad, f), "malformed factor")
+  dup <- data.frame(a = 1:2, a = 3:4, check.names = FALSE)
+  expect_error(tabulate_groups(dup, a), class = "equityaudit_error_column")
+})
