@@ -8,11 +8,11 @@ CHECKDIR := check
 # Debian packages for the tools and Suggests the targets need.
 DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	r-cran-testthat r-cran-data.table r-cran-collapse r-cran-bench \
-	r-cran-ggplot2 tidy
+	r-cran-ggplot2 tidy qpdf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_CRAN_INCOMING_REMOTE_=false \
-	_R_CHECK_FUTURE_FILE_TIMESTAMPS_=false \
+	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
 .PHONY: deps document build install check demo bench clean

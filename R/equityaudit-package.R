@@ -7,4 +7,7 @@
 #'
 #' @keywords internal
 #' @useDynLib equityaudit, .registration = TRUE
+#' @importFrom stats pchisq qnorm
+#' @importFrom utils head
+#' @importFrom graphics plot
 "_PACKAGE"
