@@ -4,13 +4,23 @@
 # cells that occur.
 max_dense_cells <- function(n) max(1e6, min(2^27, 4 * n))
 
-# Codes one grouping column for the C core. Returns the codes, the number of
-# output levels, an optional code -> level map (0-based) and the level values
-# (without the NA level, which the core always adds last).
+# Prepares one grouping column for the C core: the vector to pass, its kind
+# (0 = factor codes, 1 = logical, 2 = values hashed in C) and, for the first
+# two, the number of levels and the level values.
 encode_column <- function(x, column, arg) {
+  if (is.list(x) || !is.null(dim(x))) {
+    abort_input(
+      "column",
+      sprintf(
+        "Column `%s` (`%s`) is a %s; it must be a plain vector.", column, arg,
+        if (is.list(x)) "list column" else "matrix column"
+      ),
+      arg = arg, column = column
+    )
+  }
   if (is.factor(x)) {
     return(list(
-      codes = x, nlev = length(levels(x)), map = NULL,
+      x = x, kind = 0L, nlev = length(levels(x)),
       values = structure(seq_along(levels(x)),
         levels = levels(x),
         class = class(x)
@@ -18,10 +28,7 @@ encode_column <- function(x, column, arg) {
     ))
   }
   if (is.logical(x) && !is.object(x)) {
-    return(list(
-      codes = as.integer(x) + 1L, nlev = 2L, map = NULL,
-      values = c(FALSE, TRUE)
-    ))
+    return(list(x = x, kind = 1L, nlev = 2L, values = c(FALSE, TRUE)))
   }
   if (is.double(x) && !is.object(x)) {
     whole <- is.na(x) | (is.finite(x) & x == trunc(x) & abs(x) < 2^31)
@@ -53,14 +60,7 @@ encode_column <- function(x, column, arg) {
       arg = arg, column = column
     )
   }
-  coded <- .Call(ea_code_values, x)
-  first_seen <- coded[[2]]
-  if (is.character(first_seen)) first_seen <- enc2utf8(first_seen)
-  values <- sort(unique(first_seen))
-  list(
-    codes = coded[[1]], nlev = length(values),
-    map = match(first_seen, values) - 1L, values = values
-  )
+  list(x = x, kind = 2L, nlev = 0L, values = NULL)
 }
 
 # Counts the combinations of `columns` (names) of data, weighted by the
@@ -70,36 +70,11 @@ encode_column <- function(x, column, arg) {
 # that occur, key being the 0-based index into that array.
 count_cells <- function(data, columns, weight = NULL, arg = "...") {
   n <- nrow(data)
-  enc <- lapply(columns, function(col) {
-    x <- data[[col]]
-    if (is.list(x) || !is.null(dim(x))) {
-      abort_input(
-        "column",
-        sprintf(
-          "Column `%s` (`%s`) is a %s; it must be a plain vector.", col, arg,
-          if (is.list(x)) "list column" else "matrix column"
-        ),
-        arg = arg, column = col
-      )
-    }
-    encode_column(x, col, arg)
-  })
+  enc <- lapply(columns, function(col) encode_column(data[[col]], col, arg))
   w <- NULL
   if (!is.null(weight)) {
     w <- data[[weight]]
     check_counts(w, weight, "weight")
-  }
-  nlev <- vapply(enc, function(e) as.integer(e$nlev), integer(1))
-  ncell <- prod(nlev + 1)
-  if (ncell > 2^52) {
-    abort_input(
-      "argument",
-      sprintf(
-        "The columns %s have too many combinations of levels to count.",
-        format_values(columns)
-      ),
-      arg = arg
-    )
   }
   if (length(columns) == 0) {
     return(list(
@@ -108,27 +83,70 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
     ))
   }
   res <- .Call(
-    ea_tabulate, lapply(enc, `[[`, "codes"), nlev,
-    lapply(enc, `[[`, "map"), w, max_dense_cells(n)
+    ea_tabulate, lapply(enc, `[[`, "x"), vapply(enc, `[[`, 0L, "kind"),
+    vapply(enc, function(e) as.integer(e$nlev), 0L), w, max_dense_cells(n)
   )
-  if (!is.logical(res[[1]])) {
-    col <- columns[[res[[2]]]]
+  if (!is.null(res$bad_row)) {
+    col <- columns[[res$bad_col]]
     abort_input(
       "column",
       sprintf(
         "Column `%s` (`%s`) is a malformed factor: row %s has code %s.",
-        col, arg, format(res[[1]], scientific = FALSE),
-        unclass(data[[col]])[[res[[1]]]]
+        col, arg, format(res$bad_row, scientific = FALSE),
+        unclass(data[[col]])[[res$bad_row]]
       ),
       arg = arg, column = col
     )
   }
+  hashed <- vapply(enc, `[[`, 0L, "kind") == 2L
+  first_seen <- res$levels
+  nlev <- vapply(seq_along(enc), function(j) {
+    if (hashed[[j]]) length(first_seen[[j]]) else as.integer(enc[[j]]$nlev)
+  }, 0L)
   out <- list(
-    count = res[[2]], dense = res[[1]], key = if (!res[[1]]) res[[3]],
-    nlev = nlev, values = lapply(enc, `[[`, "values")
+    count = res$count, dense = res$dense, key = res$key, nlev = nlev,
+    values = lapply(enc, `[[`, "values")
   )
   if (out$dense) dim(out$count) <- nlev + 1L
+  if (any(hashed)) out <- sort_hashed_levels(out, first_seen, hashed)
   out
+}
+
+# Puts the levels of hashed columns (found in order of first appearance) in
+# sorted order, merging values that are the same text in different
+# encodings. Works on the cells that occur.
+sort_hashed_levels <- function(cc, first_seen, hashed) {
+  key <- if (cc$dense) which(cc$count > 0) - 1 else cc$key
+  count <- if (cc$dense) cc$count[key + 1] else cc$count
+  slots <- key_slots(key, cc$nlev)
+  nlev <- cc$nlev
+  for (j in which(hashed)) {
+    lv <- first_seen[[j]]
+    if (is.character(lv)) lv <- enc2utf8(lv)
+    sorted <- sort(unique(lv))
+    map <- c(match(lv, sorted), length(sorted) + 1L) - 1L
+    slots[[j]] <- map[slots[[j]] + 1L]
+    nlev[[j]] <- length(sorted)
+    cc$values[[j]] <- sorted
+  }
+  new_key <- slot_key(slots, nlev)
+  if (anyDuplicated(new_key)) {
+    count <- as.vector(rowsum(count, new_key, reorder = FALSE))
+    new_key <- unique(new_key)
+  }
+  cc$nlev <- nlev
+  if (prod(nlev + 1) <= max_dense_cells(0)) {
+    arr <- array(0, dim = nlev + 1L)
+    arr[new_key + 1] <- count
+    cc$count <- arr
+    cc$dense <- TRUE
+    cc$key <- NULL
+  } else {
+    cc$count <- count
+    cc$key <- new_key
+    cc$dense <- FALSE
+  }
+  cc
 }
 
 # The level values of one column with NA appended, indexable by slot + 1.

@@ -12,8 +12,7 @@
 /* how many records are processed between two interrupt checks */
 #define EA_INTERRUPT_EVERY ((R_xlen_t) 1 << 20)
 
-SEXP ea_code_values(SEXP x);
-SEXP ea_tabulate(SEXP codes, SEXP nlevels, SEXP maps, SEXP weights,
+SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
                  SEXP max_dense);
 SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct);
 SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims);

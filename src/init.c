@@ -3,7 +3,6 @@
 #include <R_ext/Rdynload.h>
 
 static const R_CallMethodDef call_methods[] = {
-  {"ea_code_values", (DL_FUNC) &ea_code_values, 1},
   {"ea_tabulate",    (DL_FUNC) &ea_tabulate,    5},
   {"ea_chisq",       (DL_FUNC) &ea_chisq,       3},
   {"ea_chisq_gof",   (DL_FUNC) &ea_chisq_gof,   3},

@@ -1,12 +1,14 @@
 /* tabulate.c: stratified cross-tabulation.
  *
- * Owns two steps.  ea_code_values() turns a character or integer column into
- * dense codes 1..L in order of first appearance (NA stays NA), using an
- * open-addressing hash table keyed on the CHARSXP pointer (R interns strings,
- * so equal strings in one encoding share a pointer) or on the integer value.
- * ea_tabulate() then counts k coded columns in one pass, into a dense count
- * array when the product of the level counts is small enough, otherwise into
- * a hash table of the cells that occur.  NA codes go to an extra last level
+ * Owns ea_tabulate(), which counts the combinations of k columns.  Factor
+ * and logical columns are used through their integer codes.  Character and
+ * integer columns are first scanned for their distinct values with an
+ * open-addressing hash table keyed on the CHARSXP pointer (R interns
+ * strings, so equal strings in one encoding share a pointer) or on the
+ * integer value; the counting pass looks each value up again, so no
+ * per-record codes are ever stored.  Counts go into a dense array when the
+ * product of the level counts is small enough, otherwise into a hash table
+ * of the cells that occur.  NA codes go to an extra last level
  * of their column, so nobody is dropped.  Counts are doubles, exact to 2^53.
  */
 #include "equityaudit.h"
@@ -19,16 +21,14 @@ typedef struct {
   uint64_t *keys;   /* key of each slot */
   int *value;       /* 0 = empty, otherwise 1-based entry number */
   size_t mask;      /* size - 1, size a power of two */
+  int shift;        /* 64 - log2(size), for Fibonacci hashing */
   int used;
 } key_table;
 
-static inline size_t mix_key(uint64_t k) {
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdULL;
-  k ^= k >> 33;
-  k *= 0xc4ceb9fe1a85ec53ULL;
-  k ^= k >> 33;
-  return (size_t) k;
+/* Fibonacci hashing: one multiply, the high bits pick the slot, so the
+ * alignment zeros of pointers do not matter. */
+static inline size_t slot_hash(const key_table *t, uint64_t k) {
+  return (size_t) ((k * 0x9E3779B97F4A7C15ULL) >> t->shift);
 }
 
 static void key_table_init(key_table *t, size_t size) {
@@ -36,12 +36,14 @@ static void key_table_init(key_table *t, size_t size) {
   t->value = (int *) R_alloc(size, sizeof(int));
   memset(t->value, 0, size * sizeof(int));
   t->mask = size - 1;
+  t->shift = 64;
+  for (size_t s = size; s > 1; s >>= 1) --t->shift;
   t->used = 0;
 }
 
 /* slot holding `key`, or the empty slot where it belongs */
 static inline size_t key_table_slot(const key_table *t, uint64_t key) {
-  size_t h = mix_key(key) & t->mask;
+  size_t h = slot_hash(t, key);
   while (t->value[h] != 0 && t->keys[h] != key) h = (h + 1) & t->mask;
   return h;
 }
@@ -75,84 +77,85 @@ static inline int key_table_code(key_table *t, uint64_t key, int *first) {
   return t->used;
 }
 
-/* ---- coding of character and integer columns --------------------------- */
+/* ---- the columns being counted ----------------------------------------- */
 
-static inline uint64_t value_key(const SEXP *s, const int *iv,
-                                 R_xlen_t i, int *is_na) {
-  if (s != NULL) {
-    *is_na = s[i] == NA_STRING;
-    return (uint64_t) (uintptr_t) s[i];
+enum column_kind { KIND_CODES = 0, KIND_LOGICAL = 1, KIND_HASHED = 2 };
+
+typedef struct {
+  int kind;
+  const int *iv;       /* codes (1-based), logical or integer values */
+  const SEXP *sv;      /* strings, for hashed character columns */
+  int nlev;            /* levels, the NA slot being nlev */
+  key_table table;     /* hashed columns: value -> 1-based level */
+} column;
+
+static inline uint64_t hashed_key(const column *c, R_xlen_t i, int *is_na) {
+  if (c->sv != NULL) {
+    *is_na = c->sv[i] == NA_STRING;
+    return (uint64_t) (uintptr_t) c->sv[i];
   }
-  *is_na = iv[i] == NA_INTEGER;
-  return (uint64_t) (uint32_t) iv[i];
+  *is_na = c->iv[i] == NA_INTEGER;
+  return (uint64_t) (uint32_t) c->iv[i];
 }
 
-SEXP ea_code_values(SEXP x) {
-  int nprot = 0;
+/* First pass over a character or integer column: its distinct values in
+ * order of first appearance, returned as an R vector. */
+static SEXP discover_levels(column *c, SEXP x) {
   R_xlen_t n = XLENGTH(x);
-  const SEXP *s = TYPEOF(x) == STRSXP ? STRING_PTR_RO(x) : NULL;
-  const int *iv = TYPEOF(x) == INTSXP ? INTEGER_RO(x) : NULL;
-  if (s == NULL && iv == NULL) Rf_error("internal error: cannot code this type");
-
-  SEXP codes = PROTECT(Rf_allocVector(INTSXP, n)); ++nprot;
-  int *code = INTEGER(codes);
-  /* first_at[c - 1] is the first row holding code c */
-  R_xlen_t first_cap = 1024;
-  R_xlen_t *first_at = (R_xlen_t *) R_alloc(first_cap, sizeof(R_xlen_t));
-  key_table t;
-  key_table_init(&t, 1024);
-
+  R_xlen_t cap = 64;
+  R_xlen_t *first_at = (R_xlen_t *) R_alloc(cap, sizeof(R_xlen_t));
+  key_table_init(&c->table, 1024);
   for (R_xlen_t i = 0; i < n; ++i) {
     if ((i + 1) % EA_INTERRUPT_EVERY == 0) R_CheckUserInterrupt();
     int is_na, first;
-    uint64_t key = value_key(s, iv, i, &is_na);
-    if (is_na) {
-      code[i] = NA_INTEGER;
-      continue;
-    }
-    code[i] = key_table_code(&t, key, &first);
+    uint64_t key = hashed_key(c, i, &is_na);
+    if (is_na) continue;
+    int code = key_table_code(&c->table, key, &first);
     if (!first) continue;
-    if (code[i] > first_cap) {
-      R_xlen_t *bigger = (R_xlen_t *) R_alloc(2 * first_cap, sizeof(R_xlen_t));
-      memcpy(bigger, first_at, first_cap * sizeof(R_xlen_t));
+    if (code > cap) {
+      R_xlen_t *bigger = (R_xlen_t *) R_alloc(2 * cap, sizeof(R_xlen_t));
+      memcpy(bigger, first_at, cap * sizeof(R_xlen_t));
       first_at = bigger;
-      first_cap *= 2;
+      cap *= 2;
     }
-    first_at[code[i] - 1] = i;
+    first_at[code - 1] = i;
   }
+  c->nlev = c->table.used;
+  SEXP levels = PROTECT(Rf_allocVector(TYPEOF(x), c->nlev));
+  for (int l = 0; l < c->nlev; ++l) {
+    if (c->sv != NULL) SET_STRING_ELT(levels, l, c->sv[first_at[l]]);
+    else INTEGER(levels)[l] = c->iv[first_at[l]];
+  }
+  UNPROTECT(1);
+  return levels;
+}
 
-  SEXP levels = PROTECT(Rf_allocVector(TYPEOF(x), t.used)); ++nprot;
-  for (int l = 0; l < t.used; ++l) {
-    if (s != NULL) SET_STRING_ELT(levels, l, s[first_at[l]]);
-    else INTEGER(levels)[l] = iv[first_at[l]];
+/* slot of row i: 0..nlev-1, nlev for NA, -1 for a factor code out of range */
+static inline int slot_of(const column *c, R_xlen_t i) {
+  switch (c->kind) {
+  case KIND_HASHED: {
+    int is_na;
+    uint64_t key = hashed_key(c, i, &is_na);
+    return is_na ? c->nlev : c->table.value[key_table_slot(&c->table, key)] - 1;
   }
-  SEXP out = PROTECT(Rf_allocVector(VECSXP, 2)); ++nprot;
-  SET_VECTOR_ELT(out, 0, codes);
-  SET_VECTOR_ELT(out, 1, levels);
-  UNPROTECT(nprot);
-  return out;
+  case KIND_LOGICAL:
+    return c->iv[i] == NA_LOGICAL ? 2 : c->iv[i];
+  default: {
+    int v = c->iv[i];
+    if (v == NA_INTEGER) return c->nlev;
+    return (v < 1 || v > c->nlev) ? -1 : v - 1;
+  }
+  }
 }
 
 /* ---- counting ----------------------------------------------------------- */
 
 typedef struct {
-  int k;               /* number of columns */
-  const int **code;    /* code vectors, 1-based, NA allowed */
-  const int *nlev;     /* real levels of each column (NA slot is nlev[j]) */
-  const int **map;     /* optional recoding of each column, NULL = identity */
-  R_xlen_t bad_row;    /* first row with a code out of range, or -1 */
+  int k;
+  column *col;
+  R_xlen_t bad_row;    /* first row with a factor code out of range, or -1 */
   int bad_col;
 } coded_columns;
-
-/* slot of row i in column j: 0..nlev-1, nlev for NA, -1 if out of range */
-static inline int slot_of(const coded_columns *cc, int j, R_xlen_t i) {
-  int c = cc->code[j][i];
-  if (c == NA_INTEGER) return cc->nlev[j];
-  /* mapped columns were coded by ea_code_values(), so their codes are valid */
-  if (cc->map[j] != NULL) return cc->map[j][c - 1];
-  if (c < 1 || c > cc->nlev[j]) return -1;
-  return c - 1;
-}
 
 /* fills cell[] with the cell index of rows [from, from + len); false if a
  * code is out of range (the position is recorded in cc) */
@@ -162,7 +165,7 @@ static int cell_index(coded_columns *cc, R_xlen_t from, int len,
   uint64_t stride = 1;
   for (int j = 0; j < cc->k; ++j) {
     for (int r = 0; r < len; ++r) {
-      int sl = slot_of(cc, j, from + r);
+      int sl = slot_of(&cc->col[j], from + r);
       if (sl < 0) {
         cc->bad_row = from + r;
         cc->bad_col = j;
@@ -170,7 +173,7 @@ static int cell_index(coded_columns *cc, R_xlen_t from, int len,
       }
       cell[r] += (uint64_t) sl * stride;
     }
-    stride *= (uint64_t) cc->nlev[j] + 1;
+    stride *= (uint64_t) cc->col[j].nlev + 1;
   }
   return 1;
 }
@@ -230,62 +233,66 @@ static void sparse_keys(const key_table *t, double *key) {
   }
 }
 
-/* codes: list of k integer vectors (1-based codes, NA allowed), all of one
- * length; nlevels: real levels per column; maps: list of NULL or integer
- * vectors giving the 0-based output level of each code; weights: NULL,
- * integer or double (validated in R); max_dense: largest dense array.
- * Returns list(dense = TRUE, count) with the full array (the NA level last
- * in every dimension), or list(dense = FALSE, count, key) for the cells that
- * occur, or list(bad_row, bad_col) for a code out of range. */
-SEXP ea_tabulate(SEXP codes, SEXP nlevels, SEXP maps, SEXP weights,
+/* columns: list of k vectors; kinds: KIND_* per column; nlevels: levels of
+ * code and logical columns (ignored for hashed ones); weights: NULL, integer
+ * or double (validated in R); max_dense: largest dense array.
+ * Returns list(dense, count, key, levels): with dense = TRUE count is the
+ * full array (the NA level last in every dimension) and key is NULL;
+ * otherwise count and key (0-based cell index) give the cells that occur.
+ * levels holds, for hashed columns, their values in order of first
+ * appearance, which is the order of their slots.  For a factor code out of
+ * range it returns list(bad_row, bad_col) instead. */
+SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
                  SEXP max_dense) {
   int nprot = 0;
-  int k = Rf_length(codes);
-  R_xlen_t n = k > 0 ? XLENGTH(VECTOR_ELT(codes, 0)) : 0;
-  coded_columns cc;
-  cc.k = k;
-  cc.code = (const int **) R_alloc(k, sizeof(int *));
-  cc.map = (const int **) R_alloc(k, sizeof(int *));
-  cc.nlev = INTEGER_RO(nlevels);
-  cc.bad_row = -1;
-  cc.bad_col = -1;
+  int k = Rf_length(columns);
+  R_xlen_t n = k > 0 ? XLENGTH(VECTOR_ELT(columns, 0)) : 0;
+  coded_columns cc = {k, (column *) R_alloc(k, sizeof(column)), -1, -1};
+  SEXP levels = PROTECT(Rf_allocVector(VECSXP, k)); ++nprot;
   double ncell = 1.0;
   for (int j = 0; j < k; ++j) {
-    cc.code[j] = INTEGER_RO(VECTOR_ELT(codes, j));
-    SEXP m = VECTOR_ELT(maps, j);
-    cc.map[j] = Rf_isNull(m) ? NULL : INTEGER_RO(m);
-    ncell *= (double) cc.nlev[j] + 1.0;
+    SEXP x = VECTOR_ELT(columns, j);
+    column *c = &cc.col[j];
+    c->kind = INTEGER_RO(kinds)[j];
+    c->sv = TYPEOF(x) == STRSXP ? STRING_PTR_RO(x) : NULL;
+    c->iv = TYPEOF(x) == STRSXP ? NULL : INTEGER_RO(x);
+    c->nlev = INTEGER_RO(nlevels)[j];
+    if (c->kind == KIND_HASHED) SET_VECTOR_ELT(levels, j, discover_levels(c, x));
+    ncell *= (double) c->nlev + 1.0;
   }
   const double *wd = TYPEOF(weights) == REALSXP ? REAL_RO(weights) : NULL;
   const int *wi = TYPEOF(weights) == INTSXP ? INTEGER_RO(weights) : NULL;
   int dense = ncell <= Rf_asReal(max_dense);
+  if (ncell > 4503599627370496.0) Rf_error("internal error: too many cells");
 
-  SEXP out;
+  SEXP count, key = R_NilValue;
   int ok;
   if (dense) {
-    SEXP count = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) ncell)); ++nprot;
+    count = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) ncell)); ++nprot;
     memset(REAL(count), 0, (size_t) ncell * sizeof(double));
     ok = count_dense(&cc, n, wd, wi, REAL(count));
-    out = PROTECT(Rf_allocVector(VECSXP, 2)); ++nprot;
-    SET_VECTOR_ELT(out, 0, Rf_ScalarLogical(1));
-    SET_VECTOR_ELT(out, 1, count);
   } else {
     key_table t;
     key_table_init(&t, 1024);
     size_t cap = 1024;
     double *cnt = (double *) R_alloc(cap, sizeof(double));
     ok = count_sparse(&cc, n, wd, wi, &t, &cnt, &cap);
-    SEXP count = PROTECT(Rf_allocVector(REALSXP, t.used)); ++nprot;
-    SEXP key = PROTECT(Rf_allocVector(REALSXP, t.used)); ++nprot;
+    count = PROTECT(Rf_allocVector(REALSXP, t.used)); ++nprot;
+    key = PROTECT(Rf_allocVector(REALSXP, t.used)); ++nprot;
     if (t.used > 0) memcpy(REAL(count), cnt, t.used * sizeof(double));
     sparse_keys(&t, REAL(key));
-    out = PROTECT(Rf_allocVector(VECSXP, 3)); ++nprot;
-    SET_VECTOR_ELT(out, 0, Rf_ScalarLogical(0));
+  }
+  SEXP out;
+  if (ok) {
+    const char *names[] = {"dense", "count", "key", "levels", ""};
+    out = PROTECT(Rf_mkNamed(VECSXP, names)); ++nprot;
+    SET_VECTOR_ELT(out, 0, Rf_ScalarLogical(dense));
     SET_VECTOR_ELT(out, 1, count);
     SET_VECTOR_ELT(out, 2, key);
-  }
-  if (!ok) {
-    out = PROTECT(Rf_allocVector(VECSXP, 2)); ++nprot;
+    SET_VECTOR_ELT(out, 3, levels);
+  } else {
+    const char *names[] = {"bad_row", "bad_col", ""};
+    out = PROTECT(Rf_mkNamed(VECSXP, names)); ++nprot;
     SET_VECTOR_ELT(out, 0, Rf_ScalarReal((double) cc.bad_row + 1.0));
     SET_VECTOR_ELT(out, 1, Rf_ScalarInteger(cc.bad_col + 1));
   }

@@ -1,0 +1,388 @@
+# Equality of access: the service's mix of groups against the eligible
+# population's.
+
+#' Compare who uses a service with who is eligible for it
+#'
+#' For every stratum (for example every service), compares the mix of groups
+#' among the people who used the service with the mix in the population
+#' eligible for it, and tests whether they differ.
+#'
+#' Two tests are offered, and they answer slightly different questions:
+#'
+#' * `"homogeneity"` (the default) treats the service's counts and the
+#'   population's counts as two samples and tests the 2 x k table with
+#'   Pearson's chi-square test: do the two groups of people have the same
+#'   ethnic mix? This is the test whose values the BJPsych IPS study reports
+#'   (it calls it a goodness-of-fit test).
+#' * `"goodness_of_fit"` treats the population's shares as known exactly and
+#'   tests the service's counts against them (`chisq.test(x, p = )`). It
+#'   gives larger statistics, because it ignores the sampling error in the
+#'   population counts; it is the only choice when the reference holds
+#'   proportions rather than counts.
+#'
+#' People whose group is missing (`NA`) or one of the `unknown` labels are
+#' handled according to `missing`: `"report"` shows them in a row of their
+#' own (with their share of everybody) but leaves them out of the test and
+#' out of the other rows' percentages, as the study does; `"exclude"` drops
+#' them, says how many in a message and in the attribute `"excluded"`;
+#' `"include"` tests them as one more group. `NA` in either input is counted
+#' under the first `unknown` label, if there is one, so that an extract with
+#' blanks can be compared with a population table that says "Not known".
+#'
+#' Group labels must match between `data` and `reference`: a label present
+#' on one side only is an error (class `equityaudit_error_labels`) listing
+#' the labels of both sides, so that a typo cannot silently become a zero.
+#' A group that truly has nobody using the service should be a level of a
+#' factor `group` column.
+#'
+#' @param data People who used the service: one row per person, or counts in
+#'   the column named by `weight`.
+#' @param group The column holding the groups compared (e.g. ethnicity), in
+#'   both `data` and `reference`.
+#' @param reference The eligible population: a data frame with the `group`
+#'   column, the `by` columns and a column of counts (`ref_count`) or of
+#'   proportions (`ref_prop`).
+#' @param by Stratifying columns present in both inputs, such as the service.
+#' @param method `"homogeneity"` or `"goodness_of_fit"`, see Details.
+#' @param missing `"report"`, `"exclude"` or `"include"`, see Details.
+#' @param unknown Labels of `group` that mean "not known" (e.g.
+#'   `"Not known/stated"`), treated like `NA`.
+#' @param conf_level Confidence level of the representation-ratio interval.
+#' @param weight Column of counts in `data`, for aggregated input.
+#' @param ref_count,ref_prop Name of the column of `reference` holding the
+#'   population counts (default `"n"`) or, instead, proportions.
+#' @return A data frame of class `equityaudit_access`, one row per stratum
+#'   and group: the `by` columns, `group` (named after the group column),
+#'   `missing` (is this the row of unknown group?), `n`, `pct` (percent of
+#'   those with known group; for missing rows, of everybody), `ref_n`,
+#'   `ref_pct`, `access_rate` (`n` per 100 of `ref_n`), `representation_ratio`
+#'   (`pct / ref_pct`) with `ratio_low` and `ratio_high` (Katz log interval
+#'   for a ratio of two proportions; `NA` when a count is zero),
+#'   `adj_residual` (adjusted residual of the service's cell), and the
+#'   stratum's test: `statistic`, `df`, `p_value`, `method` and `cramers_v`.
+#'   Use [summary()] for one row per stratum.
+#' @seealso [describe_cohort()], [compare_outcomes()].
+#' @export
+#' @examples
+#' ips <- data.frame(
+#'   ethnicity = c("White", "Asian", "Black", "Mixed", "Other", "Not known"),
+#'   n = c(134, 77, 64, 38, 52, 47)
+#' )
+#' population <- data.frame(
+#'   ethnicity = c("White", "Asian", "Black", "Mixed", "Other", "Not known"),
+#'   n = c(2774, 1158, 810, 936, 1335, 1350)
+#' )
+#' access <- compare_access(ips, ethnicity, population,
+#'   weight = n,
+#'   unknown = "Not known"
+#' )
+#' access
+#' summary(access)
+compare_access <- function(data, group, reference, by = NULL,
+                           method = c("homogeneity", "goodness_of_fit"),
+                           missing = c("report", "exclude", "include"),
+                           unknown = NULL, conf_level = 0.95, weight = NULL,
+                           ref_count = NULL, ref_prop = NULL) {
+  check_data_frame(data)
+  check_data_frame(reference, "reference")
+  method <- match_arg(method, c("homogeneity", "goodness_of_fit"), "method")
+  missing <- match_arg(missing, c("report", "exclude", "include"), "missing")
+  unknown <- check_unknown(unknown)
+  check_conf_level(conf_level)
+  env <- parent.frame()
+  group <- one_column(column_names(substitute(group), data, env, "group"), "group")
+  by <- column_names(substitute(by), data, env, "by")
+  weight <- column_names(substitute(weight), data, env, "weight")
+  check_columns(c(group, by, weight), data, "group")
+  check_columns(c(group, by), reference, "reference", "reference")
+  ref <- reference_values(reference, ref_count, ref_prop, method)
+
+  dc <- group_counts(data, group, by, if (length(weight)) weight)
+  data_labels <- recode_na(dc$labels, unknown)
+  n <- rowsum_matrix(matrix(dc$array, nrow = length(dc$labels)), data_labels)
+  ref_labels <- recode_na(as.character(reference[[group]]), unknown)
+  ref_key <- strata_key(lapply(reference[by], identity), nrow(reference))
+  check_labels(
+    unique(data_labels[!is_missing_label(data_labels, unknown)]),
+    unique(ref_labels[!is_missing_label(ref_labels, unknown)]),
+    group, "group labels"
+  )
+  if (length(by) > 0) check_labels(dc$key, unique(ref_key), by, "strata")
+
+  labels <- ordered_labels(rownames(n), ref_labels, unknown)
+  n <- align_rows(n, labels)
+  ref_mat <- align_rows(
+    rowsum_matrix(
+      matrix(ref$value),
+      paste(ref_key, ref_labels, sep = "\r")
+    ),
+    paste(rep(dc$key, each = length(labels)), labels, sep = "\r")
+  )
+  ref_mat <- matrix(ref_mat, nrow = length(labels))
+  check_stratum_labels(n, labels, dc, paste(ref_key, ref_labels, sep = "\r"), group)
+  is_miss <- is_missing_label(labels, unknown)
+  access_result(
+    n, ref_mat, labels, is_miss, dc, group, method, missing,
+    conf_level, ref$is_prop
+  )
+}
+
+match_arg <- function(x, choices, arg) {
+  if (identical(x, choices)) {
+    return(choices[[1]])
+  }
+  if (!is.character(x) || length(x) != 1 || !(x %in% choices)) {
+    abort_input(
+      "argument",
+      sprintf("`%s` must be one of %s.", arg, format_values(choices)),
+      arg = arg
+    )
+  }
+  x
+}
+
+reference_values <- function(reference, ref_count, ref_prop, method) {
+  if (!is.null(ref_count) && !is.null(ref_prop)) {
+    abort_input("argument", "Give `ref_count` or `ref_prop`, not both.",
+      arg = "ref_prop"
+    )
+  }
+  if (!is.null(ref_prop)) {
+    check_columns(ref_prop, reference, "ref_prop", "reference")
+    v <- reference[[ref_prop]]
+    if (!is.numeric(v) || anyNA(v) || any(v < 0 | v > 1)) {
+      abort_input(
+        "count",
+        sprintf("Column `%s` (`ref_prop`) must hold proportions between 0 and 1.", ref_prop),
+        arg = "ref_prop", column = ref_prop
+      )
+    }
+    if (method == "homogeneity") {
+      abort_input(
+        "argument",
+        paste0(
+          "A reference of proportions allows only ",
+          "`method = \"goodness_of_fit\"`; give population counts for the ",
+          "homogeneity test."
+        ),
+        arg = "method"
+      )
+    }
+    return(list(value = as.double(v), is_prop = TRUE))
+  }
+  ref_count <- ref_count %||% "n"
+  check_columns(ref_count, reference, "ref_count", "reference")
+  check_counts(reference[[ref_count]], ref_count, "ref_count")
+  list(value = as.double(reference[[ref_count]]), is_prop = FALSE)
+}
+
+`%||%` <- function(x, y) if (is.null(x)) y else x
+
+recode_na <- function(labels, unknown) {
+  if (length(unknown) > 0) labels[is.na(labels)] <- unknown[[1]]
+  labels
+}
+
+# Sums the rows of m that share a label; rownames are the labels ("NA" is
+# kept apart from NA by using a sentinel).
+rowsum_matrix <- function(m, labels) {
+  key <- ifelse(is.na(labels), "\u2205NA", labels)
+  out <- rowsum(m, key, reorder = FALSE)
+  rownames(out)[rownames(out) == "\u2205NA"] <- NA
+  out
+}
+
+align_rows <- function(m, labels) {
+  key <- ifelse(is.na(rownames(m)), "\u2205NA", rownames(m))
+  want <- ifelse(is.na(labels), "\u2205NA", labels)
+  out <- m[match(want, key), , drop = FALSE]
+  out[is.na(out)] <- 0
+  out
+}
+
+# Known labels in the data's order, then the missing labels.
+ordered_labels <- function(data_labels, ref_labels, unknown) {
+  all <- unique(c(data_labels, ref_labels))
+  miss <- is_missing_label(all, unknown)
+  missing_order <- order(match(all[miss], c(unknown, NA)))
+  c(all[!miss], all[miss][missing_order])
+}
+
+check_labels <- function(in_data, in_ref, column, what) {
+  only_data <- setdiff(in_data, in_ref)
+  only_ref <- setdiff(in_ref, in_data)
+  if (length(only_data) + length(only_ref) == 0) {
+    return(invisible())
+  }
+  show <- function(x) {
+    if (length(x) == 0) "none" else format_values(gsub("\r", ", ", x), max = 10)
+  }
+  abort_input(
+    "labels",
+    sprintf(
+      paste0(
+        "The %s of `%s` differ between `data` and `reference`.\n",
+        "Only in data: %s.\nOnly in reference: %s.\n",
+        "Check the spelling, or use `unknown` for labels meaning ",
+        "\"not known\"."
+      ),
+      what, paste(column, collapse = "`, `"), show(only_data), show(only_ref)
+    ),
+    arg = "reference", only_in_data = only_data, only_in_reference = only_ref
+  )
+}
+
+# Every group with people in a stratum of the data must have a row in the
+# same stratum of the reference.
+check_stratum_labels <- function(n, labels, dc, ref_cells, group) {
+  wanted <- paste(rep(dc$key, each = length(labels)), labels, sep = "\r")
+  absent <- which(as.vector(n) > 0 & !(wanted %in% ref_cells))
+  if (length(absent) == 0) {
+    return(invisible())
+  }
+  stratum <- (absent - 1) %/% length(labels) + 1
+  s <- stratum[[1]]
+  in_s <- labels[(absent[stratum == s] - 1) %% length(labels) + 1]
+  abort_input(
+    "labels",
+    sprintf(
+      paste0(
+        "In %s, `data` has people in %s of `%s` but `reference` has no row ",
+        "for %s there."
+      ),
+      stratum_label(dc$strata, s),
+      format_values(in_s), group, if (length(in_s) == 1) "it" else "them"
+    ),
+    arg = "reference"
+  )
+}
+
+access_result <- function(n, ref, labels, is_miss, dc, group, method,
+                          missing, conf_level, ref_is_prop) {
+  k <- length(labels)
+  n_strata <- ncol(n)
+  tested <- if (missing == "include") rep(TRUE, k) else !is_miss
+  known_n <- colSums(n[tested, , drop = FALSE])
+  known_ref <- colSums(ref[tested, , drop = FALSE])
+  all_n <- colSums(n)
+  all_ref <- colSums(ref)
+  test <- access_test(n[tested, , drop = FALSE], ref[tested, , drop = FALSE],
+    method, ref_is_prop,
+    strata = dc$strata
+  )
+  denom_n <- ifelse(tested, 1, 0) %o% known_n + ifelse(tested, 0, 1) %o% all_n
+  denom_ref <- ifelse(tested, 1, 0) %o% known_ref + ifelse(tested, 0, 1) %o% all_ref
+  pct <- 100 * n / denom_n
+  ref_pct <- 100 * ref / denom_ref
+  ratio <- pct / ref_pct
+  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  log_se <- sqrt(1 / n - 1 / denom_n +
+    if (ref_is_prop) 0 else 1 / ref - 1 / denom_ref)
+  ok <- n > 0 & ref > 0
+  adj <- matrix(NA_real_, k, n_strata)
+  adj[tested, ] <- test$adj_residual
+  rows <- c(strata_frame_rep(dc$strata, k), list(
+    group = label_column(labels, dc$group_values, n_strata),
+    missing = rep(is_miss, n_strata),
+    n = as.vector(n), pct = as.vector(pct),
+    ref_n = if (ref_is_prop) NA_real_ else as.vector(ref),
+    ref_pct = as.vector(ref_pct),
+    access_rate = if (ref_is_prop) NA_real_ else as.vector(100 * n / ref),
+    representation_ratio = as.vector(ratio),
+    ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
+    ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_)),
+    adj_residual = as.vector(adj),
+    statistic = rep(test$statistic, each = k), df = rep(test$df, each = k),
+    p_value = rep(test$p_value, each = k), method = method,
+    cramers_v = rep(test$cramers_v, each = k)
+  ))
+  names(rows)[names(rows) == "group"] <- group
+  out <- new_tidy_frame(lapply(rows, rep_len, k * n_strata))
+  if (missing == "exclude") {
+    dropped <- colSums(n[is_miss, , drop = FALSE])
+    out <- out[!out$missing, , drop = FALSE]
+    rownames(out) <- NULL
+    attr(out, "excluded") <- new_tidy_frame(c(dc$strata, list(n_excluded = dropped)))
+    if (sum(dropped) > 0) {
+      message(sprintf(
+        "Excluded %s people whose `%s` is missing or unknown.",
+        format(sum(dropped), big.mark = ","), group
+      ))
+    }
+  }
+  attr(out, "by") <- names(dc$strata)
+  attr(out, "group") <- group
+  class(out) <- c("equityaudit_access", "data.frame")
+  out
+}
+
+# Group labels as a factor in the data's level order when the data's group
+# column is a factor, otherwise as character.
+label_column <- function(labels, group_values, times) {
+  if (is.factor(group_values)) {
+    lv <- unique(c(levels(group_values), labels[!is.na(labels)]))
+    return(factor(rep(labels, times), levels = lv))
+  }
+  rep(labels, times)
+}
+
+access_test <- function(n, ref, method, ref_is_prop, strata) {
+  if (method == "homogeneity") {
+    k <- nrow(n)
+    arr <- array(0, c(2, k, ncol(n)))
+    arr[1, , ] <- n
+    arr[2, , ] <- ref
+    res <- chisq_core(arr)
+    s <- res$summary
+    total <- colSums(n) + colSums(ref)
+    v <- sqrt(s$statistic / (total * (pmin(2, s$cols_used) - 1)))
+    adj <- matrix(res$stdres, nrow = 2)[1, ]
+    return(list(
+      statistic = s$statistic, df = s$df, p_value = s$p_value,
+      cramers_v = v, adj_residual = matrix(adj, nrow = k)
+    ))
+  }
+  probs <- sweep(ref, 2, colSums(ref), "/")
+  impossible <- which(probs == 0 & n > 0, arr.ind = TRUE)
+  if (nrow(impossible) > 0) {
+    abort_input(
+      "table",
+      sprintf(
+        paste0(
+          "In %s, a group has people in the service but none in the ",
+          "reference population, so the goodness-of-fit test is infinite."
+        ),
+        stratum_label(strata, impossible[1, 2])
+      ),
+      arg = "reference"
+    )
+  }
+  res <- .Call(ea_chisq_gof, as.double(n), as.double(probs), dim(n))
+  s <- res$summary
+  list(
+    statistic = s$statistic, df = s$df, p_value = s$p_value,
+    cramers_v = sqrt(s$statistic / (s$n * pmax(s$df, 1))),
+    adj_residual = matrix(res$stdres, nrow = nrow(n))
+  )
+}
+
+#' @export
+summary.equityaudit_access <- function(object, ...) {
+  stratum_summary(object, c("statistic", "df", "p_value", "method", "cramers_v"))
+}
+
+# One row per stratum: the by columns, people counted and the test columns.
+stratum_summary <- function(object, test_cols) {
+  by <- attr(object, "by")
+  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE)
+  key <- strata_key(df[by], nrow(df))
+  first <- !duplicated(key)
+  out <- df[first, c(by, test_cols), drop = FALSE]
+  n_cols <- intersect(c("n", "ref_n"), names(df))
+  for (col in rev(n_cols)) {
+    out[[col]] <- as.vector(rowsum(df[[col]], key, reorder = FALSE))
+  }
+  out <- out[c(by, n_cols, test_cols)]
+  rownames(out) <- NULL
+  out
+}
