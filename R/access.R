@@ -121,6 +121,11 @@ compare_access <- function(data, group, reference, by = NULL,
   ref_mat <- matrix(ref_mat, nrow = length(labels))
   check_stratum_labels(n, labels, dc, paste(ref_key, ref_labels, sep = "\r"), group)
   is_miss <- is_missing_label(labels, unknown)
+  empty <- is_miss & rowSums(n) + rowSums(ref_mat) == 0
+  n <- n[!empty, , drop = FALSE]
+  ref_mat <- ref_mat[!empty, , drop = FALSE]
+  labels <- labels[!empty]
+  is_miss <- is_miss[!empty]
   access_result(
     n, ref_mat, labels, is_miss, dc, group, method, missing,
     conf_level, ref$is_prop

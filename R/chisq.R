@@ -6,7 +6,7 @@
 # 0-based slots of the strata, one vector per by column.
 strata_array <- function(cc, n_inner) {
   inner_dim <- cc$nlev[seq_len(n_inner)] + 1L
-  by_nlev <- cc$nlev[-seq_len(n_inner)]
+  by_nlev <- cc$nlev[seq_along(cc$nlev) > n_inner]
   inner_size <- prod(inner_dim)
   if (cc$dense) {
     flat <- matrix(cc$count, nrow = inner_size)

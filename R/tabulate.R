@@ -118,25 +118,16 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
 sort_hashed_levels <- function(cc, first_seen, hashed) {
   key <- if (cc$dense) which(cc$count > 0) - 1 else cc$key
   count <- if (cc$dense) cc$count[key + 1] else cc$count
-  slots <- key_slots(key, cc$nlev)
-  nlev <- cc$nlev
-  for (j in which(hashed)) {
-    lv <- first_seen[[j]]
-    if (is.character(lv)) lv <- enc2utf8(lv)
-    sorted <- sort(unique(lv))
-    map <- c(match(lv, sorted), length(sorted) + 1L) - 1L
-    slots[[j]] <- map[slots[[j]] + 1L]
-    nlev[[j]] <- length(sorted)
-    cc$values[[j]] <- sorted
-  }
-  new_key <- slot_key(slots, nlev)
+  sorted <- sorted_keys(key, cc$nlev, first_seen, hashed, cc$values)
+  new_key <- sorted$key
   if (anyDuplicated(new_key)) {
     count <- as.vector(rowsum(count, new_key, reorder = FALSE))
     new_key <- unique(new_key)
   }
-  cc$nlev <- nlev
-  if (prod(nlev + 1) <= max_dense_cells(0)) {
-    arr <- array(0, dim = nlev + 1L)
+  cc$nlev <- sorted$nlev
+  cc$values <- sorted$values
+  if (prod(cc$nlev + 1) <= max_dense_cells(0)) {
+    arr <- array(0, dim = cc$nlev + 1L)
     arr[new_key + 1] <- count
     cc$count <- arr
     cc$dense <- TRUE
@@ -147,6 +138,25 @@ sort_hashed_levels <- function(cc, first_seen, hashed) {
     cc$dense <- FALSE
   }
   cc
+}
+
+# Cell keys after sorting the levels of hashed columns: list(key, nlev,
+# values). Keys of cells that merge (same text, different encodings) repeat.
+sorted_keys <- function(key, nlev, first_seen, hashed, values) {
+  if (!any(hashed)) {
+    return(list(key = key, nlev = nlev, values = values))
+  }
+  slots <- key_slots(key, nlev)
+  for (j in which(hashed)) {
+    lv <- first_seen[[j]]
+    if (is.character(lv)) lv <- enc2utf8(lv)
+    sorted <- sort(unique(lv))
+    map <- c(match(lv, sorted), length(sorted) + 1L) - 1L
+    slots[[j]] <- map[slots[[j]] + 1L]
+    nlev[[j]] <- length(sorted)
+    values[[j]] <- sorted
+  }
+  list(key = slot_key(slots, nlev), nlev = nlev, values = values)
 }
 
 # The level values of one column with NA appended, indexable by slot + 1.

@@ -14,6 +14,7 @@
 
 SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
                  SEXP max_dense);
+SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x);
 SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct);
 SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims);
 

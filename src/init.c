@@ -4,6 +4,7 @@
 
 static const R_CallMethodDef call_methods[] = {
   {"ea_tabulate",    (DL_FUNC) &ea_tabulate,    5},
+  {"ea_group_moments", (DL_FUNC) &ea_group_moments, 4},
   {"ea_chisq",       (DL_FUNC) &ea_chisq,       3},
   {"ea_chisq_gof",   (DL_FUNC) &ea_chisq_gof,   3},
   {NULL, NULL, 0}

@@ -157,6 +157,24 @@ typedef struct {
   int bad_col;
 } coded_columns;
 
+/* Prepares the k columns for counting (scanning hashed ones for their
+ * levels, stored in `levels`); returns the number of cells. */
+static double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels,
+                            coded_columns *cc, SEXP levels) {
+  double ncell = 1.0;
+  for (int j = 0; j < cc->k; ++j) {
+    SEXP x = VECTOR_ELT(columns, j);
+    column *c = &cc->col[j];
+    c->kind = INTEGER_RO(kinds)[j];
+    c->sv = TYPEOF(x) == STRSXP ? STRING_PTR_RO(x) : NULL;
+    c->iv = TYPEOF(x) == STRSXP ? NULL : INTEGER_RO(x);
+    c->nlev = INTEGER_RO(nlevels)[j];
+    if (c->kind == KIND_HASHED) SET_VECTOR_ELT(levels, j, discover_levels(c, x));
+    ncell *= (double) c->nlev + 1.0;
+  }
+  return ncell;
+}
+
 /* fills cell[] with the cell index of rows [from, from + len); false if a
  * code is out of range (the position is recorded in cc) */
 static int cell_index(coded_columns *cc, R_xlen_t from, int len,
@@ -249,17 +267,7 @@ SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
   R_xlen_t n = k > 0 ? XLENGTH(VECTOR_ELT(columns, 0)) : 0;
   coded_columns cc = {k, (column *) R_alloc(k, sizeof(column)), -1, -1};
   SEXP levels = PROTECT(Rf_allocVector(VECSXP, k)); ++nprot;
-  double ncell = 1.0;
-  for (int j = 0; j < k; ++j) {
-    SEXP x = VECTOR_ELT(columns, j);
-    column *c = &cc.col[j];
-    c->kind = INTEGER_RO(kinds)[j];
-    c->sv = TYPEOF(x) == STRSXP ? STRING_PTR_RO(x) : NULL;
-    c->iv = TYPEOF(x) == STRSXP ? NULL : INTEGER_RO(x);
-    c->nlev = INTEGER_RO(nlevels)[j];
-    if (c->kind == KIND_HASHED) SET_VECTOR_ELT(levels, j, discover_levels(c, x));
-    ncell *= (double) c->nlev + 1.0;
-  }
+  double ncell = setup_columns(columns, kinds, nlevels, &cc, levels);
   const double *wd = TYPEOF(weights) == REALSXP ? REAL_RO(weights) : NULL;
   const int *wi = TYPEOF(weights) == INTSXP ? INTEGER_RO(weights) : NULL;
   int dense = ncell <= Rf_asReal(max_dense);
@@ -295,6 +303,66 @@ SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
     out = PROTECT(Rf_mkNamed(VECSXP, names)); ++nprot;
     SET_VECTOR_ELT(out, 0, Rf_ScalarReal((double) cc.bad_row + 1.0));
     SET_VECTOR_ELT(out, 1, Rf_ScalarInteger(cc.bad_col + 1));
+  }
+  UNPROTECT(nprot);
+  return out;
+}
+
+/* ---- moments of a numeric column within cells ---------------------------- */
+
+typedef struct {
+  double *n, *mean, *m2, *min, *max, *n_missing;
+} moments;
+
+/* Welford's update of the cell's running mean and sum of squares */
+static inline void add_value(moments *m, uint64_t c, double v) {
+  if (ISNAN(v)) {
+    m->n_missing[c] += 1.0;
+    return;
+  }
+  m->n[c] += 1.0;
+  double d = v - m->mean[c];
+  m->mean[c] += d / m->n[c];
+  m->m2[c] += d * (v - m->mean[c]);
+  if (v < m->min[c]) m->min[c] = v;
+  if (v > m->max[c]) m->max[c] = v;
+}
+
+/* Like ea_tabulate() (dense only), but for each cell returns the number of
+ * non-missing values of x, their mean, sum of squared deviations, minimum,
+ * maximum, and the number of missing values. */
+SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x) {
+  int nprot = 0;
+  int k = Rf_length(columns);
+  R_xlen_t n = XLENGTH(x);
+  coded_columns cc = {k, (column *) R_alloc(k, sizeof(column)), -1, -1};
+  SEXP levels = PROTECT(Rf_allocVector(VECSXP, k)); ++nprot;
+  double ncell = setup_columns(columns, kinds, nlevels, &cc, levels);
+  if (ncell > 1e8) Rf_error("internal error: too many cells for moments");
+  R_xlen_t cells = (R_xlen_t) ncell;
+  const char *names[] = {"n", "mean", "m2", "min", "max", "n_missing", "levels",
+                         "bad_row", ""};
+  SEXP out = PROTECT(Rf_mkNamed(VECSXP, names)); ++nprot;
+  double *stat[6];
+  for (int s = 0; s < 6; ++s) {
+    SET_VECTOR_ELT(out, s, Rf_allocVector(REALSXP, cells));
+    stat[s] = REAL(VECTOR_ELT(out, s));
+    for (R_xlen_t c = 0; c < cells; ++c) {
+      stat[s][c] = s == 3 ? R_PosInf : (s == 4 ? R_NegInf : 0.0);
+    }
+  }
+  SET_VECTOR_ELT(out, 6, levels);
+  moments m = {stat[0], stat[1], stat[2], stat[3], stat[4], stat[5]};
+  const double *xv = REAL_RO(x);
+  uint64_t cell[EA_CHUNK];
+  for (R_xlen_t from = 0; from < n; from += EA_CHUNK) {
+    int len = (int) (n - from < EA_CHUNK ? n - from : EA_CHUNK);
+    if (!cell_index(&cc, from, len, cell)) {
+      SET_VECTOR_ELT(out, 7, Rf_ScalarReal((double) cc.bad_row + 1.0));
+      break;
+    }
+    for (int r = 0; r < len; ++r) add_value(&m, cell[r], xv[from + r]);
+    if ((from / EA_CHUNK) % 256 == 255) R_CheckUserInterrupt();
   }
   UNPROTECT(nprot);
   return out;

@@ -1,0 +1,178 @@
+# the paper's Table 2 ----
+
+test_that("compare_access() reproduces Table 2 of the BJPsych study", {
+  t2 <- bjpsych_table2()
+  a <- compare_access(t2$ips, ethnicity, t2$population,
+    by = service, weight = n, unknown = "Not known/stated"
+  )
+  s <- summary(a)
+  expect_equal(round(s$statistic, 2), c(22.05, 34.22))
+  expect_equal(s$df, c(4, 4))
+  expect_true(all(s$p_value < 0.01))
+  expect_equal(
+    round(a$access_rate, 1),
+    c(4.8, 6.6, 7.9, 4.1, 3.9, 3.5, 16.0, 14.2, 24.3, 34.4, 4.2, 20.0)
+  )
+  expect_equal(
+    round(a$pct, 1),
+    c(36.7, 21.1, 17.5, 10.4, 14.2, 11.4, 41.3, 32.7, 18.1, 6.0, 2.0, 4.9)
+  )
+  black <- a[a$ethnicity == "Black/Black British", ]
+  expect_equal(round(black$representation_ratio, 2), c(1.52, 1.53))
+  expect_true(all(black$ratio_low > 1))
+  expect_equal(levels(a$ethnicity), levels(t2$ips$ethnicity))
+  expect_equal(a$missing, rep(c(rep(FALSE, 5), TRUE), 2))
+  expect_true(all(is.na(a$adj_residual[a$missing])))
+})
+
+test_that("the goodness-of-fit method gives the other published-looking numbers", {
+  t2 <- bjpsych_table2()
+  g <- compare_access(t2$ips, ethnicity, t2$population,
+    by = service, weight = n, unknown = "Not known/stated",
+    method = "goodness_of_fit"
+  )
+  expect_equal(round(summary(g)$statistic, 2), c(23.46, 40.61))
+  cnwl <- t2$ips[1:5, ]
+  ref <- stats::chisq.test(cnwl$n, p = t2$population$n[1:5] / sum(t2$population$n[1:5]))
+  expect_equal(summary(g)$statistic[[1]], unname(ref$statistic), tolerance = 1e-10)
+})
+
+test_that("gender access matches the paper's gender comparison", {
+  ips <- data.frame(service = rep(c("CNWL", "WWT"), each = 2),
+                    gender = rep(c("Male", "Female"), 2),
+                    n = c(207, 205, 180, 186))
+  # the paper does not print the population's gender split; check the
+  # test against chisq.test on a plausible one
+  pop <- data.frame(service = rep(c("CNWL", "WWT"), each = 2),
+                    gender = rep(c("Male", "Female"), 2),
+                    n = c(3900, 4463, 1100, 1182))
+  a <- compare_access(ips, gender, pop, by = service, weight = n)
+  ref <- stats::chisq.test(rbind(c(207, 205), c(3900, 4463)), correct = FALSE)
+  expect_equal(summary(a)$statistic[[1]], unname(ref$statistic), tolerance = 1e-10)
+})
+
+# missing groups ----
+
+test_that("missing = exclude and include", {
+  t2 <- bjpsych_table2()
+  expect_message(
+    e <- compare_access(t2$ips, ethnicity, t2$population,
+      by = service, weight = n, unknown = "Not known/stated", missing = "exclude"
+    ),
+    "Excluded 65 people"
+  )
+  expect_equal(nrow(e), 10)
+  expect_equal(attr(e, "excluded")$n_excluded, c(47, 18))
+  i <- compare_access(t2$ips, ethnicity, t2$population,
+    by = service, weight = n, unknown = "Not known/stated", missing = "include"
+  )
+  ref <- stats::chisq.test(rbind(t2$ips$n[1:6], t2$population$n[1:6]))
+  expect_equal(summary(i)$statistic[[1]], unname(ref$statistic), tolerance = 1e-10)
+  expect_equal(summary(i)$df[[1]], 5)
+})
+
+test_that("NA in record-level data pairs with the first unknown label", {
+  t2 <- bjpsych_table2()
+  cnwl <- t2$ips[t2$ips$service == "CNWL", ]
+  people <- data.frame(ethnicity = rep(as.character(cnwl$ethnicity), cnwl$n))
+  people$ethnicity[people$ethnicity == "Not known/stated"] <- NA
+  pop <- t2$population[t2$population$service == "CNWL", ]
+  a <- compare_access(people, ethnicity, pop, unknown = "Not known/stated")
+  expect_equal(round(summary(a)$statistic, 2), 22.05)
+  expect_equal(a$n[a$missing], 47)
+  expect_equal(sum(a$n), 412)
+})
+
+# agreement with chisq.test ----
+
+test_that("random caseloads and references agree with chisq.test()", {
+  set.seed(21)
+  for (rep in 1:200) {
+    k <- sample(2:7, 1)
+    n_strata <- sample(1:4, 1)
+    lab <- paste0("g", seq_len(k))
+    ips <- expand.grid(group = lab, s = paste0("S", seq_len(n_strata)),
+                       stringsAsFactors = FALSE)
+    ips$n <- stats::rpois(nrow(ips), 15)
+    pop <- ips
+    pop$n <- stats::rpois(nrow(pop), 200) + 1
+    a <- compare_access(ips, group, pop, by = s, weight = n)
+    s <- summary(a)
+    for (j in seq_len(n_strata)) {
+      sel <- ips$s == s$s[[j]]
+      x <- rbind(ips$n[sel], pop$n[sel])
+      x <- x[, colSums(x) > 0, drop = FALSE]
+      ref <- suppressWarnings(stats::chisq.test(x, correct = FALSE))
+      expect_equal(s$statistic[[j]], unname(ref$statistic), tolerance = 1e-10)
+      expect_equal(s$p_value[[j]], ref$p.value, tolerance = 1e-10)
+      rows <- a[a$s == s$s[[j]], ]
+      expect_equal(rows$adj_residual[rows$n + pop$n[sel] > 0], unname(ref$stdres[1, ]),
+                   tolerance = 1e-10)
+    }
+  }
+})
+
+test_that("a zero-count group and 1000 strata", {
+  pop <- data.frame(g = c("a", "b", "c"), n = c(100, 50, 30))
+  ips <- data.frame(g = factor(c("a", "b"), levels = c("a", "b", "c")), n = c(10, 5))
+  a <- compare_access(ips, g, pop, weight = n)
+  expect_equal(a$n, c(10, 5, 0))
+  expect_equal(a$access_rate[[3]], 0)
+  ref <- suppressWarnings(stats::chisq.test(rbind(c(10, 5, 0), c(100, 50, 30))))
+  expect_equal(summary(a)$statistic, unname(ref$statistic), tolerance = 1e-10)
+
+  set.seed(4)
+  big_ips <- expand.grid(g = c("a", "b", "c"), s = sprintf("s%04d", 1:1000),
+                         stringsAsFactors = FALSE)
+  big_ips$n <- stats::rpois(3000, 20) + 1
+  big_pop <- big_ips
+  big_pop$n <- stats::rpois(3000, 300) + 1
+  res <- summary(compare_access(big_ips, g, big_pop, by = s, weight = n))
+  expect_equal(nrow(res), 1000)
+  pick <- 777
+  sel <- big_ips$s == res$s[[pick]]
+  ref <- stats::chisq.test(rbind(big_ips$n[sel], big_pop$n[sel]))
+  expect_equal(res$statistic[[pick]], unname(ref$statistic), tolerance = 1e-10)
+})
+
+# label mismatches and bad input ----
+
+test_that("mismatched labels list both sides", {
+  t2 <- bjpsych_table2()
+  pop <- t2$population
+  pop$ethnicity[pop$ethnicity == "Asian/Asian British"] <- "Asian"
+  err <- expect_error(
+    compare_access(t2$ips, ethnicity, pop, by = service, weight = n,
+                   unknown = "Not known/stated"),
+    class = "equityaudit_error_labels"
+  )
+  expect_match(conditionMessage(err), "Only in data: \"Asian/Asian British\"")
+  expect_match(conditionMessage(err), "Only in reference: \"Asian\"")
+  pop2 <- t2$population[t2$population$service == "CNWL", ]
+  expect_error(
+    compare_access(t2$ips, ethnicity, pop2, by = service, weight = n,
+                   unknown = "Not known/stated"),
+    "WWT"
+  )
+})
+
+test_that("bad arguments give classed errors", {
+  t2 <- bjpsych_table2()
+  expect_error(compare_access(t2$ips, ethnicity, t2$population, weight = n,
+                              method = "exact"),
+               class = "equityaudit_error_argument")
+  expect_error(compare_access(t2$ips, ethnicity, t2$population, weight = n,
+                              conf_level = 2),
+               class = "equityaudit_error_argument")
+  prop <- data.frame(ethnicity = c("a", "b"), p = c(0.5, 0.5))
+  ips <- data.frame(ethnicity = c("a", "b", "b"))
+  expect_error(compare_access(ips, ethnicity, prop, ref_prop = "p"),
+               "goodness_of_fit")
+  g <- compare_access(ips, ethnicity, prop, ref_prop = "p", method = "goodness_of_fit")
+  expect_equal(g$statistic[[1]], unname(suppressWarnings(stats::chisq.test(c(1, 2)))$statistic))
+  expect_true(all(is.na(g$ref_n)))
+  neg <- t2$population
+  neg$n[[1]] <- -4
+  expect_error(compare_access(t2$ips, ethnicity, neg, by = service, weight = n),
+               class = "equityaudit_error_count")
+})

@@ -1,0 +1,37 @@
+test_that("describe_cohort() counts, percentages of known, and age", {
+  set.seed(8)
+  people <- data.frame(
+    service = sample(c("CNWL", "WWT"), 300, TRUE),
+    ethnicity = sample(c(bjpsych_ethnicity, NA), 300, TRUE),
+    gender = sample(c("Male", "Female"), 300, TRUE),
+    age = round(stats::runif(300, 17, 69))
+  )
+  people$age[c(5, 9)] <- NA
+  co <- describe_cohort(people, c(ethnicity, gender), by = service, age = age)
+  df <- as.data.frame(co)
+  expect_equal(levels(factor(df$service)), c("CNWL", "Total", "WWT"))
+  for (s in c("CNWL", "WWT", "Total")) {
+    sub <- if (s == "Total") people else people[people$service == s, ]
+    rows <- df[df$service == s, ]
+    expect_equal(rows$n[rows$variable == "people"], nrow(sub))
+    eth <- rows[rows$variable == "ethnicity" & !rows$missing, ]
+    tab <- table(sub$ethnicity)
+    expect_equal(eth$n, as.vector(tab[eth$level]))
+    expect_equal(eth$pct, as.vector(100 * tab[eth$level] / sum(tab)))
+    expect_equal(rows$n[rows$variable == "ethnicity" & rows$missing], sum(is.na(sub$ethnicity)))
+    age <- rows[rows$variable == "age" & !rows$missing, ]
+    expect_equal(age$mean, mean(sub$age, na.rm = TRUE), tolerance = 1e-12)
+    expect_equal(age$sd, stats::sd(sub$age, na.rm = TRUE), tolerance = 1e-12)
+    expect_equal(c(age$min, age$max), range(sub$age, na.rm = TRUE))
+    expect_equal(rows$n[rows$variable == "age" & rows$missing], sum(is.na(sub$age)))
+  }
+  text <- format(co)
+  expect_equal(names(text), c(" ", "CNWL", "WWT", "Total"))
+  expect_match(text$CNWL[[2]], "^[0-9]+ \\([0-9.]+\\)$")
+})
+
+test_that("describe_cohort() errors name the column", {
+  expect_error(describe_cohort(data.frame(a = 1), nope), class = "equityaudit_error_column")
+  expect_error(describe_cohort(data.frame(a = "x", age = "old"), a, age = age),
+               class = "equityaudit_error_column")
+})
