@@ -28,7 +28,7 @@ bjpsych_table3 <- function(window = c("all", "six_months")) {
     total <- c(134, 77, 64, 38, 52, 144, 114, 63, 21, 7)
     employed <- c(47, 35, 23, 15, 21, 46, 37, 18, 5, 1)
   } else {
-    total <- c(46, 20, 20, 15, 26, 63, 33, 22, 9, 7)
+    total <- c(46, 20, 20, 15, 26, 63, 33, 22, 9, 1)
     employed <- c(18, 8, 6, 10, 13, 29, 13, 10, 2, 0)
   }
   data.frame(

@@ -1,0 +1,140 @@
+# Helpers for preparing an extract: age bands and follow-up windows.
+
+#' Age bands
+#'
+#' Cuts ages into bands closed on the right, labelled as in the BJPsych IPS
+#' study: with the default `breaks = c(25, 40, 55)` the bands are
+#' "up to 25", "26-40", "41-55" and "over 55". A band's label shows whole
+#' years: an age of 25.5 falls in "26-40". Missing ages stay missing.
+#'
+#' @param age Numeric vector of ages in years.
+#' @param breaks Increasing upper limits of every band but the last.
+#' @return An ordered factor.
+#' @export
+#' @examples
+#' age_band(c(17, 25, 26, 40, 41, 55, 56, NA))
+#' age_band(c(30, 70), breaks = c(34, 64))
+age_band <- function(age, breaks = c(25, 40, 55)) {
+  if (!is.numeric(age) || is.object(age)) {
+    abort_input("argument", sprintf("`age` must be numeric, not %s.", class(age)[[1]]),
+      arg = "age"
+    )
+  }
+  if (!is.numeric(breaks) || length(breaks) < 1 || anyNA(breaks) ||
+    any(!is.finite(breaks)) || is.unsorted(breaks, strictly = TRUE)) {
+    abort_input("argument", "`breaks` must be strictly increasing finite numbers.",
+      arg = "breaks"
+    )
+  }
+  bad <- which(!is.na(age) & (age < 0 | !is.finite(age)))
+  if (length(bad) > 0) {
+    abort_input(
+      "argument",
+      sprintf("`age` must be non-negative; found %s.", format_values(age[bad])),
+      arg = "age"
+    )
+  }
+  nb <- length(breaks)
+  labels <- c(
+    paste("up to", format(breaks[[1]], trim = TRUE)),
+    if (nb > 1) {
+      paste0(
+        format(floor(breaks[-nb]) + 1, trim = TRUE), "-",
+        format(breaks[-1], trim = TRUE)
+      )
+    },
+    paste("over", format(breaks[[nb]], trim = TRUE))
+  )
+  cut(age, c(-Inf, breaks, Inf), labels = labels, right = TRUE, ordered_result = TRUE)
+}
+
+#' Keep people with enough follow-up
+#'
+#' Keeps the people who joined early enough to have had at least
+#' `min_months` of support by the census date: those whose start date plus
+#' `min_months` calendar months (clamped to the end of shorter months) is
+#' no later than `census`. In the BJPsych IPS study, with a census on 31
+#' December 2019 and six months, these are the people who joined by 30 June.
+#'
+#' People left out, and people whose start date is missing (who cannot be
+#' assessed, and are also left out), are counted in a message and in the
+#' attribute `"follow_up"` of the result.
+#'
+#' @param data A data frame.
+#' @param start The column of start dates (class `Date`).
+#' @param census The census date (a `Date` or a `"YYYY-MM-DD"` string).
+#' @param min_months Months of follow-up required.
+#' @return `data` without the people left out, with attribute `"follow_up"`:
+#'   a data frame with `n_kept`, `n_too_recent` and `n_missing_start`.
+#' @export
+#' @examples
+#' people <- data.frame(
+#'   joined = as.Date(c("2019-01-15", "2019-06-30", "2019-07-01", NA)),
+#'   employed = c(TRUE, FALSE, TRUE, FALSE)
+#' )
+#' follow_up(people, joined, census = "2019-12-31")
+follow_up <- function(data, start, census, min_months = 6) {
+  check_data_frame(data)
+  start <- one_column(column_names(substitute(start), data, parent.frame(), "start"), "start")
+  check_columns(start, data, "start")
+  d <- data[[start]]
+  if (!inherits(d, "Date")) {
+    abort_input(
+      "column",
+      sprintf("Column `%s` (`start`) must be a Date, not %s.", start, class(d)[[1]]),
+      arg = "start", column = start
+    )
+  }
+  census <- tryCatch(as.Date(census), error = function(e) as.Date(NA))
+  if (length(census) != 1 || is.na(census)) {
+    abort_input("argument", "`census` must be one date.", arg = "census")
+  }
+  if (!is.numeric(min_months) || length(min_months) != 1 || is.na(min_months) ||
+    min_months < 0 || min_months != trunc(min_months)) {
+    abort_input("argument", "`min_months` must be a whole number of months.",
+      arg = "min_months"
+    )
+  }
+  due <- add_months(d, min_months)
+  keep <- !is.na(d) & due <= census
+  out <- data[keep, , drop = FALSE]
+  rownames(out) <- NULL
+  report <- data.frame(
+    n_kept = sum(keep), n_too_recent = sum(!is.na(d) & !keep),
+    n_missing_start = sum(is.na(d))
+  )
+  attr(out, "follow_up") <- report
+  message(sprintf(
+    paste0(
+      "Kept %d people with at least %d months of follow-up by %s; ",
+      "left out %d who joined later and %d with no start date."
+    ),
+    report$n_kept, min_months, format(census), report$n_too_recent,
+    report$n_missing_start
+  ))
+  out
+}
+
+# Adds whole calendar months, clamping to the last day of the month.
+add_months <- function(d, months) {
+  out <- d
+  ok <- !is.na(d)
+  out[ok] <- add_months_known(d[ok], months)
+  out
+}
+
+add_months_known <- function(d, months) {
+  if (length(d) == 0) {
+    return(d)
+  }
+  lt <- as.POSIXlt(d)
+  target_mon <- lt$mon + months
+  year <- lt$year + 1900 + target_mon %/% 12
+  mon <- target_mon %% 12
+  first <- as.Date(sprintf("%04d-%02d-01", year, mon + 1))
+  next_first <- as.Date(sprintf(
+    "%04d-%02d-01", year + (mon == 11), (mon + 1) %% 12 + 1
+  ))
+  last_day <- as.integer(format(next_first - 1, "%d"))
+  first + pmin(lt$mday, last_day) - 1
+}

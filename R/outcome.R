@@ -1,0 +1,458 @@
+# Equality of outcome: is the share with the event the same in every group?
+
+#' Compare outcomes between groups
+#'
+#' For every stratum, tabulates how many people in each group had the
+#' outcome (for example, gained paid work) and tests whether the share is
+#' the same in every group with Pearson's chi-square test (no continuity
+#' correction, as in the BJPsych IPS study), the likelihood-ratio test and,
+#' when cells are small, the exact conditional test.
+#'
+#' `by` and `strata` both split the analysis; the difference is what is
+#' pooled. With `pooled = TRUE` a set of rows with every `by` column set to
+#' `"Total"` is added, pooling the `by` levels (the study's "Total" column:
+#' both services together). `strata` (for example gender or age band) gives
+#' separate analyses that are never pooled, as the study's tests for men and
+#' for women. When `by` is given, the Cochran-Mantel-Haenszel test of group
+#' by outcome across the `by` levels (within each level of `strata`) is
+#' attached as attribute `"cmh"`; see also [cmh_test()].
+#'
+#' People whose group is missing (or one of the `unknown` labels) get a row
+#' of their own with `missing = TRUE` and are left out of the test. People
+#' whose outcome is missing are counted in `n_outcome_missing` on their
+#' group's row and left out of `n`, `events` and the test.
+#'
+#' The exact p-value (Freeman-Halton, equal to [stats::fisher.test()]) is
+#' computed in C for every test with `exact = "always"`, and with
+#' `exact = "auto"` for the tests whose smallest expected count is below 5
+#' (a message says how many).
+#'
+#' @param data One row per person, or one row per group with `events` and
+#'   `total` count columns (for published tables).
+#' @param group The column of groups compared, such as ethnicity.
+#' @param outcome The outcome column: logical, 0/1, or a factor or character
+#'   column with the event given by `event`. Leave `NULL` when `events` and
+#'   `total` are given.
+#' @param by Columns whose levels are analysed separately and then pooled.
+#' @param strata Columns whose levels are analysed separately, never pooled.
+#' @param pooled Add the pooled (`"Total"`) analysis across `by`?
+#' @param exact `"auto"`, `"always"` or `"never"`, see Details.
+#' @param conf_level Confidence level of the Wilson intervals.
+#' @param p_adjust Method of [stats::p.adjust()] applied across the tests
+#'   of the result, giving `p_adjusted`.
+#' @param event The value of `outcome` that counts as the event. Defaults
+#'   to `TRUE` (logical), `1` (numeric) or the last level (factor); must be
+#'   given for a character outcome.
+#' @param events,total Columns of event counts and group sizes, instead of
+#'   `outcome`.
+#' @param weight Column of counts for aggregated record-level data.
+#' @param unknown Labels of `group` that mean "not known".
+#' @return A data frame of class `equityaudit_outcomes` with one row per
+#'   test unit (`by` level or `"Total"`, times `strata` level) and group:
+#'   the `by` and `strata` columns, the group column, `missing`, `n`,
+#'   `events`, `pct`, the Wilson interval `pct_low` and `pct_high`,
+#'   `adj_residual` (of the event cell), `n_outcome_missing`, and the unit's
+#'   test: `statistic`, `df`, `p_value`, `g_statistic`, `exact_p_value`,
+#'   `min_expected`, `cramers_v` and `p_adjusted`. Use [summary()] for one
+#'   row per test.
+#' @export
+#' @examples
+#' table3 <- data.frame(
+#'   service = rep(c("CNWL", "WWT"), each = 5),
+#'   ethnicity = rep(c("White", "Asian", "Black", "Mixed", "Other"), 2),
+#'   employed = c(47, 35, 23, 15, 21, 46, 37, 18, 5, 1),
+#'   people = c(134, 77, 64, 38, 52, 144, 114, 63, 21, 7)
+#' )
+#' res <- compare_outcomes(table3, ethnicity,
+#'   by = service,
+#'   events = employed, total = people
+#' )
+#' summary(res)
+#' attr(res, "cmh")
+compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
+                             strata = NULL, pooled = TRUE,
+                             exact = c("auto", "always", "never"),
+                             conf_level = 0.95, p_adjust = "none",
+                             event = NULL, events = NULL, total = NULL,
+                             weight = NULL, unknown = NULL) {
+  check_data_frame(data)
+  exact <- match_arg(exact, c("auto", "always", "never"), "exact")
+  check_conf_level(conf_level)
+  check_flag(pooled, "pooled")
+  if (!is.character(p_adjust) || length(p_adjust) != 1 ||
+    !(p_adjust %in% stats::p.adjust.methods)) {
+    abort_input(
+      "argument",
+      sprintf("`p_adjust` must be one of %s.", format_values(stats::p.adjust.methods, 10)),
+      arg = "p_adjust"
+    )
+  }
+  unknown <- check_unknown(unknown)
+  env <- parent.frame()
+  cols <- list(
+    group = column_names(substitute(group), data, env, "group"),
+    outcome = column_names(substitute(outcome), data, env, "outcome"),
+    by = column_names(substitute(by), data, env, "by"),
+    strata = column_names(substitute(strata), data, env, "strata"),
+    events = column_names(substitute(events), data, env, "events"),
+    total = column_names(substitute(total), data, env, "total"),
+    weight = column_names(substitute(weight), data, env, "weight")
+  )
+  one_column(cols$group, "group")
+  arr <- outcome_array(data, cols, event)
+  outcome_result(arr, cols, pooled, exact, conf_level, p_adjust, unknown)
+}
+
+# Counts as an array [group (NA last), c(no event, event, outcome NA),
+# stratum] with the strata (by then strata columns).
+outcome_array <- function(data, cols, event) {
+  split <- c(cols$by, cols$strata)
+  counted <- length(cols$events) + length(cols$total) > 0
+  if (counted) {
+    if (length(cols$events) != 1 || length(cols$total) != 1 ||
+      length(cols$outcome) > 0) {
+      abort_input(
+        "argument",
+        "Give either `outcome`, or both `events` and `total` (one column each).",
+        arg = "outcome"
+      )
+    }
+    check_columns(c(cols$group, split, cols$events, cols$total), data, "group")
+    ev <- data[[cols$events]]
+    tot <- data[[cols$total]]
+    check_counts(ev, cols$events, "events")
+    check_counts(tot, cols$total, "total")
+    over <- which(ev > tot)
+    if (length(over) > 0) {
+      abort_input(
+        "count",
+        sprintf(
+          "Column `%s` (`events`) exceeds `%s` (`total`) in row%s %s.",
+          cols$events, cols$total, if (length(over) > 1) "s" else "",
+          format_values(over)
+        ),
+        arg = "events", column = cols$events
+      )
+    }
+    tmp <- data[c(cols$group, split)]
+    tmp$.no <- tot - ev
+    tmp$.yes <- ev
+    no <- group_counts(tmp, cols$group, split, ".no")
+    yes <- group_counts(tmp, cols$group, split, ".yes")
+    if (!identical(no$key, yes$key)) {
+      all <- group_counts(tmp, cols$group, split, NULL)
+      no <- align_strata(no, all)
+      yes <- align_strata(yes, all)
+    }
+    a <- array(0, c(dim(no$array)[[1]], 3, utils::tail(dim(no$array), 1)))
+    a[, 1, ] <- no$array
+    a[, 2, ] <- yes$array
+    return(list(array = a, info = no))
+  }
+  one_column(cols$outcome, "outcome")
+  check_columns(c(cols$group, cols$outcome, split, cols$weight), data, "group")
+  y <- data[[cols$outcome]]
+  info <- group_counts(data, cols$group, split,
+    if (length(cols$weight)) cols$weight,
+    inner = cols$outcome
+  )
+  levels_y <- info$inner_values[[1]]
+  is_event <- event_slots(y, levels_y, event, cols$outcome)
+  d <- dim(info$array)
+  a <- array(0, c(d[[1]], 3, d[[3]]))
+  a[, 1, ] <- colSums_dim2(info$array, !is_event & !is.na(levels_y))
+  a[, 2, ] <- colSums_dim2(info$array, is_event & !is.na(levels_y))
+  a[, 3, ] <- colSums_dim2(info$array, is.na(levels_y))
+  list(array = a, info = info)
+}
+
+# Sums arr[, which, ] over the second dimension.
+colSums_dim2 <- function(arr, which) {
+  d <- dim(arr)
+  out <- matrix(0, d[[1]], d[[3]])
+  for (j in which(which)) out <- out + arr[, j, ]
+  out
+}
+
+align_strata <- function(part, all) {
+  a <- matrix(0, nrow(part$array), length(all$key))
+  a[, match(part$key, all$key)] <- part$array
+  part$array <- a
+  part$key <- all$key
+  part$strata <- all$strata
+  part
+}
+
+# Which outcome levels (values, NA last) are the event.
+event_slots <- function(y, values, event, column) {
+  if (is.null(event)) {
+    event <- if (is.logical(y)) {
+      TRUE
+    } else if (is.factor(y)) {
+      utils::tail(levels(y), 1)
+    } else if (is.numeric(y) && all(values %in% c(0, 1, NA))) {
+      1
+    } else {
+      abort_input(
+        "argument",
+        sprintf(
+          paste0(
+            "Say which value of `%s` is the event with `event` ",
+            "(its values are %s)."
+          ),
+          column, format_values(values[!is.na(values)])
+        ),
+        arg = "event"
+      )
+    }
+  }
+  if (length(event) != 1 || is.na(event)) {
+    abort_input("argument", "`event` must be a single value.", arg = "event")
+  }
+  known <- values[!is.na(values)]
+  if (is.factor(y) || is.character(y)) {
+    if (!(as.character(event) %in% c(as.character(known), levels(y)))) {
+      abort_input(
+        "argument",
+        sprintf(
+          "`event` is %s, which is not a value of `%s` (%s).",
+          format_values(event), column, format_values(known)
+        ),
+        arg = "event"
+      )
+    }
+    out <- as.character(values) == as.character(event)
+  } else {
+    out <- values == event
+  }
+  others <- unique(known[!(out[!is.na(values)] %in% TRUE)])
+  if (length(others) > 1) {
+    abort_input(
+      "argument",
+      sprintf(
+        "`%s` must have two values (the event and one other); it has %s.",
+        column, format_values(known)
+      ),
+      arg = "outcome", column = column
+    )
+  }
+  out %in% TRUE
+}
+
+outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
+                           unknown) {
+  info <- arr$info
+  a <- arr$array
+  labels <- info$labels
+  miss <- is_missing_label(labels, unknown)
+  keep <- !miss | apply(a, 1, sum) > 0
+  a <- a[keep, , , drop = FALSE]
+  labels <- labels[keep]
+  miss <- miss[keep]
+  gv <- info$group_values[keep]
+  units <- outcome_units(a, info$strata, cols$by, cols$strata, pooled)
+  a <- units$array
+  k <- length(labels)
+  n_units <- dim(a)[[3]]
+  no <- matrix(a[, 1, ], k)
+  yes <- matrix(a[, 2, ], k)
+  tested <- !miss
+  tab <- array(0, c(sum(tested), 2, n_units))
+  tab[, 1, ] <- yes[tested, ]
+  tab[, 2, ] <- no[tested, ]
+  res <- chisq_core(tab)
+  s <- res$summary
+  untestable <- s$rows_used < 2 | s$cols_used < 2
+  exact_p <- rep(NA_real_, n_units)
+  want <- switch(exact,
+    always = !untestable,
+    auto = !untestable & s$min_expected < 5,
+    never = rep(FALSE, n_units)
+  )
+  if (any(want)) {
+    exact_p[want] <- exact_p_values(
+      tab[, 1, want, drop = FALSE],
+      tab[, 1, want, drop = FALSE] + tab[, 2, want, drop = FALSE]
+    )
+    if (exact == "auto") {
+      message(sprintf(
+        "Exact p-values computed for %d of %d tests with an expected count below 5.",
+        sum(want), n_units
+      ))
+    }
+  }
+  adj <- matrix(NA_real_, k, n_units)
+  adj[tested, ] <- array(res$stdres, dim(tab))[, 1, ]
+  n <- no + yes
+  wil <- wilson_interval(yes, n, conf_level)
+  p_adj <- stats::p.adjust(s$p_value, method = p_adjust)
+  rows <- c(strata_frame_rep(units$strata, k), list(
+    group = label_column(labels, gv, n_units),
+    missing = rep(miss, n_units),
+    n = as.vector(n), events = as.vector(yes),
+    pct = as.vector(100 * yes / n),
+    pct_low = as.vector(wil$low), pct_high = as.vector(wil$high),
+    adj_residual = as.vector(adj),
+    n_outcome_missing = as.vector(matrix(a[, 3, ], k)),
+    statistic = rep(s$statistic, each = k), df = rep(s$df, each = k),
+    p_value = rep(s$p_value, each = k),
+    g_statistic = rep(s$g_statistic, each = k),
+    exact_p_value = rep(exact_p, each = k),
+    min_expected = rep(s$min_expected, each = k),
+    cramers_v = rep(sqrt(s$statistic / s$n), each = k),
+    p_adjusted = rep(p_adj, each = k)
+  ))
+  names(rows)[names(rows) == "group"] <- cols$group
+  out <- new_tidy_frame(rows)
+  attr(out, "by") <- c(cols$by, cols$strata)
+  attr(out, "group") <- cols$group
+  if (length(cols$by) > 0 || length(cols$strata) > 0) {
+    attr(out, "cmh") <- outcome_cmh(units, tested, cols)
+  }
+  class(out) <- c("equityaudit_outcomes", "data.frame")
+  out
+}
+
+exact_p_values <- function(events, totals) {
+  if (max(totals) > .Machine$integer.max) {
+    return(rep(NA_real_, utils::tail(dim(events), 1)))
+  }
+  d <- dim(events)
+  .Call(
+    ea_exact_2xk, as.integer(events), as.integer(totals),
+    c(d[[1]], d[[3]])
+  )
+}
+
+# The test units: every by x strata combination present, plus the pooled
+# ones (by columns "Total") for each strata combination.
+outcome_units <- function(a, strata, by, strata_cols, pooled) {
+  n_by <- length(by)
+  units <- list(array = a, strata = strata, base = a, base_strata = strata)
+  if (!pooled || n_by == 0) {
+    return(units)
+  }
+  key <- strata_key(strata[strata_cols], dim(a)[[3]])
+  groups <- unique(key)
+  pooled_arr <- array(0, c(dim(a)[1:2], length(groups)))
+  for (g in seq_along(groups)) {
+    pooled_arr[, , g] <- apply(a[, , key == groups[[g]], drop = FALSE], 1:2, sum)
+  }
+  first <- match(groups, key)
+  total_strata <- lapply(names(strata), function(nm) {
+    v <- strata[[nm]]
+    if (nm %in% by) {
+      return(if (is.factor(v)) {
+        factor(c(as.character(v), rep("Total", length(groups))),
+          levels = c(levels(v), "Total")
+        )
+      } else {
+        c(as.character(v), rep("Total", length(groups)))
+      })
+    }
+    if (is.factor(v)) {
+      return(factor(c(as.character(v), as.character(v[first])), levels = levels(v)))
+    }
+    c(v, v[first])
+  })
+  names(total_strata) <- names(strata)
+  combined <- array(0, c(dim(a)[1:2], dim(a)[[3]] + length(groups)))
+  combined[, , seq_len(dim(a)[[3]])] <- a
+  combined[, , dim(a)[[3]] + seq_along(groups)] <- pooled_arr
+  units$array <- combined
+  units$strata <- total_strata
+  units
+}
+
+# CMH test of group x outcome across the by levels, within each strata
+# level (or across the strata levels when there is no by).
+outcome_cmh <- function(units, tested, cols) {
+  a <- units$base[tested, 1:2, , drop = FALSE]
+  st <- units$base_strata
+  within <- if (length(cols$by) > 0) cols$strata else character()
+  key <- strata_key(st[within], dim(a)[[3]])
+  groups <- unique(key)
+  res <- lapply(groups, function(g) {
+    .Call(ea_cmh, a[, , key == g, drop = FALSE], dim(a[, , key == g, drop = FALSE]), FALSE)
+  })
+  first <- match(groups, key)
+  out <- lapply(st[within], function(v) v[first])
+  out$statistic <- vapply(res, `[[`, 0, 1)
+  out$df <- vapply(res, `[[`, 0, 2)
+  out$p_value <- vapply(res, `[[`, 0, 3)
+  out$strata_used <- vapply(res, `[[`, 0, 4)
+  out$across <- rep(
+    paste(if (length(cols$by) > 0) cols$by else cols$strata, collapse = ", "),
+    length(groups)
+  )
+  new_tidy_frame(out)
+}
+
+#' @export
+summary.equityaudit_outcomes <- function(object, ...) {
+  by <- attr(object, "by")
+  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE)
+  key <- strata_key(df[by], nrow(df))
+  first <- !duplicated(key)
+  tested <- !df$missing
+  test_cols <- c(
+    "statistic", "df", "p_value", "g_statistic", "exact_p_value",
+    "min_expected", "cramers_v", "p_adjusted"
+  )
+  out <- df[first, c(by, test_cols), drop = FALSE]
+  out$n <- as.vector(rowsum(as.double(ifelse(tested, df$n, 0)), key, reorder = FALSE))
+  out$events <- as.vector(rowsum(as.double(ifelse(tested, df$events, 0)), key, reorder = FALSE))
+  out$pct <- 100 * out$events / out$n
+  out <- out[c(by, "n", "events", "pct", test_cols)]
+  rownames(out) <- NULL
+  out
+}
+
+#' Cochran-Mantel-Haenszel test of group by outcome across strata
+#'
+#' Tests whether the outcome differs between groups while holding the
+#' stratum (for example the service) fixed: the generalized
+#' Cochran-Mantel-Haenszel statistic with `(groups - 1)` degrees of freedom,
+#' equal to [stats::mantelhaen.test()] (which applies a continuity
+#' correction to 2 x 2 x K tables by default; set `correct = TRUE` for it).
+#' Strata with fewer than two people are skipped.
+#'
+#' @inheritParams compare_outcomes
+#' @param strata The columns whose levels are held fixed.
+#' @param correct Continuity correction for 2 x 2 x K tables.
+#' @return A one-row data frame: `statistic`, `df`, `p_value` and
+#'   `strata_used`.
+#' @export
+#' @examples
+#' set.seed(1)
+#' people <- data.frame(
+#'   service = sample(c("A", "B", "C"), 300, TRUE),
+#'   group = sample(c("White", "Black", "Asian"), 300, TRUE),
+#'   employed = runif(300) < 0.35
+#' )
+#' cmh_test(people, group, employed, strata = service)
+cmh_test <- function(data, group, outcome = NULL, strata, event = NULL,
+                     events = NULL, total = NULL, weight = NULL,
+                     correct = FALSE) {
+  check_data_frame(data)
+  check_flag(correct, "correct")
+  env <- parent.frame()
+  cols <- list(
+    group = one_column(column_names(substitute(group), data, env, "group"), "group"),
+    outcome = column_names(substitute(outcome), data, env, "outcome"),
+    by = character(),
+    strata = column_names(substitute(strata), data, env, "strata"),
+    events = column_names(substitute(events), data, env, "events"),
+    total = column_names(substitute(total), data, env, "total"),
+    weight = column_names(substitute(weight), data, env, "weight")
+  )
+  arr <- outcome_array(data, cols, event)
+  known <- !is.na(arr$info$labels)
+  a <- arr$array[known, 1:2, , drop = FALSE]
+  a <- a[apply(a, 1, sum) > 0, , , drop = FALSE]
+  res <- .Call(ea_cmh, a, dim(a), correct)
+  new_tidy_frame(list(
+    statistic = res[[1]], df = res[[2]], p_value = res[[3]],
+    strata_used = res[[4]]
+  ))
+}

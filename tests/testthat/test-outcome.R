@@ -1,0 +1,185 @@
+# the paper's Table 3 ----
+
+test_that("compare_outcomes() reproduces Table 3 for all who joined in 2019", {
+  res <- suppressMessages(compare_outcomes(bjpsych_table3("all"), ethnicity,
+    by = service, events = employed, total = total
+  ))
+  s <- summary(res)
+  expect_equal(s$service, c("CNWL", "WWT", "Total"))
+  expect_equal(round(s$statistic, 2), c(2.50, 1.76, 1.46))
+  expect_equal(round(s$p_value, 2), c(0.64, 0.78, 0.83))
+  expect_equal(round(s$pct, 1), c(38.6, 30.7, 34.7))
+  expect_equal(s$n, c(365, 349, 714))
+  expect_equal(
+    round(res$pct, 1),
+    c(35.1, 45.5, 35.9, 39.5, 40.4, 31.9, 32.5, 28.6, 23.8, 14.3,
+      33.5, 37.7, 32.3, 33.9, 37.3)
+  )
+  expect_equal(res$events[res$service == "Total"], c(93, 72, 41, 20, 22))
+})
+
+test_that("compare_outcomes() reproduces Table 3 for six months' support", {
+  res <- suppressMessages(compare_outcomes(bjpsych_table3("six_months"), ethnicity,
+    by = service, events = employed, total = total
+  ))
+  s <- summary(res)
+  # the paper prints 5.66 for CNWL; the counts give 5.6665
+  expect_equal(round(s$statistic, 2), c(5.67, 2.78, 1.43))
+  expect_equal(round(s$pct, 1), c(43.3, 42.2, 42.7))
+  expect_equal(s$n, c(127, 128, 255))
+})
+
+# reference implementations ----
+
+random_outcomes <- function(k, n_strata, size) {
+  d <- expand.grid(g = paste0("g", seq_len(k)), s = paste0("s", seq_len(n_strata)),
+                   stringsAsFactors = FALSE)
+  d$total <- stats::rpois(nrow(d), size)
+  d$events <- stats::rbinom(nrow(d), d$total, stats::runif(1, 0.1, 0.7))
+  d
+}
+
+test_that("tests equal chisq.test() and fisher.test() on 1000 random tables", {
+  set.seed(99)
+  checked <- 0
+  for (i in 1:1000) {
+    k <- sample(2:6, 1)
+    d <- random_outcomes(k, 1, sample(c(2, 5, 15, 40), 1))
+    if (sum(d$total) == 0) next
+    res <- compare_outcomes(d, g, events = events, total = total, exact = "always")
+    s <- summary(res)
+    x <- cbind(d$events, d$total - d$events)
+    x <- x[rowSums(x) > 0, , drop = FALSE]
+    if (nrow(x) < 2 || any(colSums(x) == 0)) {
+      expect_true(is.na(s$statistic))
+      next
+    }
+    ref <- suppressWarnings(stats::chisq.test(x, correct = FALSE))
+    expect_equal(s$statistic, unname(ref$statistic), tolerance = 1e-10)
+    expect_equal(s$p_value, ref$p.value, tolerance = 1e-10)
+    fp <- tryCatch(stats::fisher.test(x, workspace = 2e7)$p.value, error = function(e) NA)
+    if (!is.na(fp)) {
+      expect_equal(s$exact_p_value, fp, tolerance = 1e-8)
+      checked <- checked + 1
+    }
+  }
+  expect_gt(checked, 900)
+})
+
+test_that("the exact test answers where fisher.test() runs out of workspace", {
+  ev <- c(93, 72, 41, 20, 22) * 10
+  tot <- c(278, 191, 127, 59, 59) * 10
+  p <- .Call(equityaudit:::ea_exact_2xk, as.integer(ev), as.integer(tot), c(5L, 1L))
+  expect_error(stats::fisher.test(rbind(ev, tot - ev)))
+  # fisher.test() with a workspace of 2e8 gives 0.005607763 after 4 s
+  expect_equal(p, 0.005607763, tolerance = 1e-7)
+})
+
+test_that("CMH equals mantelhaen.test() on random 2 x k x K tables", {
+  set.seed(5)
+  for (i in 1:200) {
+    k <- sample(2:5, 1)
+    n_strata <- sample(2:5, 1)
+    d <- random_outcomes(k, n_strata, 30)
+    d$total <- d$total + 2
+    res <- cmh_test(d, g, strata = s, events = events, total = total)
+    x <- array(0, c(k, 2, n_strata))
+    x[, 1, ] <- d$events
+    x[, 2, ] <- d$total - d$events
+    ref <- stats::mantelhaen.test(x, correct = FALSE)
+    expect_equal(res$statistic, unname(ref$statistic), tolerance = 1e-10)
+    expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
+    expect_equal(res$df, unname(ref$parameter))
+  }
+  attached <- attr(compare_outcomes(d, g, by = s, events = events, total = total,
+                                    exact = "never"), "cmh")
+  expect_equal(attached$statistic, res$statistic)
+})
+
+test_that("Monte-Carlo p-values agree with chisq.test within sampling error", {
+  x <- matrix(c(3, 5, 2, 8, 1, 4, 6, 2, 7), 3)
+  set.seed(10)
+  got <- chisq_strata(x, simulate = TRUE, B = 20000)$mc_p_value
+  ref <- stats::chisq.test(x, simulate.p.value = TRUE, B = 20000)$p.value
+  expect_lt(abs(got - ref), 4 * sqrt(ref * (1 - ref) / 20000) * sqrt(2))
+  set.seed(10)
+  again <- chisq_strata(x, simulate = TRUE, B = 20000)$mc_p_value
+  expect_identical(got, again)
+})
+
+# record-level input, strata and missing values ----
+
+test_that("record-level data with strata, pooling and missing values", {
+  set.seed(2)
+  d <- data.frame(
+    s = sample(c("A", "B"), 400, TRUE),
+    g = sample(c("x", "y", "z", NA), 400, TRUE),
+    sex = sample(c("M", "F"), 400, TRUE),
+    e = sample(c(TRUE, FALSE, NA), 400, TRUE, prob = c(0.3, 0.6, 0.1))
+  )
+  res <- suppressMessages(compare_outcomes(d, g, e, by = s, strata = sex))
+  expect_equal(sum(res$n[res$s != "Total"]) + sum(res$n_outcome_missing[res$s != "Total"]), 400)
+  s <- summary(res)
+  expect_equal(paste(s$s, s$sex), c("A F", "A M", "B F", "B M", "Total F", "Total M"))
+  sub <- d[d$s == "B" & d$sex == "M" & !is.na(d$g) & !is.na(d$e), ]
+  ref <- suppressWarnings(stats::chisq.test(table(sub$g, sub$e), correct = FALSE))
+  expect_equal(s$statistic[[4]], unname(ref$statistic), tolerance = 1e-10)
+  fem <- d[d$sex == "F" & !is.na(d$g) & !is.na(d$e), ]
+  ref_pooled <- stats::chisq.test(table(fem$g, fem$e), correct = FALSE)
+  expect_equal(s$statistic[[5]], unname(ref_pooled$statistic), tolerance = 1e-10)
+  expect_true(all(is.na(res$adj_residual[res$missing])))
+})
+
+test_that("a stratum with a single group gives NA, not an error", {
+  d <- data.frame(s = c("A", "A", "B", "B"), g = c("x", "x", "x", "y"),
+                  e = c(TRUE, FALSE, TRUE, FALSE))
+  s <- summary(compare_outcomes(d, g, e, by = s, pooled = FALSE, exact = "never"))
+  expect_true(is.na(s$statistic[[1]]))
+  expect_equal(s$statistic[[2]], 2)
+})
+
+test_that("p_adjust adjusts across the tests", {
+  res <- suppressMessages(compare_outcomes(bjpsych_table3("all"), ethnicity,
+    by = service, events = employed, total = total, p_adjust = "bonferroni"
+  ))
+  s <- summary(res)
+  expect_equal(s$p_adjusted, pmin(1, 3 * s$p_value))
+})
+
+test_that("outcome values and events are checked", {
+  d <- data.frame(g = c("a", "b"), y = c("yes", "no"))
+  expect_error(compare_outcomes(d, g, y), class = "equityaudit_error_argument")
+  res <- compare_outcomes(d, g, y, event = "yes", exact = "never")
+  expect_equal(res$events, c(1, 0))
+  expect_error(compare_outcomes(d, g, y, event = "Yes"), "not a value")
+  three <- data.frame(g = c("a", "b", "c"), y = c("yes", "no", "maybe"))
+  expect_error(compare_outcomes(three, g, y, event = "yes"), "two values")
+  bad <- data.frame(g = "a", ev = 5, tot = 3)
+  expect_error(compare_outcomes(bad, g, events = ev, total = tot),
+               class = "equityaudit_error_count")
+})
+
+# helpers ----
+
+test_that("age_band() gives the paper's bands", {
+  b <- age_band(c(17, 25, 26, 40, 41, 55, 56, 69, NA, 25.5))
+  expect_s3_class(b, "ordered")
+  expect_equal(levels(b), c("up to 25", "26-40", "41-55", "over 55"))
+  expect_equal(as.character(b), c("up to 25", "up to 25", "26-40", "26-40",
+    "41-55", "41-55", "over 55", "over 55", NA, "26-40"))
+  expect_equal(levels(age_band(1, breaks = 30)), c("up to 30", "over 30"))
+  expect_error(age_band("old"), class = "equityaudit_error_argument")
+  expect_error(age_band(-3), class = "equityaudit_error_argument")
+})
+
+test_that("follow_up() keeps those who joined by 30 June", {
+  d <- data.frame(joined = as.Date(c("2019-01-01", "2019-06-30", "2019-07-01",
+                                     "2019-12-31", NA, "2019-02-28")))
+  expect_message(kept <- follow_up(d, joined, "2019-12-31"), "left out 2")
+  expect_equal(kept$joined, as.Date(c("2019-01-01", "2019-06-30", "2019-02-28")))
+  expect_equal(attr(kept, "follow_up")$n_missing_start, 1)
+  aug <- data.frame(joined = as.Date("2019-08-31"))
+  expect_equal(nrow(suppressMessages(follow_up(aug, joined, "2020-02-29"))), 1)
+  expect_error(follow_up(data.frame(joined = "2019-01-01"), joined, "2019-12-31"),
+               class = "equityaudit_error_column")
+})
