@@ -15,7 +15,7 @@ CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check demo bench clean
+.PHONY: deps document build install check demo bench data clean
 
 deps:
 	@missing=""; \
@@ -32,7 +32,7 @@ deps:
 	fi
 
 document:
-	$(RSCRIPT) -e 'roxygen2::roxygenise(load_code = "source")'
+	$(RSCRIPT) tools/document.R
 
 build: document
 	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
@@ -57,6 +57,10 @@ demo: deps install
 
 bench: deps install
 	$(RSCRIPT) bench/tabulate.R
+	$(RSCRIPT) bench/exact.R
+
+data:
+	$(RSCRIPT) data-raw/bjpsych.R
 
 clean:
 	rm -rf $(CHECKDIR) demo-output src/*.o src/*.so

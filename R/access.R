@@ -102,12 +102,17 @@ compare_access <- function(data, group, reference, by = NULL,
   n <- rowsum_matrix(matrix(dc$array, nrow = length(dc$labels)), data_labels)
   ref_labels <- recode_na(as.character(reference[[group]]), unknown)
   ref_key <- strata_key(lapply(reference[by], identity), nrow(reference))
+  # a label counts on one side if anybody has it there; unused factor
+  # levels that the reference does not know are dropped
+  used <- rownames(n)[rowSums(n) > 0]
+  ref_used <- unique(ref_labels[ref$value > 0])
   check_labels(
-    unique(data_labels[!is_missing_label(data_labels, unknown)]),
-    unique(ref_labels[!is_missing_label(ref_labels, unknown)]),
-    group, "group labels"
+    setdiff(used, ref_labels), setdiff(ref_used, rownames(n)),
+    group, "group labels", unknown
   )
-  if (length(by) > 0) check_labels(dc$key, unique(ref_key), by, "strata")
+  if (length(by) > 0) check_labels(setdiff(dc$key, ref_key), setdiff(ref_key, dc$key), by, "strata")
+  keep <- rownames(n) %in% c(used, ref_labels)
+  n <- n[keep, , drop = FALSE]
 
   labels <- ordered_labels(rownames(n), ref_labels, unknown)
   n <- align_rows(n, labels)
@@ -213,9 +218,9 @@ ordered_labels <- function(data_labels, ref_labels, unknown) {
   c(all[!miss], all[miss][missing_order])
 }
 
-check_labels <- function(in_data, in_ref, column, what) {
-  only_data <- setdiff(in_data, in_ref)
-  only_ref <- setdiff(in_ref, in_data)
+check_labels <- function(only_data, only_ref, column, what, unknown = NULL) {
+  only_data <- only_data[!is_missing_label(only_data, unknown)]
+  only_ref <- only_ref[!is_missing_label(only_ref, unknown)]
   if (length(only_data) + length(only_ref) == 0) {
     return(invisible())
   }
@@ -325,7 +330,8 @@ access_result <- function(n, ref, labels, is_miss, dc, group, method,
 # column is a factor, otherwise as character.
 label_column <- function(labels, group_values, times) {
   if (is.factor(group_values)) {
-    lv <- unique(c(levels(group_values), labels[!is.na(labels)]))
+    lv <- levels(group_values)
+    lv <- unique(c(lv[lv %in% labels], labels[!is.na(labels)]))
     return(factor(rep(labels, times), levels = lv))
   }
   rep(labels, times)

@@ -73,6 +73,8 @@ merge_moments <- function(key, n, mean, m2, min, max, n_missing) {
 #'   maximum.
 #' @param unknown Labels meaning "not known", counted as missing.
 #' @param total Add the overall `"Total"` stratum?
+#' @param weight Optional column of counts, for a table that is already
+#'   aggregated (then `age` cannot be summarised).
 #' @return A data frame of class `equityaudit_cohort` in long form: the `by`
 #'   columns, `variable`, `level`, `missing` (is this the row of people with
 #'   the variable missing?), `n`, `pct`, `mean`, `sd`, `min` and `max`. The
@@ -92,19 +94,28 @@ merge_moments <- function(key, n, mean, m2, min, max, n_missing) {
 #' cohort
 #' as.data.frame(cohort)[1:6, ]
 describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
-                            total = TRUE) {
+                            total = TRUE, weight = NULL) {
   check_data_frame(data)
   env <- parent.frame()
   vars <- column_names(substitute(vars), data, env, "vars")
   by <- column_names(substitute(by), data, env, "by")
   age <- column_names(substitute(age), data, env, "age")
+  weight <- column_names(substitute(weight), data, env, "weight")
+  if (length(weight) > 0 && length(age) > 0) {
+    abort_input(
+      "argument",
+      "Age can only be summarised from one row per person, not with `weight`.",
+      arg = "weight"
+    )
+  }
+  weight <- if (length(weight)) one_column(weight, "weight")
   unknown <- check_unknown(unknown)
   check_flag(total, "total")
   if (length(age) > 1) one_column(age, "age")
-  check_columns(c(by, vars, age), data, "vars")
+  check_columns(c(by, vars, age, weight), data, "vars")
   pieces <- list()
   for (v in vars) {
-    gc <- group_counts(data, v, by, NULL, arg = "vars")
+    gc <- group_counts(data, v, by, weight, arg = "vars")
     counts <- matrix(gc$array, nrow = length(gc$labels))
     if (total && length(by) > 0) counts <- cbind(counts, rowSums(counts))
     pieces[[v]] <- cohort_rows(counts, gc$group_values, v, unknown)
@@ -117,7 +128,7 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
     }
     pieces[[age]] <- age_rows(m, age)
   }
-  cohort_frame(pieces, data, by, total)
+  cohort_frame(pieces, data, by, total, weight)
 }
 
 # Rows for one categorical variable: counts [levels (NA last), strata].
@@ -149,15 +160,15 @@ age_rows <- function(m, variable) {
   )
 }
 
-cohort_frame <- function(pieces, data, by, total) {
-  base <- count_cells(data, by, arg = "by")
+cohort_frame <- function(pieces, data, by, total, weight) {
+  base <- count_cells(data, by, weight = weight, arg = "by")
   people <- as.double(base$count)
   strata <- list()
   if (length(by) > 0) {
     sa <- strata_array(base, 0)
     strata <- strata_frame(sa$by_slots, base$values, by)
     people <- as.vector(sa$array)
-    if (total) people <- c(people, nrow(data))
+    if (total) people <- c(people, sum(people))
   }
   n_strata <- length(people)
   blocks <- lapply(seq_len(n_strata), function(s) {

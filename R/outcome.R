@@ -25,7 +25,9 @@
 #' The exact p-value (Freeman-Halton, equal to [stats::fisher.test()]) is
 #' computed in C for every test with `exact = "always"`, and with
 #' `exact = "auto"` for the tests whose smallest expected count is below 5
-#' (a message says how many).
+#' (a message says how many). An exact test whose enumeration would be very
+#' long (very large groups beside a small one) is replaced by a Monte-Carlo
+#' p-value from 10,000 random tables; `exact_method` says which was used.
 #'
 #' @param data One row per person, or one row per group with `events` and
 #'   `total` count columns (for published tables).
@@ -53,6 +55,7 @@
 #'   `events`, `pct`, the Wilson interval `pct_low` and `pct_high`,
 #'   `adj_residual` (of the event cell), `n_outcome_missing`, and the unit's
 #'   test: `statistic`, `df`, `p_value`, `g_statistic`, `exact_p_value`,
+#'   `exact_method` (`"exact"`, `"monte_carlo"` or `NA`),
 #'   `min_expected`, `cramers_v` and `p_adjusted`. Use [summary()] for one
 #'   row per test.
 #' @export
@@ -264,16 +267,19 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
   s <- res$summary
   untestable <- s$rows_used < 2 | s$cols_used < 2
   exact_p <- rep(NA_real_, n_units)
+  exact_method <- rep(NA_character_, n_units)
   want <- switch(exact,
     always = !untestable,
     auto = !untestable & s$min_expected < 5,
     never = rep(FALSE, n_units)
   )
   if (any(want)) {
-    exact_p[want] <- exact_p_values(
+    ex <- exact_p_values(
       tab[, 1, want, drop = FALSE],
       tab[, 1, want, drop = FALSE] + tab[, 2, want, drop = FALSE]
     )
+    exact_p[want] <- ex$p
+    exact_method[want] <- ex$method
     if (exact == "auto") {
       message(sprintf(
         "Exact p-values computed for %d of %d tests with an expected count below 5.",
@@ -298,6 +304,7 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
     p_value = rep(s$p_value, each = k),
     g_statistic = rep(s$g_statistic, each = k),
     exact_p_value = rep(exact_p, each = k),
+    exact_method = rep(exact_method, each = k),
     min_expected = rep(s$min_expected, each = k),
     cramers_v = rep(sqrt(s$statistic / s$n), each = k),
     p_adjusted = rep(p_adj, each = k)
@@ -313,15 +320,30 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
   out
 }
 
-exact_p_values <- function(events, totals) {
-  if (max(totals) > .Machine$integer.max) {
-    return(rep(NA_real_, utils::tail(dim(events), 1)))
-  }
+# Exact p-values of 2 x k tables [k, 1, units]; where the enumeration would
+# be too long (more than `budget` nodes) a Monte-Carlo p-value from 10^4
+# tables is given instead. Returns list(p, method).
+exact_p_values <- function(events, totals, budget = 2e6) {
   d <- dim(events)
-  .Call(
+  p <- rep(NA_real_, d[[3]])
+  method <- rep(NA_character_, d[[3]])
+  if (max(totals) > .Machine$integer.max) {
+    return(list(p = p, method = method))
+  }
+  p <- .Call(
     ea_exact_2xk, as.integer(events), as.integer(totals),
-    c(d[[1]], d[[3]])
+    c(d[[1]], d[[3]]), as.double(budget)
   )
+  method[!is.na(p)] <- "exact"
+  for (u in which(is.na(p))) {
+    x <- cbind(events[, 1, u], totals[, 1, u] - events[, 1, u])
+    x <- x[rowSums(x) > 0, , drop = FALSE]
+    if (nrow(x) < 2 || any(colSums(x) == 0)) next
+    storage.mode(x) <- "integer"
+    p[[u]] <- .Call(ea_monte_carlo, x, dim(x), 1e4)
+    method[[u]] <- "monte_carlo"
+  }
+  list(p = p, method = method)
 }
 
 # The test units: every by x strata combination present, plus the pooled
@@ -397,7 +419,7 @@ summary.equityaudit_outcomes <- function(object, ...) {
   tested <- !df$missing
   test_cols <- c(
     "statistic", "df", "p_value", "g_statistic", "exact_p_value",
-    "min_expected", "cramers_v", "p_adjusted"
+    "exact_method", "min_expected", "cramers_v", "p_adjusted"
   )
   out <- df[first, c(by, test_cols), drop = FALSE]
   out$n <- as.vector(rowsum(as.double(ifelse(tested, df$n, 0)), key, reorder = FALSE))

@@ -52,6 +52,7 @@ typedef struct {
   double lnorm;        /* log C(N, m) */
   long double p;       /* accumulated p-value */
   double nodes;        /* nodes visited, for interrupt checks */
+  double budget;       /* nodes allowed before giving up */
   pair_sums **last;    /* last[r]: the last two columns with r events */
 } exact_state;
 
@@ -146,7 +147,9 @@ static void visit(exact_state *st, int j, int r, double lp) {
     visit_last_two(st, r, lp);
     return;
   }
+  if (st->budget < 0) return;
   if (++st->nodes >= 65536) {
+    st->budget -= st->nodes;
     st->nodes = 0;
     R_CheckUserInterrupt();
   }
@@ -172,7 +175,7 @@ static int compare_int(const void *a, const void *b) {
 
 /* p-value of the 2 x k table with first row x and column totals c
  * (columns with c_j = 0 already removed, k >= 2) */
-static double exact_2xk(int k, const int *x, const int *c_in) {
+static double exact_2xk(int k, const int *x, const int *c_in, double budget) {
   int m = 0, N = 0;
   for (int j = 0; j < k; ++j) {
     m += x[j];
@@ -205,16 +208,18 @@ static double exact_2xk(int k, const int *x, const int *c_in) {
   pair_sums **last = (pair_sums **) R_alloc((size_t) m + 1, sizeof(pair_sums *));
   for (int r = 0; r <= m; ++r) last[r] = NULL;
   exact_state st = {k, c, lf, crest, maxlog, lobs + log1p(EA_REL_TOL),
-                    log_choose(lf, N, m), 0.0, 0, last};
+                    log_choose(lf, N, m), 0.0, 0, budget, last};
   visit(&st, 0, m, 0.0);
+  if (st.budget < 0) return NA_REAL;
   double p = (double) st.p;
   return p > 1.0 ? 1.0 : p;
 }
 
-/* events, totals: integer k x nstrata. Returns the exact p-value of each
- * stratum's 2 x k table (events vs non-events), NA where fewer than two
- * groups have people or nobody / everybody had the event. */
-SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims) {
+/* events, totals: integer k x nstrata; budget: nodes of the enumeration
+ * allowed per table. Returns the exact p-value of each stratum's 2 x k
+ * table (events vs non-events), NA where fewer than two groups have people,
+ * nobody or everybody had the event, or the budget ran out. */
+SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget) {
   int k = INTEGER_RO(dims)[0];
   R_xlen_t nstrata = (R_xlen_t) INTEGER_RO(dims)[1];
   SEXP out = PROTECT(Rf_allocVector(REALSXP, nstrata));
@@ -240,7 +245,7 @@ SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims) {
     if (2 * m > N) {
       for (int j = 0; j < used; ++j) x[j] = c[j] - x[j];
     }
-    REAL(out)[s] = exact_2xk(used, x, c);
+    REAL(out)[s] = exact_2xk(used, x, c, Rf_asReal(budget));
   }
   UNPROTECT(1);
   return out;

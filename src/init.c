@@ -7,7 +7,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ea_group_moments", (DL_FUNC) &ea_group_moments, 4},
   {"ea_chisq",       (DL_FUNC) &ea_chisq,       3},
   {"ea_chisq_gof",   (DL_FUNC) &ea_chisq_gof,   3},
-  {"ea_exact_2xk",   (DL_FUNC) &ea_exact_2xk,   3},
+  {"ea_exact_2xk",   (DL_FUNC) &ea_exact_2xk,   4},
   {"ea_monte_carlo", (DL_FUNC) &ea_monte_carlo, 3},
   {"ea_cmh",         (DL_FUNC) &ea_cmh,         3},
   {NULL, NULL, 0}

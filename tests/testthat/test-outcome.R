@@ -69,7 +69,7 @@ test_that("tests equal chisq.test() and fisher.test() on 1000 random tables", {
 test_that("the exact test answers where fisher.test() runs out of workspace", {
   ev <- c(93, 72, 41, 20, 22) * 10
   tot <- c(278, 191, 127, 59, 59) * 10
-  p <- .Call(equityaudit:::ea_exact_2xk, as.integer(ev), as.integer(tot), c(5L, 1L))
+  p <- .Call(equityaudit:::ea_exact_2xk, as.integer(ev), as.integer(tot), c(5L, 1L), 1e9)
   expect_error(stats::fisher.test(rbind(ev, tot - ev)))
   # fisher.test() with a workspace of 2e8 gives 0.005607763 after 4 s
   expect_equal(p, 0.005607763, tolerance = 1e-7)

@@ -1,0 +1,136 @@
+# Plots of compare_access() and compare_outcomes() results, in base
+# graphics, with autoplot() methods for ggplot2 users.
+
+# One panel per stratum: a point and interval per group, a reference line.
+interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
+                            log = "") {
+  panels <- unique(panel)
+  groups <- unique(group)
+  old <- graphics::par(
+    mfrow = c(1, length(panels)), mar = c(4.5, 1, 3, 1),
+    oma = c(0, max(nchar(groups)) * 0.45 + 1, 2, 0)
+  )
+  on.exit(graphics::par(old))
+  finite <- c(low, high, est, ref)
+  finite <- finite[is.finite(finite) & (log == "" | finite > 0)]
+  xlim <- range(finite)
+  for (p in panels) {
+    sel <- panel == p
+    y <- rev(seq_along(groups))[match(group[sel], groups)]
+    graphics::plot(est[sel], y,
+      xlim = xlim, ylim = c(0.5, length(groups) + 0.5),
+      yaxt = "n", pch = 19, xlab = xlab, ylab = "", main = p, log = log
+    )
+    graphics::segments(low[sel], y, high[sel], y, lwd = 2)
+    graphics::abline(v = ref[sel][1], lty = 2, col = "grey40")
+    if (p == panels[[1]]) {
+      graphics::axis(2, at = rev(seq_along(groups)), labels = groups, las = 1)
+    }
+  }
+  graphics::mtext(main, outer = TRUE, cex = 1.1, font = 2)
+  invisible()
+}
+
+panel_labels <- function(x, by) {
+  if (length(by) == 0) {
+    return(rep("All", nrow(x)))
+  }
+  do.call(paste, c(lapply(by, function(b) as.character(x[[b]])), sep = " / "))
+}
+
+#' Plot equality of access or outcome
+#'
+#' `plot()` on a [compare_access()] result draws each group's
+#' representation ratio (its share of the service's users over its share of
+#' the eligible population) with its confidence interval, one panel per
+#' stratum, on a log scale with a line at 1 (proportional access). On a
+#' [compare_outcomes()] result it draws each group's percentage with the
+#' outcome and its Wilson interval, one panel per test, with a dashed line
+#' at the rate of the whole stratum. Rows for people of unknown group are
+#' left out. Base graphics only; `autoplot()` gives the same as a ggplot
+#' when ggplot2 is installed.
+#'
+#' @param x,object A result of [compare_access()] or [compare_outcomes()].
+#' @param main Title.
+#' @param ... Unused.
+#' @return `x`, invisibly (`plot()`), or a ggplot (`autoplot()`).
+#' @name plot-methods
+#' @examples
+#' res <- compare_outcomes(ips_synthetic, ethnicity, employed, by = service,
+#'   exact = "never"
+#' )
+#' plot(res)
+NULL
+
+#' @rdname plot-methods
+#' @export
+plot.equityaudit_access <- function(x, main = "Representation in the service", ...) {
+  d <- access_plot_data(x)
+  interval_panels(d$est, d$low, d$high, d$group, d$panel,
+    ref = rep(1, nrow(d)), xlab = "Representation ratio (log scale)",
+    main = main, log = "x"
+  )
+  invisible(x)
+}
+
+#' @rdname plot-methods
+#' @export
+plot.equityaudit_outcomes <- function(x, main = "People with the outcome, %", ...) {
+  d <- outcome_plot_data(x)
+  interval_panels(d$est, d$low, d$high, d$group, d$panel,
+    ref = d$ref, xlab = "% (Wilson interval)", main = main
+  )
+  invisible(x)
+}
+
+access_plot_data <- function(x) {
+  x <- x[!x$missing, , drop = FALSE]
+  data.frame(
+    group = as.character(x[[attr(x, "group")]]),
+    panel = panel_labels(x, attr(x, "by")),
+    est = x$representation_ratio, low = x$ratio_low, high = x$ratio_high,
+    ref = 1, stringsAsFactors = FALSE
+  )
+}
+
+outcome_plot_data <- function(x) {
+  x <- x[!x$missing & x$n > 0, , drop = FALSE]
+  panel <- panel_labels(x, attr(x, "by"))
+  rate <- 100 * tapply(x$events, panel, sum) / tapply(x$n, panel, sum)
+  data.frame(
+    group = as.character(x[[attr(x, "group")]]), panel = panel,
+    est = x$pct, low = x$pct_low, high = x$pct_high,
+    ref = as.vector(rate[panel]), stringsAsFactors = FALSE
+  )
+}
+
+#' @rdname plot-methods
+#' @exportS3Method ggplot2::autoplot
+autoplot.equityaudit_access <- function(object, ...) {
+  gg_intervals(access_plot_data(object), "Representation ratio", log = TRUE)
+}
+
+#' @rdname plot-methods
+#' @exportS3Method ggplot2::autoplot
+autoplot.equityaudit_outcomes <- function(object, ...) {
+  gg_intervals(outcome_plot_data(object), "% with the outcome (Wilson interval)")
+}
+
+gg_intervals <- function(d, xlab, log = FALSE) {
+  if (!requireNamespace("ggplot2", quietly = TRUE)) {
+    abort_input("argument", "autoplot() needs the ggplot2 package.", arg = "object")
+  }
+  d$group <- factor(d$group, levels = rev(unique(d$group)))
+  p <- ggplot2::ggplot(d, ggplot2::aes(
+    x = .data$est, y = .data$group,
+    xmin = .data$low, xmax = .data$high
+  )) +
+    ggplot2::geom_vline(ggplot2::aes(xintercept = .data$ref), linetype = 2, colour = "grey40") +
+    ggplot2::geom_errorbarh(height = 0.2) +
+    ggplot2::geom_point() +
+    ggplot2::facet_wrap(ggplot2::vars(.data$panel)) +
+    ggplot2::labs(x = xlab, y = NULL)
+  if (log) p <- p + ggplot2::scale_x_log10()
+  p
+}
+utils::globalVariables(".data")
