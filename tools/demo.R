@@ -1,6 +1,7 @@
 # The main job behind `make demo`: reproduce the BJPsych IPS equality study
 # from the bundled record-level extract, as a user would from their own.
 suppressPackageStartupMessages(library(equityaudit))
+options(width = 150)
 
 out_dir <- "demo-output"
 dir.create(out_dir, showWarnings = FALSE)
