@@ -10,14 +10,15 @@ strata_array <- function(cc, n_inner) {
   inner_size <- prod(inner_dim)
   if (cc$dense) {
     flat <- matrix(cc$count, nrow = inner_size)
-    keep <- which(colSums(flat) > 0)
+    # without by columns there is one stratum, even with nobody in it
+    keep <- if (length(by_nlev) == 0) 1L else which(colSums(flat) > 0)
     arr <- flat[, keep, drop = FALSE]
     by_key <- keep - 1
   } else {
     occupied <- cc$count > 0
     key <- cc$key[occupied]
     by_all <- key %/% inner_size
-    by_key <- sort(unique(by_all))
+    by_key <- if (length(by_nlev) == 0) 0 else sort(unique(by_all))
     arr <- matrix(0, inner_size, length(by_key))
     arr[cbind(key %% inner_size + 1, match(by_all, by_key))] <- cc$count[occupied]
   }
@@ -173,7 +174,7 @@ chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
 # Adds the Monte-Carlo p-value of every stratum of arr.
 add_monte_carlo <- function(out, arr, B) {
   if (max(arr) > .Machine$integer.max) {
-    abort_input("argument", "Monte-Carlo p-values need counts below 2^31.",
+    abort_input("argument", "`simulate = TRUE` needs counts below 2^31.",
       arg = "simulate"
     )
   }
@@ -196,11 +197,13 @@ chisq_frame <- function(arr, strata, n_missing, labels, correct) {
       "table",
       sprintf(
         paste0(
-          "In %s, fewer than two rows or columns of the table have anybody ",
-          "(%s people in %s row(s) and %s column(s)); a chi-square test ",
-          "needs at least two of each.%s"
+          "In %s, fewer than two rows or columns of the table of %s have ",
+          "anybody (%s people in %s row(s) and %s column(s)); a chi-square ",
+          "test needs at least two of each.%s"
         ),
-        stratum_label(strata, bad[[1]]), format(s$n[[bad[[1]]]]),
+        stratum_label(strata, bad[[1]]),
+        if (is.null(labels)) "`counts`" else paste0("`", names(labels), "`", collapse = " by "),
+        format(s$n[[bad[[1]]]]),
         s$rows_used[[bad[[1]]]], s$cols_used[[bad[[1]]]],
         if (length(bad) > 1) sprintf(" %d strata are affected.", length(bad)) else ""
       ),

@@ -21,7 +21,7 @@ group_moments <- function(data, by, x, arg = "age") {
   nlev <- vapply(seq_along(enc), function(j) {
     if (hashed[[j]]) length(res$levels[[j]]) else as.integer(enc[[j]]$nlev)
   }, 0L)
-  present <- which(res$n + res$n_missing > 0) - 1
+  present <- if (length(by) == 0) 0 else which(res$n + res$n_missing > 0) - 1
   sorted <- sorted_keys(present, nlev, res$levels, hashed, lapply(enc, `[[`, "values"))
   take <- present + 1
   stats <- merge_moments(

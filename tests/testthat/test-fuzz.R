@@ -1,0 +1,233 @@
+# Every exported function, fed generated input: it must either return a
+# result that accounts for every person, or signal an equityaudit_error
+# whose message names what was wrong. Never a crash, never a bare error.
+# The number of cases per function is EQUITYAUDIT_FUZZ_N (default 60 under
+# R CMD check; `make fuzz` runs 10^4).
+
+fuzz_n <- function() {
+  as.integer(Sys.getenv("EQUITYAUDIT_FUZZ_N", "60"))
+}
+
+# a random column of n values
+fuzz_column <- function(n) {
+  utf8 <- "Caf\u00e9"
+  latin <- iconv(utf8, "UTF-8", "latin1")
+  Encoding(latin) <- "latin1"
+  labels <- c("White", "Black", "Asian", utf8, latin, NA, "Not known")
+  kind <- sample(c(
+    "chr", "chr", "fac", "fac_na_level", "int", "dbl_whole", "dbl_frac",
+    "lgl", "lgl", "date", "posix", "list", "many_levels", "nan_inf"
+  ), 1)
+  switch(kind,
+    chr = sample(labels, n, TRUE),
+    fac = factor(sample(labels, n, TRUE), levels = c("Unused", unique(stats::na.omit(labels)))),
+    fac_na_level = addNA(factor(sample(labels, n, TRUE))),
+    int = sample(c(1:4, NA), n, TRUE),
+    dbl_whole = as.double(sample(c(1:3, NA), n, TRUE)),
+    dbl_frac = stats::runif(n),
+    lgl = sample(c(TRUE, FALSE, NA), n, TRUE),
+    date = as.Date("2019-01-01") + sample(0:364, n, TRUE),
+    posix = as.POSIXct("2019-01-01", tz = "UTC") + sample(0:1e6, n, TRUE),
+    list = as.list(seq_len(n)),
+    many_levels = sample(sprintf("L%05d", 1:10000), n, TRUE),
+    nan_inf = sample(c(NaN, Inf, -Inf, 1, 2), n, TRUE)
+  )
+}
+
+fuzz_weight <- function(n) {
+  switch(sample(c("ok", "ok", "big", "neg", "frac", "na", "chr"), 1),
+    ok = as.double(sample(0:20, n, TRUE)),
+    big = sample(c(1, 2^31, 2^40, 2^53 / 4), n, TRUE),
+    neg = c(-1, rep(1, max(0, n - 1)))[seq_len(n)],
+    frac = rep(1.5, n),
+    na = c(NA, rep(1, max(0, n - 1)))[seq_len(n)],
+    chr = rep("3", n)
+  )
+}
+
+# a data frame (or tibble, data.table, grouped tibble) with columns a-e, an
+# outcome y, weight w and date d
+fuzz_data <- function() {
+  n <- sample(c(0, 1, 2, 5, 30, 200), 1)
+  df <- data.frame(row.names = seq_len(n))
+  for (col in c("a", "b", "c")) df[[col]] <- fuzz_column(n)
+  df$y <- switch(sample(c("lgl", "lgl", "chr", "num", "three"), 1),
+    lgl = sample(c(TRUE, FALSE, NA), n, TRUE),
+    chr = sample(c("yes", "no"), n, TRUE),
+    num = sample(c(0, 1), n, TRUE),
+    three = sample(c("yes", "no", "maybe"), n, TRUE)
+  )
+  df$w <- fuzz_weight(n)
+  df$d <- as.Date("2019-01-01") + sample(c(0:364, NA), n, TRUE)
+  if (stats::runif(1) < 0.05) names(df)[2] <- "a"
+  switch(sample(c("df", "df", "tbl", "dt", "grouped"), 1),
+    df = df,
+    tbl = tibble::as_tibble(df, .name_repair = "minimal"),
+    dt = data.table::as.data.table(df),
+    grouped = structure(tibble::as_tibble(df, .name_repair = "minimal"),
+      class = c("grouped_df", "tbl_df", "tbl", "data.frame")
+    )
+  )
+}
+
+maybe <- function(x, p = 0.5) if (stats::runif(1) < p) x
+
+# people in the input: rows, or the sum of the weights
+people_in <- function(df, weight) {
+  if (is.null(weight)) nrow(df) else sum(df[[weight]])
+}
+
+# runs one call; returns NULL if fine, or a description of the failure
+fuzz_check <- function(case) {
+  res <- tryCatch(eval(case$call, case$env),
+    equityaudit_error = function(e) e,
+    error = function(e) structure(list(e = e), class = "bare_error")
+  )
+  if (inherits(res, "bare_error")) {
+    return(paste("bare error:", conditionMessage(res$e)))
+  }
+  if (inherits(res, "equityaudit_error")) {
+    msg <- conditionMessage(res)
+    if (!grepl("`", msg) || !inherits(res, "equityaudit_error_input")) {
+      return(paste("error without a named argument:", msg))
+    }
+    return(NULL)
+  }
+  got <- case$count(res)
+  if (!isTRUE(all.equal(got$out, got$in_))) {
+    return(sprintf("people lost: %s in, %s out", got$in_, got$out))
+  }
+  NULL
+}
+
+fuzz_cases <- list(
+  tabulate_groups = function(df) {
+    weight <- maybe("w", 0.3)
+    by <- maybe("c", 0.3)
+    list(
+      call = quote(tabulate_groups(df, a, b, by = by, weight = weight,
+                                   complete = stats::runif(1) < 0.2)),
+      env = environment(),
+      count = function(res) list(in_ = people_in(df, weight), out = sum(res$n))
+    )
+  },
+  chisq_strata = function(df) {
+    weight <- maybe("w", 0.3)
+    by <- maybe("c", 0.3)
+    list(
+      call = quote(chisq_strata(df, a, b, by = by, weight = weight,
+                                simulate = stats::runif(1) < 0.1, B = 50)),
+      env = environment(),
+      count = function(res) {
+        list(in_ = people_in(df, weight), out = sum(res$n) + sum(res$n_missing))
+      }
+    )
+  },
+  compare_access = function(df) {
+    ref <- data.frame(a = c("White", "Black", "Asian", "Caf\u00e9"), n = c(100, 50, 30, 10))
+    if (stats::runif(1) < 0.3) ref$a[[2]] <- "Blak"
+    weight <- maybe("w", 0.3)
+    method <- sample(c("homogeneity", "goodness_of_fit"), 1)
+    missing <- sample(c("report", "include", "exclude"), 1)
+    list(
+      call = quote(suppressMessages(compare_access(df, a, ref,
+        weight = weight, method = method, missing = missing,
+        unknown = "Not known"
+      ))),
+      env = environment(),
+      count = function(res) {
+        excluded <- attr(res, "excluded")
+        list(
+          in_ = people_in(df, weight),
+          out = sum(res$n) + if (is.null(excluded)) 0 else sum(excluded$n_excluded)
+        )
+      }
+    )
+  },
+  describe_cohort = function(df) {
+    by <- maybe("c", 0.5)
+    age <- maybe("w", 0.3)
+    list(
+      call = quote(describe_cohort(df, c(a, b), by = by, age = age)),
+      env = environment(),
+      count = function(res) {
+        people <- res$n[res$variable == "people"]
+        list(in_ = nrow(df), out = if (length(people) > 1) sum(people[-length(people)]) else sum(people))
+      }
+    )
+  },
+  compare_outcomes = function(df) {
+    by <- maybe("c", 0.4)
+    strata <- maybe("b", 0.3)
+    event <- if (is.character(df$y)) "yes"
+    weight <- maybe("w", 0.2)
+    list(
+      call = quote(suppressMessages(compare_outcomes(df, a, y,
+        by = by, strata = strata, event = event, weight = weight,
+        exact = sample(c("auto", "always", "never"), 1)
+      ))),
+      env = environment(),
+      count = function(res) {
+        base <- if (is.null(by)) rep(TRUE, nrow(res)) else res[[by]] %in% "Total" == FALSE
+        list(
+          in_ = people_in(df, weight),
+          out = sum(res$n[base]) + sum(res$n_outcome_missing[base])
+        )
+      }
+    )
+  },
+  cmh_test = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    list(
+      call = quote(cmh_test(df, a, y, strata = c, event = event)),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
+  age_band = function(df) {
+    x <- df[["w"]]
+    list(
+      call = quote(age_band(x)),
+      env = environment(),
+      count = function(res) list(in_ = length(x), out = length(res))
+    )
+  },
+  reproduce_bjpsych = function(df) {
+    list(
+      call = quote(reproduce_bjpsych(df)),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
+  follow_up = function(df) {
+    col <- sample(c("d", "a"), 1)
+    list(
+      call = quote(suppressMessages(follow_up(df, col, census = "2019-12-31",
+                                              min_months = sample(c(0, 6, -1, 1.5), 1)))),
+      env = environment(),
+      count = function(res) {
+        fu <- attr(res, "follow_up")
+        list(in_ = nrow(df), out = fu$n_kept + fu$n_too_recent + fu$n_missing_start)
+      }
+    )
+  }
+)
+
+test_that("every exported function survives generated input", {
+  set.seed(20191231)
+  failures <- character()
+  cases <- 0
+  for (name in names(fuzz_cases)) {
+    for (i in seq_len(fuzz_n())) {
+      df <- fuzz_data()
+      case <- fuzz_cases[[name]](df)
+      problem <- fuzz_check(case)
+      cases <- cases + 1
+      if (!is.null(problem)) {
+        failures <- c(failures, sprintf("%s case %d: %s", name, i, problem))
+      }
+    }
+  }
+  expect_equal(failures, character())
+  expect_equal(cases, length(fuzz_cases) * fuzz_n())
+})
