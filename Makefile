@@ -8,14 +8,15 @@ CHECKDIR := check
 # Debian packages for the tools and Suggests the targets need.
 DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	r-cran-testthat r-cran-data.table r-cran-collapse r-cran-bench \
-	r-cran-ggplot2 tidy qpdf
+	r-cran-ggplot2 r-cran-tibble r-cran-covr r-cran-lintr tidy qpdf \
+	valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_CRAN_INCOMING_REMOTE_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check demo bench data clean
+.PHONY: deps document build install check demo bench data sanitize valgrind fuzz coverage lint clean
 
 deps:
 	@missing=""; \
@@ -61,6 +62,26 @@ bench: deps install
 
 data:
 	$(RSCRIPT) data-raw/bjpsych.R
+
+sanitize: deps
+	bash tools/sanitize.sh
+
+valgrind: deps
+	bash tools/valgrind.sh
+
+fuzz: deps install
+	EQUITYAUDIT_FUZZ_N=10000 $(RSCRIPT) -e 'library(equityaudit); \
+	  t0 <- Sys.time(); \
+	  testthat::test_file("tests/testthat/test-fuzz.R", package = "equityaudit", \
+	    load_package = "none", stop_on_failure = TRUE); \
+	  cat("fuzz time:", format(Sys.time() - t0), "\n")'
+
+coverage: deps
+	$(RSCRIPT) tools/coverage.R
+
+lint: deps
+	$(RSCRIPT) -e 'lints <- lintr::lint_package("."); print(lints); \
+	  if (length(lints) > 0) quit(status = 1)'
 
 clean:
 	rm -rf $(CHECKDIR) demo-output src/*.o src/*.so

@@ -334,6 +334,8 @@ exact_p_values <- function(events, totals, budget = 2e6) {
     ea_exact_2xk, as.integer(events), as.integer(totals),
     c(d[[1]], d[[3]]), as.double(budget)
   )
+  # beyond a few million people the enumeration's tables outgrow memory
+  p[apply(totals, 3, sum) > 5e6] <- NA
   method[!is.na(p)] <- "exact"
   for (u in which(is.na(p))) {
     x <- cbind(events[, 1, u], totals[, 1, u] - events[, 1, u])

@@ -38,3 +38,9 @@ table_frame <- function(df, cols, weight = NULL) {
   out <- as.data.frame(tab, stringsAsFactors = FALSE, responseName = "n")
   out[out$n > 0, , drop = FALSE]
 }
+
+# Loop sizes of the reference comparisons; EQUITYAUDIT_QUICK cuts them
+# down for slow runs such as `make valgrind`.
+reps <- function(n) {
+  if (nzchar(Sys.getenv("EQUITYAUDIT_QUICK"))) max(2L, as.integer(n %/% 50)) else n
+}

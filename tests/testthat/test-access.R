@@ -87,7 +87,7 @@ test_that("NA in record-level data pairs with the first unknown label", {
 
 test_that("random caseloads and references agree with chisq.test()", {
   set.seed(21)
-  for (rep in 1:200) {
+  for (rep in seq_len(reps(200))) {
     k <- sample(2:7, 1)
     n_strata <- sample(1:4, 1)
     lab <- paste0("g", seq_len(k))

@@ -6,7 +6,7 @@ expect_rel <- function(got, want, tol = 1e-10) {
 
 test_that("chisq_strata() equals chisq.test() on 1000 random tables", {
   set.seed(42)
-  for (i in 1:1000) {
+  for (i in seq_len(reps(1000))) {
     x <- random_table(sample(2:8, 1), sample(2:8, 1))
     correct <- i %% 2 == 0
     ref <- suppressWarnings(stats::chisq.test(x, correct = correct))
@@ -25,7 +25,7 @@ test_that("chisq_strata() equals chisq.test() on 1000 random tables", {
 
 test_that("the G statistic is the likelihood ratio statistic", {
   set.seed(7)
-  for (i in 1:100) {
+  for (i in seq_len(reps(100))) {
     x <- random_table(sample(2:5, 1), sample(2:5, 1))
     e <- outer(rowSums(x), colSums(x)) / sum(x)
     g <- 2 * sum(ifelse(x > 0, x * log(x / e), 0))
@@ -81,7 +81,7 @@ test_that("empty rows and columns are dropped from the test, not NaN", {
 
 test_that("the goodness-of-fit core equals chisq.test(x, p = )", {
   set.seed(9)
-  for (i in 1:300) {
+  for (i in seq_len(reps(300))) {
     k <- sample(2:8, 1)
     p <- stats::runif(k) + 0.05
     p <- p / sum(p)

@@ -60,7 +60,12 @@ fuzz_data <- function() {
   df$w <- fuzz_weight(n)
   df$d <- as.Date("2019-01-01") + sample(c(0:364, NA), n, TRUE)
   if (stats::runif(1) < 0.05) names(df)[2] <- "a"
-  switch(sample(c("df", "df", "tbl", "dt", "grouped"), 1),
+  kinds <- c(
+    "df", "df",
+    if (requireNamespace("tibble", quietly = TRUE)) c("tbl", "grouped"),
+    if (requireNamespace("data.table", quietly = TRUE)) "dt"
+  )
+  switch(sample(kinds, 1),
     df = df,
     tbl = tibble::as_tibble(df, .name_repair = "minimal"),
     dt = data.table::as.data.table(df),

@@ -3,7 +3,7 @@
 for (type in c("character", "factor", "integer", "logical")) {
   test_that(paste("tabulate_groups() equals table() on", type, "columns"), {
     set.seed(match(type, c("character", "factor", "integer", "logical")))
-    for (rep in 1:20) {
+    for (rep in seq_len(reps(20))) {
       n <- sample(c(0:3, 50, 500), 1)
       df <- data.frame(
         a = random_column(n, type, k = sample(1:5, 1)),

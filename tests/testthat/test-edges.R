@@ -1,0 +1,81 @@
+# Less travelled paths: argument errors and fallbacks ----
+
+test_that("column selection errors", {
+  df <- data.frame(g = c("a", "b"), w = c("1", "2"))
+  expect_error(tabulate_groups(df, 1 + 1), class = "equityaudit_error_argument")
+  expect_error(tabulate_groups(df, ""), "empty column name")
+  expect_error(tabulate_groups(df, g, g), "used twice")
+  expect_error(tabulate_groups(df, g, weight = w), "numeric counts")
+  expect_equal(tabulate_groups(df, g, by = if (FALSE) "x")$n, c(1, 1))
+  expect_error(tabulate_groups(df, g, weight = c(g, w)), "one column")
+  expect_error(chisq_strata(df, c(g, w), g), class = "equityaudit_error_argument")
+  expect_error(chisq_strata(df, g, g, B = 0), class = "equityaudit_error_argument")
+})
+
+test_that("compare_access() reference errors", {
+  ips <- data.frame(s = c("A", "A", "B"), g = c("x", "y", "x"))
+  pop <- data.frame(s = c("A", "B", "B"), g = c("x", "x", "y"), n = c(10, 20, 30), p = c(0.5, 0.6, 2))
+  expect_error(compare_access(ips, g, pop, by = s, ref_count = "n", ref_prop = "p"),
+               "not both")
+  expect_error(compare_access(ips, g, pop, by = s, ref_prop = "p", method = "goodness_of_fit"),
+               class = "equityaudit_error_count")
+  expect_error(compare_access(ips, g, pop, by = s), "has no row")
+  zero <- data.frame(g = c("x", "y"), n = c(10, 0))
+  expect_error(compare_access(data.frame(g = c("x", "y")), g, zero, method = "goodness_of_fit"),
+               class = "equityaudit_error_table")
+})
+
+test_that("compare_outcomes() argument errors and defaults", {
+  d <- data.frame(g = c("a", "b", "a", "b"), y = c(1, 0, 0, 1), f = factor(c("no", "yes", "no", "yes")),
+                  ev = c(1, 1, 0, 0), tot = c(2, 2, 1, 1))
+  expect_error(compare_outcomes(d, g, y, p_adjust = "nope"), class = "equityaudit_error_argument")
+  expect_error(compare_outcomes(d, g, events = ev), "both `events` and `total`")
+  expect_equal(compare_outcomes(d, g, y, exact = "never")$events, c(1, 1))
+  expect_equal(compare_outcomes(d, g, f, exact = "never")$events, c(0, 2))
+  expect_error(compare_outcomes(d, g, y, event = c(1, 0)), "single value")
+  # a stratum where nobody had the event: the counts are aligned
+  s <- data.frame(s = c("A", "A", "B", "B"), g = c("x", "y", "x", "y"),
+                  ev = c(0, 0, 1, 2), tot = c(3, 4, 3, 4))
+  res <- compare_outcomes(s, g, by = s, events = ev, total = tot, exact = "never")
+  expect_equal(res$events, c(0, 0, 1, 2, 1, 2))
+  expect_equal(res$n, c(3, 4, 3, 4, 6, 8))
+})
+
+test_that("tables too large to enumerate fall back to Monte-Carlo", {
+  ev <- array(c(30L, 40L, 50L), c(3, 1, 1))
+  tot <- array(c(100L, 120L, 110L), c(3, 1, 1))
+  set.seed(1)
+  res <- equityaudit:::exact_p_values(ev, tot, budget = -1)
+  expect_equal(res$method, "monte_carlo")
+  ref <- stats::fisher.test(rbind(c(30, 40, 50), c(70, 80, 60)))$p.value
+  expect_lt(abs(res$p - ref), 0.03)
+  exact <- equityaudit:::exact_p_values(ev, tot)
+  expect_equal(exact$method, "exact")
+  expect_equal(exact$p, ref, tolerance = 1e-8)
+})
+
+test_that("sparse counting gives the same tests", {
+  set.seed(6)
+  df <- data.frame(
+    r = sample(sprintf("r%04d", 1:1100), 3000, TRUE),
+    c = sample(sprintf("c%04d", 1:1000), 3000, TRUE),
+    s = sample(c("A", "B"), 3000, TRUE)
+  )
+  got <- chisq_strata(df, r, c, by = s)
+  sub <- df[df$s == "B", ]
+  tab <- table(sub$r, sub$c)
+  ref <- suppressWarnings(stats::chisq.test(tab[rowSums(tab) > 0, colSums(tab) > 0]))
+  expect_equal(got$statistic[[2]], unname(ref$statistic), tolerance = 1e-10)
+  expect_equal(sum(got$n), 3000)
+})
+
+test_that("helpers reject bad arguments", {
+  expect_error(age_band(30, breaks = c(40, 20)), "increasing")
+  d <- data.frame(joined = as.Date("2019-01-01"))
+  expect_error(follow_up(d, joined, census = "not a date"), class = "equityaudit_error_argument")
+  expect_error(follow_up(d, joined, census = "2019-12-31", min_months = 1.5),
+               class = "equityaudit_error_argument")
+  expect_error(describe_cohort(data.frame(a = "x", w = 2, age = 30), a, age = age, weight = w),
+               "one row per person")
+  expect_error(reproduce_bjpsych(data.frame(x = 1)), class = "equityaudit_error_column")
+})
