@@ -126,8 +126,11 @@ array_input <- function(counts) {
 #' )
 #' chisq_strata(people, group, employed, by = service)
 #' chisq_strata(matrix(c(12, 5, 9, 11), 2))
+# `B` is spelt as in chisq.test()
+# nolint start: object_name_linter.
 chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
                          correct = FALSE, simulate = FALSE, B = 2000) {
+  # nolint end
   check_flag(correct, "correct")
   check_flag(simulate, "simulate")
   if (!is.numeric(B) || length(B) != 1 || is.na(B) || B < 1) {
@@ -172,7 +175,7 @@ chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
 }
 
 # Adds the Monte-Carlo p-value of every stratum of arr.
-add_monte_carlo <- function(out, arr, B) {
+add_monte_carlo <- function(out, arr, B) { # nolint: object_name_linter.
   if (max(arr) > .Machine$integer.max) {
     abort_input("argument", "`simulate = TRUE` needs counts below 2^31.",
       arg = "simulate"

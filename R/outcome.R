@@ -163,14 +163,14 @@ outcome_array <- function(data, cols, event) {
   is_event <- event_slots(y, levels_y, event, cols$outcome)
   d <- dim(info$array)
   a <- array(0, c(d[[1]], 3, d[[3]]))
-  a[, 1, ] <- colSums_dim2(info$array, !is_event & !is.na(levels_y))
-  a[, 2, ] <- colSums_dim2(info$array, is_event & !is.na(levels_y))
-  a[, 3, ] <- colSums_dim2(info$array, is.na(levels_y))
+  a[, 1, ] <- sum_outcome_levels(info$array, !is_event & !is.na(levels_y))
+  a[, 2, ] <- sum_outcome_levels(info$array, is_event & !is.na(levels_y))
+  a[, 3, ] <- sum_outcome_levels(info$array, is.na(levels_y))
   list(array = a, info = info)
 }
 
 # Sums arr[, which, ] over the second dimension.
-colSums_dim2 <- function(arr, which) {
+sum_outcome_levels <- function(arr, which) {
   d <- dim(arr)
   out <- matrix(0, d[[1]], d[[3]])
   for (j in which(which)) out <- out + arr[, j, ]

@@ -106,13 +106,13 @@ outcome_plot_data <- function(x) {
 
 #' @rdname plot-methods
 #' @exportS3Method ggplot2::autoplot
-autoplot.equityaudit_access <- function(object, ...) {
+autoplot.equityaudit_access <- function(object, ...) { # nolint: object_name_linter.
   gg_intervals(access_plot_data(object), "Representation ratio", log = TRUE)
 }
 
 #' @rdname plot-methods
 #' @exportS3Method ggplot2::autoplot
-autoplot.equityaudit_outcomes <- function(object, ...) {
+autoplot.equityaudit_outcomes <- function(object, ...) { # nolint: object_name_linter.
   gg_intervals(outcome_plot_data(object), "% with the outcome (Wilson interval)")
 }
 

@@ -44,3 +44,8 @@ table_frame <- function(df, cols, weight = NULL) {
 reps <- function(n) {
   if (nzchar(Sys.getenv("EQUITYAUDIT_QUICK"))) max(2L, as.integer(n %/% 50)) else n
 }
+
+# equal to a reference implementation's value, to 1e-10 relative
+expect_rel <- function(got, want, tol = 1e-10) {
+  testthat::expect_equal(unname(got), unname(want), tolerance = tol)
+}

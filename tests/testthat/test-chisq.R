@@ -1,9 +1,5 @@
 # agreement with chisq.test() ----
 
-expect_rel <- function(got, want, tol = 1e-10) {
-  expect_equal(unname(got), unname(want), tolerance = tol)
-}
-
 test_that("chisq_strata() equals chisq.test() on 1000 random tables", {
   set.seed(42)
   for (i in seq_len(reps(1000))) {

@@ -14,7 +14,9 @@ test_that("column selection errors", {
 
 test_that("compare_access() reference errors", {
   ips <- data.frame(s = c("A", "A", "B"), g = c("x", "y", "x"))
-  pop <- data.frame(s = c("A", "B", "B"), g = c("x", "x", "y"), n = c(10, 20, 30), p = c(0.5, 0.6, 2))
+  pop <- data.frame(
+    s = c("A", "B", "B"), g = c("x", "x", "y"), n = c(10, 20, 30), p = c(0.5, 0.6, 2)
+  )
   expect_error(compare_access(ips, g, pop, by = s, ref_count = "n", ref_prop = "p"),
                "not both")
   expect_error(compare_access(ips, g, pop, by = s, ref_prop = "p", method = "goodness_of_fit"),
@@ -26,8 +28,10 @@ test_that("compare_access() reference errors", {
 })
 
 test_that("compare_outcomes() argument errors and defaults", {
-  d <- data.frame(g = c("a", "b", "a", "b"), y = c(1, 0, 0, 1), f = factor(c("no", "yes", "no", "yes")),
-                  ev = c(1, 1, 0, 0), tot = c(2, 2, 1, 1))
+  d <- data.frame(
+    g = c("a", "b", "a", "b"), y = c(1, 0, 0, 1),
+    f = factor(c("no", "yes", "no", "yes")), ev = c(1, 1, 0, 0), tot = c(2, 2, 1, 1)
+  )
   expect_error(compare_outcomes(d, g, y, p_adjust = "nope"), class = "equityaudit_error_argument")
   expect_error(compare_outcomes(d, g, events = ev), "both `events` and `total`")
   expect_equal(compare_outcomes(d, g, y, exact = "never")$events, c(1, 1))

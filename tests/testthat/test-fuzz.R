@@ -157,7 +157,8 @@ fuzz_cases <- list(
       env = environment(),
       count = function(res) {
         people <- res$n[res$variable == "people"]
-        list(in_ = nrow(df), out = if (length(people) > 1) sum(people[-length(people)]) else sum(people))
+        strata_people <- if (length(people) > 1) people[-length(people)] else people
+        list(in_ = nrow(df), out = sum(strata_people))
       }
     )
   },
