@@ -70,18 +70,13 @@ valgrind: deps
 	bash tools/valgrind.sh
 
 fuzz: deps install
-	EQUITYAUDIT_FUZZ_N=10000 $(RSCRIPT) -e 'library(equityaudit); \
-	  t0 <- Sys.time(); \
-	  testthat::test_file("tests/testthat/test-fuzz.R", package = "equityaudit", \
-	    load_package = "none", stop_on_failure = TRUE); \
-	  cat("fuzz time:", format(Sys.time() - t0), "\n")'
+	EQUITYAUDIT_FUZZ_N=10000 $(RSCRIPT) tools/fuzz.R
 
 coverage: deps
 	$(RSCRIPT) tools/coverage.R
 
 lint: deps
-	$(RSCRIPT) -e 'lints <- lintr::lint_package("."); print(lints); \
-	  if (length(lints) > 0) quit(status = 1)'
+	$(RSCRIPT) tools/lint.R
 
 clean:
 	rm -rf $(CHECKDIR) demo-output src/*.o src/*.so

@@ -17,6 +17,13 @@ group_moments <- function(data, by, x, arg = "age") {
     ea_group_moments, lapply(enc, `[[`, "x"), vapply(enc, `[[`, 0L, "kind"),
     vapply(enc, function(e) as.integer(e$nlev), 0L), as.double(v)
   )
+  if (!is.null(res$bad_row)) {
+    abort_input(
+      "column",
+      sprintf("A column of `by` is a malformed factor (row %s).", format(res$bad_row)),
+      arg = "by"
+    )
+  }
   hashed <- vapply(enc, `[[`, 0L, "kind") == 2L
   nlev <- vapply(seq_along(enc), function(j) {
     if (hashed[[j]]) length(res$levels[[j]]) else as.integer(enc[[j]]$nlev)

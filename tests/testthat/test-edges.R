@@ -83,3 +83,20 @@ test_that("helpers reject bad arguments", {
                "one row per person")
   expect_error(reproduce_bjpsych(data.frame(x = 1)), class = "equityaudit_error_column")
 })
+
+test_that("more argument checks and zero categories", {
+  bad <- structure(c(1L, 7L), levels = "a", class = "factor")
+  d <- data.frame(age = c(30, 40))
+  d$s <- bad
+  expect_error(describe_cohort(d, age = age, by = s, vars = character()), "malformed factor")
+  expect_error(describe_cohort(data.frame(a = "x"), a, unknown = 3), "`unknown`")
+  expect_error(tabulate_groups(data.frame(a = "x"), a, complete = NA), "`complete`")
+  # a category with nobody in the service and nobody in the population
+  ips <- data.frame(g = factor(c("x", "y"), levels = c("x", "y", "z")))
+  pop <- data.frame(g = c("x", "y", "z"), n = c(10, 20, 0))
+  g <- compare_access(ips, g, pop, method = "goodness_of_fit")
+  expect_equal(g$df[[1]], 1)
+  expect_true(is.na(g$adj_residual[[3]]))
+  out <- utils::capture.output(print(describe_cohort(data.frame(a = c("x", "y")), a)))
+  expect_match(out[[2]], "people")
+})
