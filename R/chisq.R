@@ -176,7 +176,7 @@ chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
 
 # Adds the Monte-Carlo p-value of every stratum of arr.
 add_monte_carlo <- function(out, arr, B) { # nolint: object_name_linter.
-  if (max(arr) > .Machine$integer.max) {
+  if (length(arr) > 0 && max(arr) > .Machine$integer.max) {
     abort_input("argument", "`simulate = TRUE` needs counts below 2^31.",
       arg = "simulate"
     )

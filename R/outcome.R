@@ -321,9 +321,9 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
 }
 
 # Exact p-values of 2 x k tables [k, 1, units]; where the enumeration would
-# be too long (more than `budget` nodes) a Monte-Carlo p-value from 10^4
-# tables is given instead. Returns list(p, method).
-exact_p_values <- function(events, totals, budget = 2e6) {
+# be too long (more than `budget` steps, about 30 ns each) a Monte-Carlo
+# p-value from 10^4 tables is given instead. Returns list(p, method).
+exact_p_values <- function(events, totals, budget = 1e8) {
   d <- dim(events)
   p <- rep(NA_real_, d[[3]])
   method <- rep(NA_character_, d[[3]])

@@ -51,8 +51,8 @@ typedef struct {
   double thr;          /* log probability threshold (times C(N, m)) */
   double lnorm;        /* log C(N, m) */
   long double p;       /* accumulated p-value */
-  double nodes;        /* nodes visited, for interrupt checks */
-  double budget;       /* nodes allowed before giving up */
+  double nodes;        /* work since the last interrupt check */
+  double budget;       /* work allowed before giving up */
   pair_sums **last;    /* last[r]: the last two columns with r events */
 } exact_state;
 
@@ -122,8 +122,19 @@ static pair_sums *last_two_sums(const exact_state *st, int r) {
   return ps;
 }
 
+/* counts a unit of work; every 2^16 units checks for an interrupt (and
+ * R's time limits) and charges the budget */
+static void count_work(exact_state *st) {
+  if (++st->nodes >= 65536) {
+    st->budget -= st->nodes;
+    st->nodes = 0;
+    R_CheckUserInterrupt();
+  }
+}
+
 /* the last two columns: the tables with lp + g <= thr */
 static void visit_last_two(exact_state *st, int r, double lp) {
+  count_work(st);
   if (st->last[r] == NULL) st->last[r] = last_two_sums(st, r);
   const pair_sums *ps = st->last[r];
   double limit = st->thr - lp;
@@ -148,11 +159,7 @@ static void visit(exact_state *st, int j, int r, double lp) {
     return;
   }
   if (st->budget < 0) return;
-  if (++st->nodes >= 65536) {
-    st->budget -= st->nodes;
-    st->nodes = 0;
-    R_CheckUserInterrupt();
-  }
+  count_work(st);
   int cj = st->c[j], rest = st->crest[j + 1];
   int lo = r - rest > 0 ? r - rest : 0;
   int hi = cj < r ? cj : r;

@@ -100,3 +100,48 @@ test_that("more argument checks and zero categories", {
   out <- utils::capture.output(print(describe_cohort(data.frame(a = c("x", "y")), a)))
   expect_match(out[[2]], "people")
 })
+
+# limits, interrupts and random numbers ----
+
+test_that("a long exact test stops promptly when interrupted by a time limit", {
+  ev <- as.integer(c(93, 72, 41, 20, 22, 13, 10, 7) * 10)
+  tot <- as.integer(c(278, 191, 127, 59, 59, 40, 30, 20) * 10)
+  run <- function() {
+    setTimeLimit(elapsed = 1, transient = TRUE)
+    on.exit(setTimeLimit(elapsed = Inf))
+    .Call(equityaudit:::ea_exact_2xk, ev, tot, c(8L, 1L), 1e15)
+  }
+  t0 <- proc.time()[["elapsed"]]
+  expect_error(run(), "time limit")
+  expect_lt(proc.time()[["elapsed"]] - t0, 10)
+})
+
+test_that("Monte-Carlo p-values follow set.seed() and RNGkind()", {
+  x <- matrix(c(3, 5, 2, 8, 1, 4, 6, 2, 7), 3)
+  old <- RNGkind()
+  on.exit(do.call(RNGkind, as.list(old)))
+  set.seed(3)
+  a <- chisq_strata(x, simulate = TRUE, B = 500)$mc_p_value
+  set.seed(3)
+  b <- chisq_strata(x, simulate = TRUE, B = 500)$mc_p_value
+  RNGkind("Wichmann-Hill")
+  set.seed(3)
+  c <- chisq_strata(x, simulate = TRUE, B = 500)$mc_p_value
+  expect_identical(a, b)
+  expect_false(identical(a, c))
+})
+
+test_that("counts beyond 2^31 give the chi-square of the scaled table", {
+  small <- data.frame(g = c("a", "a", "b", "b"), e = c(TRUE, FALSE, TRUE, FALSE),
+                      n = c(30, 70, 45, 55))
+  big <- small
+  big$n <- big$n * 2^33
+  s <- chisq_strata(small, g, e)
+  b <- chisq_strata(big, g, e)
+  expect_equal(b$n, 200 * 2^33)
+  # X2 grows in proportion to the counts
+  expect_equal(b$statistic, s$statistic * 2^33, tolerance = 1e-10)
+  res <- compare_outcomes(big, g, e, weight = n, exact = "always")
+  expect_equal(res$events, c(30, 45) * 2^33)
+  expect_true(all(is.na(res$exact_p_value)))
+})

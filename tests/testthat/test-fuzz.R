@@ -84,10 +84,18 @@ people_in <- function(df, weight) {
 
 # runs one call; returns NULL if fine, or a description of the failure
 fuzz_check <- function(case) {
-  res <- tryCatch(eval(case$call, case$env),
+  warned <- character()
+  res <- tryCatch(
+    withCallingHandlers(eval(case$call, case$env), warning = function(w) {
+      warned <<- c(warned, conditionMessage(w))
+      invokeRestart("muffleWarning")
+    }),
     equityaudit_error = function(e) e,
     error = function(e) structure(list(e = e), class = "bare_error")
   )
+  if (length(warned) > 0) {
+    return(paste("warning:", warned[[1]]))
+  }
   if (inherits(res, "bare_error")) {
     return(paste("bare error:", conditionMessage(res$e)))
   }
