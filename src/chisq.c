@@ -131,6 +131,19 @@ static void store_summary(SEXP summary, R_xlen_t k, const chisq_result *r) {
   for (int s = 0; s < N_SUMMARY; ++s) REAL(VECTOR_ELT(summary, s))[k] = v[s];
 }
 
+/* list(summary, expected, residuals, stdres) for nstrata strata of
+ * `cells` cells each */
+static SEXP alloc_result(R_xlen_t nstrata, R_xlen_t cells) {
+  const char *names[] = {"summary", "expected", "residuals", "stdres", ""};
+  SEXP out = PROTECT(Rf_mkNamed(VECSXP, names));
+  SET_VECTOR_ELT(out, 0, alloc_summary(nstrata));
+  for (int i = 1; i < 4; ++i) {
+    SET_VECTOR_ELT(out, i, Rf_allocVector(REALSXP, cells * nstrata));
+  }
+  UNPROTECT(1);
+  return out;
+}
+
 /* counts: double array nr x nc x nstrata; dims = c(nr, nc, nstrata).
  * Returns list(summary, expected, residuals, stdres). */
 SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct) {
@@ -141,10 +154,11 @@ SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct) {
   if (XLENGTH(counts) != cells * nstrata) Rf_error("internal error: dims");
   int corr = Rf_asLogical(correct) == 1;
 
-  SEXP summary = PROTECT(alloc_summary(nstrata)); ++nprot;
-  SEXP e = PROTECT(Rf_allocVector(REALSXP, cells * nstrata)); ++nprot;
-  SEXP res = PROTECT(Rf_allocVector(REALSXP, cells * nstrata)); ++nprot;
-  SEXP std = PROTECT(Rf_allocVector(REALSXP, cells * nstrata)); ++nprot;
+  SEXP out = PROTECT(alloc_result(nstrata, cells)); ++nprot;
+  SEXP summary = VECTOR_ELT(out, 0);
+  double *e = REAL(VECTOR_ELT(out, 1));
+  double *res = REAL(VECTOR_ELT(out, 2));
+  double *std = REAL(VECTOR_ELT(out, 3));
   double *sr = (double *) R_alloc(nr, sizeof(double));
   double *sc = (double *) R_alloc(nc, sizeof(double));
   const double *x = REAL_RO(counts);
@@ -152,16 +166,9 @@ SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct) {
     if ((k + 1) % 65536 == 0) R_CheckUserInterrupt();
     chisq_result r;
     R_xlen_t off = k * cells;
-    chisq_table(x + off, nr, nc, corr, sr, sc, REAL(e) + off, REAL(res) + off,
-                REAL(std) + off, &r);
+    chisq_table(x + off, nr, nc, corr, sr, sc, e + off, res + off, std + off, &r);
     store_summary(summary, k, &r);
   }
-  const char *names[] = {"summary", "expected", "residuals", "stdres", ""};
-  SEXP out = PROTECT(Rf_mkNamed(VECSXP, names)); ++nprot;
-  SET_VECTOR_ELT(out, 0, summary);
-  SET_VECTOR_ELT(out, 1, e);
-  SET_VECTOR_ELT(out, 2, res);
-  SET_VECTOR_ELT(out, 3, std);
   UNPROTECT(nprot);
   return out;
 }
@@ -215,23 +222,18 @@ SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims) {
       XLENGTH(probs) != XLENGTH(counts)) {
     Rf_error("internal error: dims");
   }
-  SEXP summary = PROTECT(alloc_summary(nstrata)); ++nprot;
-  SEXP e = PROTECT(Rf_allocVector(REALSXP, XLENGTH(counts))); ++nprot;
-  SEXP res = PROTECT(Rf_allocVector(REALSXP, XLENGTH(counts))); ++nprot;
-  SEXP std = PROTECT(Rf_allocVector(REALSXP, XLENGTH(counts))); ++nprot;
+  SEXP out = PROTECT(alloc_result(nstrata, k)); ++nprot;
+  SEXP summary = VECTOR_ELT(out, 0);
+  double *e = REAL(VECTOR_ELT(out, 1));
+  double *res = REAL(VECTOR_ELT(out, 2));
+  double *std = REAL(VECTOR_ELT(out, 3));
   for (R_xlen_t s = 0; s < nstrata; ++s) {
     chisq_result r;
     R_xlen_t off = s * k;
-    gof_table(REAL_RO(counts) + off, REAL_RO(probs) + off, k, REAL(e) + off,
-              REAL(res) + off, REAL(std) + off, &r);
+    gof_table(REAL_RO(counts) + off, REAL_RO(probs) + off, k, e + off,
+              res + off, std + off, &r);
     store_summary(summary, s, &r);
   }
-  const char *names[] = {"summary", "expected", "residuals", "stdres", ""};
-  SEXP out = PROTECT(Rf_mkNamed(VECSXP, names)); ++nprot;
-  SET_VECTOR_ELT(out, 0, summary);
-  SET_VECTOR_ELT(out, 1, e);
-  SET_VECTOR_ELT(out, 2, res);
-  SET_VECTOR_ELT(out, 3, std);
   UNPROTECT(nprot);
   return out;
 }
