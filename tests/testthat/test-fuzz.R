@@ -190,6 +190,16 @@ fuzz_cases <- list(
       }
     )
   },
+  compare_groups = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    by <- maybe("c", 0.4)
+    reference <- sample(list(NULL, "rest", "White", "nobody"), 1)[[1]]
+    list(
+      call = quote(compare_groups(df, a, y, by = by, event = event, reference = reference)),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
   cmh_test = function(df) {
     event <- if (is.character(df$y)) "yes"
     list(

@@ -1,0 +1,96 @@
+# differences, ratios and equivalence ----
+
+test_that("the Newcombe interval matches Newcombe's worked example", {
+  ci <- equityaudit:::difference_interval(56, 70, 48, 80, 0.95, "newcombe")
+  expect_equal(round(c(ci$low, ci$high), 4), c(0.0524, 0.3339))
+  d <- data.frame(g = c("a", "b"), ev = c(56, 48), tot = c(70, 80))
+  res <- compare_groups(d, g, events = ev, total = tot, reference = "b")
+  expect_equal(round(c(res$diff_low, res$diff_high), 2), c(5.24, 33.39))
+  expect_equal(res$difference, 100 * (56 / 70 - 48 / 80))
+})
+
+test_that("risk ratio, odds ratio and the Wald interval equal direct computations", {
+  set.seed(12)
+  for (i in seq_len(reps(100))) {
+    n1 <- sample(5:200, 1)
+    n2 <- sample(5:200, 1)
+    e1 <- sample(1:(n1 - 1), 1)
+    e2 <- sample(1:(n2 - 1), 1)
+    d <- data.frame(g = c("x", "r"), ev = c(e1, e2), tot = c(n1, n2))
+    res <- compare_groups(d, g, events = ev, total = tot, reference = "r", method = "wald")
+    p1 <- e1 / n1
+    p2 <- e2 / n2
+    se <- sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    expect_equal(res$diff_low, 100 * (p1 - p2 - stats::qnorm(0.975) * se))
+    rr_se <- sqrt(1 / e1 - 1 / n1 + 1 / e2 - 1 / n2)
+    expect_equal(res$risk_ratio, p1 / p2)
+    expect_equal(res$rr_high, p1 / p2 * exp(stats::qnorm(0.975) * rr_se))
+    or <- (e1 * (n2 - e2)) / ((n1 - e1) * e2)
+    or_se <- sqrt(1 / e1 + 1 / (n1 - e1) + 1 / e2 + 1 / (n2 - e2))
+    expect_equal(res$odds_ratio, or)
+    expect_equal(res$or_low, or * exp(-stats::qnorm(0.975) * or_se))
+    tost <- max(
+      stats::pnorm((p1 - p2 + 0.1) / se, lower.tail = FALSE),
+      stats::pnorm((p1 - p2 - 0.1) / se)
+    )
+    expect_equal(res$equivalence_p_value, tost)
+  }
+})
+
+test_that("zero cells get the 0.5 correction and say so", {
+  d <- data.frame(g = c("x", "r"), ev = c(0, 10), tot = c(7, 50))
+  res <- compare_groups(d, g, events = ev, total = tot, reference = "r")
+  expect_true(res$zero_cell)
+  expect_equal(res$risk_ratio, (0.5 / 8) / (10.5 / 51))
+  expect_equal(res$odds_ratio, (0.5 * 40.5) / (7.5 * 10.5))
+})
+
+test_that("verdicts: different, equivalent and inconclusive", {
+  d <- data.frame(
+    g = c("big", "same", "far", "tiny"),
+    ev = c(2000, 1010, 300, 1), tot = c(5000, 2500, 500, 7)
+  )
+  res <- compare_groups(d, g, events = ev, total = tot)
+  expect_equal(as.character(res$reference), rep("big", 3))
+  verdict <- stats::setNames(res$verdict, res$g)
+  expect_equal(verdict[c("same", "far", "tiny")],
+               c(same = "equivalent", far = "different", tiny = "inconclusive"))
+  expect_lt(res$equivalence_p_value[res$g == "same"], 0.05)
+})
+
+test_that("the reference can be the rest of the stratum", {
+  d <- data.frame(g = c("a", "b", "c"), ev = c(10, 20, 30), tot = c(50, 60, 70))
+  res <- compare_groups(d, g, events = ev, total = tot, reference = "rest")
+  expect_equal(res$ref_n, c(130, 120, 110))
+  expect_equal(res$ref_events, c(50, 40, 30))
+  expect_error(compare_groups(d, g, events = ev, total = tot, reference = "z"),
+               "not a group")
+  expect_error(compare_groups(d, g, events = ev, total = tot, margin = 2),
+               class = "equityaudit_error_argument")
+})
+
+test_that("Mantel-Haenszel pooled difference and ratio equal direct computations", {
+  t3 <- bjpsych_table3("all")
+  res <- compare_groups(t3, ethnicity, by = service, events = employed, total = total,
+                        reference = "White")
+  pooled <- attr(res, "pooled")
+  expect_equal(nrow(pooled), 4)
+  black <- t3[t3$ethnicity == "Black/Black British", ]
+  white <- t3[t3$ethnicity == "White", ]
+  a <- black$employed
+  n1 <- black$total
+  e0 <- white$employed
+  n0 <- white$total
+  tot <- n1 + n0
+  rd <- sum((a * n0 - e0 * n1) / tot) / sum(n1 * n0 / tot)
+  rr <- sum(a * n0 / tot) / sum(e0 * n1 / tot)
+  row <- pooled[pooled$group == "Black/Black British", ]
+  expect_equal(row$mh_difference, 100 * rd)
+  expect_equal(row$mh_risk_ratio, rr)
+  # one stratum: the pooled difference is the crude difference
+  one <- compare_groups(t3[t3$service == "CNWL", ], ethnicity, by = service,
+                        events = employed, total = total, reference = "White")
+  p1 <- attr(one, "pooled")
+  expect_equal(p1$mh_difference, one$difference)
+  expect_equal(p1$mh_risk_ratio, one$risk_ratio)
+})
