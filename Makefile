@@ -8,7 +8,7 @@ CHECKDIR := check
 # Debian packages for the tools and Suggests the targets need.
 DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	r-cran-testthat r-cran-data.table r-cran-collapse r-cran-bench \
-	r-cran-ggplot2 r-cran-tibble r-cran-covr r-cran-lintr r-cran-pkgbuild tidy qpdf \
+	r-cran-ggplot2 r-cran-tibble r-cran-pwr r-cran-covr r-cran-lintr r-cran-pkgbuild tidy qpdf \
 	valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \

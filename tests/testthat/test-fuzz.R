@@ -200,6 +200,16 @@ fuzz_cases <- list(
       count = function(res) list(in_ = 0, out = 0)
     )
   },
+  detectable_difference = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    list(
+      call = quote(detectable_difference(suppressMessages(
+        compare_outcomes(df, a, y, event = event, exact = "never")
+      ))),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
   cmh_test = function(df) {
     event <- if (is.character(df$y)) "yes"
     list(
