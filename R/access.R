@@ -186,8 +186,6 @@ reference_values <- function(reference, ref_count, ref_prop, method) {
   list(value = as.double(reference[[ref_count]]), is_prop = FALSE)
 }
 
-`%||%` <- function(x, y) if (is.null(x)) y else x
-
 recode_na <- function(labels, unknown) {
   if (length(unknown) > 0) labels[is.na(labels)] <- unknown[[1]]
   labels

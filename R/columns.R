@@ -1,5 +1,7 @@
 # Choosing and checking the columns an analysis uses.
 
+`%||%` <- function(x, y) if (is.null(x)) y else x
+
 check_data_frame <- function(data, arg = "data") {
   if (!is.data.frame(data)) {
     abort_input(
