@@ -29,6 +29,15 @@
 #' under the first `unknown` label, if there is one, so that an extract with
 #' blanks can be compared with a population table that says "Not known".
 #'
+#' @section Equivalence:
+#' A test that finds no difference does not show that a group is equally
+#' represented. For every known group, `verdict` is `"different"` when the
+#' `conf_level` interval of the representation ratio excludes 1,
+#' `"equivalent"` when the `1 - 2 * (1 - conf_level)` interval lies within
+#' `ratio_margin` (two one-sided tests on the log scale, whose p-value is
+#' `equivalence_p_value`), and otherwise `"inconclusive"`: the numbers are
+#' too small to tell.
+#'
 #' Group labels must match between `data` and `reference`: a label present
 #' on one side only is an error (class `equityaudit_error_labels`) listing
 #' the labels of both sides, so that a typo cannot silently become a zero.
@@ -51,6 +60,12 @@
 #' @param weight Column of counts in `data`, for aggregated input.
 #' @param ref_count,ref_prop Name of the column of `reference` holding the
 #'   population counts (default `"n"`) or, instead, proportions.
+#' @param ratio_margin Equivalence margins of the representation ratio: a
+#'   group counts as equally represented when its ratio is shown to lie
+#'   between these two values.
+#' @param suppress `NULL` (the default) for unsuppressed counts, or a rule
+#'   for [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) to apply to
+#'   the result before it is returned.
 #' @return A data frame of class `equityaudit_access`, one row per stratum
 #'   and group: the `by` columns, `group` (named after the group column),
 #'   `missing` (is this the row of unknown group?), `n`, `pct` (percent of
@@ -58,7 +73,7 @@
 #'   `ref_pct`, `access_rate` (`n` per 100 of `ref_n`), `representation_ratio`
 #'   (`pct / ref_pct`) with `ratio_low` and `ratio_high` (Katz log interval
 #'   for a ratio of two proportions; `NA` when a count is zero),
-#'   `adj_residual` (adjusted residual of the service's cell), and the
+#'   `equivalence_p_value` and `verdict` (see Equivalence), `adj_residual` (adjusted residual of the service's cell), and the
 #'   stratum's test: `statistic`, `df`, `p_value`, `method` and `cramers_v`.
 #'   Use [summary()] for one row per stratum.
 #' @seealso [describe_cohort()], [compare_outcomes()].
@@ -82,8 +97,10 @@ compare_access <- function(data, group, reference, by = NULL,
                            method = c("homogeneity", "goodness_of_fit"),
                            missing = c("report", "exclude", "include"),
                            unknown = NULL, conf_level = 0.95, weight = NULL,
-                           ref_count = NULL, ref_prop = NULL) {
+                           ref_count = NULL, ref_prop = NULL,
+                           ratio_margin = c(0.8, 1.25), suppress = NULL) {
   check_data_frame(data)
+  check_ratio_margin(ratio_margin)
   check_data_frame(reference, "reference")
   method <- match_arg(method, c("homogeneity", "goodness_of_fit"), "method")
   missing <- match_arg(missing, c("report", "exclude", "include"), "missing")
@@ -131,10 +148,41 @@ compare_access <- function(data, group, reference, by = NULL,
   ref_mat <- ref_mat[!empty, , drop = FALSE]
   labels <- labels[!empty]
   is_miss <- is_miss[!empty]
-  access_result(
+  out <- access_result(
     n, ref_mat, labels, is_miss, dc, group, method, missing,
-    conf_level, ref$is_prop
+    conf_level, ref$is_prop, ratio_margin
   )
+  apply_suppression(out, suppress)
+}
+
+check_ratio_margin <- function(ratio_margin) {
+  ok <- is.numeric(ratio_margin) && length(ratio_margin) == 2 &&
+    !anyNA(ratio_margin) && ratio_margin[[1]] > 0 &&
+    ratio_margin[[1]] < 1 && ratio_margin[[2]] > 1 && is.finite(ratio_margin[[2]])
+  if (!ok) {
+    abort_input(
+      "argument",
+      "`ratio_margin` must be two numbers, one below 1 and one above 1 (e.g. c(0.8, 1.25)).",
+      arg = "ratio_margin"
+    )
+  }
+}
+
+# Verdict on a ratio from its log-scale estimate and standard error: TOST
+# against the ratio margins, and the conf_level interval against 1.
+ratio_verdict <- function(ratio, log_se, conf_level, ratio_margin) {
+  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  lr <- log(ratio)
+  lower <- stats::pnorm((lr - log(ratio_margin[[1]])) / log_se, lower.tail = FALSE)
+  upper <- stats::pnorm((lr - log(ratio_margin[[2]])) / log_se)
+  eq_p <- pmax(lower, upper)
+  z_eq <- stats::qnorm(1 - (1 - conf_level))
+  verdict <- ifelse(lr - z * log_se > 0 | lr + z * log_se < 0, "different",
+    ifelse(lr - z_eq * log_se > log(ratio_margin[[1]]) &
+      lr + z_eq * log_se < log(ratio_margin[[2]]), "equivalent", "inconclusive")
+  )
+  ok <- is.finite(lr) & is.finite(log_se)
+  list(p = ifelse(ok, eq_p, NA_real_), verdict = ifelse(ok, verdict, NA_character_))
 }
 
 match_arg <- function(x, choices, arg) {
@@ -266,7 +314,7 @@ check_stratum_labels <- function(n, labels, dc, ref_cells, group) {
 }
 
 access_result <- function(n, ref, labels, is_miss, dc, group, method,
-                          missing, conf_level, ref_is_prop) {
+                          missing, conf_level, ref_is_prop, ratio_margin) {
   k <- length(labels)
   n_strata <- ncol(n)
   tested <- if (missing == "include") rep(TRUE, k) else !is_miss
@@ -287,6 +335,9 @@ access_result <- function(n, ref, labels, is_miss, dc, group, method,
   log_se <- sqrt(1 / n - 1 / denom_n +
     if (ref_is_prop) 0 else 1 / ref - 1 / denom_ref)
   ok <- n > 0 & ref > 0
+  eq <- ratio_verdict(ratio, log_se, conf_level, ratio_margin)
+  eq$p[!ok | !tested] <- NA
+  eq$verdict[!ok | !tested] <- NA
   adj <- matrix(NA_real_, k, n_strata)
   adj[tested, ] <- test$adj_residual
   rows <- c(strata_frame_rep(dc$strata, k), list(
@@ -299,6 +350,7 @@ access_result <- function(n, ref, labels, is_miss, dc, group, method,
     representation_ratio = as.vector(ratio),
     ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
     ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_)),
+    equivalence_p_value = as.vector(eq$p), verdict = as.vector(eq$verdict),
     adj_residual = as.vector(adj),
     statistic = rep(test$statistic, each = k), df = rep(test$df, each = k),
     p_value = rep(test$p_value, each = k), method = method,
@@ -320,6 +372,7 @@ access_result <- function(n, ref, labels, is_miss, dc, group, method,
   }
   attr(out, "by") <- names(dc$strata)
   attr(out, "group") <- group
+  attr(out, "missing_rule") <- missing
   class(out) <- c("equityaudit_access", "data.frame")
   out
 }

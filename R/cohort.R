@@ -82,6 +82,9 @@ merge_moments <- function(key, n, mean, m2, min, max, n_missing) {
 #' @param total Add the overall `"Total"` stratum?
 #' @param weight Optional column of counts, for a table that is already
 #'   aggregated (then `age` cannot be summarised).
+#' @param suppress `NULL` for unsuppressed counts, or a rule for
+#'   [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) applied to the
+#'   result before it is returned.
 #' @return A data frame of class `equityaudit_cohort` in long form: the `by`
 #'   columns, `variable`, `level`, `missing` (is this the row of people with
 #'   the variable missing?), `n`, `pct`, `mean`, `sd`, `min` and `max`. The
@@ -101,7 +104,7 @@ merge_moments <- function(key, n, mean, m2, min, max, n_missing) {
 #' cohort
 #' as.data.frame(cohort)[1:6, ]
 describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
-                            total = TRUE, weight = NULL) {
+                            total = TRUE, weight = NULL, suppress = NULL) {
   check_data_frame(data)
   env <- parent.frame()
   vars <- column_names(substitute(vars), data, env, "vars")
@@ -135,7 +138,8 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
     }
     pieces[[age]] <- age_rows(m, age)
   }
-  cohort_frame(pieces, data, by, total, weight)
+  out <- cohort_frame(pieces, data, by, total, weight)
+  apply_suppression(out, suppress)
 }
 
 # Rows for one categorical variable: counts [levels (NA last), strata].
@@ -203,6 +207,9 @@ cohort_frame <- function(pieces, data, by, total, weight) {
   out <- c(lapply(labels, function(v) rep(v, sizes)), as.list(body))
   out <- new_tidy_frame(out)
   attr(out, "by") <- by
+  attr(out, "total_rows") <- rep(
+    seq_len(n_strata) == n_strata & total & length(by) > 0, sizes
+  )
   class(out) <- c("equityaudit_cohort", "data.frame")
   out
 }
@@ -228,21 +235,23 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   by <- attr(x, "by")
   df <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   stratum <- if (length(by)) do.call(paste, c(df[by], sep = " / ")) else "All"
+  age_row <- df$variable != "people" & is.na(df$level) & !df$missing
+  count <- ifelse(is.na(df$n), "*", format(df$n, trim = TRUE, big.mark = ","))
   cell <- ifelse(
     !is.na(df$mean),
     sprintf(
       "%.2f (%.2f), %s-%s", df$mean, df$sd, format(df$min, trim = TRUE),
       format(df$max, trim = TRUE)
     ),
-    ifelse(is.na(df$pct),
-      format(df$n, trim = TRUE, big.mark = ","),
-      sprintf("%s (%.*f)", format(df$n, trim = TRUE, big.mark = ","), digits, df$pct)
-    )
+    ifelse(is.na(df$pct), count, sprintf("%s (%.*f)", count, digits, df$pct))
   )
+  if (inherits(x, "equityaudit_suppressed")) {
+    cell[age_row & is.na(df$mean) & (is.na(df$n) | df$n > 0)] <- "*"
+  }
   row_label <- ifelse(df$missing, paste0(df$variable, ": missing"),
     ifelse(is.na(df$level), df$variable, paste0(df$variable, ": ", df$level))
   )
-  row_label[!is.na(df$mean)] <- paste0(df$variable[!is.na(df$mean)], ": mean (s.d.), range")
+  row_label[age_row] <- paste0(df$variable[age_row], ": mean (s.d.), range")
   rows <- unique(row_label)
   cols <- unique(stratum)
   out <- matrix("", length(rows), length(cols), dimnames = list(NULL, cols))

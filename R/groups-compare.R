@@ -105,6 +105,8 @@ compare_groups <- function(data, group, outcome = NULL, reference = NULL,
   if (length(cols$by) > 0) {
     attr(out, "pooled") <- mantel_haenszel_pairs(rows, labels)
   }
+  attr(out, "by") <- cols$by
+  attr(out, "group") <- cols$group
   class(out) <- c("equityaudit_groups", "data.frame")
   out
 }

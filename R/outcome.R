@@ -49,6 +49,9 @@
 #'   `outcome`.
 #' @param weight Column of counts for aggregated record-level data.
 #' @param unknown Labels of `group` that mean "not known".
+#' @param suppress `NULL` for unsuppressed counts, or a rule for
+#'   [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) applied to the
+#'   result before it is returned.
 #' @return A data frame of class `equityaudit_outcomes` with one row per
 #'   test unit (`by` level or `"Total"`, times `strata` level) and group:
 #'   the `by` and `strata` columns, the group column, `missing`, `n`,
@@ -77,7 +80,7 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
                              exact = c("auto", "always", "never"),
                              conf_level = 0.95, p_adjust = "none",
                              event = NULL, events = NULL, total = NULL,
-                             weight = NULL, unknown = NULL) {
+                             weight = NULL, unknown = NULL, suppress = NULL) {
   check_data_frame(data)
   exact <- match_arg(exact, c("auto", "always", "never"), "exact")
   check_conf_level(conf_level)
@@ -103,7 +106,8 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
   )
   one_column(cols$group, "group")
   arr <- outcome_array(data, cols, event)
-  outcome_result(arr, cols, pooled, exact, conf_level, p_adjust, unknown)
+  out <- outcome_result(arr, cols, pooled, exact, conf_level, p_adjust, unknown)
+  apply_suppression(out, suppress)
 }
 
 # Counts as an array [group (NA last), c(no event, event, outcome NA),
@@ -316,6 +320,9 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
   if (length(cols$by) > 0 || length(cols$strata) > 0) {
     attr(out, "cmh") <- outcome_cmh(units, tested, cols)
   }
+  n_base <- dim(units$base)[[3]]
+  attr(out, "total_rows") <- rep(seq_len(n_units) > n_base, each = k)
+  attr(out, "pooled_over") <- if (n_units > n_base) cols$by else character()
   class(out) <- c("equityaudit_outcomes", "data.frame")
   out
 }

@@ -176,3 +176,28 @@ test_that("bad arguments give classed errors", {
   expect_error(compare_access(t2$ips, ethnicity, neg, by = service, weight = n),
                class = "equityaudit_error_count")
 })
+
+test_that("representation ratios get equivalence verdicts on the log scale", {
+  ips <- data.frame(g = c("W", "B", "A", "M"), n = c(1340, 480, 560, 450))
+  pop <- data.frame(g = c("W", "B", "A", "M"), n = c(27740, 8100, 11580, 9360))
+  res <- as.data.frame(unclass(compare_access(ips, g, pop, weight = n)))
+  lr <- log(res$representation_ratio)
+  se <- sqrt(1 / res$n - 1 / sum(res$n) + 1 / res$ref_n - 1 / sum(res$ref_n))
+  p_eq <- pmax(
+    stats::pnorm((lr - log(0.8)) / se, lower.tail = FALSE),
+    stats::pnorm((lr - log(1.25)) / se)
+  )
+  expect_rel(res$equivalence_p_value, p_eq)
+  z <- stats::qnorm(0.975)
+  z_eq <- stats::qnorm(0.95)
+  want <- ifelse(abs(lr) > z * se, "different",
+    ifelse(lr - z_eq * se > log(0.8) & lr + z_eq * se < log(1.25), "equivalent", "inconclusive")
+  )
+  expect_equal(res$verdict, want)
+  expect_true(all(c("different", "equivalent") %in% res$verdict))
+  small <- compare_access(ips[1:2, ], g, pop[1:2, ], weight = n, ratio_margin = c(0.99, 1.01))
+  expect_false("equivalent" %in% small$verdict)
+  expect_error(compare_access(ips, g, pop, weight = n, ratio_margin = c(1.2, 0.8)),
+    class = "equityaudit_error_argument"
+  )
+})

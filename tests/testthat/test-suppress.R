@@ -1,0 +1,181 @@
+# Small-number suppression and the disclosure check.
+
+# people in services A and B by ethnicity, as one row per person
+small_cohort <- function(counts, groups = c("White", "Black", "Asian")) {
+  nr <- nrow(counts)
+  data.frame(
+    service = rep(rep(LETTERS[seq_len(ncol(counts))], each = nr), as.vector(counts)),
+    ethnicity = factor(rep(rep(groups[seq_len(nr)], ncol(counts)), as.vector(counts)),
+      levels = groups[seq_len(nr)]
+    )
+  )
+}
+
+# Every sum with exactly one member not published exactly reveals that
+# member: an independent check, by plain subtraction, of unrounded tables.
+recoverable_by_subtraction <- function(spec, published) {
+  unknown <- is.na(published) | spec$kind == "hidden"
+  hits <- integer()
+  for (con in spec$cons) {
+    if (sum(unknown[con]) == 1) hits <- c(hits, con[unknown[con]])
+  }
+  unique(hits)
+}
+
+test_that("the NHS Digital rule stars 1 to 7 and rounds the rest to 5", {
+  people <- small_cohort(cbind(c(25, 9, 6), c(17, 5, 0)))
+  cohort <- describe_cohort(people, ethnicity, by = service)
+  s <- suppress_counts(cohort)
+  expect_s3_class(s, "equityaudit_suppressed")
+  expect_s3_class(s, "equityaudit_cohort")
+  d <- as.data.frame(unclass(s))
+  raw <- as.data.frame(unclass(cohort))
+  small <- raw$n >= 1 & raw$n <= 7
+  expect_true(all(is.na(d$n[small])))
+  shown <- !is.na(d$n)
+  expect_equal(d$n[shown] %% 5, rep(0, sum(shown)))
+  expect_true(all(abs(d$n[shown] - raw$n[shown]) <= 2))
+  # a zero stays a zero under NHS Digital, is starred by OpenSAFELY
+  zero <- which(raw$n == 0 & !raw$missing)
+  expect_equal(d$n[zero], 0)
+  o <- as.data.frame(unclass(suppress_counts(cohort, "opensafely")))
+  expect_true(is.na(o$n[zero]))
+  out <- capture.output(print(s))
+  expect_match(out[length(out)], "NHS Digital rule", fixed = TRUE)
+  expect_true(any(grepl("*", out[-length(out)], fixed = TRUE)))
+})
+
+test_that("percentages are recomputed from the published counts", {
+  res <- compare_outcomes(
+    data.frame(g = c("A", "B", "C"), e = c(12, 33, 30), n = c(41, 59, 61)),
+    g,
+    events = e, total = n
+  )
+  s <- suppress_counts(res)
+  d <- as.data.frame(unclass(s))
+  expect_equal(d$n, c(40, 60, 60))
+  expect_equal(d$events, c(10, 35, 30))
+  expect_equal(d$pct, 100 * d$events / d$n)
+  # the test still comes from the unrounded counts
+  expect_equal(d$statistic, as.data.frame(unclass(res))$statistic)
+})
+
+test_that("a count is not left recoverable from its row total", {
+  # 9 people, 8 employed: the one without a job must be protected
+  res <- compare_outcomes(
+    data.frame(g = c("A", "B"), e = c(8, 20), n = c(9, 50)),
+    g,
+    events = e, total = n, exact = "never"
+  )
+  s <- suppress_counts(res, "none", threshold = 7)
+  d <- as.data.frame(unclass(s))
+  expect_equal(d$n, c(9, 50))
+  expect_true(is.na(d$events[[1]]))
+  expect_true(is.na(d$pct[[1]]))
+  expect_equal(d$events[[2]], 20)
+  chk <- disclosure_check(s)
+  expect_true(attr(chk, "protected"))
+  expect_equal(chk$low[chk$column == "events"], 0)
+  expect_equal(chk$high[chk$column == "events"], 9)
+})
+
+test_that("secondary suppression protects a lone starred cell in a stratum", {
+  people <- small_cohort(cbind(c(30, 3, 20), c(25, 12, 14)))
+  cohort <- describe_cohort(people, ethnicity, by = service)
+  s <- suppress_counts(cohort, "none", threshold = 7)
+  d <- as.data.frame(unclass(s))
+  # Black in A (3) is starred; so must be one more count of service A and
+  # one more Black count, else subtraction from the totals gives it back
+  a <- d$service == "A" & d$variable == "ethnicity" & !d$missing
+  black <- d$variable == "ethnicity" & d$level %in% "Black"
+  expect_true(sum(is.na(d$n[a])) >= 2)
+  expect_true(sum(is.na(d$n[black])) >= 2)
+  expect_true(attr(disclosure_check(s), "protected"))
+})
+
+test_that("no suppressed count is recoverable in random tables", {
+  set.seed(2071)
+  for (i in seq_len(reps(1000))) {
+    nr <- sample(2:4, 1)
+    nc <- sample(1:3, 1)
+    counts <- matrix(stats::rpois(nr * nc, stats::runif(1, 1, 25)), nr, nc)
+    if (sum(counts) == 0) next
+    rule <- sample(c("nhs_digital", "opensafely", "none"), 1)
+    thr <- if (rule == "none") 5 else NULL
+    kind <- i %% 3
+    x <- if (kind == 0) {
+      describe_cohort(small_cohort(counts), ethnicity, by = service)
+    } else {
+      d <- data.frame(
+        g = rep(paste0("g", seq_len(nr)), nc), s = rep(LETTERS[seq_len(nc)], each = nr),
+        n = as.vector(counts) + sample(0:9, nr * nc, replace = TRUE)
+      )
+      d$e <- pmin(d$n, as.vector(counts))
+      d <- d[d$n > 0, ]
+      if (nrow(d) < 2) next
+      if (kind == 1) {
+        suppressMessages(compare_outcomes(d, g, by = s, events = e, total = n))
+      } else {
+        compare_groups(d, g, by = s, events = e, total = n, reference = sample(list(NULL, "rest"), 1)[[1]])
+      }
+    }
+    s <- suppress_counts(x, rule, threshold = thr)
+    chk <- disclosure_check(s)
+    expect_true(attr(chk, "protected"), label = paste("table", i, rule))
+    # the true counts lie within the reported ranges
+    spec <- equityaudit:::count_spec(x)
+    pub <- equityaudit:::count_spec(s, totals = attr(s, "suppression")$totals)
+    cells <- match(
+      paste(chk$row, chk$column),
+      paste(pub$row, pub$column)
+    )
+    shown_cells <- !is.na(chk$row)
+    expect_true(all(chk$low[shown_cells] <= spec$value[cells[shown_cells]] &
+      spec$value[cells[shown_cells]] <= chk$high[shown_cells]))
+    if (rule == "none") {
+      small <- spec$value >= 1 & spec$value <= 5
+      hit <- recoverable_by_subtraction(pub, pub$value)
+      expect_false(any(small[hit]), label = paste("subtraction in table", i))
+    }
+  }
+})
+
+test_that("access tables blank everything about a starred cell", {
+  ips <- data.frame(g = c("W", "B", "A", "M"), n = c(134, 5, 77, 38))
+  pop <- data.frame(g = c("W", "B", "A", "M"), n = c(2774, 810, 1158, 936))
+  s <- compare_access(ips, g, pop, weight = n, suppress = "nhs_digital")
+  d <- as.data.frame(unclass(s))
+  b <- d$g == "B"
+  expect_true(is.na(d$n[b]))
+  for (col in c("pct", "access_rate", "representation_ratio", "ratio_low", "verdict")) {
+    expect_true(is.na(d[[col]][b]), label = col)
+  }
+  w <- d$g == "W"
+  expect_equal(d$n[w], 135)
+  expect_equal(d$ref_n[w], 2775)
+  expect_equal(d$access_rate[w], 100 * 135 / 2775)
+  f <- format(s)
+  expect_equal(f$n[b], "*")
+  expect_true(attr(disclosure_check(s), "protected"))
+})
+
+test_that("age summaries of 1 to 7 people are starred", {
+  people <- data.frame(service = rep(c("A", "B"), c(30, 5)), age = 20:54)
+  s <- describe_cohort(people, by = service, age = age, vars = NULL, suppress = "nhs_digital")
+  d <- as.data.frame(unclass(s))
+  b_age <- d$service == "B" & d$variable == "age" & !d$missing
+  expect_true(is.na(d$mean[b_age]))
+  a_age <- d$service == "A" & d$variable == "age" & !d$missing
+  expect_equal(d$mean[a_age], mean(20:49))
+  expect_match(format(s)$B[[2]], "*", fixed = TRUE)
+})
+
+test_that("suppression arguments are checked", {
+  x <- describe_cohort(small_cohort(cbind(c(10, 9))), ethnicity)
+  expect_error(suppress_counts(x, "hipaa"), class = "equityaudit_error_argument")
+  expect_error(suppress_counts(x, threshold = -1), class = "equityaudit_error_argument")
+  expect_error(suppress_counts(x, round_to = 0), class = "equityaudit_error_argument")
+  expect_error(suppress_counts(data.frame(n = 1)), class = "equityaudit_error_argument")
+  expect_error(suppress_counts(suppress_counts(x)), class = "equityaudit_error_argument")
+  expect_error(disclosure_check(x), class = "equityaudit_error_argument")
+})
