@@ -10,6 +10,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ea_exact_2xk",   (DL_FUNC) &ea_exact_2xk,   4},
   {"ea_monte_carlo", (DL_FUNC) &ea_monte_carlo, 3},
   {"ea_cmh",         (DL_FUNC) &ea_cmh,         3},
+  {"ea_simulate_rates", (DL_FUNC) &ea_simulate_rates, 4},
   {NULL, NULL, 0}
 };
 

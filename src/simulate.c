@@ -1,0 +1,36 @@
+/* simulate.c: parametric simulation of group rates, for the intervals of
+ * inequality measures. Counts are drawn from R's RNG (binomial for shares
+ * of a group, Poisson for rates per population), so set.seed() reproduces
+ * every interval. */
+#include "equityaudit.h"
+
+/* One draw of a group's count. */
+static double draw_count(double events, double total, int poisson) {
+  if (poisson) return Rf_rpois(events);
+  if (total <= 0) return 0;
+  return Rf_rbinom(total, events / total);
+}
+
+/* ea_simulate_rates(events, totals, sims, poisson): a sims x k matrix of
+ * simulated rates per 100 (events / totals), k groups. */
+SEXP ea_simulate_rates(SEXP events, SEXP totals, SEXP sims, SEXP poisson) {
+  R_xlen_t k = XLENGTH(events);
+  int b = Rf_asInteger(sims);
+  int pois = Rf_asLogical(poisson);
+  if (XLENGTH(totals) != k || b < 1)
+    Rf_error("ea_simulate_rates: bad arguments");
+  const double *e = REAL(events), *t = REAL(totals);
+  SEXP out = PROTECT(Rf_allocMatrix(REALSXP, b, (int) k));
+  double *o = REAL(out);
+  GetRNGstate();
+  for (int s = 0; s < b; s++) {
+    if ((s & 1023) == 1023) R_CheckUserInterrupt();
+    for (R_xlen_t j = 0; j < k; j++) {
+      double draw = draw_count(e[j], t[j], pois);
+      o[s + (R_xlen_t) b * j] = t[j] > 0 ? 100.0 * draw / t[j] : NA_REAL;
+    }
+  }
+  PutRNGstate();
+  UNPROTECT(1);
+  return out;
+}
