@@ -17,7 +17,8 @@
 #' * `ratio`: `max(y) / min(y)` (`NA` when the lowest is 0);
 #' * `par`: population attributable risk, `y_ref - mu`, where the reference
 #'   group is the best one (highest `y` when `favourable`, lowest
-#'   otherwise) or the group named by `reference`;
+#'   otherwise, kept fixed in the simulations) or the group named by
+#'   `reference`;
 #' * `paf`: population attributable fraction, `100 * par / mu`.
 #'
 #' Unordered dimensions (such as ethnicity):
@@ -166,11 +167,7 @@ measure_values <- function(y, p, ref, ordered, favourable) {
   mu <- as.vector(y %*% p)
   r <- y / mu
   dev <- y - mu
-  best <- if (is.na(ref)) {
-    if (favourable) apply(y, 1, max) else apply(y, 1, min)
-  } else {
-    y[, ref]
-  }
+  best <- y[, ref]
   plogp <- ifelse(r > 0, r * log(r), 0)
   out <- list(
     par = best - mu,
@@ -202,14 +199,16 @@ stratum_measures <- function(d, ordered, reference, favourable, conf_level, sims
   y <- 100 * d$events / d$total
   p <- d$weight / sum(d$weight)
   k <- length(y)
-  ref <- if (is.null(reference)) NA_integer_ else match(reference, d$label)
-  ref_label <- if (is.na(ref)) {
-    d$label[[if (favourable) which.max(y) else which.min(y)]]
+  # the reference group is fixed at the observed best one, also in the
+  # simulations
+  ref <- if (is.null(reference)) {
+    if (favourable) which.max(y) else which.min(y)
   } else {
-    reference
+    match(reference, d$label)
   }
-  if (k < 2 || (!is.null(reference) && is.na(ref))) {
-    names_m <- c("difference", "ratio", names(measure_values(rep(1, 2), c(0.5, 0.5), NA, ordered, TRUE)))
+  ref_label <- d$label[ref]
+  if (k < 2 || is.na(ref)) {
+    names_m <- c("difference", "ratio", names(measure_values(rep(1, 2), c(0.5, 0.5), 1L, ordered, TRUE)))
     return(data.frame(
       measure = names_m, value = NA_real_, low = NA_real_, high = NA_real_,
       interval = NA_character_, groups = k, reference = NA_character_,

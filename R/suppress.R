@@ -127,6 +127,13 @@ disclosure_check <- function(x) {
     )
   }
   s <- attr(x, "suppression")
+  if (isTRUE(s$subset)) {
+    abort_input(
+      "argument",
+      "`x` is part of a suppressed table; check the whole table.",
+      arg = "x"
+    )
+  }
   spec <- count_spec(x, totals = s$totals)
   unknown <- is.na(spec$value) | spec$kind == "hidden"
   b <- cell_bounds(spec$value, unknown, spec$cons, s$round_to)
@@ -285,7 +292,8 @@ cells_constraints <- function(cons, n) {
 
 # The cell to suppress next to protect `cell`: among the published cells
 # that share a sum with it, the smallest, preferring counts that are not
-# totals of a sum, then totals, then implicit totals; when all its
+# totals of a sum, then totals, then implicit totals, then zeros (which
+# hide little); when all its
 # neighbours are suppressed already, the search goes on from them.
 next_cell <- function(cell, members, cons, v, unavailable, kind) {
   margins <- vapply(cons, function(con) con[[1]], 1L)
@@ -295,7 +303,8 @@ next_cell <- function(cell, members, cons, v, unavailable, kind) {
     near <- setdiff(unique(unlist(cons[unlist(members[frontier])])), seen)
     pool <- near[!unavailable[near]]
     if (length(pool) > 0) {
-      rank <- ifelse(kind[pool] != "shown", 3, ifelse(pool %in% margins, 2, 1))
+      rank <- ifelse(kind[pool] != "shown", 3, ifelse(pool %in% margins, 2, 1)) +
+        3 * (v[pool] == 0)
       return(pool[order(rank, v[pool])[[1]]])
     }
     seen <- c(seen, near)
@@ -628,4 +637,20 @@ print.equityaudit_suppressed <- function(x, ...) {
   }
   cat(suppression_footnote(attr(x, "suppression")), "\n", sep = "")
   invisible(x)
+}
+
+#' @export
+`[.equityaudit_suppressed` <- function(x, i, j, ...) {
+  s <- attr(x, "suppression")
+  rows <- if (missing(i)) seq_len(nrow(x)) else seq_len(nrow(x))[i]
+  out <- NextMethod()
+  if (!is.data.frame(out)) {
+    return(out)
+  }
+  s$starred <- lapply(s$starred[intersect(names(s$starred), names(out))], function(r) {
+    which(rows %in% r)
+  })
+  s$subset <- TRUE
+  attr(out, "suppression") <- s
+  out
 }

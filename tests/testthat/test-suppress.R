@@ -179,3 +179,17 @@ test_that("suppression arguments are checked", {
   expect_error(suppress_counts(suppress_counts(x)), class = "equityaudit_error_argument")
   expect_error(disclosure_check(x), class = "equityaudit_error_argument")
 })
+
+test_that("a subset of a suppressed table keeps its stars and footnote", {
+  res <- compare_outcomes(
+    data.frame(g = c("A", "B", "C"), e = c(12, 3, 30), n = c(41, 59, 61)),
+    g,
+    events = e, total = n, suppress = "nhs_digital"
+  )
+  part <- res[2:3, c("g", "n", "events", "pct")]
+  f <- format(part)
+  expect_equal(f$events, c("*", "30"))
+  out <- capture.output(print(part))
+  expect_match(out[length(out)], "NHS Digital", fixed = TRUE)
+  expect_error(disclosure_check(part), class = "equityaudit_error_argument")
+})
