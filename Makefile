@@ -16,7 +16,7 @@ CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check demo bench data sanitize valgrind fuzz coverage lint clean
+.PHONY: deps document build install check demo bench bench-scale data sanitize valgrind fuzz coverage lint clean
 
 deps:
 	@missing=""; \
@@ -59,6 +59,9 @@ demo: deps install
 bench: deps install
 	$(RSCRIPT) bench/tabulate.R
 	$(RSCRIPT) bench/exact.R
+
+bench-scale: deps install
+	$(RSCRIPT) bench/scale.R
 
 data:
 	$(RSCRIPT) data-raw/bjpsych.R
