@@ -99,9 +99,11 @@ compare_access <- function(data, group, reference, by = NULL,
                            unknown = NULL, conf_level = 0.95, weight = NULL,
                            ref_count = NULL, ref_prop = NULL,
                            ratio_margin = c(0.8, 1.25), suppress = NULL) {
+  if (is_lazy_table(data)) {
+    return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by")))
+  }
   check_data_frame(data)
   check_ratio_margin(ratio_margin)
-  check_data_frame(reference, "reference")
   method <- match_arg(method, c("homogeneity", "goodness_of_fit"), "method")
   missing <- match_arg(missing, c("report", "exclude", "include"), "missing")
   unknown <- check_unknown(unknown)
@@ -111,6 +113,15 @@ compare_access <- function(data, group, reference, by = NULL,
   by <- column_names(substitute(by), data, env, "by")
   weight <- column_names(substitute(weight), data, env, "weight")
   check_columns(c(group, by, weight), data, "group")
+  if (is_lazy_table(reference)) {
+    lazy <- lazy_reference(
+      list(reference = reference, ref_count = ref_count, ref_prop = ref_prop),
+      list(group = group, by = by)
+    )
+    reference <- lazy$reference
+    ref_count <- lazy$ref_count
+  }
+  check_data_frame(reference, "reference")
   check_columns(c(group, by), reference, "reference", "reference")
   ref <- reference_values(reference, ref_count, ref_prop, method)
 

@@ -32,6 +32,9 @@ column_names <- function(expr, data, env, arg) {
       return(name)
     }
     value <- get(name, envir = env)
+    if (is.null(value)) {
+      return(character())
+    }
     return(if (is.character(value)) value else name)
   }
   if (is.call(expr) && identical(expr[[1]], as.name("c"))) {

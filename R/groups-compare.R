@@ -61,6 +61,12 @@ compare_groups <- function(data, group, outcome = NULL, reference = NULL,
                            method = c("newcombe", "wald"), event = NULL,
                            events = NULL, total = NULL, weight = NULL,
                            unknown = NULL) {
+  if (is_lazy_table(data)) {
+    return(lazy_call(
+      compare_groups, data, match.call(), parent.frame(),
+      c("group", "outcome", "by"), c("events", "total")
+    ))
+  }
   check_data_frame(data)
   method <- match_arg(method, c("newcombe", "wald"), "method")
   check_conf_level(conf_level)

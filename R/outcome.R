@@ -81,6 +81,12 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
                              conf_level = 0.95, p_adjust = "none",
                              event = NULL, events = NULL, total = NULL,
                              weight = NULL, unknown = NULL, suppress = NULL) {
+  if (is_lazy_table(data)) {
+    return(lazy_call(
+      compare_outcomes, data, match.call(), parent.frame(),
+      c("group", "outcome", "by", "strata"), c("events", "total")
+    ))
+  }
   check_data_frame(data)
   exact <- match_arg(exact, c("auto", "always", "never"), "exact")
   check_conf_level(conf_level)
@@ -465,6 +471,12 @@ summary.equityaudit_outcomes <- function(object, ...) {
 cmh_test <- function(data, group, outcome = NULL, strata, event = NULL,
                      events = NULL, total = NULL, weight = NULL,
                      correct = FALSE) {
+  if (is_lazy_table(data)) {
+    return(lazy_call(
+      cmh_test, data, match.call(), parent.frame(),
+      c("group", "outcome", "strata"), c("events", "total")
+    ))
+  }
   check_data_frame(data)
   check_flag(correct, "correct")
   env <- parent.frame()

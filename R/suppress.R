@@ -611,17 +611,19 @@ suppression_footnote <- function(s) {
 }
 
 #' @export
-format.equityaudit_suppressed <- function(x, ...) {
+format.equityaudit_suppressed <- function(x, digits = NULL, ...) {
   if (inherits(x, "equityaudit_cohort")) {
     return(NextMethod())
   }
   starred <- attr(x, "suppression")$starred
   df <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   attributes(df) <- attributes(df)[c("names", "row.names", "class")]
-  for (col in names(starred)) {
-    rows <- starred[[col]]
-    if (length(rows) == 0) next
-    v <- format(df[[col]], trim = TRUE)
+  for (col in names(df)) {
+    v <- df[[col]]
+    rows <- starred[[col]] %||% integer()
+    if (length(rows) == 0 && (is.null(digits) || !is.double(v))) next
+    if (is.double(v) && !is.null(digits)) v <- round(v, digits)
+    v <- format(v, trim = TRUE)
     v[rows] <- "*"
     df[[col]] <- v
   }

@@ -246,6 +246,11 @@ new_tidy_frame <- function(cols) {
 #' tabulate_groups(people, "ethnicity", complete = TRUE)
 tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
                             complete = FALSE) {
+  lazy <- is_lazy_table(data)
+  if (lazy) {
+    table <- data
+    data <- lazy_proto(table)
+  }
   check_data_frame(data)
   env <- parent.frame()
   group_exprs <- as.list(substitute(list(...)))[-1]
@@ -259,6 +264,13 @@ tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
     abort_input("argument", "`weight` must name one column.", arg = "weight")
   }
   check_columns(c(by, groups, weight), data, "...")
+  if (lazy) {
+    counts <- db_counts(table, c(by, groups), weight = if (length(weight)) weight)
+    return(do.call(tabulate_groups, c(
+      list(counts), as.list(groups),
+      list(by = by, weight = ".n", complete = complete)
+    )))
+  }
   columns <- c(by, groups)
   cc <- count_cells(data, columns,
     weight = if (length(weight)) weight,

@@ -64,7 +64,17 @@ if (nzchar(vignette_src) && rmarkdown::pandoc_available()) {
 } else {
   html <- NA
 }
-for (f in c(file.path(out_dir, c("access.png", "outcomes.png")), html)) {
+report <- file.path(out_dir, "equity-report.html")
+if (rmarkdown::pandoc_available()) {
+  equity_report(cohort, "ethnicity", "employed",
+    reference = population, by = "service", strata = "gender",
+    unknown = "Not known/stated", output_file = report,
+    title = "Equality audit of two IPS services (synthetic cohort)"
+  )
+} else {
+  report <- NA
+}
+for (f in c(file.path(out_dir, c("access.png", "outcomes.png")), html, report)) {
   if (!is.na(f)) cat("Wrote", normalizePath(f), "\n")
 }
 if (any(check$match %in% FALSE)) {

@@ -62,16 +62,15 @@ fuzz_data <- function() {
   if (stats::runif(1) < 0.05) names(df)[2] <- "a"
   kinds <- c(
     "df", "df",
-    if (requireNamespace("tibble", quietly = TRUE)) c("tbl", "grouped"),
+    if (requireNamespace("tibble", quietly = TRUE)) "tbl",
+    if (requireNamespace("dplyr", quietly = TRUE) && !anyDuplicated(names(df))) "grouped",
     if (requireNamespace("data.table", quietly = TRUE)) "dt"
   )
   switch(sample(kinds, 1),
     df = df,
     tbl = tibble::as_tibble(df, .name_repair = "minimal"),
     dt = data.table::as.data.table(df),
-    grouped = structure(tibble::as_tibble(df, .name_repair = "minimal"),
-      class = c("grouped_df", "tbl_df", "tbl", "data.frame")
-    )
+    grouped = dplyr::group_by(tibble::as_tibble(df), dplyr::across(dplyr::all_of("a")))
   )
 }
 

@@ -1,0 +1,189 @@
+# Audits of tables that live in a database: the grouped counts (and age
+# sums) are computed there by one GROUP BY query per analysis, only those
+# are collected, and the analysis runs on them as on aggregated data.
+
+#' Running an audit inside a database
+#'
+#' [describe_cohort()], [compare_access()], [compare_outcomes()],
+#' [compare_groups()], [cmh_test()] and [tabulate_groups()] accept a lazy
+#' database table (a `dbplyr` `tbl_sql`, such as `dplyr::tbl(con,
+#' "caseload")`, possibly after `dplyr::filter()` and friends) in place of a
+#' data frame. The counts the analysis needs are computed in the database
+#' with one `SELECT ... COUNT(*) ... GROUP BY ...` query, only those counts
+#' are collected, and the analysis then runs on them exactly as on a data
+#' frame of counts: no record leaves the database. Age summaries are
+#' computed there as `COUNT`, `SUM`, `SUM` of squares, `MIN` and `MAX`.
+#' Any DBI backend with a dbplyr translation works (SQLite, PostgreSQL,
+#' SQL Server via odbc, Spark SQL via sparklyr, BigQuery), since the query
+#' uses only standard SQL.
+#'
+#' Differences from a data frame: group labels come back in sorted order
+#' (factor level order does not exist in a database; reorder with
+#' `factor()` on the result); a weight, `events` or `total` column holding
+#' `NULL` or a negative value is an error, as in memory. To see the SQL sent,
+#' set `options(equityaudit.show_sql = TRUE)`; in interactive sessions a
+#' message says when a query is running.
+#'
+#' @name database
+#' @examples
+#' if (requireNamespace("RSQLite", quietly = TRUE) && requireNamespace("dplyr", quietly = TRUE) &&
+#'   requireNamespace("dbplyr", quietly = TRUE)) {
+#'   con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
+#'   DBI::dbWriteTable(con, "ips", ips_synthetic[, -6])
+#'   ips <- dplyr::tbl(con, "ips")
+#'   compare_outcomes(ips, ethnicity, employed, by = service)
+#'   DBI::dbDisconnect(con)
+#' }
+NULL
+
+is_lazy_table <- function(x) inherits(x, "tbl_lazy")
+
+# A zero-row data frame with the table's columns, for resolving column
+# names; no query is sent.
+lazy_proto <- function(data) {
+  if (!requireNamespace("dbplyr", quietly = TRUE) ||
+    !requireNamespace("DBI", quietly = TRUE)) {
+    abort_input("argument", "Database tables need the DBI and dbplyr packages.", arg = "data")
+  }
+  cols <- colnames(data)
+  out <- as.data.frame(stats::setNames(lapply(cols, function(x) logical()), cols))
+  names(out) <- cols
+  out
+}
+
+db_send <- function(con, sql) {
+  if (isTRUE(getOption("equityaudit.show_sql"))) message(sql)
+  if (interactive()) message("equityaudit: counting in the database ...")
+  DBI::dbGetQuery(con, sql)
+}
+
+# The grouped counts of `cols`: COUNT(*) of records, or SUM of `weight`,
+# and SUM of each of `sums`, with NULL and negative values refused.
+db_counts <- function(data, cols, sums = character(), weight = NULL,
+                      count_name = ".n") {
+  con <- dbplyr::remote_con(data)
+  q <- function(x) as.character(DBI::dbQuoteIdentifier(con, x))
+  from <- as.character(dbplyr::sql_render(data))
+  summed <- c(weight, sums)
+  aggs <- c(
+    if (is.null(weight)) "COUNT(*)" else sprintf("SUM(%s)", q(weight)),
+    sprintf("SUM(%s)", q(sums)),
+    sprintf("SUM(CASE WHEN %s IS NULL THEN 1 ELSE 0 END)", q(summed)),
+    sprintf("MIN(%s)", q(summed))
+  )
+  prefixed <- function(prefix) if (length(summed) > 0) paste0(prefix, summed) else character()
+  alias <- c(count_name, sums, prefixed(".null_"), prefixed(".min_"))
+  sql <- paste0(
+    "SELECT ", paste(c(q(cols), paste(aggs, "AS", q(alias))), collapse = ", "),
+    " FROM (", from, ") ", q("ea_source"),
+    if (length(cols) > 0) paste0(" GROUP BY ", paste(q(cols), collapse = ", "))
+  )
+  out <- db_send(con, sql)
+  for (col in summed) {
+    nulls <- sum(as.double(out[[paste0(".null_", col)]]), na.rm = TRUE)
+    low <- suppressWarnings(min(as.double(out[[paste0(".min_", col)]]), na.rm = TRUE))
+    if (nulls > 0 || low < 0) {
+      abort_input(
+        "count",
+        sprintf(
+          "Column `%s` of the database table holds %s.", col,
+          if (nulls > 0) sprintf("%s NULL values", format(nulls)) else "negative values"
+        ),
+        arg = col, column = col
+      )
+    }
+  }
+  out <- out[c(cols, count_name, sums)]
+  for (col in c(count_name, sums)) out[[col]] <- as.double(out[[col]])
+  if (length(cols) > 0 && nrow(out) == 0) {
+    out <- out[0, , drop = FALSE]
+  }
+  as.data.frame(out, stringsAsFactors = FALSE)
+}
+
+# Sums of x (count, sum, sum of squares, min, max, missing) within `by`.
+db_moments <- function(data, by, x) {
+  con <- dbplyr::remote_con(data)
+  q <- function(v) as.character(DBI::dbQuoteIdentifier(con, v))
+  from <- as.character(dbplyr::sql_render(data))
+  v <- q(x)
+  aggs <- c(
+    sprintf("COUNT(%s)", v), sprintf("SUM(%s)", v), sprintf("SUM(%s * %s)", v, v),
+    sprintf("MIN(%s)", v), sprintf("MAX(%s)", v),
+    sprintf("SUM(CASE WHEN %s IS NULL THEN 1 ELSE 0 END)", v)
+  )
+  alias <- c(".n", ".s", ".ss", ".min", ".max", ".n_missing")
+  sql <- paste0(
+    "SELECT ", paste(c(q(by), paste(aggs, "AS", q(alias))), collapse = ", "),
+    " FROM (", from, ") ", q("ea_source"),
+    if (length(by) > 0) paste0(" GROUP BY ", paste(q(by), collapse = ", "))
+  )
+  out <- db_send(con, sql)
+  for (col in alias) out[[col]] <- as.double(out[[col]])
+  out
+}
+
+# Moments from sums, pooled over the rows given.
+moments_from_sums <- function(n, s, ss, min, max, n_missing) {
+  mean <- ifelse(n > 0, s / pmax(n, 1), NA_real_)
+  m2 <- pmax(ss - n * mean^2, 0)
+  list(
+    n = n, mean = mean, sd = ifelse(n > 1, sqrt(m2 / (n - 1)), NA_real_),
+    min = ifelse(n > 0, min, NA_real_), max = ifelse(n > 0, max, NA_real_),
+    n_missing = n_missing
+  )
+}
+
+# Runs `fun` on the counts of a lazy table: resolves the column arguments
+# against the table's columns, counts in the database, and calls `fun` on
+# the counts with the other arguments evaluated as given.
+lazy_call <- function(fun, data, call, env, cols, sums = character(),
+                      weight = "weight") {
+  proto <- lazy_proto(data)
+  args <- as.list(call)[-1]
+  args$data <- NULL
+  resolved <- list()
+  for (a in intersect(c(cols, sums, weight), names(args))) {
+    resolved[[a]] <- column_names(args[[a]], proto, env, a)
+  }
+  check_columns(unique(unlist(resolved)), proto, cols[[1]])
+  use_sums <- length(unlist(resolved[sums])) > 0
+  counts <- db_counts(data, unique(unlist(resolved[cols])),
+    sums = if (use_sums) unlist(resolved[sums]) else character(),
+    weight = if (!use_sums) resolved[[weight]]
+  )
+  rest <- args[setdiff(names(args), c(cols, sums, weight))]
+  rest <- lapply(rest, eval, envir = env)
+  new <- c(list(counts), resolved[intersect(cols, names(resolved))], rest)
+  if (use_sums) {
+    given <- intersect(sums, names(resolved))
+    new[given] <- resolved[given]
+  } else {
+    new[[weight]] <- ".n"
+  }
+  if (is_lazy_table(new$reference)) new <- lazy_reference(new, resolved)
+  do.call(fun, new)
+}
+
+# A reference population that is itself a database table: its counts by
+# group and `by`, summing `ref_count` (default "n") when it is a column,
+# counting records otherwise.
+lazy_reference <- function(args, resolved) {
+  ref <- args$reference
+  if (!is.null(args$ref_prop)) {
+    abort_input("argument", "Give proportions (`ref_prop`) in a data frame, not a database table.",
+      arg = "ref_prop"
+    )
+  }
+  proto <- lazy_proto(ref)
+  keys <- c(resolved$group, resolved$by)
+  check_columns(keys, proto, "reference", "reference")
+  ref_col <- args$ref_count %||% "n"
+  args$reference <- if (ref_col %in% names(proto)) {
+    db_counts(ref, keys, sums = ref_col)[c(keys, ref_col)]
+  } else {
+    db_counts(ref, keys, count_name = ref_col)
+  }
+  args$ref_count <- ref_col
+  args
+}
