@@ -56,7 +56,8 @@ stratum_label <- function(strata, s) {
 # The C core on a 3-d array [row, col, stratum] with no NA levels.
 chisq_core <- function(arr, correct = FALSE) {
   d <- dim(arr)
-  .Call(ea_chisq, as.double(arr), as.integer(d), correct)
+  if (!is.double(arr)) arr <- as.double(arr)
+  .Call(ea_chisq, arr, as.integer(d), correct)
 }
 
 # Counts as a 3-d array from a matrix, table or array given by the user.
@@ -71,10 +72,12 @@ array_input <- function(counts) {
       arg = "counts"
     )
   }
-  check_counts(as.vector(counts), "counts", "counts")
+  check_counts(unclass(counts), "counts", "counts")
   d <- dim(counts)
   if (length(d) == 2) d <- c(d, 1L)
-  arr <- array(as.double(counts), dim = d)
+  arr <- counts
+  if (!is.double(arr)) storage.mode(arr) <- "double"
+  attributes(arr) <- list(dim = d)
   labels <- dimnames(counts)[[3]]
   if (is.null(labels)) labels <- seq_len(d[[3]])
   list(array = arr, strata = list(stratum = labels))
@@ -181,13 +184,46 @@ add_monte_carlo <- function(out, arr, B) { # nolint: object_name_linter.
       arg = "simulate"
     )
   }
-  out$mc_p_value <- vapply(seq_len(dim(arr)[[3]]), function(s) {
+  n_strata <- dim(arr)[[3]]
+  progress <- show_progress(as.double(B) * length(arr))
+  chunks <- if (progress) 20 else 1
+  if (progress) {
+    bar <- utils::txtProgressBar(max = n_strata * chunks, style = 3)
+    on.exit(close(bar))
+  }
+  out$mc_p_value <- vapply(seq_len(n_strata), function(s) {
     x <- arr[, , s]
     x <- x[rowSums(x) > 0, colSums(x) > 0, drop = FALSE]
     storage.mode(x) <- "integer"
-    .Call(ea_monte_carlo, x, dim(x), as.double(B))
+    monte_carlo_p(x, B, chunks, function(k) {
+      if (progress) utils::setTxtProgressBar(bar, (s - 1) * chunks + k)
+    })
   }, 0)
   out
+}
+
+# Long work shows a progress bar in interactive sessions.
+show_progress <- function(work) {
+  interactive() && work >= 1e8 && !isFALSE(getOption("equityaudit.progress"))
+}
+
+# The Monte-Carlo p-value from B tables drawn in `chunks` calls (the draws,
+# and so the p-value, are those of a single call), calling tick(k) after
+# chunk k.
+monte_carlo_p <- function(x, B, chunks, tick) {
+  if (chunks <= 1) {
+    return(.Call(ea_monte_carlo, x, dim(x), as.double(B)))
+  }
+  sizes <- diff(round(seq(0, B, length.out = chunks + 1)))
+  hits <- 0
+  for (k in seq_along(sizes)) {
+    if (sizes[[k]] > 0) {
+      p <- .Call(ea_monte_carlo, x, dim(x), as.double(sizes[[k]]))
+      hits <- hits + round(p * (sizes[[k]] + 1) - 1)
+    }
+    tick(k)
+  }
+  (1 + hits) / (B + 1)
 }
 
 # Runs the core on arr and assembles the tidy result.

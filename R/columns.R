@@ -113,8 +113,8 @@ check_counts <- function(w, column, arg) {
       arg = arg, column = column
     )
   }
-  bad <- is.na(w) | !is.finite(w) | w < 0 | w != trunc(w)
-  if (any(bad)) {
+  if (.Call(ea_first_bad_count, w) > 0) {
+    bad <- is.na(w) | !is.finite(w) | w < 0 | w != trunc(w)
     where <- which(bad)
     abort_input(
       "count",

@@ -21,7 +21,8 @@
 #'   (the default), `"opensafely"` or `"none"`.
 #' @param title Title of the report.
 #' @param unknown Labels meaning "not known".
-#' @param quiet Passed to [rmarkdown::render()].
+#' @param quiet Passed to [rmarkdown::render()]; by default, progress is
+#'   shown in interactive sessions.
 #' @param ... Further arguments to [rmarkdown::render()].
 #' @return The path of the report, invisibly.
 #' @export
@@ -36,7 +37,7 @@
 equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           strata = NULL, output_file = "equity-report.html",
                           suppress = "nhs_digital", title = "Equality audit",
-                          unknown = NULL, quiet = TRUE, ...) {
+                          unknown = NULL, quiet = !interactive(), ...) {
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
     !requireNamespace("knitr", quietly = TRUE)) {
     abort_input("argument", "equity_report() needs the rmarkdown and knitr packages.",

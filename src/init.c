@@ -11,6 +11,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ea_monte_carlo", (DL_FUNC) &ea_monte_carlo, 3},
   {"ea_cmh",         (DL_FUNC) &ea_cmh,         3},
   {"ea_simulate_rates", (DL_FUNC) &ea_simulate_rates, 4},
+  {"ea_first_bad_count", (DL_FUNC) &ea_first_bad_count, 1},
   {NULL, NULL, 0}
 };
 

@@ -367,3 +367,27 @@ SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x) {
   UNPROTECT(nprot);
   return out;
 }
+
+/* ---- validation of counts --------------------------------------------- */
+
+/* ea_first_bad_count(w): the 1-based position of the first value of a
+ * numeric vector that is not a whole, finite, non-negative count, or 0. */
+SEXP ea_first_bad_count(SEXP w) {
+  R_xlen_t n = XLENGTH(w);
+  if (TYPEOF(w) == INTSXP) {
+    const int *x = INTEGER(w);
+    for (R_xlen_t i = 0; i < n; i++) {
+      if (x[i] == NA_INTEGER || x[i] < 0) return Rf_ScalarReal((double) i + 1);
+      if ((i & (EA_INTERRUPT_EVERY - 1)) == 0) R_CheckUserInterrupt();
+    }
+    return Rf_ScalarReal(0);
+  }
+  if (TYPEOF(w) != REALSXP) Rf_error("ea_first_bad_count: numeric input required");
+  const double *x = REAL(w);
+  for (R_xlen_t i = 0; i < n; i++) {
+    double v = x[i];
+    if (!R_FINITE(v) || v < 0 || v != floor(v)) return Rf_ScalarReal((double) i + 1);
+    if ((i & (EA_INTERRUPT_EVERY - 1)) == 0) R_CheckUserInterrupt();
+  }
+  return Rf_ScalarReal(0);
+}

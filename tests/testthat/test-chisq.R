@@ -108,3 +108,15 @@ test_that("bad input to chisq_strata() gives classed errors", {
   expect_error(chisq_strata(df, g, e, weight = w), class = "equityaudit_error_count")
   expect_error(chisq_strata(df, g, e, weight = w), "`w`")
 })
+
+test_that("Monte-Carlo p-values drawn in chunks equal one call", {
+  x <- matrix(c(12L, 5L, 7L, 9L, 3L, 11L), 2)
+  set.seed(42)
+  one <- equityaudit:::monte_carlo_p(x, 2000, 1, function(k) NULL)
+  ticks <- 0
+  set.seed(42)
+  many <- equityaudit:::monte_carlo_p(x, 2000, 7, function(k) ticks <<- k)
+  expect_equal(many, one)
+  expect_equal(ticks, 7)
+  expect_false(equityaudit:::show_progress(1e12) && !interactive())
+})
