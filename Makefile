@@ -17,7 +17,7 @@ CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check demo bench bench-scale data sanitize valgrind fuzz coverage lint clean
+.PHONY: deps document build install check demo report-shot bench bench-scale data sanitize valgrind fuzz coverage lint clean
 
 deps:
 	@missing=""; \
@@ -62,6 +62,15 @@ demo: deps install
 bench: deps install
 	$(RSCRIPT) bench/tabulate.R
 	$(RSCRIPT) bench/exact.R
+
+# Look at the report as a reader would: a headless Chromium screenshot.
+report-shot: demo
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	  --window-size=1200,4200 --screenshot=demo-output/equity-report.png \
+	  file://$(CURDIR)/demo-output/equity-report.html
+	@echo "Wrote demo-output/equity-report.png"
 
 bench-scale: deps install
 	$(RSCRIPT) bench/scale.R

@@ -73,8 +73,9 @@
 #'   `ref_pct`, `access_rate` (`n` per 100 of `ref_n`), `representation_ratio`
 #'   (`pct / ref_pct`) with `ratio_low` and `ratio_high` (Katz log interval
 #'   for a ratio of two proportions; `NA` when a count is zero),
-#'   `equivalence_p_value` and `verdict` (see Equivalence), `adj_residual` (adjusted residual of the service's cell), and the
-#'   stratum's test: `statistic`, `df`, `p_value`, `method` and `cramers_v`.
+#'   `equivalence_p_value` and `verdict` (see Equivalence), `adj_residual`
+#'   (adjusted residual of the service's cell), and the stratum's test:
+#'   `statistic`, `df`, `p_value`, `method` and `cramers_v`.
 #'   Use [summary()] for one row per stratum.
 #' @seealso [describe_cohort()], [compare_outcomes()].
 #' @export

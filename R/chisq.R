@@ -210,7 +210,7 @@ show_progress <- function(work) {
 # The Monte-Carlo p-value from B tables drawn in `chunks` calls (the draws,
 # and so the p-value, are those of a single call), calling tick(k) after
 # chunk k.
-monte_carlo_p <- function(x, B, chunks, tick) {
+monte_carlo_p <- function(x, B, chunks, tick) { # nolint: object_name_linter.
   if (chunks <= 1) {
     return(.Call(ea_monte_carlo, x, dim(x), as.double(B)))
   }

@@ -76,30 +76,7 @@
 inequality_measures <- function(x, ordered = FALSE, reference = NULL,
                                 favourable = TRUE, conf_level = 0.95,
                                 sims = 1000) {
-  if (!inherits(x, c("equityaudit_outcomes", "equityaudit_access"))) {
-    abort_input(
-      "argument",
-      "`x` must be a result of compare_outcomes() or compare_access().",
-      arg = "x"
-    )
-  }
-  if (inherits(x, "equityaudit_suppressed")) {
-    abort_input(
-      "argument",
-      "`x` has been suppressed; compute inequality measures before suppression.",
-      arg = "x"
-    )
-  }
-  check_flag(ordered, "ordered")
-  check_flag(favourable, "favourable")
-  check_conf_level(conf_level)
-  if (!is.numeric(sims) || length(sims) != 1 || is.na(sims) || sims < 10 || sims > 1e7) {
-    abort_input("argument", "`sims` must be a number between 10 and 10^7.", arg = "sims")
-  }
-  if (!is.null(reference) && (!is.character(reference) || length(reference) != 1 ||
-    is.na(reference))) {
-    abort_input("argument", "`reference` must be one group label.", arg = "reference")
-  }
+  check_inequality_args(x, ordered, reference, favourable, conf_level, sims)
   d <- inequality_inputs(x)
   if (!is.null(reference) && !(reference %in% d$label)) {
     abort_input(
@@ -126,6 +103,38 @@ inequality_measures <- function(x, ordered = FALSE, reference = NULL,
     if (is.factor(x[[b]])) out[[b]] <- factor(as.character(out[[b]]), levels = levels(x[[b]]))
   }
   new_tidy_frame(out)
+}
+
+check_sims <- function(sims) {
+  if (!is.numeric(sims) || length(sims) != 1 || is.na(sims) || sims < 10 || sims > 1e7) {
+    abort_input("argument", "`sims` must be a number between 10 and 10^7.", arg = "sims")
+  }
+}
+
+check_inequality_args <- function(x, ordered, reference, favourable,
+                                  conf_level, sims) {
+  if (!inherits(x, c("equityaudit_outcomes", "equityaudit_access"))) {
+    abort_input(
+      "argument",
+      "`x` must be a result of compare_outcomes() or compare_access().",
+      arg = "x"
+    )
+  }
+  if (inherits(x, "equityaudit_suppressed")) {
+    abort_input(
+      "argument",
+      "`x` has been suppressed; compute inequality measures before suppression.",
+      arg = "x"
+    )
+  }
+  check_flag(ordered, "ordered")
+  check_flag(favourable, "favourable")
+  check_conf_level(conf_level)
+  check_sims(sims)
+  if (!is.null(reference) && (!is.character(reference) || length(reference) != 1 ||
+    is.na(reference))) {
+    abort_input("argument", "`reference` must be one group label.", arg = "reference")
+  }
 }
 
 # Per group: label, events and total behind the indicator, its weight, and
@@ -208,7 +217,10 @@ stratum_measures <- function(d, ordered, reference, favourable, conf_level, sims
   }
   ref_label <- d$label[ref]
   if (k < 2 || is.na(ref)) {
-    names_m <- c("difference", "ratio", names(measure_values(rep(1, 2), c(0.5, 0.5), 1L, ordered, TRUE)))
+    names_m <- c(
+      "difference", "ratio",
+      names(measure_values(rep(1, 2), c(0.5, 0.5), 1L, ordered, TRUE))
+    )
     return(data.frame(
       measure = names_m, value = NA_real_, low = NA_real_, high = NA_real_,
       interval = NA_character_, groups = k, reference = NA_character_,
@@ -234,17 +246,19 @@ stratum_measures <- function(d, ordered, reference, favourable, conf_level, sims
     if (all(is.na(v))) c(NA_real_, NA_real_) else unname(stats::quantile(v, probs, na.rm = TRUE))
   }, numeric(2))
   finite_ratio <- is.finite(ratio) && y[[lo]] > 0
+  ratio_low <- if (finite_ratio) ratio * exp(-z * log_se) else NA_real_
+  ratio_high <- if (finite_ratio) ratio * exp(z * log_se) else NA_real_
   data.frame(
     measure = c("difference", "ratio", names(point)),
     value = c(diff, if (finite_ratio) ratio else NA_real_, unlist(point)),
-    low = c(diff - z * diff_se, if (finite_ratio) ratio * exp(-z * log_se) else NA_real_, bounds[1, ]),
-    high = c(diff + z * diff_se, if (finite_ratio) ratio * exp(z * log_se) else NA_real_, bounds[2, ]),
+    low = c(diff - z * diff_se, ratio_low, bounds[1, ]),
+    high = c(diff + z * diff_se, ratio_high, bounds[2, ]),
     interval = c("analytic", "analytic", rep("simulation", length(point))),
     groups = k, reference = ref_label, stringsAsFactors = FALSE
   )
 }
 
 # Simulated rates, exposed for the tests.
-.__ea_sim <- function(events, totals, sims, poisson = FALSE) {
+simulate_rates <- function(events, totals, sims, poisson = FALSE) {
   .Call(ea_simulate_rates, as.double(events), as.double(totals), as.integer(sims), poisson)
 }

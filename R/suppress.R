@@ -88,9 +88,10 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "none"),
 #' Buzzigoli and Giusti). Rounded counts are taken to lie anywhere within
 #' their rounding interval. A cell is flagged as `disclosed` when its range
 #' reaches down to a small count (at most the threshold, so that it may be
-#' one of the counts the rule protects) and is (`high - low`) narrower than the rule's threshold or, when counts are
-#' rounded, narrower than the rounding interval (`round_to - 1`, 4 for
-#' rounding to 5) if that is smaller: every published count is itself only
+#' one of the counts the rule protects) and its width (`high - low`) is
+#' narrower than the rule's threshold or, when counts are rounded, narrower
+#' than the rounding interval (`round_to - 1`, 4 for rounding to 5) if that
+#' is smaller: every published count is itself only
 #' known to within that range, so a suppressed count known no better is
 #' protected as well as a rounded one. Without rounding the threshold
 #' applies in full: a count of 3 whose range is 0 to 6 is disclosed.
@@ -553,7 +554,6 @@ derive_access <- function(y, spec, totals, starred) {
   for (col in c("n", "ref_n")) {
     if (!(col %in% spec$column)) next
     pct_col <- if (col == "n") "pct" else "ref_pct"
-    cells <- which(spec$column == col & spec$kind == "shown")
     for (j in seq_along(total_cells)) {
       cell <- total_cells[[j]]
       if (!startsWith(spec$column[[cell]], paste0(col, " "))) next

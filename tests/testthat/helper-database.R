@@ -3,7 +3,7 @@
 
 # ips_synthetic with character columns (a database has no factor levels)
 ips_plain <- function() {
-  d <- ips_synthetic
+  d <- equityaudit::ips_synthetic
   d$date_joined <- NULL
   for (col in c("service", "ethnicity", "gender")) d[[col]] <- as.character(d[[col]])
   d
@@ -38,7 +38,8 @@ sqlite_table <- function(data, name = "records") {
 postgres_connection <- function() {
   socket <- Sys.getenv("EQUITYAUDIT_PG_SOCKET")
   required <- nzchar(Sys.getenv("EQUITYAUDIT_REQUIRE_PG"))
-  missing_pkg <- !all(vapply(c("RPostgreSQL", "dbplyr", "DBI"), requireNamespace, TRUE, quietly = TRUE))
+  pkgs <- c("RPostgreSQL", "dbplyr", "DBI")
+  missing_pkg <- !all(vapply(pkgs, requireNamespace, TRUE, quietly = TRUE))
   if (!nzchar(socket) || missing_pkg) {
     why <- if (missing_pkg) "the RPostgreSQL, DBI or dbplyr package is missing" else
       "no PostgreSQL server (EQUITYAUDIT_PG_SOCKET is unset; `make check` starts one)"

@@ -95,9 +95,13 @@ test_that("bad counts in a database table are refused", {
   db <- sqlite_table(d)
   on.exit(DBI::dbDisconnect(db$con))
   expect_error(tabulate_groups(db$tbl, g, weight = n), class = "equityaudit_error_count")
-  expect_error(tabulate_groups(db$tbl, g, weight = e), "negative", class = "equityaudit_error_count")
+  expect_error(tabulate_groups(db$tbl, g, weight = e), "negative",
+    class = "equityaudit_error_count"
+  )
   expect_error(tabulate_groups(db$tbl, h), class = "equityaudit_error_column")
-  expect_error(compare_outcomes(db$tbl, g, events = e, total = n), class = "equityaudit_error_count")
+  expect_error(compare_outcomes(db$tbl, g, events = e, total = n),
+    class = "equityaudit_error_count"
+  )
 })
 
 test_that("PostgreSQL audits of a 10^6-record caseload equal the in-memory ones", {
@@ -110,7 +114,9 @@ test_that("PostgreSQL audits of a 10^6-record caseload equal the in-memory ones"
   ips <- dplyr::tbl(con, "ips")
   expect_equal(DBI::dbGetQuery(con, "SELECT COUNT(*) AS n FROM caseload")$n, 1e6)
   expect_same_result(
-    suppressMessages(compare_outcomes(caseload, ethnicity, employed, by = service, strata = gender)),
+    suppressMessages(compare_outcomes(caseload, ethnicity, employed,
+      by = service, strata = gender
+    )),
     suppressMessages(compare_outcomes(records, ethnicity, employed, by = service, strata = gender))
   )
   expect_same_result(

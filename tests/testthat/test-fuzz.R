@@ -209,6 +209,38 @@ fuzz_cases <- list(
       count = function(res) list(in_ = 0, out = 0)
     )
   },
+  inequality_measures = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    by <- maybe("c", 0.4)
+    ordered <- sample(c(TRUE, FALSE, NA), 1, prob = c(0.45, 0.45, 0.1))
+    reference <- sample(list(NULL, "White", "nobody"), 1)[[1]]
+    list(
+      call = quote(inequality_measures(suppressMessages(
+        compare_outcomes(df, a, y, by = by, event = event, exact = "never")
+      ), ordered = ordered, reference = reference, sims = 20)),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
+  suppress_counts = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    by <- maybe("c", 0.5)
+    rule <- sample(c("nhs_digital", "opensafely", "none", "bad"), 1, prob = c(3, 3, 3, 1))
+    threshold <- sample(list(NULL, 3, 10, -1), 1)[[1]]
+    list(
+      call = quote({
+        res <- suppressMessages(compare_outcomes(df, a, y,
+          by = by, event = event, exact = "never"
+        ))
+        s <- suppress_counts(res, rule, threshold = threshold)
+        chk <- disclosure_check(s)
+        if (!attr(chk, "protected")) stop("a suppressed count is recoverable")
+        s
+      }),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
   cmh_test = function(df) {
     event <- if (is.character(df$y)) "yes"
     list(

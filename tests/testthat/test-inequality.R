@@ -71,10 +71,12 @@ test_that("simulated intervals are reproducible and cover the value", {
   expect_true(all(m1$low[sim] < m1$high[sim]))
   # the draws are R's binomial draws
   set.seed(5)
-  draws <- equityaudit:::.__ea_sim(d$e, d$n, 3)
+  draws <- equityaudit:::simulate_rates(d$e, d$n, 3)
   set.seed(5)
   want <- matrix(0, 3, 4)
-  for (s in 1:3) for (j in 1:4) want[s, j] <- 100 * stats::rbinom(1, d$n[j], d$e[j] / d$n[j]) / d$n[j]
+  for (s in 1:3) {
+    for (j in 1:4) want[s, j] <- 100 * stats::rbinom(1, d$n[j], d$e[j] / d$n[j]) / d$n[j]
+  }
   expect_equal(draws, want)
 })
 
@@ -92,14 +94,15 @@ test_that("access results use access rates weighted by the population", {
 })
 
 test_that("strata are summarised separately and bad input is refused", {
-  m <- inequality_measures(suppressMessages(compare_outcomes(ips_synthetic, ethnicity, employed, by = service)),
-    sims = 20
-  )
+  res <- suppressMessages(compare_outcomes(ips_synthetic, ethnicity, employed, by = service))
+  m <- inequality_measures(res, sims = 20)
   expect_equal(levels(m$service), c("CNWL", "WWT", "Total"))
   expect_equal(nrow(m), 3 * 9)
   expect_error(inequality_measures(data.frame()), class = "equityaudit_error_argument")
   res <- compare_outcomes(ips_synthetic, ethnicity, employed)
-  expect_error(inequality_measures(res, reference = "Martian"), class = "equityaudit_error_argument")
+  expect_error(inequality_measures(res, reference = "Martian"),
+    class = "equityaudit_error_argument"
+  )
   expect_error(inequality_measures(res, sims = 1), class = "equityaudit_error_argument")
   expect_error(inequality_measures(suppress_counts(res)), class = "equityaudit_error_argument")
 })

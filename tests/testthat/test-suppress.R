@@ -116,7 +116,8 @@ test_that("no suppressed count is recoverable in random tables", {
       if (kind == 1) {
         suppressMessages(compare_outcomes(d, g, by = s, events = e, total = n))
       } else {
-        compare_groups(d, g, by = s, events = e, total = n, reference = sample(list(NULL, "rest"), 1)[[1]])
+        ref <- sample(list(NULL, "rest"), 1)[[1]]
+        compare_groups(d, g, by = s, events = e, total = n, reference = ref)
       }
     }
     s <- suppress_counts(x, rule, threshold = thr)
