@@ -9,8 +9,9 @@
 #' where counts are small, equality verdicts and inequality measures.
 #' Small counts are suppressed by default, and the report says so.
 #'
-#' @param data A data frame of one row per person, or the path of a CSV
-#'   file of them.
+#' @param data A data frame of one row per person, the path of a CSV file
+#'   of them, or a database table (see [database]): then only counts leave
+#'   the database.
 #' @param group,outcome Names of the group and outcome columns (strings).
 #' @param reference Optional eligible population, as for [compare_access()]
 #'   (a data frame with the group and `by` columns and a count column `n`).
@@ -53,8 +54,9 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
     }
     data <- utils::read.csv(data, na.strings = "", stringsAsFactors = TRUE)
   }
-  check_data_frame(data)
-  check_columns(c(group, outcome, by, strata), data, "group")
+  columns <- if (is_lazy_table(data)) lazy_proto(data) else data
+  check_data_frame(columns)
+  check_columns(c(group, outcome, by, strata), columns, "group")
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
   template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
     "skeleton.Rmd",

@@ -1,7 +1,6 @@
 # The HTML report renders and holds its tables and figures.
 
 test_that("equity_report() writes the tables and figures", {
-  skip_on_cran()
   skip_if_not_installed("rmarkdown")
   skip_if_not_installed("knitr")
   skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
@@ -40,6 +39,19 @@ test_that("equity_report() writes the tables and figures", {
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Counts\\s+are\\s+shown\\s+unsuppressed", html))
   expect_false(grepl("Equality of access", html, fixed = TRUE))
+})
+
+test_that("equity_report() works from a database table", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  db <- sqlite_table(ips_plain())
+  on.exit(DBI::dbDisconnect(db$con))
+  out <- tempfile(fileext = ".html")
+  on.exit(unlink(out), add = TRUE)
+  equity_report(db$tbl, "ethnicity", "employed", by = "service", output_file = out)
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_true(grepl("779\\s+records\\s+counted\\s+inside\\s+the\\s+database", html))
+  expect_gte(lengths(regmatches(html, gregexpr("<table", html))), 4)
 })
 
 test_that("equity_report() checks its input", {
