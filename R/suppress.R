@@ -11,8 +11,11 @@
 #' Suppress small counts before publishing a table
 #'
 #' Applies a small-number rule to a result of [describe_cohort()],
-#' [compare_access()], [compare_outcomes()] or [compare_groups()], so that
-#' the table can be published without identifying anybody.
+#' [compare_access()], [compare_outcomes()] or [compare_groups()], or to any
+#' other table of counts with a column `n` (such as those of
+#' [tabulate_groups()] and [detectable_difference()]), so that the table can
+#' be published without identifying anybody. (For the formatted Table 1,
+#' suppress the result and then [format()] it.)
 #'
 #' * `"nhs_digital"`: counts of 1 to 7 are suppressed and every other count
 #'   is rounded to the nearest 5 (zeros stay 0); a mean, s.d., minimum or
@@ -72,6 +75,7 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "none"),
   if (inherits(x, "equityaudit_suppressed")) {
     abort_input("argument", "`x` has already been suppressed.", arg = "x")
   }
+  if (!inherits(x, "data.frame")) class(x) <- "data.frame"
   r <- suppression_rule(rule, threshold, round_to)
   spec <- count_spec(x)
   res <- protect_cells(spec, r)
@@ -162,17 +166,19 @@ apply_suppression <- function(x, suppress) {
   suppress_counts(x, rule = suppress)
 }
 
+# The four tables of people, or any other data frame of the package with a
+# count column `n` (tabulate_groups(), detectable_difference()).
 check_suppressible <- function(x) {
   ok <- c(
     "equityaudit_cohort", "equityaudit_access", "equityaudit_outcomes",
     "equityaudit_groups"
   )
-  if (!inherits(x, ok)) {
+  if (!inherits(x, ok) && !(is.data.frame(x) && is.numeric(x[["n"]]))) {
     abort_input(
       "argument",
       sprintf(
         "`x` must be a result of describe_cohort(), compare_access(), %s",
-        "compare_outcomes() or compare_groups()."
+        "compare_outcomes(), compare_groups(), or a table with a count column `n`."
       ),
       arg = "x"
     )
@@ -323,8 +329,10 @@ count_spec <- function(x, totals = NULL) {
     spec_access(x)
   } else if (inherits(x, "equityaudit_outcomes")) {
     spec_outcomes(x)
-  } else {
+  } else if (inherits(x, "equityaudit_groups")) {
     spec_groups(x)
+  } else {
+    spec_counts(x)
   }
   if (!is.null(totals)) spec$value[spec$kind == "total"] <- totals
   spec
@@ -477,6 +485,20 @@ spec_groups <- function(x) {
   finish_spec(b)
 }
 
+# A table of counts: the column n, and with detectable_difference()'s
+# columns, n_tested = n + rest_n on every row.
+spec_counts <- function(x) {
+  b <- spec_builder()
+  rows <- seq_len(nrow(x))
+  n <- b$add("shown", rows, "n", x$n)
+  if (all(c("rest_n", "n_tested") %in% names(x))) {
+    rest <- b$add("shown", rows, "rest_n", x$rest_n)
+    tested <- b$add("shown", rows, "n_tested", x$n_tested)
+    for (i in rows) b$sum(tested[[i]], c(n[[i]], rest[[i]]))
+  }
+  finish_spec(b)
+}
+
 # ---- publishing -----------------------------------------------------------
 
 publish_cells <- function(x, spec, res, r) {
@@ -497,7 +519,8 @@ publish_cells <- function(x, spec, res, r) {
     equityaudit_cohort = derive_cohort(y, spec, totals, x, r),
     equityaudit_access = derive_access(y, spec, totals, starred),
     equityaudit_outcomes = derive_outcomes(y, starred),
-    equityaudit_groups = derive_groups(y, starred)
+    equityaudit_groups = derive_groups(y, starred),
+    derive_counts(y, starred)
   )
   out <- derived$data
   starred <- merge_starred(starred, derived$starred)
@@ -586,6 +609,15 @@ derive_groups <- function(y, starred) {
     "rr_low", "rr_high", "odds_ratio", "or_low", "or_high",
     "equivalence_p_value", "verdict"
   ))
+}
+
+# Other tables: every other number about a row with a starred count is
+# starred with it.
+derive_counts <- function(y, starred) {
+  rows <- sort(unique(unlist(starred)))
+  counts <- c("n", "rest_n", "n_tested")
+  other <- names(y)[vapply(y, is.double, TRUE) & !(names(y) %in% counts)]
+  blank(y, rows, other)
 }
 
 # ---- printing -------------------------------------------------------------
