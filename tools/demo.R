@@ -60,7 +60,8 @@ vignette_src <- system.file("doc", "bjpsych-ips-equality.Rmd", package = "equity
 html <- file.path(out_dir, "bjpsych-ips-equality.html")
 if (nzchar(vignette_src) && rmarkdown::pandoc_available()) {
   rmarkdown::render(vignette_src, output_dir = normalizePath(out_dir),
-                    intermediates_dir = tempdir(), quiet = TRUE)
+                    intermediates_dir = tempdir(), quiet = TRUE,
+                    envir = new.env(parent = globalenv()))
 } else {
   html <- NA
 }
