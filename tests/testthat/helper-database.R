@@ -9,6 +9,19 @@ ips_plain <- function() {
   d
 }
 
+# the eligible population of the two synthetic services, "Not known"
+# standing for an unknown ethnicity
+caseload_population <- function() {
+  data.frame(
+    service = rep(c("CNWL", "WWT"), each = 6),
+    ethnicity = rep(c(
+      "White", "Asian/Asian British", "Black/Black British", "Mixed", "Other",
+      "Not known"
+    ), 2),
+    n = c(2774, 1158, 810, 936, 1335, 1350, 900, 805, 259, 61, 170, 480)
+  )
+}
+
 # a caseload of n records with 1000 services
 big_caseload <- function(n) {
   set.seed(20261125)

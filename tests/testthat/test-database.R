@@ -18,14 +18,7 @@ test_that("SQLite audits equal the in-memory ones", {
     describe_cohort(ips, gender, age = age, unknown = "Other"),
     describe_cohort(plain, gender, age = age, unknown = "Other")
   )
-  pop <- data.frame(
-    service = rep(c("CNWL", "WWT"), each = 6),
-    ethnicity = rep(c(
-      "White", "Asian/Asian British", "Black/Black British", "Mixed", "Other",
-      "Not known"
-    ), 2),
-    n = c(2774, 1158, 810, 936, 1335, 1350, 900, 805, 259, 61, 170, 480)
-  )
+  pop <- caseload_population()
   want <- compare_access(plain, ethnicity, pop, by = service, unknown = "Not known")
   expect_same_result(compare_access(ips, ethnicity, pop, by = service, unknown = "Not known"), want)
   DBI::dbWriteTable(db$con, "population", pop)

@@ -4,14 +4,7 @@ test_that("equity_report() writes the tables and figures", {
   skip_if_not_installed("rmarkdown")
   skip_if_not_installed("knitr")
   skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
-  population <- data.frame(
-    service = rep(c("CNWL", "WWT"), each = 6),
-    ethnicity = rep(c(
-      "White", "Asian/Asian British", "Black/Black British", "Mixed", "Other",
-      "Not known"
-    ), 2),
-    n = c(2774, 1158, 810, 936, 1335, 1350, 900, 805, 259, 61, 170, 480)
-  )
+  population <- caseload_population()
   out <- tempfile(fileext = ".html")
   on.exit(unlink(out))
   path <- equity_report(ips_synthetic, "ethnicity", "employed",
