@@ -141,7 +141,7 @@ disclosure_check <- function(x) {
   }
   spec <- count_spec(x, totals = s$totals)
   unknown <- is.na(spec$value) | spec$kind == "hidden"
-  b <- cell_bounds(spec$value, unknown, spec$cons, s$round_to)
+  b <- cell_bounds(spec$value, unknown, sums_csr(spec$cons), s$round_to)
   report <- unknown & (spec$kind != "hidden" | could_be_small(b, s))
   cells <- which(report)
   by <- c(attr(x, "by"), attr(x, "group"))
@@ -229,42 +229,26 @@ could_be_small <- function(b, r) {
 # ---- bounds ---------------------------------------------------------------
 
 # Bounds of every cell: published ones within their rounding interval,
-# unknown ones from 0 to Inf, narrowed along each sum (total = parts) until
-# nothing changes.
-cell_bounds <- function(value, unknown, cons, round_to) {
-  lo <- ifelse(unknown, 0, pmax(0, value - floor(round_to / 2)))
-  hi <- ifelse(unknown, Inf, value + ceiling(round_to / 2) - 1)
-  for (iter in seq_len(1000)) {
-    changed <- FALSE
-    for (con in cons) {
-      t <- con[[1]]
-      p <- con[-1]
-      new_lo <- max(lo[[t]], sum(lo[p]))
-      new_hi <- min(hi[[t]], sum(hi[p]))
-      others_lo <- sum(lo[p]) - lo[p]
-      others_hi <- sum_others(hi[p])
-      p_lo <- pmax(lo[p], new_lo - others_hi)
-      p_hi <- pmin(hi[p], new_hi - others_lo)
-      if (new_lo != lo[[t]] || new_hi != hi[[t]] ||
-        any(p_lo != lo[p]) || any(p_hi != hi[p])) {
-        changed <- TRUE
-        lo[[t]] <- new_lo
-        hi[[t]] <- new_hi
-        lo[p] <- p_lo
-        hi[p] <- p_hi
-      }
-    }
-    if (!changed) break
-  }
-  list(lo = lo, hi = hi)
+# unknown ones from 0 to Inf, narrowed along each sum (total = parts, given
+# by sums_csr()) until nothing changes.
+cell_bounds <- function(value, unknown, sums, round_to) {
+  lo <- pmax(0, value - floor(round_to / 2))
+  hi <- value + ceiling(round_to / 2) - 1
+  lo[unknown] <- 0
+  hi[unknown] <- Inf
+  res <- .Call(
+    ea_interval_bounds, as.double(lo), as.double(hi), sums$start, sums$cells,
+    1000L
+  )
+  list(lo = res[[1]], hi = res[[2]])
 }
 
-# For each element, the sum of the others (Inf-safe).
-sum_others <- function(h) {
-  inf <- is.infinite(h)
-  fin <- sum(h[!inf])
-  n_inf <- sum(inf)
-  ifelse(inf, if (n_inf > 1) Inf else fin, if (n_inf > 0) Inf else fin - h)
+# The sums as 0-based compressed rows for the C code.
+sums_csr <- function(cons) {
+  list(
+    start = as.integer(c(0, cumsum(lengths(cons)))),
+    cells = as.integer(unlist(cons)) - 1L
+  )
 }
 
 # ---- protection -----------------------------------------------------------
@@ -276,13 +260,15 @@ protect_cells <- function(spec, r) {
   supp <- !hidden & is_small(v, r)
   primary <- supp
   members <- cells_constraints(spec$cons, length(v))
+  is_margin <- seq_along(v) %in% vapply(spec$cons, function(con) con[[1]], 1L)
+  sums <- sums_csr(spec$cons)
   repeat {
-    b <- cell_bounds(published, supp | hidden, spec$cons, r$round_to)
+    b <- cell_bounds(published, supp | hidden, sums, r$round_to)
     at_risk <- (supp | hidden) & could_be_small(b, r)
     if (!any(at_risk)) break
     extra <- integer()
     for (cell in which(at_risk)) {
-      extra <- next_cell(cell, members, spec$cons, v, supp | hidden, spec$kind)
+      extra <- next_cell(cell, members, spec$cons, v, supp | hidden, spec$kind, is_margin)
       if (length(extra) > 0) break
     }
     if (length(extra) == 0) break
@@ -302,15 +288,14 @@ cells_constraints <- function(cons, n) {
 # totals of a sum, then totals, then implicit totals, then zeros (which
 # hide little); when all its
 # neighbours are suppressed already, the search goes on from them.
-next_cell <- function(cell, members, cons, v, unavailable, kind) {
-  margins <- vapply(cons, function(con) con[[1]], 1L)
+next_cell <- function(cell, members, cons, v, unavailable, kind, is_margin) {
   seen <- cell
   frontier <- cell
   while (length(frontier) > 0) {
     near <- setdiff(unique(unlist(cons[unlist(members[frontier])])), seen)
     pool <- near[!unavailable[near]]
     if (length(pool) > 0) {
-      rank <- ifelse(kind[pool] != "shown", 3, ifelse(pool %in% margins, 2, 1)) +
+      rank <- ifelse(kind[pool] != "shown", 3, ifelse(is_margin[pool], 2, 1)) +
         3 * (v[pool] == 0)
       return(pool[order(rank, v[pool])[[1]]])
     }

@@ -99,3 +99,16 @@ cat(sprintf(
   "\n10^5 strata of 2 x 5 chi-square in one call: median %.3f s (min %.3f, max %.3f)\n",
   stats::median(st), min(st), max(st)
 ))
+
+# Publishing the outcomes of 1000 services with small counts suppressed
+# (primary and secondary suppression, then the disclosure check)
+df <- make_records(as.numeric(Sys.getenv("EA_SCALE_SUPPRESS_N", "1e6")))
+res <- suppressMessages(compare_outcomes(df, ethnicity, employed,
+  by = service, strata = gender, exact = "never"
+))
+ss <- system.time(published <- suppress_counts(res))[["elapsed"]]
+sc <- system.time(chk <- disclosure_check(published))[["elapsed"]]
+cat(sprintf(
+  "\nsuppress_counts() on %d rows (%d starred): %.2f s; disclosure_check(): %.2f s, protected: %s\n",
+  nrow(res), sum(is.na(published$n) | is.na(published$events)), ss, sc, attr(chk, "protected")
+))

@@ -21,6 +21,7 @@ SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget);
 SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B);
 SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct);
 SEXP ea_first_bad_count(SEXP w);
+SEXP ea_interval_bounds(SEXP lo, SEXP hi, SEXP start, SEXP cells, SEXP max_iter);
 SEXP ea_simulate_rates(SEXP events, SEXP totals, SEXP sims, SEXP poisson);
 
 #endif
