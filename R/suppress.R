@@ -531,21 +531,25 @@ blank <- function(y, rows, cols) {
   list(data = y, starred = starred)
 }
 
-# Rows of x whose shown cells add up to the total cell `cell`.
-total_rows_of <- function(spec, cell) {
-  parts <- unlist(lapply(spec$cons, function(con) if (con[[1]] == cell) con[-1]))
-  spec$row[parts[spec$kind[parts] == "shown"]]
+# The shown cells that add up to an implicit total (a percentage's
+# denominator), with the published value of that total.
+shown_denominators <- function(spec, totals) {
+  total_cells <- which(spec$kind == "total")
+  firsts <- vapply(spec$cons, function(con) con[[1]], 1L)
+  of_total <- firsts %in% total_cells
+  parts <- lapply(spec$cons[of_total], function(con) con[-1])
+  total_of <- rep(firsts[of_total], lengths(parts))
+  parts <- unlist(parts)
+  shown <- spec$kind[parts] == "shown"
+  list(cell = parts[shown], value = totals[match(total_of[shown], total_cells)])
 }
 
 derive_cohort <- function(y, spec, totals, x, r) {
-  known <- which(spec$kind == "total")
+  den <- shown_denominators(spec, totals)
+  rows <- spec$row[den$cell]
   k_of_row <- rep(NA_real_, length(y$n))
-  level_rows <- rep(FALSE, length(y$n))
-  for (j in seq_along(known)) {
-    rows <- total_rows_of(spec, known[[j]])
-    k_of_row[rows] <- totals[[j]]
-    level_rows[rows] <- TRUE
-  }
+  k_of_row[rows] <- den$value
+  level_rows <- seq_along(y$n) %in% rows
   y$pct[level_rows] <- 100 * y$n[level_rows] / k_of_row[level_rows]
   y$pct[level_rows & !is.na(k_of_row) & k_of_row == 0] <- NA
   age <- !is.na(x$mean)
@@ -558,16 +562,12 @@ derive_cohort <- function(y, spec, totals, x, r) {
 }
 
 derive_access <- function(y, spec, totals, starred) {
-  total_cells <- which(spec$kind == "total")
+  den <- shown_denominators(spec, totals)
   for (col in c("n", "ref_n")) {
-    if (!(col %in% spec$column)) next
+    pick <- spec$column[den$cell] == col
+    rows <- spec$row[den$cell[pick]]
     pct_col <- if (col == "n") "pct" else "ref_pct"
-    for (j in seq_along(total_cells)) {
-      cell <- total_cells[[j]]
-      if (!startsWith(spec$column[[cell]], paste0(col, " "))) next
-      rows <- total_rows_of(spec, cell)
-      y[[pct_col]][rows] <- 100 * y[[col]][rows] / totals[[j]]
-    }
+    y[[pct_col]][rows] <- 100 * y[[col]][rows] / den$value[pick]
   }
   if ("ref_n" %in% spec$column) y$access_rate <- 100 * y$n / y$ref_n
   per_cell <- c(
