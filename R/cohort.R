@@ -105,11 +105,8 @@ merge_moments <- function(key, n, mean, m2, min, max, n_missing) {
 #' as.data.frame(cohort)[1:6, ]
 describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
                             total = TRUE, weight = NULL, suppress = NULL) {
-  lazy <- is_lazy_table(data)
-  if (lazy) {
-    table <- data
-    data <- lazy_proto(table)
-  }
+  table <- data
+  data <- column_frame(table)
   check_data_frame(data)
   env <- parent.frame()
   vars <- column_names(substitute(vars), data, env, "vars")
@@ -128,7 +125,7 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
   check_flag(total, "total")
   if (length(age) > 1) one_column(age, "age")
   check_columns(c(by, vars, age, weight), data, "vars")
-  if (lazy) {
+  if (is_lazy_table(table)) {
     return(describe_lazy_cohort(table, vars, by, age, unknown, total, weight, suppress))
   }
   pieces <- list()

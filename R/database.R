@@ -57,13 +57,35 @@ db_send <- function(con, sql) {
   DBI::dbGetQuery(con, sql)
 }
 
+# A function quoting identifiers for the table's connection.
+db_quoter <- function(data) {
+  con <- dbplyr::remote_con(data)
+  function(x) as.character(DBI::dbQuoteIdentifier(con, x))
+}
+
+# SELECT by, aggs AS alias FROM (the table's query) GROUP BY by: the one
+# query shape every database analysis sends.
+grouped_query <- function(data, by, aggs, alias) {
+  q <- db_quoter(data)
+  sql <- paste0(
+    "SELECT ", paste(c(q(by), paste(aggs, "AS", q(alias))), collapse = ", "),
+    " FROM (", as.character(dbplyr::sql_render(data)), ") ", q("ea_source"),
+    if (length(by) > 0) paste0(" GROUP BY ", paste(q(by), collapse = ", "))
+  )
+  db_send(dbplyr::remote_con(data), sql)
+}
+
+# The data frame the column arguments are resolved against: the data
+# itself, or the columns of a database table (no query is sent).
+column_frame <- function(data) {
+  if (is_lazy_table(data)) lazy_proto(data) else data
+}
+
 # The grouped counts of `cols`: COUNT(*) of records, or SUM of `weight`,
 # and SUM of each of `sums`, with NULL and negative values refused.
 db_counts <- function(data, cols, sums = character(), weight = NULL,
                       count_name = ".n") {
-  con <- dbplyr::remote_con(data)
-  q <- function(x) as.character(DBI::dbQuoteIdentifier(con, x))
-  from <- as.character(dbplyr::sql_render(data))
+  q <- db_quoter(data)
   summed <- c(weight, sums)
   aggs <- c(
     if (is.null(weight)) "COUNT(*)" else sprintf("SUM(%s)", q(weight)),
@@ -73,12 +95,7 @@ db_counts <- function(data, cols, sums = character(), weight = NULL,
   )
   prefixed <- function(prefix) if (length(summed) > 0) paste0(prefix, summed) else character()
   alias <- c(count_name, sums, prefixed(".null_"), prefixed(".min_"))
-  sql <- paste0(
-    "SELECT ", paste(c(q(cols), paste(aggs, "AS", q(alias))), collapse = ", "),
-    " FROM (", from, ") ", q("ea_source"),
-    if (length(cols) > 0) paste0(" GROUP BY ", paste(q(cols), collapse = ", "))
-  )
-  out <- db_send(con, sql)
+  out <- grouped_query(data, cols, aggs, alias)
   for (col in summed) {
     nulls <- sum(as.double(out[[paste0(".null_", col)]]), na.rm = TRUE)
     low <- suppressWarnings(min(as.double(out[[paste0(".min_", col)]]), na.rm = TRUE))
@@ -95,30 +112,19 @@ db_counts <- function(data, cols, sums = character(), weight = NULL,
   }
   out <- out[c(cols, count_name, sums)]
   for (col in c(count_name, sums)) out[[col]] <- as.double(out[[col]])
-  if (length(cols) > 0 && nrow(out) == 0) {
-    out <- out[0, , drop = FALSE]
-  }
   as.data.frame(out, stringsAsFactors = FALSE)
 }
 
 # Sums of x (count, sum, sum of squares, min, max, missing) within `by`.
 db_moments <- function(data, by, x) {
-  con <- dbplyr::remote_con(data)
-  q <- function(v) as.character(DBI::dbQuoteIdentifier(con, v))
-  from <- as.character(dbplyr::sql_render(data))
-  v <- q(x)
+  v <- db_quoter(data)(x)
   aggs <- c(
     sprintf("COUNT(%s)", v), sprintf("SUM(%s)", v), sprintf("SUM(%s * %s)", v, v),
     sprintf("MIN(%s)", v), sprintf("MAX(%s)", v),
     sprintf("SUM(CASE WHEN %s IS NULL THEN 1 ELSE 0 END)", v)
   )
   alias <- c(".n", ".s", ".ss", ".min", ".max", ".n_missing")
-  sql <- paste0(
-    "SELECT ", paste(c(q(by), paste(aggs, "AS", q(alias))), collapse = ", "),
-    " FROM (", from, ") ", q("ea_source"),
-    if (length(by) > 0) paste0(" GROUP BY ", paste(q(by), collapse = ", "))
-  )
-  out <- db_send(con, sql)
+  out <- grouped_query(data, by, aggs, alias)
   for (col in alias) out[[col]] <- as.double(out[[col]])
   out
 }

@@ -54,7 +54,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
     }
     data <- utils::read.csv(data, na.strings = "", stringsAsFactors = TRUE)
   }
-  columns <- if (is_lazy_table(data)) lazy_proto(data) else data
+  columns <- column_frame(data)
   check_data_frame(columns)
   check_columns(c(group, outcome, by, strata), columns, "group")
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")

@@ -246,11 +246,8 @@ new_tidy_frame <- function(cols) {
 #' tabulate_groups(people, "ethnicity", complete = TRUE)
 tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
                             complete = FALSE) {
-  lazy <- is_lazy_table(data)
-  if (lazy) {
-    table <- data
-    data <- lazy_proto(table)
-  }
+  table <- data
+  data <- column_frame(table)
   check_data_frame(data)
   env <- parent.frame()
   group_exprs <- as.list(substitute(list(...)))[-1]
@@ -264,7 +261,7 @@ tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
     abort_input("argument", "`weight` must name one column.", arg = "weight")
   }
   check_columns(c(by, groups, weight), data, "...")
-  if (lazy) {
+  if (is_lazy_table(table)) {
     counts <- db_counts(table, c(by, groups), weight = if (length(weight)) weight)
     return(do.call(tabulate_groups, c(
       list(counts), as.list(groups),
