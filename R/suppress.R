@@ -258,9 +258,8 @@ protect_cells <- function(spec, r) {
   hidden <- spec$kind == "hidden"
   published <- ifelse(hidden, NA_real_, round_count(v, r$round_to))
   supp <- !hidden & is_small(v, r)
-  primary <- supp
   members <- cells_constraints(spec$cons, length(v))
-  is_margin <- seq_along(v) %in% vapply(spec$cons, function(con) con[[1]], 1L)
+  is_margin <- seq_along(v) %in% sum_totals(spec$cons)
   sums <- sums_csr(spec$cons)
   repeat {
     b <- cell_bounds(published, supp | hidden, sums, r$round_to)
@@ -274,8 +273,11 @@ protect_cells <- function(spec, r) {
     if (length(extra) == 0) break
     supp[extra] <- TRUE
   }
-  list(suppressed = supp, primary = primary, published = published)
+  list(suppressed = supp, published = published)
 }
+
+# The total cell of each sum.
+sum_totals <- function(cons) vapply(cons, function(con) con[[1]], 1L)
 
 # For each cell, the constraints it appears in.
 cells_constraints <- function(cons, n) {
@@ -286,8 +288,8 @@ cells_constraints <- function(cons, n) {
 # The cell to suppress next to protect `cell`: among the published cells
 # that share a sum with it, the smallest, preferring counts that are not
 # totals of a sum, then totals, then implicit totals, then zeros (which
-# hide little); when all its
-# neighbours are suppressed already, the search goes on from them.
+# hide little); when all its neighbours are suppressed already, the search
+# goes on from them.
 next_cell <- function(cell, members, cons, v, unavailable, kind, is_margin) {
   seen <- cell
   frontier <- cell
@@ -361,7 +363,8 @@ spec_cohort <- function(x) {
   is_total <- attr(x, "total_rows") %||% rep(FALSE, nrow(x))
   level_key <- paste(x$variable, x$level, x$missing, sep = "\r")
   known_cells <- integer()
-  known_key <- character()
+  known_var <- character()
+  known_in_total <- logical()
   for (s in unique(stratum)) {
     rows <- which(stratum == s)
     people <- rows[x$variable[rows] == "people"]
@@ -373,7 +376,8 @@ spec_cohort <- function(x) {
         k <- b$add("total", NA, paste0("known ", v), sum(x$n[known]))
         b$sum(k, n[known])
         known_cells <- c(known_cells, k)
-        known_key <- c(known_key, paste(v, is_total[[people]], s, sep = "\r"))
+        known_var <- c(known_var, v)
+        known_in_total <- c(known_in_total, is_total[[people]])
         b$sum(n[people], c(k, n[miss]))
       } else {
         b$sum(n[people], n[c(known, miss)])
@@ -384,10 +388,11 @@ spec_cohort <- function(x) {
     for (t in which(is_total)) {
       b$sum(n[t], n[!is_total & level_key == level_key[[t]]])
     }
-    kv <- sub("\r.*", "", known_key)
-    kt <- grepl("\rTRUE\r", known_key)
-    for (v in unique(kv[kt])) {
-      b$sum(known_cells[kt & kv == v], known_cells[!kt & kv == v])
+    for (v in unique(known_var[known_in_total])) {
+      b$sum(
+        known_cells[known_in_total & known_var == v],
+        known_cells[!known_in_total & known_var == v]
+      )
     }
   }
   finish_spec(b)
@@ -535,7 +540,7 @@ blank <- function(y, rows, cols) {
 # denominator), with the published value of that total.
 shown_denominators <- function(spec, totals) {
   total_cells <- which(spec$kind == "total")
-  firsts <- vapply(spec$cons, function(con) con[[1]], 1L)
+  firsts <- sum_totals(spec$cons)
   of_total <- firsts %in% total_cells
   parts <- lapply(spec$cons[of_total], function(con) con[-1])
   total_of <- rep(firsts[of_total], lengths(parts))
