@@ -35,8 +35,12 @@ group_moments <- function(data, by, x, arg = "age") {
     sorted$key, res$n[take], res$mean[take], res$m2[take],
     res$min[take], res$max[take], res$n_missing[take]
   )
-  strata <- strata_frame(key_slots(stats$key, sorted$nlev), sorted$values, by)
+  slots <- key_slots(stats$key, sorted$nlev)
+  # strata in strata_array()'s order: the first by column varying slowest
+  ord <- if (length(slots)) do.call(order, unname(slots)) else seq_along(stats$key)
+  strata <- strata_frame(lapply(slots, `[`, ord), sorted$values, by)
   stats$key <- NULL
+  stats <- lapply(stats, `[`, ord)
   stats$sd <- ifelse(stats$n > 1, sqrt(stats$m2 / (stats$n - 1)), NA_real_)
   stats$m2 <- NULL
   stats$min[stats$n == 0] <- NA

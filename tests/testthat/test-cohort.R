@@ -35,3 +35,19 @@ test_that("describe_cohort() errors name the column", {
   expect_error(describe_cohort(data.frame(a = "x", age = "old"), a, age = age),
                class = "equityaudit_error_column")
 })
+
+test_that("age summaries line up with their strata when there are two by columns", {
+  d <- ips_synthetic
+  d$age[c(3, 500)] <- NA
+  x <- as.data.frame(unclass(describe_cohort(d, ethnicity, by = c(service, gender), age = age)))
+  got <- x[x$variable == "age" & !x$missing & x$service != "Total" & !is.na(x$gender), ]
+  for (i in seq_len(nrow(got))) {
+    ages <- d$age[as.character(d$service) == as.character(got$service[[i]]) &
+      as.character(d$gender) %in% as.character(got$gender[[i]])]
+    expect_equal(got$n[[i]], sum(!is.na(ages)))
+    expect_equal(got$mean[[i]], mean(ages, na.rm = TRUE), tolerance = 1e-12)
+    expect_equal(got$sd[[i]], stats::sd(ages, na.rm = TRUE), tolerance = 1e-12)
+    expect_equal(got$max[[i]], max(ages, na.rm = TRUE))
+  }
+  expect_equal(nrow(got), 4)
+})
