@@ -130,7 +130,9 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
   if (length(age) > 1) one_column(age, "age")
   check_columns(c(by, vars, age, weight), data, "vars")
   if (is_lazy_table(table)) {
-    return(describe_lazy_cohort(table, vars, by, age, unknown, total, weight, suppress))
+    # one query for the joint counts; the age sums in another, below
+    data <- db_counts(table, c(by, vars), weight = weight)
+    weight <- ".n"
   }
   pieces <- list()
   for (v in vars) {
@@ -139,7 +141,9 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
     if (total && length(by) > 0) counts <- cbind(counts, rowSums(counts))
     pieces[[v]] <- cohort_rows(counts, gc$group_values, v, unknown)
   }
-  if (length(age) == 1) {
+  if (length(age) == 1 && is_lazy_table(table)) {
+    pieces[[age]] <- age_rows(db_age_moments(table, by, age, data, total), age)
+  } else if (length(age) == 1) {
     m <- group_moments(data, by, age)
     if (total && length(by) > 0) {
       all <- group_moments(data, character(), age)
@@ -149,61 +153,6 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
   }
   out <- cohort_frame(pieces, data, by, total, weight)
   apply_suppression(out, suppress)
-}
-
-# describe_cohort() of a database table: the joint counts of the variables
-# within `by` in one query, the age sums in another.
-describe_lazy_cohort <- function(table, vars, by, age, unknown, total, weight,
-                                 suppress) {
-  counts <- db_counts(table, c(by, vars), weight = weight)
-  out <- describe_cohort(counts, vars,
-    by = by, unknown = unknown, total = total,
-    weight = ".n"
-  )
-  if (length(age) == 1) {
-    sums <- db_moments(table, by, age)
-    out <- add_lazy_age(out, sums, by, age, total)
-  }
-  apply_suppression(out, suppress)
-}
-
-# Appends the age rows computed from database sums to each stratum of a
-# cohort description.
-add_lazy_age <- function(out, sums, by, age, total) {
-  stratum_of <- strata_key(lapply(unclass(out)[by], as.character), nrow(out))
-  keys <- unique(stratum_of)
-  sum_key <- strata_key(lapply(sums[by], as.character), nrow(sums))
-  is_total <- attr(out, "total_rows")
-  blocks <- lapply(seq_along(keys), function(s) {
-    rows <- which(stratum_of == keys[[s]])
-    pick <- if (is_total[rows[[1]]]) seq_len(nrow(sums)) else which(sum_key == keys[[s]])
-    m <- moments_from_sums(
-      sum(sums$.n[pick]), sum(sums$.s[pick]), sum(sums$.ss[pick]),
-      if (length(pick)) min(sums$.min[pick], na.rm = TRUE) else NA,
-      if (length(pick)) max(sums$.max[pick], na.rm = TRUE) else NA,
-      sum(sums$.n_missing[pick])
-    )
-    d <- as.data.frame(unclass(out), stringsAsFactors = FALSE)[rows, , drop = FALSE]
-    age_rows <- d[c(1, 1), , drop = FALSE]
-    age_rows$variable <- age
-    age_rows$level <- NA_character_
-    age_rows$missing <- c(FALSE, TRUE)
-    age_rows$n <- c(m$n, m$n_missing)
-    age_rows$pct <- NA_real_
-    age_rows$mean <- c(m$mean, NA)
-    age_rows$sd <- c(m$sd, NA)
-    age_rows$min <- c(suppressWarnings(as.double(m$min)), NA)
-    age_rows$max <- c(suppressWarnings(as.double(m$max)), NA)
-    rbind(d, age_rows)
-  })
-  sizes <- vapply(blocks, nrow, 0L)
-  res <- new_tidy_frame(as.list(do.call(rbind, blocks)))
-  attr(res, "by") <- by
-  attr(res, "total_rows") <- rep(vapply(keys, function(k) {
-    is_total[which(stratum_of == k)[[1]]]
-  }, TRUE), sizes)
-  class(res) <- class(out)
-  res
 }
 
 # Rows for one categorical variable: counts [levels (NA last), strata].

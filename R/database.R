@@ -129,15 +129,42 @@ db_moments <- function(data, by, x) {
   out
 }
 
-# Moments from sums, pooled over the rows given.
-moments_from_sums <- function(n, s, ss, min, max, n_missing) {
-  mean <- ifelse(n > 0, s / pmax(n, 1), NA_real_)
-  m2 <- pmax(ss - n * mean^2, 0)
+# Moments from the columns of db_moments() (one stratum per element).
+moments_from_sums <- function(sums) {
+  n <- sums$.n
+  mean <- ifelse(n > 0, sums$.s / pmax(n, 1), NA_real_)
+  m2 <- pmax(sums$.ss - n * mean^2, 0)
   list(
     n = n, mean = mean, sd = ifelse(n > 1, sqrt(m2 / (n - 1)), NA_real_),
-    min = ifelse(n > 0, min, NA_real_), max = ifelse(n > 0, max, NA_real_),
-    n_missing = n_missing
+    min = ifelse(n > 0, sums$.min, NA_real_), max = ifelse(n > 0, sums$.max, NA_real_),
+    n_missing = sums$.n_missing
   )
+}
+
+# Age moments of a database table in the shape group_moments() gives: one
+# element per stratum of `by`, in the order of the strata of `counts` (the
+# table's counts), then the whole table when `total`.
+db_age_moments <- function(table, by, age, counts, total) {
+  sums <- db_moments(table, by, age)
+  if (length(by) == 0) {
+    return(moments_from_sums(sums))
+  }
+  base <- count_cells(counts, by, weight = ".n", arg = "by")
+  strata <- strata_frame(strata_array(base, 0)$by_slots, base$values, by)
+  key <- function(cols) strata_key(lapply(cols, as.character), length(cols[[1]]))
+  sums <- sums[match(key(strata), key(sums[by])), , drop = FALSE]
+  m <- moments_from_sums(sums)
+  if (!total) {
+    return(m)
+  }
+  known <- sums$.n > 0
+  all <- list(
+    .n = sum(sums$.n), .s = sum(sums$.s), .ss = sum(sums$.ss),
+    .min = if (any(known)) min(sums$.min[known]) else NA_real_,
+    .max = if (any(known)) max(sums$.max[known]) else NA_real_,
+    .n_missing = sum(sums$.n_missing)
+  )
+  Map(c, m, moments_from_sums(all))
 }
 
 # Runs `fun` on the counts of a lazy table: resolves the column arguments
