@@ -330,44 +330,16 @@ access_result <- function(n, ref, labels, is_miss, dc, group, method,
   k <- length(labels)
   n_strata <- ncol(n)
   tested <- if (missing == "include") rep(TRUE, k) else !is_miss
-  known_n <- colSums(n[tested, , drop = FALSE])
-  known_ref <- colSums(ref[tested, , drop = FALSE])
-  all_n <- colSums(n)
-  all_ref <- colSums(ref)
-  test <- access_test(n[tested, , drop = FALSE], ref[tested, , drop = FALSE],
-    method, ref_is_prop,
-    strata = dc$strata
+  denom_n <- access_denominators(n, tested)
+  denom_ref <- access_denominators(ref, tested)
+  stats <- access_statistics(n, ref, tested, denom_n, denom_ref,
+    method = method, ref_is_prop = ref_is_prop, conf_level = conf_level,
+    ratio_margin = ratio_margin, strata = dc$strata
   )
-  denom_n <- ifelse(tested, 1, 0) %o% known_n + ifelse(tested, 0, 1) %o% all_n
-  denom_ref <- ifelse(tested, 1, 0) %o% known_ref + ifelse(tested, 0, 1) %o% all_ref
-  pct <- 100 * n / denom_n
-  ref_pct <- 100 * ref / denom_ref
-  ratio <- pct / ref_pct
-  z <- stats::qnorm(1 - (1 - conf_level) / 2)
-  log_se <- sqrt(1 / n - 1 / denom_n +
-    if (ref_is_prop) 0 else 1 / ref - 1 / denom_ref)
-  ok <- n > 0 & ref > 0
-  eq <- ratio_verdict(ratio, log_se, conf_level, ratio_margin)
-  eq$p[!ok | !tested] <- NA
-  eq$verdict[!ok | !tested] <- NA
-  adj <- matrix(NA_real_, k, n_strata)
-  adj[tested, ] <- test$adj_residual
   rows <- c(strata_frame_rep(dc$strata, k), list(
     group = label_column(labels, dc$group_values, n_strata),
-    missing = rep(is_miss, n_strata),
-    n = as.vector(n), pct = as.vector(pct),
-    ref_n = if (ref_is_prop) NA_real_ else as.vector(ref),
-    ref_pct = as.vector(ref_pct),
-    access_rate = if (ref_is_prop) NA_real_ else as.vector(100 * n / ref),
-    representation_ratio = as.vector(ratio),
-    ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
-    ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_)),
-    equivalence_p_value = as.vector(eq$p), verdict = as.vector(eq$verdict),
-    adj_residual = as.vector(adj),
-    statistic = rep(test$statistic, each = k), df = rep(test$df, each = k),
-    p_value = rep(test$p_value, each = k), method = method,
-    cramers_v = rep(test$cramers_v, each = k)
-  ))
+    missing = rep(is_miss, n_strata), n = as.vector(n)
+  ), stats)
   names(rows)[names(rows) == "group"] <- group
   out <- new_tidy_frame(lapply(rows, rep_len, k * n_strata))
   if (missing == "exclude") {
@@ -385,8 +357,58 @@ access_result <- function(n, ref, labels, is_miss, dc, group, method,
   attr(out, "by") <- names(dc$strata)
   attr(out, "group") <- group
   attr(out, "missing_rule") <- missing
+  attr(out, "options") <- list(
+    method = method, conf_level = conf_level, ratio_margin = ratio_margin,
+    ref_is_prop = ref_is_prop
+  )
   class(out) <- c("equityaudit_access", "data.frame")
   out
+}
+
+# Each cell's percentage denominator: the known total of its stratum for
+# the tested groups, the whole stratum for the others.
+access_denominators <- function(m, tested) {
+  ifelse(tested, 1, 0) %o% colSums(m[tested, , drop = FALSE]) +
+    ifelse(tested, 0, 1) %o% colSums(m)
+}
+
+# The columns of a result after the counts n: shares, ratios with their
+# intervals and verdicts, residuals and the test of each stratum (groups
+# not `tested` take no part in it).
+access_statistics <- function(n, ref, tested, denom_n, denom_ref, method,
+                              ref_is_prop, conf_level, ratio_margin, strata) {
+  k <- nrow(n)
+  test <- access_test(n[tested, , drop = FALSE], ref[tested, , drop = FALSE],
+    method, ref_is_prop,
+    strata = strata
+  )
+  pct <- 100 * n / denom_n
+  ref_pct <- 100 * ref / denom_ref
+  ratio <- pct / ref_pct
+  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  log_se <- sqrt(1 / n - 1 / denom_n +
+    if (ref_is_prop) 0 else 1 / ref - 1 / denom_ref)
+  ok <- n > 0 & ref > 0
+  eq <- ratio_verdict(ratio, log_se, conf_level, ratio_margin)
+  eq$p[!ok | !tested] <- NA
+  eq$verdict[!ok | !tested] <- NA
+  adj <- matrix(NA_real_, k, ncol(n))
+  adj[tested, ] <- test$adj_residual
+  per_stratum <- function(v) rep(v, each = k)
+  list(
+    pct = as.vector(pct),
+    ref_n = if (ref_is_prop) NA_real_ else as.vector(ref),
+    ref_pct = as.vector(ref_pct),
+    access_rate = if (ref_is_prop) NA_real_ else as.vector(100 * n / ref),
+    representation_ratio = as.vector(ratio),
+    ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
+    ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_)),
+    equivalence_p_value = as.vector(eq$p), verdict = as.vector(eq$verdict),
+    adj_residual = as.vector(adj),
+    statistic = per_stratum(test$statistic), df = per_stratum(test$df),
+    p_value = per_stratum(test$p_value), method = method,
+    cramers_v = per_stratum(test$cramers_v)
+  )
 }
 
 # Group labels as a factor in the data's level order when the data's group

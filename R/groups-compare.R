@@ -60,7 +60,7 @@ compare_groups <- function(data, group, outcome = NULL, reference = NULL,
                            by = NULL, margin = 0.1, conf_level = 0.95,
                            method = c("newcombe", "wald"), event = NULL,
                            events = NULL, total = NULL, weight = NULL,
-                           unknown = NULL) {
+                           unknown = NULL, suppress = NULL) {
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_groups, data, match.call(), parent.frame(),
@@ -113,8 +113,9 @@ compare_groups <- function(data, group, outcome = NULL, reference = NULL,
   }
   attr(out, "by") <- cols$by
   attr(out, "group") <- cols$group
+  attr(out, "options") <- list(margin = margin, conf_level = conf_level, method = method)
   class(out) <- c("equityaudit_groups", "data.frame")
-  out
+  apply_suppression(out, suppress)
 }
 
 check_margin_reference <- function(margin, reference) {

@@ -58,6 +58,10 @@
 #'   columns, `measure`, `value`, `low`, `high`, `interval` (`"analytic"` or
 #'   `"simulation"`), `groups` (how many groups) and `reference` (the group
 #'   `par` and `paf` are measured from).
+#' On a suppressed result ([suppress_counts()], or `suppress =`), the
+#' measures and their intervals are computed from the published counts,
+#' leaving out the groups whose counts are suppressed (`groups` says how
+#' many were used), so that they reveal no hidden count.
 #' @references World Health Organization (2017). Health Equity Assessment
 #'   Toolkit (HEAT): technical notes. Geneva: WHO.
 #' @export
@@ -120,13 +124,6 @@ check_inequality_args <- function(x, ordered, reference, favourable,
       arg = "x"
     )
   }
-  if (inherits(x, "equityaudit_suppressed")) {
-    abort_input(
-      "argument",
-      "`x` has been suppressed; compute inequality measures before suppression.",
-      arg = "x"
-    )
-  }
   check_flag(ordered, "ordered")
   check_flag(favourable, "favourable")
   check_conf_level(conf_level)
@@ -164,7 +161,8 @@ inequality_inputs <- function(x) {
     poisson <- FALSE
   }
   out <- cbind(df[attr(x, "by")], out)
-  out <- out[out$total > 0, , drop = FALSE]
+  # a suppressed result: only the published counts are used
+  out <- out[!is.na(out$events) & !is.na(out$total) & out$total > 0, , drop = FALSE]
   attr(out, "poisson") <- poisson
   out
 }

@@ -269,7 +269,47 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
   n_units <- dim(a)[[3]]
   no <- matrix(a[, 1, ], k)
   yes <- matrix(a[, 2, ], k)
-  tested <- !miss
+  stats <- outcome_statistics(yes, no, !miss, exact, conf_level, p_adjust)
+  if (exact == "auto" && stats$n_exact > 0) {
+    message(sprintf(
+      "Exact p-values computed for %d of %d tests with an expected count below 5.",
+      stats$n_exact, n_units
+    ))
+  }
+  rows <- c(strata_frame_rep(units$strata, k), list(
+    group = label_column(labels, gv, n_units),
+    missing = rep(miss, n_units),
+    n = as.vector(no + yes), events = as.vector(yes)
+  ), stats$columns)
+  rows <- append(rows,
+    list(n_outcome_missing = as.vector(matrix(a[, 3, ], k))),
+    after = match("adj_residual", names(rows))
+  )
+  names(rows)[names(rows) == "group"] <- cols$group
+  out <- new_tidy_frame(rows)
+  attr(out, "by") <- c(cols$by, cols$strata)
+  attr(out, "group") <- cols$group
+  if (length(cols$by) > 0 || length(cols$strata) > 0) {
+    attr(out, "cmh") <- outcome_cmh(units, !miss, cols)
+  }
+  n_base <- dim(units$base)[[3]]
+  attr(out, "total_rows") <- rep(seq_len(n_units) > n_base, each = k)
+  attr(out, "pooled_over") <- if (n_units > n_base) cols$by else character()
+  attr(out, "options") <- list(
+    exact = exact, conf_level = conf_level, p_adjust = p_adjust,
+    by = cols$by, strata = cols$strata
+  )
+  class(out) <- c("equityaudit_outcomes", "data.frame")
+  out
+}
+
+# The statistics of every group and test unit from the counts with
+# (`yes`) and without (`no`) the outcome, groups x units; the groups not
+# `tested` (unknown) get intervals but take no part in the tests. Returns
+# the result's columns after the counts, and how many exact tests ran.
+outcome_statistics <- function(yes, no, tested, exact, conf_level, p_adjust) {
+  k <- nrow(yes)
+  n_units <- ncol(yes)
   tab <- array(0, c(sum(tested), 2, n_units))
   tab[, 1, ] <- yes[tested, ]
   tab[, 2, ] <- no[tested, ]
@@ -290,47 +330,27 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
     )
     exact_p[want] <- ex$p
     exact_method[want] <- ex$method
-    if (exact == "auto") {
-      message(sprintf(
-        "Exact p-values computed for %d of %d tests with an expected count below 5.",
-        sum(want), n_units
-      ))
-    }
   }
   adj <- matrix(NA_real_, k, n_units)
   adj[tested, ] <- array(res$stdres, dim(tab))[, 1, ]
+  adj[is.nan(adj)] <- NA
   n <- no + yes
   wil <- wilson_interval(yes, n, conf_level)
   p_adj <- stats::p.adjust(s$p_value, method = p_adjust)
-  rows <- c(strata_frame_rep(units$strata, k), list(
-    group = label_column(labels, gv, n_units),
-    missing = rep(miss, n_units),
-    n = as.vector(n), events = as.vector(yes),
+  per_unit <- function(v) rep(v, each = k)
+  list(n_exact = sum(want), columns = list(
     pct = as.vector(100 * yes / n),
     pct_low = as.vector(wil$low), pct_high = as.vector(wil$high),
     adj_residual = as.vector(adj),
-    n_outcome_missing = as.vector(matrix(a[, 3, ], k)),
-    statistic = rep(s$statistic, each = k), df = rep(s$df, each = k),
-    p_value = rep(s$p_value, each = k),
-    g_statistic = rep(s$g_statistic, each = k),
-    exact_p_value = rep(exact_p, each = k),
-    exact_method = rep(exact_method, each = k),
-    min_expected = rep(s$min_expected, each = k),
-    cramers_v = rep(sqrt(s$statistic / s$n), each = k),
-    p_adjusted = rep(p_adj, each = k)
+    statistic = per_unit(s$statistic), df = per_unit(s$df),
+    p_value = per_unit(s$p_value),
+    g_statistic = per_unit(s$g_statistic),
+    exact_p_value = per_unit(exact_p),
+    exact_method = per_unit(exact_method),
+    min_expected = per_unit(s$min_expected),
+    cramers_v = per_unit(sqrt(s$statistic / s$n)),
+    p_adjusted = per_unit(p_adj)
   ))
-  names(rows)[names(rows) == "group"] <- cols$group
-  out <- new_tidy_frame(rows)
-  attr(out, "by") <- c(cols$by, cols$strata)
-  attr(out, "group") <- cols$group
-  if (length(cols$by) > 0 || length(cols$strata) > 0) {
-    attr(out, "cmh") <- outcome_cmh(units, tested, cols)
-  }
-  n_base <- dim(units$base)[[3]]
-  attr(out, "total_rows") <- rep(seq_len(n_units) > n_base, each = k)
-  attr(out, "pooled_over") <- if (n_units > n_base) cols$by else character()
-  class(out) <- c("equityaudit_outcomes", "data.frame")
-  out
 }
 
 # Exact p-values of 2 x k tables [k, 1, units]; where the enumeration would
@@ -437,8 +457,10 @@ summary.equityaudit_outcomes <- function(object, ...) {
     "exact_method", "min_expected", "cramers_v", "p_adjusted"
   )
   out <- df[first, c(by, test_cols), drop = FALSE]
-  out$n <- as.vector(rowsum(as.double(ifelse(tested, df$n, 0)), key, reorder = FALSE))
-  out$events <- as.vector(rowsum(as.double(ifelse(tested, df$events, 0)), key, reorder = FALSE))
+  # tested people; on a suppressed result, those of the published groups
+  in_test <- tested & !is.na(df$n) & !is.na(df$events)
+  out$n <- as.vector(rowsum(ifelse(in_test, df$n, 0), key, reorder = FALSE))
+  out$events <- as.vector(rowsum(ifelse(in_test, df$events, 0), key, reorder = FALSE))
   out$pct <- 100 * out$events / out$n
   out <- out[c(by, "n", "events", "pct", test_cols)]
   rownames(out) <- NULL

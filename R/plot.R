@@ -3,12 +3,18 @@
 
 # One panel per stratum: a point and interval per group, a reference line.
 interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
-                            log = "") {
+                            log = "", note = NULL) {
   panels <- unique(panel)
   groups <- unique(group)
+  if (length(groups) == 0) {
+    graphics::plot.new()
+    graphics::title(main = main)
+    graphics::text(0.5, 0.5, note %||% "No group to draw.")
+    return(invisible())
+  }
   old <- graphics::par(
     mfrow = c(1, length(panels)), mar = c(4.5, 1, 3, 1),
-    oma = c(0, max(nchar(groups)) * 0.45 + 1, 2, 0)
+    oma = c(if (is.null(note)) 0 else 1.5, max(nchar(groups)) * 0.45 + 1, 2, 0)
   )
   on.exit(graphics::par(old))
   finite <- c(low, high, est, ref)
@@ -28,6 +34,7 @@ interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
     }
   }
   graphics::mtext(main, outer = TRUE, cex = 1.1, font = 2)
+  if (!is.null(note)) graphics::mtext(note, side = 1, outer = TRUE, cex = 0.8, adj = 0)
   invisible()
 }
 
@@ -47,7 +54,9 @@ panel_labels <- function(x, by) {
 #' [compare_outcomes()] result it draws each group's percentage with the
 #' outcome and its Wilson interval, one panel per test, with a dashed line
 #' at the rate of the whole stratum. Rows for people of unknown group are
-#' left out. Base graphics only; `autoplot()` gives the same as a ggplot
+#' left out. On a suppressed result ([suppress_counts()]) only the groups
+#' whose counts are published are drawn, from the published counts, and a
+#' note under the plot says how many were left out. Base graphics only; `autoplot()` gives the same as a ggplot
 #' when ggplot2 is installed.
 #'
 #' @param x,object A result of [compare_access()] or [compare_outcomes()].
@@ -68,7 +77,7 @@ plot.equityaudit_access <- function(x, main = "Representation in the service", .
   d <- access_plot_data(x)
   interval_panels(d$est, d$low, d$high, d$group, d$panel,
     ref = rep(1, nrow(d)), xlab = "Representation ratio (log scale)",
-    main = main, log = "x"
+    main = main, log = "x", note = attr(d, "note")
   )
   invisible(x)
 }
@@ -78,30 +87,48 @@ plot.equityaudit_access <- function(x, main = "Representation in the service", .
 plot.equityaudit_outcomes <- function(x, main = "People with the outcome, %", ...) {
   d <- outcome_plot_data(x)
   interval_panels(d$est, d$low, d$high, d$group, d$panel,
-    ref = d$ref, xlab = "% (Wilson interval)", main = main
+    ref = d$ref, xlab = "% (Wilson interval)", main = main,
+    note = attr(d, "note")
   )
   invisible(x)
 }
 
 access_plot_data <- function(x) {
   x <- x[!x$missing, , drop = FALSE]
-  data.frame(
+  hidden <- is.na(x$n) | (!all(is.na(x$ref_pct)) & is.na(x$ref_pct))
+  x <- x[!hidden, , drop = FALSE]
+  d <- data.frame(
     group = as.character(x[[attr(x, "group")]]),
     panel = panel_labels(x, attr(x, "by")),
     est = x$representation_ratio, low = x$ratio_low, high = x$ratio_high,
     ref = 1, stringsAsFactors = FALSE
   )
+  with_hidden_note(d, sum(hidden))
 }
 
 outcome_plot_data <- function(x) {
-  x <- x[!x$missing & x$n > 0, , drop = FALSE]
+  x <- x[!x$missing, , drop = FALSE]
+  hidden <- is.na(x$n) | is.na(x$events)
+  x <- x[!hidden & x$n > 0, , drop = FALSE]
   panel <- panel_labels(x, attr(x, "by"))
   rate <- 100 * tapply(x$events, panel, sum) / tapply(x$n, panel, sum)
-  data.frame(
+  d <- data.frame(
     group = as.character(x[[attr(x, "group")]]), panel = panel,
     est = x$pct, low = x$pct_low, high = x$pct_high,
     ref = as.vector(rate[panel]), stringsAsFactors = FALSE
   )
+  with_hidden_note(d, sum(hidden))
+}
+
+# Groups whose counts are suppressed are not drawn; the plot says so.
+with_hidden_note <- function(d, n_hidden) {
+  if (n_hidden > 0) {
+    attr(d, "note") <- sprintf(
+      "%d group%s with suppressed counts not shown.",
+      n_hidden, if (n_hidden == 1) "" else "s"
+    )
+  }
+  d
 }
 
 #' @rdname plot-methods
@@ -129,7 +156,7 @@ gg_intervals <- function(d, xlab, log = FALSE) {
     ggplot2::geom_errorbarh(height = 0.2) +
     ggplot2::geom_point() +
     ggplot2::facet_wrap(ggplot2::vars(.data$panel)) +
-    ggplot2::labs(x = xlab, y = NULL)
+    ggplot2::labs(x = xlab, y = NULL, caption = attr(d, "note"))
   if (log) p <- p + ggplot2::scale_x_log10()
   p
 }

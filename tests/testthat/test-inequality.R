@@ -104,5 +104,24 @@ test_that("strata are summarised separately and bad input is refused", {
     class = "equityaudit_error_argument"
   )
   expect_error(inequality_measures(res, sims = 1), class = "equityaudit_error_argument")
-  expect_error(inequality_measures(suppress_counts(res)), class = "equityaudit_error_argument")
+})
+
+test_that("measures of a suppressed result come from its published counts", {
+  res <- suppressMessages(compare_outcomes(ips_synthetic, ethnicity, employed, by = service))
+  s <- suppress_counts(res)
+  pub <- as.data.frame(unclass(s))
+  pub <- pub[!pub$missing & !is.na(pub$n) & !is.na(pub$events) & pub$service != "Total", ]
+  direct <- suppressMessages(compare_outcomes(pub, ethnicity,
+    by = service, events = events, total = n, exact = "never", pooled = FALSE
+  ))
+  m_s <- inequality_measures(s, sims = 20)
+  m_d <- inequality_measures(direct, sims = 20)
+  keep <- m_s$service != "Total"
+  expect_equal(m_s$value[keep], m_d$value, tolerance = 1e-12)
+  # WWT "Other" (7 people) and "Mixed" (5 employed) and CNWL "Other" (its
+  # employed, to protect them) are starred, so they are left out
+  expect_equal(unique(m_s$groups[m_s$service == "WWT"]), 3)
+  expect_equal(unique(m_s$groups[m_s$service == "CNWL"]), 4)
+  raw <- inequality_measures(res, sims = 20)
+  expect_false(isTRUE(all.equal(raw$value, m_s$value)))
 })

@@ -1,0 +1,325 @@
+# What an attacker can work out from a suppressed table, and the secondary
+# suppression that keeps every small count out of reach.
+#
+# The attacker reads every published count and knows the rule: a published
+# count v is a true count that rounds to v and that the rule would not have
+# hidden (under the NHS Digital rule a published 0 is a true 0, and any
+# other published count is at least 8); a starred count is one the rule hid
+# or one hidden to protect another (never a zero under a rule that publishes
+# zeros); a hidden count (such as the people without the outcome, n -
+# events) is any count. Every other number of a suppressed result is
+# computed from the published counts (see suppress_counts()), so it tells
+# the attacker nothing more. The sums that tie the counts together come
+# from the result's spec (R/suppress-spec.R). Exact bounds on a count are
+# the minimum and maximum of an integer programme over those sums and
+# ranges, solved with lpSolve; interval propagation over the sums (the
+# shuttle algorithm, src/disclosure.c) gives quick outer bounds.
+
+#' Check that no suppressed count can be recovered
+#'
+#' For a table returned by [suppress_counts()], works out, from the
+#' published figures only, the range of values that each suppressed count
+#' (and each count that is not shown but follows from shown ones, such as
+#' the people without the outcome) can take. The attacker modelled knows
+#' the rule and reads every published number: a published count is any
+#' count that rounds to it and that the rule would not have suppressed
+#' (under the NHS Digital rule a published 0 is exactly 0 and any other
+#' published count is at least 8), a starred count is any count the rule
+#' could have starred, and the counts are tied by every sum the table
+#' publishes (stratum people, row and column totals, the `"Total"` stratum,
+#' the percentages' denominators, `n = events + (n - events)`). Every other
+#' number of a suppressed result (percentages, intervals, tests, ratios,
+#' verdicts) is computed from the published counts, so it adds nothing.
+#' The range of each cell is exact: the smallest and largest whole number
+#' the cell can take, from an integer programme solved with the lpSolve
+#' package.
+#'
+#' A cell is `disclosed` when it could be one of the counts the rule
+#' protects (its range reaches into 1 to 7 for the NHS Digital rule, 0 to 7
+#' for OpenSAFELY) and its range is narrower than that protected range
+#' (`high - low` below 6, or 7 for OpenSAFELY): a reader would then know
+#' more about it than the rule itself reveals about a starred count.
+#'
+#' @param x A result of [suppress_counts()] (or of a function called with
+#'   `suppress =`).
+#' @return A data frame with one row per suppressed cell, and per hidden
+#'   cell that could be small: `row` (the row of `x`, `NA` for an implicit
+#'   total), the `by` and group columns of that row, `column` (which
+#'   count), `kind` (`"shown"`, `"total"` or `"hidden"`), `low` and `high`
+#'   (the smallest and largest value consistent with the publication;
+#'   `Inf` when there is no upper limit), and `disclosed`. Attribute
+#'   `"protected"` is `TRUE` when no cell is disclosed.
+#' @seealso [suppress_counts()].
+#' @export
+#' @examples
+#' outcomes <- data.frame(
+#'   group = c("A", "B", "C"), events = c(12, 3, 30), people = c(40, 9, 61)
+#' )
+#' res <- compare_outcomes(outcomes, group,
+#'   events = events, total = people, suppress = "nhs_digital"
+#' )
+#' disclosure_check(res)
+disclosure_check <- function(x) {
+  if (!inherits(x, "equityaudit_suppressed")) {
+    abort_input(
+      "argument",
+      "`x` must be a result of `suppress_counts()` (or of a call with `suppress =`).",
+      arg = "x"
+    )
+  }
+  s <- attr(x, "suppression")
+  if (isTRUE(s$subset)) {
+    abort_input(
+      "argument",
+      "`x` is part of a suppressed table; check the whole table.",
+      arg = "x"
+    )
+  }
+  spec <- count_spec(x, totals = s$totals)
+  starred <- is.na(spec$value) & spec$kind != "hidden"
+  hidden <- spec$kind == "hidden"
+  k <- knowledge_bounds(spec$value, starred, hidden, s)
+  b <- exact_bounds(spec, k, starred | hidden, s)
+  cells <- which(starred | (hidden & could_be_small(b, s)))
+  by <- intersect(c(attr(x, "by"), attr(x, "group")), names(x))
+  labels <- lapply(unclass(x)[by], function(v) v[spec$row[cells]])
+  out <- new_tidy_frame(c(
+    list(row = spec$row[cells]), labels,
+    list(
+      column = spec$column[cells], kind = spec$kind[cells],
+      low = b$lo[cells], high = b$hi[cells],
+      disclosed = too_narrow(b, s)[cells]
+    )
+  ))
+  attr(out, "protected") <- !any(out$disclosed)
+  out
+}
+
+# ---- the rule, as the attacker reads it -----------------------------------
+
+protected_low <- function(r) if (r$zero) 0 else 1
+
+# The range that may reach into the protected counts
+could_be_small <- function(b, r) {
+  r$threshold > 0 & b$lo <= r$threshold & b$hi >= protected_low(r)
+}
+
+# Could be small, and known more precisely than the rule's own range.
+too_narrow <- function(b, r) {
+  could_be_small(b, r) & b$hi - b$lo < r$threshold - protected_low(r)
+}
+
+# What the publication alone says about each cell. `value` holds the
+# published counts (NA where starred or hidden).
+knowledge_bounds <- function(value, starred, hidden, r) {
+  lo <- pmax(0, value - floor(r$round_to / 2))
+  hi <- value + ceiling(r$round_to / 2) - 1
+  if (r$threshold > 0) {
+    low <- protected_low(r)
+    overlap <- !is.na(value) & lo <= r$threshold & hi >= low
+    below <- overlap & lo < low
+    above <- overlap & hi > r$threshold
+    # a published count is not one the rule hides; a published 0 with room
+    # above the threshold as well keeps its whole range (rounding coarser
+    # than the threshold, which no standard rule uses)
+    lo[above & !below] <- r$threshold + 1
+    hi[below & !above] <- low - 1
+  }
+  lo[starred] <- protected_low(r)
+  lo[hidden] <- 0
+  hi[starred | hidden] <- Inf
+  list(lo = lo, hi = hi)
+}
+
+# ---- bounds ---------------------------------------------------------------
+
+# Outer bounds: interval propagation along each sum (total = parts).
+propagated_bounds <- function(k, sums) {
+  res <- .Call(
+    ea_interval_bounds, as.double(k$lo), as.double(k$hi), sums$start,
+    sums$cells, 1000L
+  )
+  list(lo = res[[1]], hi = res[[2]])
+}
+
+# The sums as 0-based compressed rows for the C code.
+sums_csr <- function(cons) {
+  list(
+    start = as.integer(c(0, cumsum(lengths(cons)))),
+    cells = as.integer(unlist(cons)) - 1L
+  )
+}
+
+# Exact bounds of the cells in `targets` (logical); the others keep their
+# propagated bounds. Each target's minimum and maximum come from an integer
+# programme over the connected part of the table that holds it.
+exact_bounds <- function(spec, k, targets, r) {
+  b <- propagated_bounds(k, sums_csr(spec$cons))
+  if (any(b$lo > b$hi)) {
+    stop("internal error: the published table is inconsistent with its own sums")
+  }
+  todo <- which(targets)
+  if (length(todo) == 0) {
+    return(b)
+  }
+  part <- connected_parts(spec$cons, length(spec$value))
+  for (p in unique(part[todo])) {
+    cells <- which(part == p)
+    if (length(cells) == 1) next # in no sum: known as the publication says
+    model <- integer_model(spec$cons, cells, b)
+    for (cell in intersect(todo, cells)) {
+      j <- match(cell, cells)
+      b$lo[[cell]] <- solve_bound(model, j, "min")
+      b$hi[[cell]] <- solve_bound(model, j, "max")
+    }
+  }
+  b
+}
+
+# Connected parts of the table: cells linked through shared sums.
+connected_parts <- function(cons, n) {
+  label <- seq_len(n)
+  if (length(cons) == 0) {
+    return(label)
+  }
+  members <- unlist(cons)
+  sum_id <- rep(seq_along(cons), lengths(cons))
+  cells <- sort(unique(members))
+  repeat {
+    low <- vapply(split(label[members], sum_id), min, 0L)
+    new <- label
+    new[cells] <- pmin(label[cells], vapply(split(low[sum_id], members), min, 0L))
+    new <- new[new]
+    if (identical(new, label)) break
+    label <- new
+  }
+  label
+}
+
+# The integer programme of one part: x = lo + y with 0 <= y <= hi - lo,
+# each sum an equality.
+integer_model <- function(cons, cells, b) {
+  in_part <- vapply(cons, function(con) con[[1]] %in% cells, TRUE)
+  part_cons <- cons[in_part]
+  lo <- b$lo[cells]
+  span <- b$hi[cells] - lo
+  rows <- rep(seq_along(part_cons), lengths(part_cons))
+  cols <- match(unlist(part_cons), cells)
+  coef <- unlist(lapply(part_cons, function(con) c(1, rep(-1, length(con) - 1))))
+  rhs <- vapply(part_cons, function(con) {
+    j <- match(con, cells)
+    sum(lo[j[-1]]) - lo[j[[1]]]
+  }, 0)
+  capped <- which(is.finite(span))
+  n_eq <- length(part_cons)
+  dense <- rbind(
+    cbind(rows, cols, coef),
+    cbind(n_eq + seq_along(capped), capped, rep(1, length(capped)))
+  )
+  list(
+    dense = unname(dense), n = length(cells), lo = lo,
+    dir = c(rep("=", n_eq), rep("<=", length(capped))),
+    rhs = c(rhs, span[capped])
+  )
+}
+
+solve_bound <- function(model, j, direction) {
+  obj <- numeric(model$n)
+  obj[[j]] <- 1
+  fit <- lpSolve::lp(direction, obj,
+    const.dir = model$dir, const.rhs = model$rhs,
+    dense.const = model$dense, all.int = TRUE
+  )
+  if (fit$status == 3) {
+    return(if (direction == "max") Inf else model$lo[[j]])
+  }
+  if (fit$status != 0) {
+    stop(sprintf("internal error: the disclosure solver failed (lpSolve status %d)", fit$status))
+  }
+  model$lo[[j]] + round(fit$objval)
+}
+
+# ---- protection -----------------------------------------------------------
+
+# Primary suppression, then secondary: while any starred or hidden count
+# could be small and is known too precisely, the smallest published count
+# sharing a sum with it is starred as well. Quick outer bounds steer the
+# search; exact bounds confirm that the result is safe.
+protect_cells <- function(spec, r) {
+  v <- spec$value
+  hidden <- spec$kind == "hidden"
+  published <- ifelse(hidden, NA_real_, round_count(v, r$round_to))
+  supp <- !hidden & is_small(v, r)
+  members <- cells_constraints(spec$cons, length(v))
+  is_margin <- seq_along(v) %in% sum_totals(spec$cons)
+  sums <- sums_csr(spec$cons)
+  # zeros are published as such where the rule shows them, so starring one
+  # would hide nothing from a reader who knows the rule
+  spare <- if (r$zero) rep(FALSE, length(v)) else !hidden & v == 0
+  repeat {
+    vals <- ifelse(supp, NA_real_, published)
+    b <- propagated_bounds(knowledge_bounds(vals, supp, hidden, r), sums)
+    at_risk <- (supp | hidden) & too_narrow(b, r)
+    if (!any(at_risk)) {
+      k <- knowledge_bounds(vals, supp, hidden, r)
+      b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r)
+      at_risk <- (supp | hidden) & too_narrow(b, r)
+      if (!any(at_risk)) break
+    }
+    cell <- which(at_risk)[[1]]
+    pool <- candidate_cells(cell, members, spec$cons, v, supp | hidden | spare,
+                            spec$kind, is_margin)
+    if (length(pool) == 0) {
+      stop("internal error: no count left to suppress that would protect the table")
+    }
+    extra <- best_candidate(cell, pool, vals, supp, hidden, sums, r)
+    supp[extra] <- TRUE
+  }
+  list(suppressed = supp, published = published)
+}
+
+# The total cell of each sum.
+sum_totals <- function(cons) vapply(cons, function(con) con[[1]], 1L)
+
+# For each cell, the constraints it appears in.
+cells_constraints <- function(cons, n) {
+  idx <- rep(seq_along(cons), lengths(cons))
+  split(idx, factor(unlist(cons), levels = seq_len(n)))
+}
+
+# The cells that could be suppressed to protect `cell`, best first: the
+# published cells that share a sum with it, counts that are not totals of
+# a sum before totals, then implicit totals, each smallest first; when all
+# its neighbours are suppressed already, the search goes on from them.
+candidate_cells <- function(cell, members, cons, v, unavailable, kind, is_margin) {
+  seen <- cell
+  frontier <- cell
+  while (length(frontier) > 0) {
+    near <- setdiff(unique(unlist(cons[unlist(members[frontier])])), seen)
+    pool <- near[!unavailable[near]]
+    if (length(pool) > 0) {
+      rank <- ifelse(kind[pool] != "shown", 3, ifelse(is_margin[pool], 2, 1)) +
+        3 * (v[pool] == 0)
+      return(pool[order(rank, v[pool])])
+    }
+    seen <- c(seen, near)
+    frontier <- near
+  }
+  integer()
+}
+
+# The first candidate whose suppression leaves `cell` protected by
+# propagation, or else the one that widens its range most (the first of
+# them on ties). At most 25 candidates are tried.
+best_candidate <- function(cell, pool, vals, supp, hidden, sums, r) {
+  pool <- pool[seq_len(min(length(pool), 25))]
+  width <- vapply(pool, function(j) {
+    s <- supp
+    s[[j]] <- TRUE
+    v <- vals
+    v[[j]] <- NA
+    b <- propagated_bounds(knowledge_bounds(v, s, hidden, r), sums)
+    if (!too_narrow(list(lo = b$lo[[cell]], hi = b$hi[[cell]]), r)) Inf else b$hi[[cell]] - b$lo[[cell]]
+  }, 0)
+  pool[[which.max(width)]]
+}

@@ -1,0 +1,207 @@
+# The published table: counts starred or rounded, and every other number
+# computed again from the published counts (or withheld), so that nothing
+# shown carries information the counts do not (see ?suppress_counts).
+
+publish_cells <- function(x, spec, res, r) {
+  shown <- which(spec$kind == "shown")
+  cls <- class(x)
+  y <- unclass(x)
+  starred <- list()
+  for (col in unique(spec$column[shown])) {
+    cells <- shown[spec$column[shown] == col]
+    vals <- res$published[cells]
+    vals[res$suppressed[cells]] <- NA
+    y[[col]][spec$row[cells]] <- vals
+    starred[[col]] <- spec$row[cells][res$suppressed[cells]]
+  }
+  totals <- res$published[spec$kind == "total"]
+  totals[res$suppressed[spec$kind == "total"]] <- NA
+  derived <- switch(cls[[1]],
+    equityaudit_cohort = derive_cohort(y, spec, totals, x, r),
+    equityaudit_access = derive_access(y, spec, totals, starred, x),
+    equityaudit_outcomes = derive_outcomes(y, starred, x),
+    equityaudit_groups = derive_groups(y, starred, x),
+    derive_counts(y, starred)
+  )
+  out <- derived$data
+  starred <- merge_starred(starred, derived$starred)
+  attr(out, "suppression") <- list(
+    rule = r$rule, threshold = r$threshold, round_to = r$round_to,
+    zero = r$zero, totals = totals, starred = starred,
+    left_out = derived$left_out %||% 0
+  )
+  class(out) <- c("equityaudit_suppressed", cls)
+  out
+}
+
+merge_starred <- function(a, b) {
+  for (col in names(b)) a[[col]] <- sort(unique(c(a[[col]], b[[col]])))
+  a
+}
+
+blank <- function(y, rows, cols) {
+  starred <- list()
+  for (col in intersect(cols, names(y))) {
+    y[[col]][rows] <- NA
+    starred[[col]] <- rows
+  }
+  list(data = y, starred = starred)
+}
+
+# The shown cells that add up to an implicit total (a percentage's
+# denominator), with the published value of that total.
+shown_denominators <- function(spec, totals) {
+  total_cells <- which(spec$kind == "total")
+  firsts <- sum_totals(spec$cons)
+  of_total <- firsts %in% total_cells
+  parts <- lapply(spec$cons[of_total], function(con) con[-1])
+  total_of <- rep(firsts[of_total], lengths(parts))
+  parts <- unlist(parts)
+  shown <- spec$kind[parts] == "shown"
+  list(cell = parts[shown], value = totals[match(total_of[shown], total_cells)])
+}
+
+# Rows of a result come in blocks, one per stratum (test unit), each with
+# the same groups in the same order: the number of groups per block.
+block_size <- function(y, by) {
+  n <- length(y[[1]])
+  if (length(by) == 0) {
+    return(n)
+  }
+  n / length(unique(strata_key(y[by], n)))
+}
+
+starred_rows <- function(starred, cols) sort(unique(unlist(starred[cols])))
+
+derive_cohort <- function(y, spec, totals, x, r) {
+  den <- shown_denominators(spec, totals)
+  rows <- spec$row[den$cell]
+  k_of_row <- rep(NA_real_, length(y$n))
+  k_of_row[rows] <- den$value
+  level_rows <- seq_along(y$n) %in% rows
+  y$pct[level_rows] <- 100 * y$n[level_rows] / k_of_row[level_rows]
+  y$pct[level_rows & !is.na(k_of_row) & k_of_row == 0] <- NA
+  # published precision: a mean to a tenth of a year, whole years for the
+  # range (unrounded means of strata and their total would give back the
+  # ratio of the strata's sizes)
+  if (!is.null(y$mean)) {
+    y$mean <- round(y$mean, 1)
+    y$sd <- round(y$sd, 1)
+    y$min <- floor(y$min)
+    y$max <- floor(y$max)
+  }
+  age <- !is.na(x$mean)
+  small_age <- which(age & (is_small(x$n, r) | is.na(y$n)))
+  out <- blank(y, small_age, c("mean", "sd", "min", "max"))
+  starred_pct <- which(level_rows & is.na(y$n))
+  out$starred$pct <- starred_pct
+  out$data$pct[starred_pct] <- NA
+  out
+}
+
+derive_access <- function(y, spec, totals, starred, x) {
+  opt <- attr(x, "options")
+  den <- shown_denominators(spec, totals)
+  denom <- list(n = rep(NA_real_, length(y$n)), ref_n = rep(NA_real_, length(y$n)))
+  for (col in names(denom)) {
+    pick <- spec$column[den$cell] == col
+    denom[[col]][spec$row[den$cell[pick]]] <- den$value[pick]
+  }
+  hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "ref_n"))
+  k <- block_size(y, attr(x, "by"))
+  tested <- if (identical(attr(x, "missing_rule"), "include")) {
+    rep(TRUE, k)
+  } else {
+    !y$missing[seq_len(k)]
+  }
+  shown <- function(v) matrix(ifelse(hide, 0, v), k)
+  ref <- if (opt$ref_is_prop) y$ref_pct / 100 else y$ref_n
+  if (opt$ref_is_prop) denom$ref_n <- rep(1, length(y$n))
+  strata <- lapply(unclass(x)[attr(x, "by")], function(v) v[seq(1, length(v), by = k)])
+  stats <- access_statistics(shown(y$n), shown(ref), tested,
+    matrix(denom$n, k), matrix(denom$ref_n, k),
+    method = opt$method, ref_is_prop = opt$ref_is_prop,
+    conf_level = opt$conf_level, ratio_margin = opt$ratio_margin,
+    strata = strata
+  )
+  for (col in setdiff(names(stats), c("ref_n", "method"))) y[[col]] <- stats[[col]]
+  per_cell <- c(
+    "pct", "ref_pct", "access_rate", "representation_ratio", "ratio_low",
+    "ratio_high", "adj_residual", "equivalence_p_value", "verdict"
+  )
+  out <- blank(y, which(hide), per_cell)
+  if (opt$ref_is_prop) out$data$ref_pct <- x$ref_pct
+  out$left_out <- sum(hide & !y$missing)
+  out
+}
+
+derive_outcomes <- function(y, starred, x) {
+  opt <- attr(x, "options")
+  hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "events"))
+  k <- block_size(y, attr(x, "by"))
+  yes <- matrix(ifelse(hide, 0, y$events), k)
+  no <- matrix(ifelse(hide, 0, y$n - y$events), k)
+  miss <- y$missing[seq_len(k)]
+  stats <- outcome_statistics(yes, no, !miss, opt$exact, opt$conf_level, opt$p_adjust)
+  for (col in names(stats$columns)) y[[col]] <- stats$columns[[col]]
+  if (!is.null(attr(x, "cmh"))) {
+    y <- published_cmh(y, x, yes, no, !miss, k)
+  }
+  out <- blank(y, which(hide), c("pct", "pct_low", "pct_high", "adj_residual"))
+  out$left_out <- sum(hide & !y$missing)
+  out
+}
+
+# The CMH test of the published counts of the strata (not the pooled
+# "Total" ones).
+published_cmh <- function(y, x, yes, no, tested, k) {
+  opt <- attr(x, "options")
+  base <- which(!attr(x, "total_rows")[seq(1, length(y$n), by = k)])
+  a <- array(0, c(k, 2, length(base)))
+  a[, 1, ] <- no[, base]
+  a[, 2, ] <- yes[, base]
+  first <- (base - 1) * k + 1
+  units <- list(base = a, base_strata = lapply(unclass(x)[attr(x, "by")], function(v) v[first]))
+  attr(y, "cmh") <- outcome_cmh(units, tested, opt[c("by", "strata")])
+  y
+}
+
+derive_groups <- function(y, starred, x) {
+  opt <- attr(x, "options")
+  hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "events", "ref_n", "ref_events"))
+  shown <- function(v) ifelse(hide, 0, v)
+  stats <- suppressWarnings(pair_statistics(
+    list(
+      events = shown(y$events), n = shown(y$n),
+      ref_events = shown(y$ref_events), ref_n = shown(y$ref_n)
+    ),
+    opt$margin, opt$conf_level, opt$method
+  ))
+  for (col in setdiff(names(stats), c("n", "events", "ref_n", "ref_events"))) {
+    y[[col]] <- stats[[col]]
+  }
+  if (!is.null(attr(x, "pooled"))) {
+    labels <- unique(as.character(y[[attr(x, "group")]]))
+    rows <- data.frame(
+      g = match(as.character(y[[attr(x, "group")]]), labels),
+      ref_label = y$reference, n = y$n, events = y$events,
+      ref_n = y$ref_n, ref_events = y$ref_events, stringsAsFactors = FALSE
+    )[!hide, , drop = FALSE]
+    attr(y, "pooled") <- if (nrow(rows) > 0) mantel_haenszel_pairs(rows, labels)
+  }
+  out <- blank(y, which(hide), c(
+    "pct", "ref_pct", "difference", "diff_low", "diff_high", "risk_ratio",
+    "rr_low", "rr_high", "odds_ratio", "or_low", "or_high", "zero_cell",
+    "equivalence_p_value", "verdict"
+  ))
+  out$left_out <- sum(hide)
+  out
+}
+
+# Other tables of counts: their other numbers cannot be worked out again
+# from the published counts, so they are withheld on every row.
+derive_counts <- function(y, starred) {
+  counts <- c("n", "rest_n", "n_tested")
+  other <- names(y)[vapply(y, is.numeric, TRUE) & !(names(y) %in% counts)]
+  blank(y, seq_along(y[[1]]), c(other, "label"))
+}
