@@ -17,7 +17,7 @@ CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check demo report-shot bench bench-scale data sanitize valgrind fuzz coverage lint clean
+.PHONY: deps document build install check demo report-shot bench bench-scale data sanitize valgrind fuzz attack coverage lint clean
 
 deps:
 	@missing=""; \
@@ -86,6 +86,10 @@ valgrind: deps
 
 fuzz: deps install
 	EQUITYAUDIT_FUZZ_N=10000 $(RSCRIPT) tools/fuzz.R
+
+# Attack suppressed output with an independent attacker (tools/attack.R).
+attack: deps install
+	$(RSCRIPT) tools/attack.R
 
 coverage: deps
 	$(RSCRIPT) tools/coverage.R

@@ -40,15 +40,26 @@
 #' (`high - low` below 6, or 7 for OpenSAFELY): a reader would then know
 #' more about it than the rule itself reveals about a starred count.
 #'
+#' Exact ranges take one or two integer programmes per cell, over the part
+#' of the table linked to it by sums; for tables of thousands of rows with
+#' a `"Total"` stratum that can take minutes. `exact = FALSE` computes the
+#' exact range only where the verdict needs it: a cell that two feasible
+#' tables already show to be wide enough gets that range (`exact_range`
+#' `FALSE`; its exact range is at least as wide), and the verdicts are
+#' the same.
+#'
 #' @param x A result of [suppress_counts()] (or of a function called with
 #'   `suppress =`).
+#' @param exact `TRUE` (the default) for the exact range of every cell,
+#'   `FALSE` to settle each verdict with as little work as it needs.
 #' @return A data frame with one row per suppressed cell, and per hidden
 #'   cell that could be small: `row` (the row of `x`, `NA` for an implicit
 #'   total), the `by` and group columns of that row, `column` (which
 #'   count), `kind` (`"shown"`, `"total"` or `"hidden"`), `low` and `high`
 #'   (the smallest and largest value consistent with the publication;
-#'   `Inf` when there is no upper limit), and `disclosed`. Attribute
-#'   `"protected"` is `TRUE` when no cell is disclosed.
+#'   `Inf` when there is no upper limit), `exact_range` (whether `low` and
+#'   `high` are the exact limits) and `disclosed`. Attribute `"protected"`
+#'   is `TRUE` when no cell is disclosed.
 #' @seealso [suppress_counts()].
 #' @export
 #' @examples
@@ -59,7 +70,8 @@
 #'   events = events, total = people, suppress = "nhs_digital"
 #' )
 #' disclosure_check(res)
-disclosure_check <- function(x) {
+disclosure_check <- function(x, exact = TRUE) {
+  check_flag(exact, "exact")
   if (!inherits(x, "equityaudit_suppressed")) {
     abort_input(
       "argument",
@@ -79,7 +91,11 @@ disclosure_check <- function(x) {
   starred <- is.na(spec$value) & spec$kind != "hidden"
   hidden <- spec$kind == "hidden"
   k <- knowledge_bounds(spec$value, starred, hidden, s)
-  b <- exact_bounds(spec, k, starred | hidden, s)
+  # a hidden cell whose outer bounds cannot reach a small count is safe
+  outer <- propagated_bounds(k, sums_csr(spec$cons))
+  b <- exact_bounds(spec, k, starred | (hidden & could_be_small(outer, s)), s,
+    settled = if (!exact) wide_enough(s)
+  )
   cells <- which(starred | (hidden & could_be_small(b, s)))
   by <- intersect(c(attr(x, "by"), attr(x, "group")), names(x))
   labels <- lapply(unclass(x)[by], function(v) v[spec$row[cells]])
@@ -88,6 +104,7 @@ disclosure_check <- function(x) {
     list(
       column = spec$column[cells], kind = spec$kind[cells],
       low = b$lo[cells], high = b$hi[cells],
+      exact_range = if (is.null(b$inner)) rep(TRUE, length(cells)) else !b$inner[cells],
       disclosed = too_narrow(b, s)[cells]
     )
   ))
@@ -131,6 +148,12 @@ knowledge_bounds <- function(value, starred, hidden, r) {
   list(lo = lo, hi = hi)
 }
 
+# A cell is safe once two feasible tables show it as wide as the rule's
+# range.
+wide_enough <- function(r) {
+  function(seen_lo, seen_hi, lo, hi) seen_hi - seen_lo >= r$threshold - protected_low(r)
+}
+
 # ---- bounds ---------------------------------------------------------------
 
 # Outer bounds: interval propagation along each sum (total = parts).
@@ -151,9 +174,17 @@ sums_csr <- function(cons) {
 }
 
 # Exact bounds of the cells in `targets` (logical); the others keep their
-# propagated bounds. Each target's minimum and maximum come from an integer
-# programme over the connected part of the table that holds it.
-exact_bounds <- function(spec, k, targets, r) {
+# propagated bounds. Bounds come from integer programmes over the connected
+# part of the table that holds each target. Every solution found is a
+# feasible table, so it shows values a cell can take: where one of them
+# already reaches a cell's propagated (outer) bound, that bound is exact and
+# no programme of its own is needed. Two programmes on the sum of all
+# targets usually settle most of them.
+#
+# With `settled` (a function of the witnessed low and high values and the
+# outer bounds, TRUE where they already decide the question asked), cells
+# so decided keep their witnessed range instead of being solved exactly.
+exact_bounds <- function(spec, k, targets, r, settled = NULL) {
   b <- propagated_bounds(k, sums_csr(spec$cons))
   if (any(b$lo > b$hi)) {
     stop("internal error: the published table is inconsistent with its own sums")
@@ -167,13 +198,55 @@ exact_bounds <- function(spec, k, targets, r) {
     cells <- which(part == p)
     if (length(cells) == 1) next # in no sum: known as the publication says
     model <- integer_model(spec$cons, cells, b)
-    for (cell in intersect(todo, cells)) {
-      j <- match(cell, cells)
-      b$lo[[cell]] <- solve_bound(model, j, "min")
-      b$hi[[cell]] <- solve_bound(model, j, "max")
+    j <- match(intersect(todo, cells), cells)
+    bounds <- part_bounds(model, j, b$lo[cells[j]], b$hi[cells[j]], settled)
+    b$lo[cells[j]] <- bounds$lo
+    b$hi[cells[j]] <- bounds$hi
+    if (any(bounds$inner)) {
+      if (is.null(b$inner)) b$inner <- rep(FALSE, length(b$lo))
+      b$inner[cells[j]] <- bounds$inner
     }
   }
   b
+}
+
+# Exact bounds of the variables j of one part, given outer bounds lo, hi.
+# Programmes on the sum of the unsettled variables first, while they
+# settle some; then one programme per variable left.
+part_bounds <- function(model, j, lo, hi, settled = NULL) {
+  seen <- list(min = rep(Inf, length(j)), max = rep(-Inf, length(j)))
+  witness <- function(sol) {
+    seen$min <<- pmin(seen$min, sol[j])
+    seen$max <<- pmax(seen$max, sol[j])
+  }
+  open <- function(direction) {
+    if (direction == "min") which(seen$min > lo) else which(seen$max < hi & is.finite(hi))
+  }
+  for (direction in c("min", "max")) {
+    left <- open(direction)
+    while (length(left) > 0) {
+      witness(solve_programme(model, j[left], direction)$solution)
+      now <- open(direction)
+      if (length(now) == length(left)) break
+      left <- now
+    }
+  }
+  undecided <- rep(TRUE, length(j))
+  inner <- rep(FALSE, length(j))
+  if (!is.null(settled)) {
+    undecided <- !settled(seen$min, seen$max, lo, hi)
+    inner <- !undecided & (seen$min > lo | seen$max < hi)
+    lo[!undecided] <- seen$min[!undecided]
+    hi[!undecided] <- seen$max[!undecided]
+  }
+  for (i in intersect(open("min"), which(undecided))) {
+    lo[[i]] <- solve_programme(model, j[[i]], "min")$solution[j[[i]]]
+  }
+  for (i in intersect(union(open("max"), which(!is.finite(hi))), which(undecided))) {
+    sol <- solve_programme(model, j[[i]], "max")$solution
+    if (!is.null(sol)) hi[[i]] <- sol[j[[i]]] # else unbounded: stays Inf
+  }
+  list(lo = lo, hi = hi, inner = inner)
 }
 
 # Connected parts of the table: cells linked through shared sums.
@@ -216,27 +289,41 @@ integer_model <- function(cons, cells, b) {
     cbind(rows, cols, coef),
     cbind(n_eq + seq_along(capped), capped, rep(1, length(capped)))
   )
-  list(
+  model <- list(
     dense = unname(dense), n = length(cells), lo = lo,
     dir = c(rep("=", n_eq), rep("<=", length(capped))),
     rhs = c(rhs, span[capped])
   )
+  # small parts as a plain matrix: lpSolve's sparse input costs more to set up
+  if (length(model$rhs) * model$n <= 40000) {
+    model$mat <- matrix(0, length(model$rhs), model$n)
+    model$mat[model$dense[, 1:2, drop = FALSE]] <- model$dense[, 3]
+  }
+  model
 }
 
-solve_bound <- function(model, j, direction) {
+# Minimise or maximise the sum of variables j. Returns the solution (the
+# values of all the part's cells), or NULL solution when unbounded.
+solve_programme <- function(model, j, direction) {
   obj <- numeric(model$n)
-  obj[[j]] <- 1
-  fit <- lpSolve::lp(direction, obj,
-    const.dir = model$dir, const.rhs = model$rhs,
-    dense.const = model$dense, all.int = TRUE
-  )
+  obj[j] <- 1
+  fit <- if (is.null(model$mat)) {
+    lpSolve::lp(direction, obj,
+      const.dir = model$dir, const.rhs = model$rhs,
+      dense.const = model$dense, all.int = TRUE
+    )
+  } else {
+    lpSolve::lp(direction, obj, model$mat, model$dir, model$rhs, all.int = TRUE)
+  }
   if (fit$status == 3) {
-    return(if (direction == "max") Inf else model$lo[[j]])
+    return(list(solution = NULL))
   }
   if (fit$status != 0) {
     stop(sprintf("internal error: the disclosure solver failed (lpSolve status %d)", fit$status))
   }
-  model$lo[[j]] + round(fit$objval)
+  sol <- model$lo + round(fit$solution)
+  sol[fit$solution >= 1e29] <- Inf # lpSolve's infinity
+  list(solution = sol)
 }
 
 # ---- protection -----------------------------------------------------------
@@ -262,7 +349,7 @@ protect_cells <- function(spec, r) {
     at_risk <- (supp | hidden) & too_narrow(b, r)
     if (!any(at_risk)) {
       k <- knowledge_bounds(vals, supp, hidden, r)
-      b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r)
+      b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r, wide_enough(r))
       at_risk <- (supp | hidden) & too_narrow(b, r)
       if (!any(at_risk)) break
     }

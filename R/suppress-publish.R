@@ -15,8 +15,8 @@ publish_cells <- function(x, spec, res, r) {
     starred[[col]] <- spec$row[cells][res$suppressed[cells]]
   }
   totals <- res$published[spec$kind == "total"]
-  totals[res$suppressed[spec$kind == "total"]] <- NA
-  derived <- switch(cls[[1]],
+  totals[res$suppressed[spec$kind == "total"] | !revealed_totals(spec, res)] <- NA
+  derived <- if (length(y[[1]]) == 0) list(data = y) else switch(cls[[1]],
     equityaudit_cohort = derive_cohort(y, spec, totals, x, r),
     equityaudit_access = derive_access(y, spec, totals, starred, x),
     equityaudit_outcomes = derive_outcomes(y, starred, x),
@@ -31,6 +31,21 @@ publish_cells <- function(x, spec, res, r) {
     left_out = derived$left_out %||% 0
   )
   class(out) <- c("equityaudit_suppressed", cls)
+  out
+}
+
+# An implicit total is published only through the percentages it is the
+# denominator of: those of its shown parts with a published count above 0.
+revealed_totals <- function(spec, res) {
+  total_cells <- which(spec$kind == "total")
+  out <- rep(FALSE, length(total_cells))
+  for (con in spec$cons) {
+    t <- match(con[[1]], total_cells)
+    if (is.na(t)) next
+    parts <- con[-1]
+    shown <- spec$kind[parts] == "shown" & !res$suppressed[parts] & res$published[parts] > 0
+    out[[t]] <- out[[t]] || any(shown, na.rm = TRUE)
+  }
   out
 }
 

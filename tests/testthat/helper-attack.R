@@ -1,0 +1,360 @@
+# An attacker written apart from the package's disclosure code: it reads a
+# suppressed result as a reader would (the counts, the percentages and
+# their intervals, the "Total" rows, the rule named in the footnote),
+# bounds every hidden count by integer programming with lpSolve, and tries
+# to recover counts by inverting the published intervals. Used by
+# test-attack.R and by tools/attack.R (`make attack`).
+
+# The true counts that a published count v can stand for under the rule.
+attack_range <- function(v, rule) {
+  low <- if (rule == "opensafely") 0 else 1
+  if (is.na(v)) {
+    return(c(low, Inf))
+  }
+  t <- max(0, v - 2):(v + 2)
+  t <- t[floor(t / 5 + 0.5) * 5 == v & !(t >= low & t <= 7)]
+  if (length(t) == 0) stop("the published count ", v, " is impossible under the rule")
+  range(t)
+}
+
+# A model: variables with bounds and the true value, and equalities.
+attack_model <- function(rule) {
+  m <- new.env()
+  m$rule <- rule
+  m$lo <- m$hi <- m$truth <- numeric()
+  m$label <- character()
+  m$target <- logical()
+  m$eqs <- list()
+  m
+}
+
+# A variable for a published (or starred: NA) count; hidden ones have no
+# published value at all.
+attack_var <- function(m, published, truth, label, hidden = FALSE) {
+  r <- if (hidden) c(0, Inf) else attack_range(published, m$rule)
+  m$lo <- c(m$lo, r[[1]])
+  m$hi <- c(m$hi, r[[2]])
+  m$truth <- c(m$truth, truth)
+  m$label <- c(m$label, label)
+  m$target <- c(m$target, hidden || is.na(published))
+  length(m$lo)
+}
+
+# total = sum(parts)
+attack_sum <- function(m, total, parts) {
+  m$eqs[[length(m$eqs) + 1]] <- c(total, parts)
+}
+
+attack_bounds <- function(m) {
+  n <- length(m$lo)
+  rows <- list()
+  k <- 0
+  for (e in m$eqs) {
+    k <- k + 1
+    rows[[k]] <- cbind(k, e, c(1, rep(-1, length(e) - 1)))
+  }
+  n_eq <- k
+  dir <- rep("=", n_eq)
+  rhs <- rep(0, n_eq)
+  for (i in seq_len(n)) {
+    if (m$lo[[i]] > 0) {
+      k <- k + 1
+      rows[[k]] <- cbind(k, i, 1)
+      dir <- c(dir, ">=")
+      rhs <- c(rhs, m$lo[[i]])
+    }
+    if (is.finite(m$hi[[i]])) {
+      k <- k + 1
+      rows[[k]] <- cbind(k, i, 1)
+      dir <- c(dir, "<=")
+      rhs <- c(rhs, m$hi[[i]])
+    }
+  }
+  dense <- do.call(rbind, rows)
+  if (!is.null(dense)) {
+    mat <- matrix(0, k, n)
+    mat[dense[, 1:2, drop = FALSE]] <- dense[, 3]
+  }
+  solve1 <- function(i, direction) {
+    obj <- numeric(n)
+    obj[[i]] <- 1
+    if (is.null(dense)) {
+      return(if (direction == "min") m$lo[[i]] else m$hi[[i]])
+    }
+    fit <- lpSolve::lp(direction, obj, mat, dir, rhs, all.int = TRUE)
+    if (fit$status == 3) {
+      return(Inf)
+    }
+    stopifnot(fit$status == 0)
+    if (fit$objval >= 1e29) Inf else round(fit$objval)
+  }
+  idx <- which(m$target)
+  data.frame(
+    label = m$label[idx], truth = m$truth[idx],
+    low = vapply(idx, solve1, 0, "min"), high = vapply(idx, solve1, 0, "max"),
+    stringsAsFactors = FALSE
+  )
+}
+
+# Which attacked cells are given away: recovered exactly, or known more
+# precisely than the rule's own range while they could be small.
+attack_verdict <- function(b, rule) {
+  low <- if (rule == "opensafely") 0 else 1
+  small <- b$low <= 7 & b$high >= low
+  b$exact <- small & b$low == b$high
+  b$narrowed <- small & b$high - b$low < 7 - low
+  b$inside <- b$truth >= b$low & b$truth <= b$high
+  b
+}
+
+wilson <- function(e, n, conf = 0.95) {
+  z <- stats::qnorm(1 - (1 - conf) / 2)
+  p <- e / n
+  mid <- (p + z^2 / (2 * n)) / (1 + z^2 / n)
+  half <- z / (1 + z^2 / n) * sqrt(p * (1 - p) / n + z^2 / (4 * n^2))
+  100 * c(mid - half, mid + half)
+}
+
+# Wilson limits that do not fit the published counts were computed from
+# other counts: the attacker pins the row to the counts (within the rule's
+# ranges) that the limits fit, when only one pair does. Returns how many
+# rows were pinned.
+attack_limits <- function(m, n_var, e_var, n_pub, e_pub, low, high) {
+  pinned <- 0
+  for (i in seq_along(n_var)) {
+    if (is.na(low[[i]]) || is.na(n_pub[[i]]) || is.na(e_pub[[i]])) next
+    if (all(abs(wilson(e_pub[[i]], n_pub[[i]]) - c(low[[i]], high[[i]])) < 1e-9)) next
+    fits <- NULL
+    for (n in m$lo[n_var[[i]]]:m$hi[n_var[[i]]]) {
+      for (e in m$lo[e_var[[i]]]:min(m$hi[e_var[[i]]], n)) {
+        if (all(abs(wilson(e, n) - c(low[[i]], high[[i]])) < 1e-9)) fits <- rbind(fits, c(n, e))
+      }
+    }
+    if (!is.null(fits) && nrow(fits) == 1) {
+      m$lo[c(n_var[[i]], e_var[[i]])] <- m$hi[c(n_var[[i]], e_var[[i]])] <- fits[1, ]
+      pinned <- pinned + 1
+    }
+  }
+  pinned
+}
+
+# ---- attacks on each kind of result --------------------------------------
+
+attack_strata <- function(d, by) {
+  if (length(by) == 0) {
+    return(rep("", nrow(d)))
+  }
+  do.call(paste, c(lapply(d[by], as.character), sep = "\r"))
+}
+
+# `s` the published result, `x` the unsuppressed one (only for the truth).
+attack_outcomes <- function(s, x, rule) {
+  m <- attack_model(rule)
+  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
+  t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  rows <- seq_len(nrow(d))
+  n <- e <- integer(nrow(d))
+  for (i in rows) {
+    n[[i]] <- attack_var(m, d$n[[i]], t$n[[i]], paste(i, "n"))
+    e[[i]] <- attack_var(m, d$events[[i]], t$events[[i]], paste(i, "events"))
+    no <- attack_var(m, NA, t$n[[i]] - t$events[[i]], paste(i, "n - events"), hidden = TRUE)
+    attack_sum(m, n[[i]], c(e[[i]], no))
+    attack_var(m, d$n_outcome_missing[[i]], t$n_outcome_missing[[i]], paste(i, "n_outcome_missing"))
+  }
+  pooled <- attr(s, "pooled_over")
+  if (length(pooled) > 0) {
+    total <- d[[pooled[[1]]]] == "Total"
+    keep <- setdiff(c(attr(s, "by"), attr(s, "group")), pooled)
+    key <- do.call(paste, c(lapply(d[keep], as.character), sep = "\r"))
+    for (i in which(total)) {
+      parts <- which(!total & key == key[[i]])
+      attack_sum(m, n[[i]], n[parts])
+      attack_sum(m, e[[i]], e[parts])
+    }
+  }
+  leaks <- attack_limits(m, n, e, d$n, d$events, d$pct_low, d$pct_high)
+  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = leaks)
+}
+
+attack_cohort <- function(s, x, rule) {
+  m <- attack_model(rule)
+  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
+  t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  by <- attr(s, "by")
+  stratum <- attack_strata(d, by)
+  var <- rep(NA_integer_, nrow(d))
+  for (i in seq_len(nrow(d))) var[[i]] <- attack_var(m, d$n[[i]], t$n[[i]], paste(i, "n"))
+  known <- list()
+  for (s_ in unique(stratum)) {
+    in_s <- which(stratum == s_)
+    people <- in_s[d$variable[in_s] == "people"]
+    for (v in setdiff(unique(d$variable[in_s]), "people")) {
+      lv <- in_s[d$variable[in_s] == v & !d$missing[in_s]]
+      miss <- in_s[d$variable[in_s] == v & d$missing[in_s]]
+      # the percentages give away their denominator, the known total
+      pub <- which(!is.na(d$n[lv]) & !is.na(d$pct[lv]) & d$pct[lv] > 0)
+      k_pub <- if (length(pub) > 0) round(100 * d$n[lv][pub[[1]]] / d$pct[lv][pub[[1]]]) else NA
+      k <- attack_var(m, k_pub, sum(t$n[lv]), paste(s_, v, "known"), hidden = is.na(k_pub))
+      if (!is.na(k_pub)) m$target[[k]] <- FALSE
+      attack_sum(m, k, var[lv])
+      attack_sum(m, var[[people]], c(k, var[miss]))
+      known[[paste(s_, v, sep = "\n")]] <- k
+    }
+  }
+  total <- if (length(by) > 0) d[[by[[1]]]] == "Total" else rep(FALSE, nrow(d))
+  if (any(total)) {
+    key <- paste(d$variable, d$level, d$missing)
+    for (i in which(total)) attack_sum(m, var[[i]], var[!total & key == key[[i]]])
+    for (v in setdiff(unique(d$variable), "people")) {
+      k_all <- unlist(known[grepl(paste0("\n", v, "$"), names(known))])
+      k_total <- known[[paste(unique(stratum[total]), v, sep = "\n")]]
+      attack_sum(m, k_total, setdiff(k_all, k_total))
+    }
+  }
+  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = 0)
+}
+
+attack_groups <- function(s, x, rule) {
+  m <- attack_model(rule)
+  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
+  t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  by <- attr(s, "by")
+  stratum <- attack_strata(d, by)
+  cols <- c("n", "events", "ref_n", "ref_events")
+  v <- matrix(0L, nrow(d), 4, dimnames = list(NULL, cols))
+  for (i in seq_len(nrow(d))) {
+    for (cl in cols) v[i, cl] <- attack_var(m, d[[cl]][[i]], t[[cl]][[i]], paste(i, cl))
+    no <- attack_var(m, NA, t$n[[i]] - t$events[[i]], paste(i, "n - events"), TRUE)
+    attack_sum(m, v[i, "n"], c(v[i, "events"], no))
+    rno <- attack_var(m, NA, t$ref_n[[i]] - t$ref_events[[i]], paste(i, "ref_n - ref_events"), TRUE)
+    attack_sum(m, v[i, "ref_n"], c(v[i, "ref_events"], rno))
+  }
+  for (s_ in unique(stratum)) {
+    in_s <- which(stratum == s_)
+    if (d$reference[in_s[[1]]] == "rest") {
+      for (cl in c("n", "events")) {
+        tot <- attack_var(m, NA, sum(t[[cl]][in_s]), paste(s_, "all", cl), TRUE)
+        attack_sum(m, tot, v[in_s, cl])
+        for (i in in_s) attack_sum(m, tot, c(v[i, cl], v[i, paste0("ref_", cl)]))
+      }
+    } else {
+      for (cl in c("ref_n", "ref_events")) {
+        for (i in in_s[-1]) attack_sum(m, v[in_s[[1]], cl], v[i, cl])
+      }
+    }
+  }
+  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = 0)
+}
+
+attack_access <- function(s, x, rule) {
+  m <- attack_model(rule)
+  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
+  t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  by <- attr(s, "by")
+  stratum <- attack_strata(d, by)
+  tested <- !d$missing
+  for (side in list(c("n", "pct"), c("ref_n", "ref_pct"))) {
+    cl <- side[[1]]
+    pc <- side[[2]]
+    v <- vapply(seq_len(nrow(d)), function(i) {
+      attack_var(m, d[[cl]][[i]], t[[cl]][[i]], paste(i, cl))
+    }, 0L)
+    for (s_ in unique(stratum)) {
+      in_s <- which(stratum == s_)
+      denominator <- function(rows) {
+        pub <- rows[!is.na(d[[cl]][rows]) & !is.na(d[[pc]][rows]) & d[[pc]][rows] > 0]
+        if (length(pub) > 0) round(100 * d[[cl]][[pub[[1]]]] / d[[pc]][[pub[[1]]]]) else NA
+      }
+      k_pub <- denominator(in_s[tested[in_s]])
+      k <- attack_var(m, k_pub, sum(t[[cl]][in_s[tested[in_s]]]), paste(s_, cl, "known"),
+        hidden = is.na(k_pub)
+      )
+      if (!is.na(k_pub)) m$target[[k]] <- FALSE
+      attack_sum(m, k, v[in_s[tested[in_s]]])
+      miss <- in_s[!tested[in_s]]
+      if (length(miss) > 0) {
+        a_pub <- denominator(miss)
+        a <- attack_var(m, a_pub, sum(t[[cl]][in_s]), paste(s_, cl, "all"), hidden = is.na(a_pub))
+        if (!is.na(a_pub)) m$target[[a]] <- FALSE
+        attack_sum(m, a, c(k, v[miss]))
+      }
+    }
+  }
+  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = 0)
+}
+
+# disclosure_check() against the attacker: the same range for every cell
+# both report. Returns the number of cells on which they disagree.
+attack_agreement <- function(s, b) {
+  chk <- disclosure_check(s)
+  lab <- paste(chk$row, chk$column)
+  hit <- match(lab, b$label)
+  sum(is.na(hit) & !is.na(chk$row)) +
+    sum(!is.na(hit) & (chk$low != b$low[hit] | chk$high != b$high[hit]))
+}
+
+# Random inputs for each kind ------------------------------------------------
+
+attack_case <- function(kind, rule) {
+  n_s <- sample(1:3, 1)
+  n_g <- sample(2:4, 1)
+  lambda <- stats::runif(1, 2, 40)
+  groups <- paste0("g", seq_len(n_g))
+  d <- expand.grid(g = groups, s = LETTERS[seq_len(n_s)], stringsAsFactors = FALSE)
+  d$n <- stats::rpois(nrow(d), lambda)
+  d$e <- stats::rbinom(nrow(d), d$n, stats::runif(1, 0.05, 0.95))
+  strata <- if (n_s > 1) "s"
+  x <- switch(kind,
+    outcomes = suppressMessages(compare_outcomes(d[d$n > 0, ], g,
+      by = strata, events = e, total = n, exact = "never"
+    )),
+    groups = compare_groups(d[d$n > 0, ], g,
+      by = strata, events = e, total = n,
+      reference = sample(list(NULL, "rest"), 1)[[1]]
+    ),
+    cohort = {
+      d$g[sample(nrow(d), 1)] <- NA
+      describe_cohort(d, g, by = strata, weight = n)
+    },
+    access = {
+      ref <- d
+      ref$n <- stats::rpois(nrow(d), lambda * 10)
+      compare_access(d, g, ref, by = strata, weight = n, ref_count = "n")
+    },
+    counts = tabulate_groups(d, g, s, weight = n)
+  )
+  list(x = x, s = suppress_counts(x, rule))
+}
+
+attack_one <- function(kind, rule) {
+  case <- tryCatch(attack_case(kind, rule), equityaudit_error = function(e) NULL)
+  if (is.null(case)) {
+    return(NULL)
+  }
+  fun <- switch(kind,
+    outcomes = attack_outcomes, groups = attack_groups, cohort = attack_cohort,
+    access = attack_access, counts = function(s, x, rule) {
+      m <- attack_model(rule)
+      for (i in seq_len(nrow(s))) attack_var(m, s$n[[i]], x$n[[i]], paste(i, "n"))
+      list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = 0)
+    }
+  )
+  a <- fun(case$s, case$x, rule)
+  b <- a$bounds
+  list(
+    cells = nrow(b), exact = sum(b$exact), narrowed = sum(b$narrowed),
+    outside = sum(!b$inside), limit_leaks = a$limit_leaks,
+    disagree = attack_agreement(case$s, b)
+  )
+}
+
+attack_tally <- function(kind, rule, n) {
+  res <- lapply(seq_len(n), function(i) attack_one(kind, rule))
+  res <- do.call(rbind, lapply(Filter(Negate(is.null), res), as.data.frame))
+  data.frame(
+    kind = kind, rule = rule, tables = nrow(res), hidden_cells = sum(res$cells),
+    recovered_exactly = sum(res$exact), narrowed = sum(res$narrowed),
+    truth_outside = sum(res$outside), limits_inverted = sum(res$limit_leaks),
+    check_disagrees = sum(res$disagree)
+  )
+}

@@ -1,0 +1,105 @@
+# Attacks on suppressed output with everything it publishes (helper-attack.R
+# is the attacker). `make attack` runs the same with 10^4 tables per kind.
+
+# the issue's cases ----
+
+test_that("interval limits no longer give back the counts of a hidden cell", {
+  d <- data.frame(
+    svc = rep(c("A", "B", "C"), each = 4), g = rep(paste0("g", 1:4), 3),
+    e = c(3, 20, 9, 1, 12, 30, 2, 40, 5, 6, 15, 0),
+    t = c(12, 40, 30, 6, 25, 70, 9, 90, 11, 13, 33, 4)
+  )
+  x <- suppressMessages(compare_outcomes(d, g, by = svc, events = e, total = t))
+  s <- suppress_counts(x, "nhs_digital")
+  p <- as.data.frame(unclass(s))
+  b_g3 <- which(p$svc == "B" & p$g == "g3")
+  expect_true(is.na(p$events[[b_g3]]))
+  shown <- which(!is.na(p$pct_low))
+  for (i in shown) {
+    expect_equal(c(p$pct_low[[i]], p$pct_high[[i]]), wilson(p$events[[i]], p$n[[i]]))
+  }
+  a <- attack_outcomes(s, x, "nhs_digital")
+  expect_equal(a$limit_leaks, 0)
+  expect_equal(sum(a$bounds$exact), 0)
+  expect_equal(sum(a$bounds$narrowed), 0)
+  expect_true(all(a$bounds$inside))
+  cell <- a$bounds[a$bounds$label == paste(b_g3, "events"), ]
+  expect_true(cell$high - cell$low >= 6)
+  expect_equal(attack_agreement(s, a$bounds), 0)
+  # the statistic is that of the published counts of the groups shown
+  rows <- p$svc == "B" & !is.na(p$n) & !is.na(p$events)
+  published <- cbind(p$events[rows], p$n[rows] - p$events[rows])
+  expect_equal(p$statistic[rows][[1]],
+    unname(suppressWarnings(stats::chisq.test(published, correct = FALSE))$statistic),
+    tolerance = 1e-10
+  )
+})
+
+test_that("a published 0 and a published count of at least 8 are read as the rule means", {
+  d <- data.frame(
+    svc = rep(c("s1", "s2", "s3"), each = 4), eth = rep(c("l1", "l2", "l3", NA), 3),
+    n = c(1, 7, 1, 65, 145, 5, 118, 20, 0, 97, 102, 135)
+  )
+  x <- describe_cohort(d, eth, by = svc, weight = n)
+  s <- suppress_counts(x, "nhs_digital")
+  chk <- disclosure_check(s)
+  expect_true(attr(chk, "protected"))
+  small <- chk$low <= 7
+  expect_true(all(chk$high[small] - chk$low[small] >= 6))
+  a <- attack_cohort(s, x, "nhs_digital")
+  expect_equal(sum(a$bounds$narrowed), 0)
+  expect_equal(attack_agreement(s, a$bounds), 0)
+  # a published 0 is exactly 0 to the attacker and to the check
+  expect_equal(attack_range(0, "nhs_digital"), c(0, 0))
+  expect_equal(attack_range(10, "nhs_digital"), c(8, 12))
+})
+
+test_that("plots leave out the groups whose counts are hidden, and say so", {
+  x <- suppressMessages(compare_outcomes(ips_synthetic, ethnicity, employed, by = service))
+  s <- suppress_counts(x)
+  d <- equityaudit:::outcome_plot_data(s)
+  p <- as.data.frame(unclass(s))
+  hidden <- !p$missing & (is.na(p$n) | is.na(p$events))
+  expect_equal(nrow(d), sum(!p$missing & !hidden))
+  expect_match(attr(d, "note"), paste(sum(hidden), "groups with suppressed counts"))
+  expect_false(any(is.na(d$est)))
+  pop <- subset(bjpsych_published, characteristic == "ethnicity")
+  population <- data.frame(service = pop$service, ethnicity = pop$group, n = pop$population_n)
+  acc <- compare_access(ips_synthetic, ethnicity, population,
+    by = service, unknown = "Not known/stated", suppress = "nhs_digital"
+  )
+  a <- equityaudit:::access_plot_data(acc)
+  wwt_other <- a$panel == "WWT" & a$group == "Other"
+  expect_false(any(wwt_other))
+  expect_match(attr(a, "note"), "suppressed counts not shown")
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_silent(plot(acc))
+})
+
+test_that("the footnote says that every number comes from the published counts", {
+  x <- suppressMessages(compare_outcomes(ips_synthetic, ethnicity, employed, by = service))
+  out <- capture.output(print(suppress_counts(x)))
+  foot <- out[length(out)]
+  expect_match(foot, "computed from the published counts", fixed = TRUE)
+  expect_match(foot, "left out of the tests", fixed = TRUE)
+})
+
+# random tables of every kind, both rules ----
+
+test_that("no hidden count is recovered or narrowed in random tables", {
+  set.seed(1313)
+  n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "12"))
+  for (kind in c("outcomes", "groups", "cohort", "access", "counts")) {
+    for (rule in c("nhs_digital", "opensafely")) {
+      tally <- attack_tally(kind, rule, n)
+      label <- paste(kind, rule)
+      expect_gt(tally$tables, 0)
+      expect_equal(tally$recovered_exactly, 0, label = label)
+      expect_equal(tally$narrowed, 0, label = label)
+      expect_equal(tally$truth_outside, 0, label = label)
+      expect_equal(tally$limits_inverted, 0, label = label)
+      expect_equal(tally$check_disagrees, 0, label = label)
+    }
+  }
+})
