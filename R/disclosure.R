@@ -49,7 +49,9 @@
 #' the same.
 #'
 #' @param x A result of [suppress_counts()] (or of a function called with
-#'   `suppress =`).
+#'   `suppress =`), or a list of tables suppressed together by
+#'   `suppress_counts()`, checked together (the result then has a `table`
+#'   column and no group columns).
 #' @param exact `TRUE` (the default) for the exact range of every cell,
 #'   `FALSE` to settle each verdict with as little work as it needs.
 #' @return A data frame with one row per suppressed cell, and per hidden
@@ -72,6 +74,9 @@
 #' disclosure_check(res)
 disclosure_check <- function(x, exact = TRUE) {
   check_flag(exact, "exact")
+  if (is.list(x) && !is.data.frame(x)) {
+    return(disclosure_check_together(x, exact))
+  }
   if (!inherits(x, "equityaudit_suppressed")) {
     abort_input(
       "argument",
@@ -88,6 +93,14 @@ disclosure_check <- function(x, exact = TRUE) {
     )
   }
   spec <- count_spec(x, totals = s$totals)
+  out <- check_frame(x, spec, cell_check(spec, s, exact))
+  attr(out, "protected") <- !any(out$disclosed)
+  out
+}
+
+# The cells a reader must not narrow down, with their bounds: every
+# starred count, and every hidden one that could be small.
+cell_check <- function(spec, s, exact) {
   starred <- is.na(spec$value) & spec$kind != "hidden"
   hidden <- spec$kind == "hidden"
   k <- knowledge_bounds(spec$value, starred, hidden, s)
@@ -97,19 +110,22 @@ disclosure_check <- function(x, exact = TRUE) {
     settled = if (!exact) wide_enough(s)
   )
   cells <- which(starred | (hidden & could_be_small(b, s)))
+  data.frame(
+    cell = cells, low = b$lo[cells], high = b$hi[cells],
+    exact_range = if (is.null(b$inner)) rep(TRUE, length(cells)) else !b$inner[cells],
+    disclosed = too_narrow(b, s)[cells]
+  )
+}
+
+check_frame <- function(x, spec, checks) {
+  cells <- checks$cell
   by <- intersect(c(attr(x, "by"), attr(x, "group")), names(x))
   labels <- lapply(unclass(x)[by], function(v) v[spec$row[cells]])
-  out <- new_tidy_frame(c(
+  new_tidy_frame(c(
     list(row = spec$row[cells]), labels,
-    list(
-      column = spec$column[cells], kind = spec$kind[cells],
-      low = b$lo[cells], high = b$hi[cells],
-      exact_range = if (is.null(b$inner)) rep(TRUE, length(cells)) else !b$inner[cells],
-      disclosed = too_narrow(b, s)[cells]
-    )
+    list(column = spec$column[cells], kind = spec$kind[cells]),
+    as.list(checks[c("low", "high", "exact_range", "disclosed")])
   ))
-  attr(out, "protected") <- !any(out$disclosed)
-  out
 }
 
 # ---- the rule, as the attacker reads it -----------------------------------
@@ -343,24 +359,40 @@ protect_cells <- function(spec, r) {
   # zeros are published as such where the rule shows them, so starring one
   # would hide nothing from a reader who knows the rule
   spare <- if (r$zero) rep(FALSE, length(v)) else !hidden & v == 0
+  unsolved <- rep(FALSE, length(v))
+  exposed <- integer()
   repeat {
     vals <- ifelse(supp, NA_real_, published)
     b <- propagated_bounds(knowledge_bounds(vals, supp, hidden, r), sums)
-    at_risk <- (supp | hidden) & too_narrow(b, r)
+    at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
     if (!any(at_risk)) {
       k <- knowledge_bounds(vals, supp, hidden, r)
       b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r, wide_enough(r))
-      at_risk <- (supp | hidden) & too_narrow(b, r)
+      at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
       if (!any(at_risk)) break
     }
     cell <- which(at_risk)[[1]]
     pool <- candidate_cells(cell, members, spec$cons, v, supp | hidden | spare,
                             spec$kind, is_margin)
     if (length(pool) == 0) {
-      stop("internal error: no count left to suppress that would protect the table")
+      # everything linked to it is hidden already: the shape of the tables
+      # gives it away (e.g. a category with no row in another table)
+      exposed <- c(exposed, cell)
+      unsolved <- unsolved | seq_along(v) == cell
+      next
     }
     extra <- best_candidate(cell, pool, vals, supp, hidden, sums, r)
     supp[extra] <- TRUE
+  }
+  if (length(exposed) > 0) {
+    warning(structure(class = c("equityaudit_warning_exposed", "warning", "condition"), list(
+      message = sprintf(paste(
+        "%d count%s cannot be protected by suppression: the shape of the tables",
+        "gives %s away (see disclosure_check())."
+      ), length(exposed), if (length(exposed) == 1) "" else "s",
+      if (length(exposed) == 1) "it" else "them"),
+      call = NULL
+    )))
   }
   list(suppressed = supp, published = published)
 }

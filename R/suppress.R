@@ -71,14 +71,26 @@
 #' in front) and prints with a footnote naming the rule.
 #' `write.csv(format(x))` writes the published table.
 #'
-#' @param x A result of one of the functions above.
+#' **Tables published together.** A report shows the same people in
+#' several tables. Pass them as a list, e.g. `suppress_counts(list(cohort =
+#' ..., access = ..., outcomes = ...))`, and they are suppressed together:
+#' a count hidden in one table is hidden in every table that shows it, and
+#' the protection holds against a reader who combines the tables (counts
+#' of the same people in two tables are one count; the rows of an outcome
+#' table add up to the people of the cohort and access rows they fall
+#' within). The results must come from one data set with the same
+#' `unknown` labels. [equity_report()] does this. Pass the list to
+#' [disclosure_check()] to check the tables together.
+#'
+#' @param x A result of one of the functions above, or a list of them
+#'   computed from the same data (suppressed together).
 #' @param rule `"nhs_digital"`, `"opensafely"` or `"none"`.
 #' @param threshold Largest count suppressed (default 7).
 #' @param round_to Counts are rounded to the nearest multiple of this
 #'   (default 5; 1 means no rounding).
 #' @return `x` with the rule applied, and attribute `"suppression"`
 #'   (the rule, threshold and rounding, the published implicit totals and
-#'   the cells suppressed).
+#'   the cells suppressed); for a list, the list of suppressed tables.
 #' @seealso [disclosure_check()].
 #' @export
 #' @examples
@@ -92,6 +104,9 @@
 #' disclosure_check(suppress_counts(cohort))
 suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "none"),
                             threshold = NULL, round_to = NULL) {
+  if (is.list(x) && !is.data.frame(x)) {
+    return(suppress_together(x, rule, threshold, round_to))
+  }
   check_suppressible(x)
   if (inherits(x, "equityaudit_suppressed")) {
     abort_input("argument", "`x` has already been suppressed.", arg = "x")

@@ -25,6 +25,7 @@ attack_model <- function(rule) {
   m$label <- character()
   m$target <- logical()
   m$eqs <- list()
+  m$prefix <- ""
   m
 }
 
@@ -35,7 +36,7 @@ attack_var <- function(m, published, truth, label, hidden = FALSE) {
   m$lo <- c(m$lo, r[[1]])
   m$hi <- c(m$hi, r[[2]])
   m$truth <- c(m$truth, truth)
-  m$label <- c(m$label, label)
+  m$label <- c(m$label, paste0(m$prefix, label))
   m$target <- c(m$target, hidden || is.na(published))
   length(m$lo)
 }
@@ -140,6 +141,14 @@ attack_limits <- function(m, n_var, e_var, n_pub, e_pub, low, high) {
 
 # ---- attacks on each kind of result --------------------------------------
 
+# Solve, unless the model is shared with other tables still to be added.
+attack_result <- function(m, rule, leaks = 0) {
+  if (isTRUE(m$shared)) {
+    return(invisible(leaks))
+  }
+  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = leaks)
+}
+
 attack_strata <- function(d, by) {
   if (length(by) == 0) {
     return(rep("", nrow(d)))
@@ -148,8 +157,7 @@ attack_strata <- function(d, by) {
 }
 
 # `s` the published result, `x` the unsuppressed one (only for the truth).
-attack_outcomes <- function(s, x, rule) {
-  m <- attack_model(rule)
+attack_outcomes <- function(s, x, rule, m = attack_model(rule)) {
   d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
   t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   rows <- seq_len(nrow(d))
@@ -173,11 +181,10 @@ attack_outcomes <- function(s, x, rule) {
     }
   }
   leaks <- attack_limits(m, n, e, d$n, d$events, d$pct_low, d$pct_high)
-  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = leaks)
+  attack_result(m, rule, leaks)
 }
 
-attack_cohort <- function(s, x, rule) {
-  m <- attack_model(rule)
+attack_cohort <- function(s, x, rule, m = attack_model(rule)) {
   d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
   t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   by <- attr(s, "by")
@@ -211,11 +218,10 @@ attack_cohort <- function(s, x, rule) {
       attack_sum(m, k_total, setdiff(k_all, k_total))
     }
   }
-  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = 0)
+  attack_result(m, rule)
 }
 
-attack_groups <- function(s, x, rule) {
-  m <- attack_model(rule)
+attack_groups <- function(s, x, rule, m = attack_model(rule)) {
   d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
   t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   by <- attr(s, "by")
@@ -243,11 +249,10 @@ attack_groups <- function(s, x, rule) {
       }
     }
   }
-  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = 0)
+  attack_result(m, rule)
 }
 
-attack_access <- function(s, x, rule) {
-  m <- attack_model(rule)
+attack_access <- function(s, x, rule, m = attack_model(rule)) {
   d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
   t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   by <- attr(s, "by")
@@ -280,7 +285,7 @@ attack_access <- function(s, x, rule) {
       }
     }
   }
-  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = 0)
+  attack_result(m, rule)
 }
 
 # disclosure_check() against the attacker: the same range for every cell
@@ -327,6 +332,9 @@ attack_case <- function(kind, rule) {
 }
 
 attack_one <- function(kind, rule) {
+  if (kind == "report") {
+    return(attack_report_one(rule))
+  }
   case <- tryCatch(attack_case(kind, rule), equityaudit_error = function(e) NULL)
   if (is.null(case)) {
     return(NULL)
@@ -356,5 +364,94 @@ attack_tally <- function(kind, rule, n) {
     recovered_exactly = sum(res$exact), narrowed = sum(res$narrowed),
     truth_outside = sum(res$outside), limits_inverted = sum(res$limit_leaks),
     check_disagrees = sum(res$disagree)
+  )
+}
+
+# ---- the report's tables, attacked together --------------------------------
+
+# A random person-level data set and the tables equity_report() publishes.
+report_case <- function(rule) {
+  n_s <- sample(1:3, 1)
+  groups <- paste0("g", seq_len(sample(2:4, 1)))
+  size <- sample(20:150, 1)
+  d <- data.frame(
+    s = sample(LETTERS[seq_len(n_s)], size, TRUE),
+    g = sample(c(groups, NA), size, TRUE, prob = c(stats::runif(length(groups)), 0.05)),
+    y = stats::runif(size) < stats::runif(1, 0.1, 0.9)
+  )
+  d$y[stats::runif(size) < 0.03] <- NA
+  # someone of unknown group in every service: a table with no row for the
+  # unknown group would give away, by its shape, that the count is 0
+  d$g[match(unique(d$s), d$s)] <- NA
+  ref <- expand.grid(s = LETTERS[seq_len(n_s)], g = c(groups, NA), stringsAsFactors = FALSE)
+  ref$n <- stats::rpois(nrow(ref), 200) + 1
+  x <- list(
+    cohort = describe_cohort(d, g, by = s),
+    access = compare_access(d, g, ref, by = s),
+    outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, exact = "never")),
+    groups = compare_groups(d, g, y, by = s)
+  )
+  list(x = x, s = suppress_counts(x, rule))
+}
+
+attack_report <- function(s, x, rule) {
+  m <- attack_model(rule)
+  m$shared <- TRUE
+  funs <- list(cohort = attack_cohort, access = attack_access,
+               outcomes = attack_outcomes, groups = attack_groups)
+  leaks <- 0
+  for (t in names(s)) {
+    m$prefix <- paste0(t, ":")
+    leaks <- leaks + funs[[t]](s[[t]], x[[t]], rule, m)
+  }
+  var <- function(t, i, col) match(paste0(t, ":", i, " ", col), m$label)
+  d <- lapply(s, function(t) as.data.frame(unclass(t), stringsAsFactors = FALSE))
+  lab <- function(v) ifelse(is.na(v), "<NA>", as.character(v))
+  o <- d$outcomes
+  o_key <- paste(o$s, lab(o$g))
+  people <- function(rows) c(vapply(rows, var, 0L, t = "outcomes", col = "n"),
+                             vapply(rows, var, 0L, t = "outcomes", col = "n_outcome_missing"))
+  co <- d$cohort
+  for (i in seq_len(nrow(co))) {
+    rows <- if (co$variable[[i]] == "people") {
+      which(o$s == co$s[[i]])
+    } else if (co$missing[[i]]) {
+      which(o$s == co$s[[i]] & o$missing)
+    } else {
+      which(o_key == paste(co$s[[i]], co$level[[i]]) & !o$missing)
+    }
+    if (length(rows) > 0) attack_sum(m, var("cohort", i, "n"), people(rows))
+  }
+  ac <- d$access
+  for (i in seq_len(nrow(ac))) {
+    rows <- which(o_key == paste(ac$s[[i]], lab(ac$g[[i]])))
+    if (length(rows) > 0) attack_sum(m, var("access", i, "n"), people(rows))
+  }
+  gr <- d$groups
+  for (i in seq_len(nrow(gr))) {
+    own <- which(o_key == paste(gr$s[[i]], gr$g[[i]]))
+    ref <- which(o_key == paste(gr$s[[i]], gr$reference[[i]]))
+    attack_sum(m, var("groups", i, "n"), var("outcomes", own, "n"))
+    attack_sum(m, var("groups", i, "events"), var("outcomes", own, "events"))
+    attack_sum(m, var("groups", i, "ref_n"), var("outcomes", ref, "n"))
+    attack_sum(m, var("groups", i, "ref_events"), var("outcomes", ref, "events"))
+  }
+  list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = leaks)
+}
+
+attack_report_one <- function(rule) {
+  case <- tryCatch(report_case(rule), equityaudit_error = function(e) NULL)
+  if (is.null(case)) {
+    return(NULL)
+  }
+  a <- attack_report(case$s, case$x, rule)
+  b <- a$bounds
+  chk <- disclosure_check(case$s)
+  hit <- match(paste0(chk$table, ":", chk$row, " ", chk$column), b$label)
+  disagree <- sum(is.na(hit) & !is.na(chk$row)) +
+    sum(!is.na(hit) & (chk$low != b$low[hit] | chk$high != b$high[hit]))
+  list(
+    cells = nrow(b), exact = sum(b$exact), narrowed = sum(b$narrowed),
+    outside = sum(!b$inside), limit_leaks = a$limit_leaks, disagree = disagree
   )
 }
