@@ -113,6 +113,7 @@ compare_groups <- function(data, group, outcome = NULL, reference = NULL,
   }
   attr(out, "by") <- cols$by
   attr(out, "group") <- cols$group
+  attr(out, "event") <- arr$event
   class(out) <- c("equityaudit_groups", "data.frame")
   out
 }

@@ -62,7 +62,8 @@ age_band <- function(age, breaks = c(25, 40, 55)) {
 #'
 #' @param data A data frame.
 #' @param start The column of start dates (class `Date`).
-#' @param census The census date (a `Date` or a `"YYYY-MM-DD"` string).
+#' @param census The census date: a `Date` or a `"YYYY-MM-DD"` string (any
+#'   other form, such as `"31/12/2019"`, is an error rather than a guess).
 #' @param min_months Months of follow-up required.
 #' @return `data` without the people left out, with attribute `"follow_up"`:
 #'   a data frame with `n_kept`, `n_too_recent` and `n_missing_start`.
@@ -85,10 +86,7 @@ follow_up <- function(data, start, census, min_months = 6) {
       arg = "start", column = start
     )
   }
-  census <- tryCatch(as.Date(census), error = function(e) as.Date(NA))
-  if (length(census) != 1 || is.na(census)) {
-    abort_input("argument", "`census` must be one date.", arg = "census")
-  }
+  census <- check_date(census, "census")
   if (!is.numeric(min_months) || length(min_months) != 1 || is.na(min_months) ||
     min_months < 0 || min_months != trunc(min_months)) {
     abort_input("argument", "`min_months` must be a whole number of months.",
@@ -113,6 +111,28 @@ follow_up <- function(data, start, census, min_months = 6) {
     report$n_missing_start
   ))
   out
+}
+
+# One date: a Date, or a "YYYY-MM-DD" string (nothing else is guessed:
+# "31/12/2019" could be read as the year 31 or 20).
+check_date <- function(x, arg) {
+  ok <- length(x) == 1 && !is.na(x) && (inherits(x, "Date") ||
+    (is.character(x) && grepl("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", x)))
+  value <- if (ok) as.Date(x, format = "%Y-%m-%d", optional = TRUE) else NA
+  if (!ok || is.na(value) || (is.character(x) && format(value) != x)) {
+    abort_input(
+      "argument",
+      sprintf(
+        paste0(
+          "`%s` must be one date: a Date or a string \"YYYY-MM-DD\" ",
+          "(e.g. \"2019-12-31\"), not %s."
+        ),
+        arg, if (is.character(x) && length(x) == 1) format_values(x) else class(x)[[1]]
+      ),
+      arg = arg
+    )
+  }
+  as.Date(value)
 }
 
 # Adds whole calendar months, clamping to the last day of the month.

@@ -16,9 +16,11 @@
 #' * `difference`: `max(y) - min(y)` (percentage points);
 #' * `ratio`: `max(y) / min(y)` (`NA` when the lowest is 0);
 #' * `par`: population attributable risk, `y_ref - mu`, where the reference
-#'   group is the best one (highest `y` when `favourable`, lowest
-#'   otherwise, kept fixed in the simulations) or the group named by
-#'   `reference`;
+#'   group is the one the user names or, by default, the largest group
+#'   overall (most people; for access, the largest eligible population),
+#'   the same group in every stratum, kept fixed in the simulations and
+#'   named in a message and in the result. Name the best group to follow
+#'   the convention of HEAT;
 #' * `paf`: population attributable fraction, `100 * par / mu`.
 #'
 #' Unordered dimensions (such as ethnicity):
@@ -50,7 +52,8 @@
 #' @param x A result of [compare_outcomes()] or [compare_access()].
 #' @param ordered Are the groups ordered (age bands, quintiles)? Adds the
 #'   slope and concentration indices.
-#' @param reference Group for `par` and `paf`; `NULL` for the best group.
+#' @param reference Group for `par` and `paf`; `NULL` for the largest group
+#'   overall.
 #' @param favourable Is a higher `y` better (as getting a job is)?
 #' @param conf_level Confidence level of the intervals.
 #' @param sims Number of simulations for the simulated intervals.
@@ -87,6 +90,18 @@ inequality_measures <- function(x, ordered = FALSE, reference = NULL,
       ),
       arg = "reference"
     )
+  }
+  if (is.null(reference) && nrow(d) > 0) {
+    # one reference for every stratum: the largest group overall
+    sizes <- rowsum(d$weight, d$label, reorder = FALSE)
+    reference <- rownames(sizes)[which.max(sizes)]
+    message(sprintf(
+      paste0(
+        "PAR and PAF are measured from %s, the largest group of `%s` overall ",
+        "(choose another with `reference`)."
+      ),
+      format_values(reference), attr(x, "group")
+    ))
   }
   by <- attr(x, "by")
   key <- strata_key(d[by], nrow(d))
@@ -140,7 +155,7 @@ check_inequality_args <- function(x, ordered, reference, favourable,
 # Per group: label, events and total behind the indicator, its weight, and
 # whether counts are Poisson (access rates).
 inequality_inputs <- function(x) {
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
   df <- df[!df$missing, , drop = FALSE]
   group <- attr(x, "group")
   if (inherits(x, "equityaudit_access")) {
