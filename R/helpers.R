@@ -48,6 +48,58 @@ age_band <- function(age, breaks = c(25, 40, 55)) {
   cut(age, c(-Inf, breaks, Inf), labels = labels, right = TRUE, ordered_result = TRUE)
 }
 
+#' Age in whole years at a date
+#'
+#' The age in completed years on the date `on` of people born on `birth`:
+#' the years since birth, less one if the birthday has not yet come that
+#' year. Someone born on 29 February turns a year older on 1 March in other
+#' years. Use it with [age_band()] to band ages at, for example, the date
+#' people joined a service.
+#'
+#' @param birth Dates of birth (class `Date`).
+#' @param on The date at which ages are wanted: one `Date` or
+#'   `"YYYY-MM-DD"` string, or a `Date` vector as long as `birth` (for
+#'   example each person's start date).
+#' @return An integer vector of ages; `NA` where a date is missing. A date
+#'   of birth after `on` is an error.
+#' @export
+#' @examples
+#' born <- as.Date(c("1990-06-15", "2000-02-29", NA))
+#' age_at(born, "2020-06-14")
+#' age_at(born, as.Date(c("2020-06-15", "2021-03-01", "2020-01-01")))
+#' age_band(age_at(born, "2020-06-15"))
+age_at <- function(birth, on) {
+  if (!inherits(birth, "Date")) {
+    abort_input(
+      "argument",
+      sprintf("`birth` must be dates of birth (class Date), not %s.", class(birth)[[1]]),
+      arg = "birth"
+    )
+  }
+  on <- if (inherits(on, "Date") && length(on) == length(birth) && length(on) != 1) {
+    on
+  } else {
+    check_date(on, "on")
+  }
+  lb <- as.POSIXlt(birth)
+  lo <- as.POSIXlt(on)
+  years <- (lo$year - lb$year) - ((lo$mon * 100 + lo$mday) < (lb$mon * 100 + lb$mday))
+  years <- rep_len(as.integer(years), length(birth))
+  years[is.na(birth) | rep_len(is.na(on), length(birth))] <- NA
+  early <- which(years < 0)
+  if (length(early) > 0) {
+    abort_input(
+      "argument",
+      sprintf(
+        "`birth` is after `on` in %s row%s (%s).", format_count(length(early)),
+        if (length(early) > 1) "s" else "", paste(utils::head(early, 5), collapse = ", ")
+      ),
+      arg = "birth"
+    )
+  }
+  years
+}
+
 #' Keep people with enough follow-up
 #'
 #' Keeps the people who joined early enough to have had at least

@@ -36,7 +36,9 @@ test_that("compare_outcomes() argument errors and defaults", {
   expect_error(compare_outcomes(d, g, events = ev), "both `events` and `total`")
   expect_equal(compare_outcomes(d, g, y, exact = "never")$events, c(1, 1))
   # a factor's level order does not choose the event
-  expect_error(compare_outcomes(d, g, f, exact = "never"), "event = ", class = "equityaudit_error_argument")
+  expect_error(compare_outcomes(d, g, f, exact = "never"), "event = ",
+    class = "equityaudit_error_argument"
+  )
   expect_equal(compare_outcomes(d, g, f, exact = "never", event = "yes")$events, c(0, 2))
   expect_error(compare_outcomes(d, g, y, event = c(1, 0)), "single value")
   # a stratum where nobody had the event: the counts are aligned

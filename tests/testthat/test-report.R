@@ -58,7 +58,9 @@ test_that("equity_report() from a CSV counts the event the user names", {
   d <- data.frame(
     site = rep(c("North", "South"), each = 60),
     `ethnic group` = rep(c("White", "Asian", "Black", ""), 30),
-    outcome = rep(c("Employed", "Not employed", "Not employed", "", "Employed", "Not employed"), 20),
+    outcome = rep(
+      c("Employed", "Not employed", "Not employed", "", "Employed", "Not employed"), 20
+    ),
     check.names = FALSE
   )
   csv <- tempfile(fileext = ".csv")
@@ -94,7 +96,8 @@ test_that("equity_report() stops early on data it cannot report", {
   skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
   d <- data.frame(g = c("a", "b"), y = c(TRUE, FALSE))
   out <- tempfile(fileext = ".html")
-  expect_error(equity_report(d[0, ], g, y, output_file = out), "no rows", class = "equityaudit_error_argument")
+  expect_error(equity_report(d[0, ], g, y, output_file = out), "no rows",
+    class = "equityaudit_error_argument")
   d$y <- NA
   expect_error(equity_report(d, g, y, output_file = out), "missing for everybody",
     class = "equityaudit_error_column"

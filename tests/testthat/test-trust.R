@@ -36,7 +36,9 @@ test_that("blank strings are missing, not a group or outcome of their own", {
 
 test_that("a grouped data frame is refused, naming its groups", {
   skip_if_not_installed("dplyr")
-  d <- data.frame(site = c("A", "A", "B", "B"), g = c("x", "y", "x", "y"), e = c(TRUE, FALSE, TRUE, TRUE))
+  d <- data.frame(
+    site = c("A", "A", "B", "B"), g = c("x", "y", "x", "y"), e = c(TRUE, FALSE, TRUE, TRUE)
+  )
   gd <- dplyr::group_by(d, site)
   expect_error(compare_outcomes(gd, g, e), "grouped by \"site\".*by = c\\(site\\)",
     class = "equityaudit_error_argument"
@@ -96,20 +98,25 @@ test_that("an excluded unknown group needs no reference row", {
   expect_equal(rep$ref_n[rep$missing], 0)
   expect_equal(summary(rep)$ref_n, sum(pop$n))
   expect_true(is.na(rep$representation_ratio[rep$missing]))
-  expect_error(compare_access(ips, eth, pop, weight = n, unknown = "Not stated", missing = "include"),
+  expect_error(
+    compare_access(ips, eth, pop, weight = n, unknown = "Not stated", missing = "include"),
     class = "equityaudit_error_labels"
   )
 })
 
 test_that("errors name the argument at fault", {
   d <- data.frame(g = c("a", "b"), y = c(TRUE, FALSE), s = c("x", "x"))
-  expect_error(compare_outcomes(d, g, yy), "`outcome` names \"yy\"", class = "equityaudit_error_column")
-  expect_error(compare_outcomes(d, g, y, by = site), "`by` names \"site\"", class = "equityaudit_error_column")
-  expect_error(compare_outcomes(d, g, y, strata = st), "`strata` names", class = "equityaudit_error_column")
+  expect_error(compare_outcomes(d, g, yy), "`outcome` names \"yy\"",
+    class = "equityaudit_error_column")
+  expect_error(compare_outcomes(d, g, y, by = site), "`by` names \"site\"",
+    class = "equityaudit_error_column")
+  expect_error(compare_outcomes(d, g, y, strata = st), "`strata` names",
+    class = "equityaudit_error_column")
   expect_error(describe_cohort(d, g, by = site), "`by` names", class = "equityaudit_error_column")
   expect_error(tabulate_groups(d, g, by = site), "`by` names", class = "equityaudit_error_column")
   pop <- data.frame(g = c("a", "b"), n = c(10, 10))
-  expect_error(compare_access(d, g, pop, by = site), "`by` names", class = "equityaudit_error_column")
+  expect_error(compare_access(d, g, pop, by = site), "`by` names",
+    class = "equityaudit_error_column")
   expect_error(cmh_test(d, g, y), "`strata` is missing", class = "equityaudit_error_argument")
 })
 
