@@ -425,7 +425,9 @@ outcome_cmh <- function(units, tested, cols) {
   out$statistic <- vapply(res, `[[`, 0, 1)
   out$df <- vapply(res, `[[`, 0, 2)
   out$p_value <- vapply(res, `[[`, 0, 3)
-  out$strata_used <- vapply(res, `[[`, 0, 4)
+  out$strata_used <- vapply(groups, function(g) {
+    informative_strata(a[, , key == g, drop = FALSE])
+  }, 0, USE.NAMES = FALSE)
   out$across <- rep(
     paste(if (length(cols$by) > 0) cols$by else cols$strata, collapse = ", "),
     length(groups)

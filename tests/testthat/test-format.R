@@ -90,6 +90,8 @@ test_that("cmh_test() counts only the strata that inform it", {
     e = rep(c(TRUE, FALSE, FALSE, TRUE, TRUE), 12)
   )
   expect_equal(cmh_test(d, g, e, strata = s)$strata_used, 2)
+  res <- compare_outcomes(d, g, e, by = s, exact = "never")
+  expect_equal(attr(res, "cmh")$strata_used, 2)
 })
 
 test_that("a stratum whose value is missing is labelled, not NA", {
