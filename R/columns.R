@@ -13,7 +13,11 @@ check_data_frame <- function(data, arg = "data") {
       arg = arg
     )
   }
-  groups <- grouping_columns(data)
+  check_ungrouped(grouping_columns(data), arg)
+  invisible(data)
+}
+
+check_ungrouped <- function(groups, arg = "data") {
   if (length(groups) > 0) {
     abort_input(
       "argument",
@@ -28,7 +32,6 @@ check_data_frame <- function(data, arg = "data") {
       arg = arg, column = groups
     )
   }
-  invisible(data)
 }
 
 # The grouping columns of a grouped data frame (dplyr's grouped_df, or any

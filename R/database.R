@@ -45,6 +45,8 @@ lazy_proto <- function(data) {
     !requireNamespace("DBI", quietly = TRUE)) {
     abort_input("argument", "Database tables need the DBI and dbplyr packages.", arg = "data")
   }
+  # a grouped table would be pooled silently, as a grouped data frame would
+  if (requireNamespace("dplyr", quietly = TRUE)) check_ungrouped(dplyr::group_vars(data))
   cols <- colnames(data)
   out <- as.data.frame(stats::setNames(lapply(cols, function(x) logical()), cols))
   names(out) <- cols

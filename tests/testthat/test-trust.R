@@ -46,6 +46,15 @@ test_that("a grouped data frame is refused, naming its groups", {
   expect_error(tabulate_groups(gd, g), "grouped", class = "equityaudit_error_argument")
   expect_error(describe_cohort(gd, g), "grouped", class = "equityaudit_error_argument")
   expect_no_error(compare_outcomes(dplyr::ungroup(gd), g, e, by = site, exact = "never"))
+  skip_if_not_installed("dbplyr")
+  skip_if_not_installed("RSQLite")
+  con <- DBI::dbConnect(RSQLite::SQLite(), ":memory:")
+  on.exit(DBI::dbDisconnect(con))
+  DBI::dbWriteTable(con, "d", d)
+  lazy <- dplyr::group_by(dplyr::tbl(con, "d"), site)
+  expect_error(compare_outcomes(lazy, g, e), "grouped by \"site\"",
+    class = "equityaudit_error_argument"
+  )
 })
 
 test_that("duplicated reference rows are an error, not summed", {
