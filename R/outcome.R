@@ -418,7 +418,11 @@ outcome_cmh <- function(units, tested, cols) {
   key <- strata_key(st[within], dim(a)[[3]])
   groups <- unique(key)
   res <- lapply(groups, function(g) {
-    .Call(ea_cmh, a[, , key == g, drop = FALSE], dim(a[, , key == g, drop = FALSE]), FALSE)
+    # a group with nobody in these strata adds no information, only a
+    # singular variance (as in cmh_test())
+    sub <- a[, , key == g, drop = FALSE]
+    sub <- sub[apply(sub, 1, sum) > 0, , , drop = FALSE]
+    .Call(ea_cmh, sub, dim(sub), FALSE)
   })
   first <- match(groups, key)
   out <- lapply(st[within], function(v) v[first])

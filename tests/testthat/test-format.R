@@ -92,6 +92,12 @@ test_that("cmh_test() counts only the strata that inform it", {
   expect_equal(cmh_test(d, g, e, strata = s)$strata_used, 2)
   res <- compare_outcomes(d, g, e, by = s, exact = "never")
   expect_equal(attr(res, "cmh")$strata_used, 2)
+  # a group with nobody in it does not make the pooled test NA
+  d$g <- factor(d$g, levels = c("x", "y", "nobody"))
+  res <- compare_outcomes(d, g, e, by = s, exact = "never")
+  want <- stats::mantelhaen.test(table(d$g, d$e, d$s)[1:2, , 1:2], correct = FALSE)
+  expect_equal(attr(res, "cmh")$statistic, unname(want$statistic), tolerance = 1e-10)
+  expect_equal(attr(res, "cmh")$df, 1)
 })
 
 test_that("a stratum whose value is missing is labelled, not NA", {
