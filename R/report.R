@@ -68,7 +68,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   check_column_args(cols, columns)
   unknown <- check_unknown(unknown)
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
-  if (!is_lazy_table(data)) check_report_data(data, cols)
+  if (!is_lazy_table(data)) check_report_data(data, cols, unknown)
   # fail here, with the user's arguments, rather than inside the report
   compare_outcomes(data, cols$group, cols$outcome,
     by = cols$by, strata = cols$strata, event = event, unknown = unknown,
@@ -118,17 +118,18 @@ read_people <- function(path) {
 }
 
 # A report needs people, and people whose group and outcome are known.
-check_report_data <- function(data, cols) {
+check_report_data <- function(data, cols, unknown = NULL) {
   if (nrow(data) == 0) {
     abort_input("argument", "`data` has no rows: there is nobody to report on.", arg = "data")
   }
   for (arg in c("group", "outcome")) {
     v <- blank_to_na(data[[cols[[arg]]]])
+    if (arg == "group") v[as.character(v) %in% unknown] <- NA
     if (all(is.na(v))) {
       abort_input(
         "column",
         sprintf(
-          "Column `%s` (`%s`) is missing for everybody: there is nothing to compare.",
+          "Column `%s` (`%s`) is missing or unknown for everybody: there is nothing to compare.",
           cols[[arg]], arg
         ),
         arg = arg, column = cols[[arg]]

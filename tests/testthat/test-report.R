@@ -99,10 +99,15 @@ test_that("equity_report() stops early on data it cannot report", {
   expect_error(equity_report(d[0, ], g, y, output_file = out), "no rows",
     class = "equityaudit_error_argument")
   d$y <- NA
-  expect_error(equity_report(d, g, y, output_file = out), "missing for everybody",
+  expect_error(equity_report(d, g, y, output_file = out), "missing or unknown for everybody",
     class = "equityaudit_error_column"
   )
   expect_error(equity_report(d, g, y, by = site, output_file = out), "`by` names",
+    class = "equityaudit_error_column"
+  )
+  d$y <- TRUE
+  expect_error(equity_report(d, g, y, unknown = c("a", "b"), output_file = out),
+    "`g` \\(`group`\\) is missing or unknown",
     class = "equityaudit_error_column"
   )
   expect_false(file.exists(out))
