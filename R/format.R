@@ -133,7 +133,11 @@ readable_column <- function(v, col) {
   if (grepl("p_value$|^p_adjusted$", col)) {
     return(format_p(v))
   }
-  if (col %in% c("n", "events", "ref_n", "n_outcome_missing", "rest_n", "n_tested", "df")) {
+  counts <- c(
+    "n", "events", "ref_n", "n_outcome_missing", "rest_n", "n_tested", "df",
+    "groups", "strata_used", "people"
+  )
+  if (col %in% counts) {
     return(format_count(v))
   }
   if (grepl("pct", col)) {

@@ -57,7 +57,8 @@
 #' @param favourable Is a higher `y` better (as getting a job is)?
 #' @param conf_level Confidence level of the intervals.
 #' @param sims Number of simulations for the simulated intervals.
-#' @return A data frame with one row per stratum and measure: the `by`
+#' @return A data frame of class `equityaudit_inequality` with one row per
+#'   stratum and measure: the `by`
 #'   columns, `measure`, `value`, `low`, `high`, `interval` (`"analytic"` or
 #'   `"simulation"`), `groups` (how many groups) and `reference` (the group
 #'   `par` and `paf` are measured from).
@@ -117,7 +118,11 @@ inequality_measures <- function(x, ordered = FALSE, reference = NULL,
   for (b in by) {
     if (is.factor(x[[b]])) out[[b]] <- factor(as.character(out[[b]]), levels = levels(x[[b]]))
   }
-  new_tidy_frame(out)
+  out <- new_tidy_frame(out)
+  attr(out, "by") <- by
+  attr(out, "group") <- attr(x, "group")
+  class(out) <- c("equityaudit_inequality", "data.frame")
+  out
 }
 
 check_sims <- function(sims) {

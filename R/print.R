@@ -105,3 +105,10 @@ print.equityaudit_summary <- function(x, ...) {
   print_readable(x, names(x))
   invisible(x)
 }
+
+#' @export
+print.equityaudit_inequality <- function(x, ...) {
+  cat(sprintf("Inequality between the groups of %s\n", attr(x, "group") %||% "the groups"))
+  print_readable(x, names(x))
+  invisible(x)
+}

@@ -10,7 +10,8 @@
 #' row with the number of each verdict ([compare_groups()]).
 #'
 #' @param x A result of [compare_outcomes()], [compare_access()],
-#'   [compare_groups()] or [describe_cohort()].
+#'   [compare_groups()], [describe_cohort()] or [inequality_measures()]
+#'   (whose `glance()` has one row per stratum, one column per measure).
 #' @param ... Unused.
 #' @return A data frame.
 #' @name tidy-methods
@@ -98,4 +99,23 @@ glance.equityaudit_reproduction <- function(x, ...) {
     misprint = sum(s == "misprint"), not_computable = sum(s == "not computable"),
     differs = sum(s == "differs")
   )
+}
+
+#' @rdname tidy-methods
+#' @export
+tidy.equityaudit_inequality <- function(x, ...) plain_frame(x)
+
+#' @rdname tidy-methods
+#' @export
+glance.equityaudit_inequality <- function(x, ...) {
+  df <- plain_frame(x)
+  by <- attr(x, "by")
+  key <- strata_key(df[by], nrow(df))
+  first <- !duplicated(key)
+  out <- df[first, c(by, "groups", "reference"), drop = FALSE]
+  for (m in unique(df$measure)) {
+    out[[m]] <- df$value[df$measure == m][match(key[first], key[df$measure == m])]
+  }
+  rownames(out) <- NULL
+  out
 }

@@ -22,6 +22,12 @@ test_that("tidy() and glance() give plain data frames", {
   expect_equal(generics::glance(coh)$people, c(412, 367, 779))
   expect_equal(generics::glance(reproduce_bjpsych())$statistics, 38)
   expect_identical(class(generics::tidy(summary(res))), "data.frame")
+  im <- suppressMessages(inequality_measures(res, sims = 20))
+  expect_identical(class(generics::tidy(im)), "data.frame")
+  gi <- generics::glance(im)
+  expect_equal(as.character(gi$service), c("CNWL", "WWT", "Total"))
+  expect_equal(gi$theil, im$value[im$measure == "theil"])
+  expect_output(print(im), "Inequality between the groups of ethnicity")
 })
 
 test_that("the ONS 2021 classification has 19 categories in 5 groups", {
