@@ -77,6 +77,7 @@ bench-scale: deps install
 
 data:
 	$(RSCRIPT) data-raw/bjpsych.R
+	$(RSCRIPT) data-raw/ons_ethnicity.R
 
 sanitize: deps
 	bash tools/sanitize.sh

@@ -113,7 +113,7 @@ compare_access <- function(data, group, reference, by = NULL,
   group <- one_column(column_names(substitute(group), data, env, "group"), "group")
   by <- column_names(substitute(by), data, env, "by")
   weight <- column_names(substitute(weight), data, env, "weight")
-  check_columns(c(group, by, weight), data, "group")
+  check_column_args(list(group = group, by = by, weight = weight), data)
   if (is_lazy_table(reference)) {
     lazy <- lazy_reference(
       list(reference = reference, ref_count = ref_count, ref_prop = ref_prop),
@@ -129,8 +129,13 @@ compare_access <- function(data, group, reference, by = NULL,
   dc <- group_counts(data, group, by, if (length(weight)) weight)
   data_labels <- recode_na(dc$labels, unknown)
   n <- rowsum_matrix(matrix(dc$array, nrow = length(dc$labels)), data_labels)
-  ref_labels <- recode_na(as.character(reference[[group]]), unknown)
-  ref_key <- strata_key(lapply(reference[by], identity), nrow(reference))
+  ref_raw <- as.character(blank_to_na(reference[[group]]))
+  ref_key <- strata_key(
+    lapply(reference[by], function(v) label_not_known(blank_to_na(v))), nrow(reference)
+  )
+  check_reference_keys(ref_key, ref_raw, reference, by, group)
+  if (ref$is_prop) check_prop_sums(ref$value, ref_key, reference, by)
+  ref_labels <- recode_na(ref_raw, unknown)
   # a label counts on one side if anybody has it there; unused factor
   # levels that the reference does not know are dropped
   used <- rownames(n)[rowSums(n) > 0]
@@ -153,7 +158,10 @@ compare_access <- function(data, group, reference, by = NULL,
     paste(rep(dc$key, each = length(labels)), labels, sep = "\r")
   )
   ref_mat <- matrix(ref_mat, nrow = length(labels))
-  check_stratum_labels(n, labels, dc, paste(ref_key, ref_labels, sep = "\r"), group)
+  # people of unknown group need no reference row unless they are tested
+  check_stratum_labels(n, labels, dc, paste(ref_key, ref_labels, sep = "\r"), group,
+    optional_missing = missing != "include", unknown = unknown
+  )
   is_miss <- is_missing_label(labels, unknown)
   empty <- is_miss & rowSums(n) + rowSums(ref_mat) == 0
   n <- n[!empty, , drop = FALSE]
@@ -164,6 +172,9 @@ compare_access <- function(data, group, reference, by = NULL,
     n, ref_mat, labels, is_miss, dc, group, method, missing,
     conf_level, ref$is_prop, ratio_margin
   )
+  # an unknown group the reference does not count has no population share
+  no_ref <- out$missing & out$ref_n %in% 0
+  out[no_ref, c("ref_pct", "access_rate", "representation_ratio")] <- NA
   apply_suppression(out, suppress)
 }
 
@@ -302,9 +313,11 @@ check_labels <- function(only_data, only_ref, column, what, unknown = NULL) {
 
 # Every group with people in a stratum of the data must have a row in the
 # same stratum of the reference.
-check_stratum_labels <- function(n, labels, dc, ref_cells, group) {
+check_stratum_labels <- function(n, labels, dc, ref_cells, group,
+                                 optional_missing = FALSE, unknown = NULL) {
   wanted <- paste(rep(dc$key, each = length(labels)), labels, sep = "\r")
-  absent <- which(as.vector(n) > 0 & !(wanted %in% ref_cells))
+  optional <- rep(optional_missing & is_missing_label(labels, unknown), ncol(n))
+  absent <- which(as.vector(n) > 0 & !(wanted %in% ref_cells) & !optional)
   if (length(absent) == 0) {
     return(invisible())
   }
@@ -411,9 +424,17 @@ access_statistics <- function(n, ref, tested, denom_n, denom_ref, method,
   )
 }
 
+# The label of people whose group is missing: "Not known", unless that is
+# already a group's label.
+not_known_label <- function(labels) {
+  candidates <- c("Not known", "Not known (missing)", "(missing)")
+  candidates[!(candidates %in% labels)][[1]]
+}
+
 # Group labels as a factor in the data's level order when the data's group
 # column is a factor, otherwise as character.
 label_column <- function(labels, group_values, times) {
+  labels[is.na(labels)] <- not_known_label(labels)
   if (is.factor(group_values)) {
     lv <- levels(group_values)
     lv <- unique(c(lv[lv %in% labels], labels[!is.na(labels)]))
@@ -470,7 +491,7 @@ summary.equityaudit_access <- function(object, ...) {
 # One row per stratum: the by columns, people counted and the test columns.
 stratum_summary <- function(object, test_cols) {
   by <- attr(object, "by")
-  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE)
+  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE, optional = TRUE)
   key <- strata_key(df[by], nrow(df))
   first <- !duplicated(key)
   out <- df[first, c(by, test_cols), drop = FALSE]
@@ -480,5 +501,6 @@ stratum_summary <- function(object, test_cols) {
   }
   out <- out[c(by, n_cols, test_cols)]
   rownames(out) <- NULL
+  class(out) <- c("equityaudit_summary", "data.frame")
   out
 }

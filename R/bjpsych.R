@@ -178,5 +178,7 @@ reproduce_bjpsych <- function(cohort = NULL) {
   )
   out$match <- ifelse(is.na(reproduced), NA, same | implied)
   out$note[out$bound] <- "published as P < 0.01"
-  out[c("source", "statistic", "published", "reproduced", "status", "match", "note")]
+  out <- out[c("source", "statistic", "published", "reproduced", "status", "match", "note")]
+  class(out) <- c("equityaudit_reproduction", "data.frame")
+  out
 }

@@ -128,7 +128,7 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
   unknown <- check_unknown(unknown)
   check_flag(total, "total")
   if (length(age) > 1) one_column(age, "age")
-  check_columns(c(by, vars, age, weight), data, "vars")
+  check_column_args(list(vars = vars, by = by, age = age, weight = weight), data)
   if (is_lazy_table(table)) {
     # one query for the joint counts; the age sums in another, below
     data <- db_counts(table, c(by, vars), weight = weight)
@@ -190,7 +190,7 @@ cohort_frame <- function(pieces, data, by, total, weight) {
   strata <- list()
   if (length(by) > 0) {
     sa <- strata_array(base, 0)
-    strata <- strata_frame(sa$by_slots, base$values, by)
+    strata <- lapply(strata_frame(sa$by_slots, base$values, by), label_not_known)
     people <- as.vector(sa$array)
     if (total) people <- c(people, sum(people))
   }
@@ -246,22 +246,21 @@ stratum_labels <- function(strata, by, total) {
 #' @export
 format.equityaudit_cohort <- function(x, digits = 1, ...) {
   by <- attr(x, "by")
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
   stratum <- if (length(by)) do.call(paste, c(df[by], sep = " / ")) else "All"
   age_row <- df$variable != "people" & is.na(df$level) & !df$missing
   count <- ifelse(is.na(df$n), "*", format(df$n, trim = TRUE, big.mark = ","))
   cell <- ifelse(
     !is.na(df$mean),
     sprintf(
-      "%.2f (%.2f), %s-%s", df$mean, df$sd, format(df$min, trim = TRUE),
-      format(df$max, trim = TRUE)
+      "%.2f (%.2f), %s-%s", df$mean, df$sd, age_limit(df$min), age_limit(df$max)
     ),
     ifelse(is.na(df$pct), count, sprintf("%s (%.*f)", count, digits, df$pct))
   )
   if (inherits(x, "equityaudit_suppressed")) {
     cell[age_row & is.na(df$mean) & (is.na(df$n) | df$n > 0)] <- "*"
   }
-  row_label <- ifelse(df$missing, paste0(df$variable, ": missing"),
+  row_label <- ifelse(df$missing, paste0(df$variable, ": not known"),
     ifelse(is.na(df$level), df$variable, paste0(df$variable, ": ", df$level))
   )
   row_label[age_row] <- paste0(df$variable[age_row], ": mean (s.d.), range")
@@ -272,8 +271,21 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   data.frame(` ` = rows, out, check.names = FALSE, stringsAsFactors = FALSE)
 }
 
+# Whole ages as they are, fractional ones to one decimal.
+age_limit <- function(v) {
+  ifelse(is.na(v), "", ifelse(v == round(v), sprintf("%.0f", v), sprintf("%.1f", v)))
+}
+
 #' @export
 print.equityaudit_cohort <- function(x, ...) {
-  print(format(x, ...), row.names = FALSE, right = FALSE)
+  f <- format(x, ...)
+  # one line per row, however wide: a table split across blocks is unreadable
+  cells <- rbind(names(f), as.matrix(f))
+  cells[is.na(cells)] <- ""
+  padded <- vapply(seq_len(ncol(cells)), function(j) {
+    w <- max(nchar(cells[, j], type = "width"))
+    formatC(cells[, j], width = if (j == 1) -w else w)
+  }, character(nrow(cells)))
+  writeLines(apply(matrix(padded, nrow(cells)), 1, paste, collapse = "  "))
   invisible(x)
 }

@@ -13,7 +13,35 @@ check_data_frame <- function(data, arg = "data") {
       arg = arg
     )
   }
+  check_ungrouped(grouping_columns(data), arg)
   invisible(data)
+}
+
+check_ungrouped <- function(groups, arg = "data") {
+  if (length(groups) > 0) {
+    abort_input(
+      "argument",
+      sprintf(
+        paste0(
+          "`%s` is grouped by %s, and equityaudit does not use the grouping. ",
+          "Give the grouping columns as `by` (e.g. `by = c(%s)`) and pass ",
+          "`dplyr::ungroup(%s)`."
+        ),
+        arg, format_values(groups), paste(groups, collapse = ", "), arg
+      ),
+      arg = arg, column = groups
+    )
+  }
+}
+
+# The grouping columns of a grouped data frame (dplyr's grouped_df, or any
+# data frame with a "groups" attribute in dplyr's layout).
+grouping_columns <- function(data) {
+  g <- attr(data, "groups", exact = TRUE)
+  if (!is.data.frame(g) || ncol(g) < 1) {
+    return(character())
+  }
+  setdiff(names(g), ".rows")
 }
 
 # Turns an unevaluated column specification into column names: a bare name,
@@ -22,6 +50,13 @@ check_data_frame <- function(data, arg = "data") {
 column_names <- function(expr, data, env, arg) {
   if (is.null(expr)) {
     return(character())
+  }
+  if (identical(expr, quote(expr = ))) {
+    abort_input(
+      "argument",
+      sprintf("`%s` is missing: name a column of the data (bare name or string).", arg),
+      arg = arg
+    )
   }
   if (is.character(expr)) {
     return(expr)
@@ -99,6 +134,16 @@ check_columns <- function(names, data, arg, data_arg = "data") {
     )
   }
   invisible(names)
+}
+
+# Checks the columns of several arguments (a named list of column names),
+# naming the argument at fault, then that no column is used twice.
+check_column_args <- function(cols, data, data_arg = "data") {
+  for (arg in names(cols)) check_columns(cols[[arg]], data, arg, data_arg)
+  if (length(cols) > 0) {
+    check_columns(unlist(cols, use.names = FALSE), data, names(cols)[[1]], data_arg)
+  }
+  invisible(cols)
 }
 
 # Validates a count or weight vector: numeric, finite, whole, >= 0.

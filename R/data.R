@@ -89,3 +89,32 @@
 #' @examples
 #' summary(compare_outcomes(ips_synthetic, ethnicity, employed, by = service))
 "ips_synthetic"
+
+#' Ethnic groups of the 2021 Census of England and Wales
+#'
+#' The Office for National Statistics' classification of ethnic group used
+#' in the 2021 Census of England and Wales: 19 detailed categories in 5
+#' broad groups, in the order the ONS publishes them. [collapse_ethnicity()]
+#' uses it to map a column of detailed categories to the broad groups.
+#'
+#' @format A data frame with 19 rows and 3 columns:
+#' \describe{
+#'   \item{detailed}{Factor: the detailed category, as the ONS words it
+#'     (e.g. "Bangladeshi", "English, Welsh, Scottish, Northern Irish or
+#'     British").}
+#'   \item{broad}{Factor: its broad group, one of "Asian, Asian British or
+#'     Asian Welsh"; "Black, Black British, Black Welsh, Caribbean or
+#'     African"; "Mixed or Multiple ethnic groups"; "White"; "Other ethnic
+#'     group".}
+#'   \item{other_labels}{Other wordings of the same category, separated by
+#'     "; " (earlier census and NHS data dictionary labels, such as "White
+#'     British" or "Any other Asian background"), also recognised by
+#'     [collapse_ethnicity()].}
+#' }
+#' @source Office for National Statistics, "Ethnic group, national identity,
+#'   language and religion variables: Census 2021 dictionary"; table TS021.
+#'   Built by `data-raw/ons_ethnicity.R` in the package sources.
+#' @examples
+#' ons_ethnicity_2021
+#' table(ons_ethnicity_2021$broad)
+"ons_ethnicity_2021"

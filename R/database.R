@@ -45,6 +45,8 @@ lazy_proto <- function(data) {
     !requireNamespace("DBI", quietly = TRUE)) {
     abort_input("argument", "Database tables need the DBI and dbplyr packages.", arg = "data")
   }
+  # a grouped table would be pooled silently, as a grouped data frame would
+  if (requireNamespace("dplyr", quietly = TRUE)) check_ungrouped(dplyr::group_vars(data))
   cols <- colnames(data)
   out <- as.data.frame(stats::setNames(lapply(cols, function(x) logical()), cols))
   names(out) <- cols
@@ -179,7 +181,9 @@ lazy_call <- function(fun, data, call, env, cols, sums = character(),
   for (a in intersect(c(cols, sums, weight), names(args))) {
     resolved[[a]] <- column_names(args[[a]], proto, env, a)
   }
-  check_columns(unique(unlist(resolved)), proto, cols[[1]])
+  # an argument given as NULL (or an expression giving NULL) names no column
+  resolved <- resolved[lengths(resolved) > 0]
+  check_column_args(resolved, proto)
   use_sums <- length(unlist(resolved[sums])) > 0
   counts <- db_counts(data, unique(unlist(resolved[cols])),
     sums = if (use_sums) unlist(resolved[sums]) else character(),
@@ -213,7 +217,22 @@ lazy_reference <- function(args, resolved) {
   check_columns(keys, proto, "reference", "reference")
   ref_col <- args$ref_count %||% "n"
   args$reference <- if (ref_col %in% names(proto)) {
-    db_counts(ref, keys, sums = ref_col)[c(keys, ref_col)]
+    counts <- db_counts(ref, keys, sums = ref_col)
+    twice <- which(counts$.n > 1)
+    if (length(twice) > 0) {
+      abort_input(
+        "labels",
+        sprintf(
+          "The database table `reference` has more than one row for %s (of `%s`).",
+          format_values(gsub(
+            "\r", ", ", strata_key(counts[twice, keys, drop = FALSE], length(twice))
+          )),
+          paste(keys, collapse = "`, `")
+        ),
+        arg = "reference"
+      )
+    }
+    counts[c(keys, ref_col)]
   } else {
     db_counts(ref, keys, count_name = ref_col)
   }

@@ -114,6 +114,7 @@ compare_groups <- function(data, group, outcome = NULL, reference = NULL,
   attr(out, "by") <- cols$by
   attr(out, "group") <- cols$group
   attr(out, "options") <- list(margin = margin, conf_level = conf_level, method = method)
+  attr(out, "event") <- arr$event
   class(out) <- c("equityaudit_groups", "data.frame")
   apply_suppression(out, suppress)
 }

@@ -9,12 +9,30 @@ group_counts <- function(data, group, by, weight, inner = character(),
   cc <- count_cells(data, c(group, inner, by), weight = weight, arg = arg)
   sa <- strata_array(cc, 1 + length(inner))
   strata <- strata_frame(sa$by_slots, cc$values[-seq_len(1 + length(inner))], by)
+  strata <- lapply(strata, label_not_known)
   gv <- slot_values(cc$values[[1]])
   list(
     array = sa$array, group_values = gv, labels = as.character(gv),
     strata = strata, key = strata_key(strata, utils::tail(dim(sa$array), 1)),
     inner_values = lapply(cc$values[1 + seq_along(inner)], slot_values)
   )
+}
+
+# A stratum whose value is missing is labelled "Not known" (or another
+# label no stratum has), as the group of unknown people is.
+label_not_known <- function(v) {
+  if (!anyNA(v)) {
+    return(v)
+  }
+  if (is.factor(v)) {
+    lab <- not_known_label(levels(v))
+    levels(v) <- c(levels(v), lab)
+    v[is.na(v)] <- lab
+    return(v)
+  }
+  v <- as.character(v)
+  v[is.na(v)] <- not_known_label(v)
+  v
 }
 
 strata_key <- function(strata, n) {
@@ -65,4 +83,15 @@ wilson_interval <- function(k, n, conf_level) {
   centre <- (p + z^2 / (2 * n)) / (1 + z^2 / n)
   half <- z * sqrt(p * (1 - p) / n + z^2 / (4 * n^2)) / (1 + z^2 / n)
   list(low = 100 * pmax(0, centre - half), high = 100 * pmin(1, centre + half))
+}
+
+# Strata of a [group, outcome, stratum] array that inform a CMH test: a
+# stratum with one group, or one outcome, adds nothing to it.
+informative_strata <- function(a) {
+  if (length(a) == 0) {
+    return(0)
+  }
+  groups <- apply(a, 3, function(s) sum(rowSums(s) > 0))
+  outcomes <- apply(a, 3, function(s) sum(colSums(s) > 0))
+  sum(groups >= 2 & outcomes >= 2)
 }

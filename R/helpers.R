@@ -48,6 +48,58 @@ age_band <- function(age, breaks = c(25, 40, 55)) {
   cut(age, c(-Inf, breaks, Inf), labels = labels, right = TRUE, ordered_result = TRUE)
 }
 
+#' Age in whole years at a date
+#'
+#' The age in completed years on the date `on` of people born on `birth`:
+#' the years since birth, less one if the birthday has not yet come that
+#' year. Someone born on 29 February turns a year older on 1 March in other
+#' years. Use it with [age_band()] to band ages at, for example, the date
+#' people joined a service.
+#'
+#' @param birth Dates of birth (class `Date`).
+#' @param on The date at which ages are wanted: one `Date` or
+#'   `"YYYY-MM-DD"` string, or a `Date` vector as long as `birth` (for
+#'   example each person's start date).
+#' @return An integer vector of ages; `NA` where a date is missing. A date
+#'   of birth after `on` is an error.
+#' @export
+#' @examples
+#' born <- as.Date(c("1990-06-15", "2000-02-29", NA))
+#' age_at(born, "2020-06-14")
+#' age_at(born, as.Date(c("2020-06-15", "2021-03-01", "2020-01-01")))
+#' age_band(age_at(born, "2020-06-15"))
+age_at <- function(birth, on) {
+  if (!inherits(birth, "Date")) {
+    abort_input(
+      "argument",
+      sprintf("`birth` must be dates of birth (class Date), not %s.", class(birth)[[1]]),
+      arg = "birth"
+    )
+  }
+  on <- if (inherits(on, "Date") && length(on) == length(birth) && length(on) != 1) {
+    on
+  } else {
+    check_date(on, "on")
+  }
+  lb <- as.POSIXlt(birth)
+  lo <- as.POSIXlt(on)
+  years <- (lo$year - lb$year) - ((lo$mon * 100 + lo$mday) < (lb$mon * 100 + lb$mday))
+  years <- rep_len(as.integer(years), length(birth))
+  years[is.na(birth) | rep_len(is.na(on), length(birth))] <- NA
+  early <- which(years < 0)
+  if (length(early) > 0) {
+    abort_input(
+      "argument",
+      sprintf(
+        "`birth` is after `on` in %s row%s (%s).", format_count(length(early)),
+        if (length(early) > 1) "s" else "", paste(utils::head(early, 5), collapse = ", ")
+      ),
+      arg = "birth"
+    )
+  }
+  years
+}
+
 #' Keep people with enough follow-up
 #'
 #' Keeps the people who joined early enough to have had at least
@@ -62,7 +114,8 @@ age_band <- function(age, breaks = c(25, 40, 55)) {
 #'
 #' @param data A data frame.
 #' @param start The column of start dates (class `Date`).
-#' @param census The census date (a `Date` or a `"YYYY-MM-DD"` string).
+#' @param census The census date: a `Date` or a `"YYYY-MM-DD"` string (any
+#'   other form, such as `"31/12/2019"`, is an error rather than a guess).
 #' @param min_months Months of follow-up required.
 #' @return `data` without the people left out, with attribute `"follow_up"`:
 #'   a data frame with `n_kept`, `n_too_recent` and `n_missing_start`.
@@ -85,10 +138,7 @@ follow_up <- function(data, start, census, min_months = 6) {
       arg = "start", column = start
     )
   }
-  census <- tryCatch(as.Date(census), error = function(e) as.Date(NA))
-  if (length(census) != 1 || is.na(census)) {
-    abort_input("argument", "`census` must be one date.", arg = "census")
-  }
+  census <- check_date(census, "census")
   if (!is.numeric(min_months) || length(min_months) != 1 || is.na(min_months) ||
     min_months < 0 || min_months != trunc(min_months)) {
     abort_input("argument", "`min_months` must be a whole number of months.",
@@ -113,6 +163,28 @@ follow_up <- function(data, start, census, min_months = 6) {
     report$n_missing_start
   ))
   out
+}
+
+# One date: a Date, or a "YYYY-MM-DD" string (nothing else is guessed:
+# "31/12/2019" could be read as the year 31 or 20).
+check_date <- function(x, arg) {
+  ok <- length(x) == 1 && !is.na(x) && (inherits(x, "Date") ||
+    (is.character(x) && grepl("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", x)))
+  value <- if (ok) as.Date(x, format = "%Y-%m-%d", optional = TRUE) else NA
+  if (!ok || is.na(value) || (is.character(x) && format(value) != x)) {
+    abort_input(
+      "argument",
+      sprintf(
+        paste0(
+          "`%s` must be one date: a Date or a string \"YYYY-MM-DD\" ",
+          "(e.g. \"2019-12-31\"), not %s."
+        ),
+        arg, if (is.character(x) && length(x) == 1) format_values(x) else class(x)[[1]]
+      ),
+      arg = arg
+    )
+  }
+  as.Date(value)
 }
 
 # Adds whole calendar months, clamping to the last day of the month.

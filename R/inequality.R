@@ -16,16 +16,18 @@
 #' * `difference`: `max(y) - min(y)` (percentage points);
 #' * `ratio`: `max(y) / min(y)` (`NA` when the lowest is 0);
 #' * `par`: population attributable risk, `y_ref - mu`, where the reference
-#'   group is the best one (highest `y` when `favourable`, lowest
-#'   otherwise, kept fixed in the simulations) or the group named by
-#'   `reference`;
+#'   group is the one the user names or, by default, the largest group
+#'   overall (most people; for access, the largest eligible population),
+#'   the same group in every stratum, kept fixed in the simulations and
+#'   named in a message and in the result. Name the best group to follow
+#'   the convention of HEAT;
 #' * `paf`: population attributable fraction, `100 * par / mu`.
 #'
 #' Unordered dimensions (such as ethnicity):
 #' * `idis`: index of disparity, `100 * mean(abs(y - mu)) / mu`;
 #' * `idis_weighted`: `100 * sum(p * abs(y - mu)) / mu`;
 #' * `bgv`: between-group variance, `sum(p * (y - mu)^2)`;
-#' * `theil`: Theil index, `sum(p * r * log(r))` with `r = y / mu`;
+#' * `theil`: Theil index, `sum(p * r * log(r))` with ratio `r` equal to `y / mu`;
 #' * `mld`: mean log deviation, `sum(p * -log(r))` (`NA` when a group's `y`
 #'   is 0).
 #'
@@ -50,11 +52,13 @@
 #' @param x A result of [compare_outcomes()] or [compare_access()].
 #' @param ordered Are the groups ordered (age bands, quintiles)? Adds the
 #'   slope and concentration indices.
-#' @param reference Group for `par` and `paf`; `NULL` for the best group.
+#' @param reference Group for `par` and `paf`; `NULL` for the largest group
+#'   overall.
 #' @param favourable Is a higher `y` better (as getting a job is)?
 #' @param conf_level Confidence level of the intervals.
 #' @param sims Number of simulations for the simulated intervals.
-#' @return A data frame with one row per stratum and measure: the `by`
+#' @return A data frame of class `equityaudit_inequality` with one row per
+#'   stratum and measure: the `by`
 #'   columns, `measure`, `value`, `low`, `high`, `interval` (`"analytic"` or
 #'   `"simulation"`), `groups` (how many groups) and `reference` (the group
 #'   `par` and `paf` are measured from).
@@ -92,6 +96,18 @@ inequality_measures <- function(x, ordered = FALSE, reference = NULL,
       arg = "reference"
     )
   }
+  if (is.null(reference) && nrow(d) > 0) {
+    # one reference for every stratum: the largest group overall
+    sizes <- rowsum(d$weight, d$label, reorder = FALSE)
+    reference <- rownames(sizes)[which.max(sizes)]
+    message(sprintf(
+      paste0(
+        "PAR and PAF are measured from %s, the largest group of `%s` overall ",
+        "(choose another with `reference`)."
+      ),
+      format_values(reference), attr(x, "group")
+    ))
+  }
   by <- attr(x, "by")
   key <- strata_key(d[by], nrow(d))
   pieces <- lapply(unique(key), function(s) {
@@ -106,7 +122,11 @@ inequality_measures <- function(x, ordered = FALSE, reference = NULL,
   for (b in by) {
     if (is.factor(x[[b]])) out[[b]] <- factor(as.character(out[[b]]), levels = levels(x[[b]]))
   }
-  new_tidy_frame(out)
+  out <- new_tidy_frame(out)
+  attr(out, "by") <- by
+  attr(out, "group") <- attr(x, "group")
+  class(out) <- c("equityaudit_inequality", "data.frame")
+  out
 }
 
 check_sims <- function(sims) {
@@ -137,7 +157,7 @@ check_inequality_args <- function(x, ordered, reference, favourable,
 # Per group: label, events and total behind the indicator, its weight, and
 # whether counts are Poisson (access rates).
 inequality_inputs <- function(x) {
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
   df <- df[!df$missing, , drop = FALSE]
   group <- attr(x, "group")
   if (inherits(x, "equityaudit_access")) {

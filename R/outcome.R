@@ -42,9 +42,11 @@
 #' @param conf_level Confidence level of the Wilson intervals.
 #' @param p_adjust Method of [stats::p.adjust()] applied across the tests
 #'   of the result, giving `p_adjusted`.
-#' @param event The value of `outcome` that counts as the event. Defaults
-#'   to `TRUE` (logical), `1` (numeric) or the last level (factor); must be
-#'   given for a character outcome.
+#' @param event The value of `outcome` that counts as the event (for
+#'   example `"Employed"`). Defaults to `TRUE` for a logical outcome and `1`
+#'   for a 0/1 outcome; it must be given for a factor or character outcome
+#'   (it is never guessed from the order of the levels). The event is named
+#'   in the printed result and in attribute `"event"`.
 #' @param events,total Columns of event counts and group sizes, instead of
 #'   `outcome`.
 #' @param weight Column of counts for aggregated record-level data.
@@ -130,7 +132,7 @@ outcome_array <- function(data, cols, event) {
         arg = "outcome"
       )
     }
-    check_columns(c(cols$group, split, cols$events, cols$total), data, "group")
+    check_column_args(cols[c("group", "by", "strata", "events", "total")], data)
     ev <- data[[cols$events]]
     tot <- data[[cols$total]]
     check_counts(ev, cols$events, "events")
@@ -160,10 +162,10 @@ outcome_array <- function(data, cols, event) {
     a <- array(0, c(dim(no$array)[[1]], 3, utils::tail(dim(no$array), 1)))
     a[, 1, ] <- no$array
     a[, 2, ] <- yes$array
-    return(list(array = a, info = no))
+    return(list(array = a, info = no, event = cols$events))
   }
   one_column(cols$outcome, "outcome")
-  check_columns(c(cols$group, cols$outcome, split, cols$weight), data, "group")
+  check_column_args(cols[c("group", "outcome", "by", "strata", "weight")], data)
   y <- data[[cols$outcome]]
   info <- group_counts(data, cols$group, split,
     if (length(cols$weight)) cols$weight,
@@ -176,7 +178,12 @@ outcome_array <- function(data, cols, event) {
   a[, 1, ] <- sum_outcome_levels(info$array, !is_event & !is.na(levels_y))
   a[, 2, ] <- sum_outcome_levels(info$array, is_event & !is.na(levels_y))
   a[, 3, ] <- sum_outcome_levels(info$array, is.na(levels_y))
-  list(array = a, info = info)
+  ev <- levels_y[is_event & !is.na(levels_y)]
+  event_label <- paste(
+    cols$outcome, "=",
+    if (is.character(ev) || is.factor(ev)) format_values(ev) else paste(ev, collapse = ", ")
+  )
+  list(array = a, info = info, event = event_label)
 }
 
 # Sums arr[, which, ] over the second dimension.
@@ -199,11 +206,10 @@ align_strata <- function(part, all) {
 # Which outcome levels (values, NA last) are the event.
 event_slots <- function(y, values, event, column) {
   if (is.null(event)) {
+    # never guessed from level order: only TRUE and 1 are self-evident
     event <- if (is.logical(y)) {
       TRUE
-    } else if (is.factor(y)) {
-      utils::tail(levels(y), 1)
-    } else if (is.numeric(y) && all(values %in% c(0, 1, NA))) {
+    } else if (is.numeric(y) && !is.object(y) && all(values %in% c(0, 1, NA))) {
       1
     } else {
       abort_input(
@@ -211,9 +217,10 @@ event_slots <- function(y, values, event, column) {
         sprintf(
           paste0(
             "Say which value of `%s` is the event with `event` ",
-            "(its values are %s)."
+            "(its values are %s), e.g. `event = %s`."
           ),
-          column, format_values(values[!is.na(values)])
+          column, format_values(values[!is.na(values)]),
+          encodeString(as.character(values[!is.na(values)][1]), quote = "\"")
         ),
         arg = "event"
       )
@@ -289,6 +296,7 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
   out <- new_tidy_frame(rows)
   attr(out, "by") <- c(cols$by, cols$strata)
   attr(out, "group") <- cols$group
+  attr(out, "event") <- arr$event
   if (length(cols$by) > 0 || length(cols$strata) > 0) {
     attr(out, "cmh") <- outcome_cmh(units, !miss, cols)
   }
@@ -430,14 +438,20 @@ outcome_cmh <- function(units, tested, cols) {
   key <- strata_key(st[within], dim(a)[[3]])
   groups <- unique(key)
   res <- lapply(groups, function(g) {
-    .Call(ea_cmh, a[, , key == g, drop = FALSE], dim(a[, , key == g, drop = FALSE]), FALSE)
+    # a group with nobody in these strata adds no information, only a
+    # singular variance (as in cmh_test())
+    sub <- a[, , key == g, drop = FALSE]
+    sub <- sub[apply(sub, 1, sum) > 0, , , drop = FALSE]
+    .Call(ea_cmh, sub, dim(sub), FALSE)
   })
   first <- match(groups, key)
   out <- lapply(st[within], function(v) v[first])
   out$statistic <- vapply(res, `[[`, 0, 1)
   out$df <- vapply(res, `[[`, 0, 2)
   out$p_value <- vapply(res, `[[`, 0, 3)
-  out$strata_used <- vapply(res, `[[`, 0, 4)
+  out$strata_used <- vapply(groups, function(g) {
+    informative_strata(a[, , key == g, drop = FALSE])
+  }, 0, USE.NAMES = FALSE)
   out$across <- rep(
     paste(if (length(cols$by) > 0) cols$by else cols$strata, collapse = ", "),
     length(groups)
@@ -448,7 +462,7 @@ outcome_cmh <- function(units, tested, cols) {
 #' @export
 summary.equityaudit_outcomes <- function(object, ...) {
   by <- attr(object, "by")
-  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE)
+  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE, optional = TRUE)
   key <- strata_key(df[by], nrow(df))
   first <- !duplicated(key)
   tested <- !df$missing
@@ -464,6 +478,7 @@ summary.equityaudit_outcomes <- function(object, ...) {
   out$pct <- 100 * out$events / out$n
   out <- out[c(by, "n", "events", "pct", test_cols)]
   rownames(out) <- NULL
+  class(out) <- c("equityaudit_summary", "data.frame")
   out
 }
 
@@ -480,7 +495,8 @@ summary.equityaudit_outcomes <- function(object, ...) {
 #' @param strata The columns whose levels are held fixed.
 #' @param correct Continuity correction for 2 x 2 x K tables.
 #' @return A one-row data frame: `statistic`, `df`, `p_value` and
-#'   `strata_used`.
+#'   `strata_used`, the number of strata that inform the test (with people
+#'   in at least two groups and with both outcomes).
 #' @export
 #' @examples
 #' set.seed(1)
@@ -518,6 +534,6 @@ cmh_test <- function(data, group, outcome = NULL, strata, event = NULL,
   res <- .Call(ea_cmh, a, dim(a), correct)
   new_tidy_frame(list(
     statistic = res[[1]], df = res[[2]], p_value = res[[3]],
-    strata_used = res[[4]]
+    strata_used = informative_strata(a)
   ))
 }

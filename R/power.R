@@ -54,7 +54,7 @@ detectable_difference <- function(x, w = 0.3, power = 0.8, sig_level = 0.05,
   }
   by <- attr(x, "by")
   group <- attr(x, "group")
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
   # on a suppressed result, the groups whose counts are published
   df <- df[!df$missing & !is.na(df$n) & !is.na(df$events) & df$n > 0, , drop = FALSE]
   unit <- strata_key(df[by], nrow(df))

@@ -10,18 +10,23 @@
 #' Small counts are suppressed by default, and the report says so.
 #'
 #' @param data A data frame of one row per person, the path of a CSV file
-#'   of them, or a database table (see [database]): then only counts leave
-#'   the database.
-#' @param group,outcome Names of the group and outcome columns (strings).
+#'   of them (read with blank cells as missing and text kept as text), or a
+#'   database table (see [database]): then only counts leave the database.
+#' @param group,outcome The group and outcome columns (bare names or
+#'   strings), as for [compare_outcomes()].
 #' @param reference Optional eligible population, as for [compare_access()]
-#'   (a data frame with the group and `by` columns and a count column `n`).
-#' @param by,strata Names of the stratifying columns, as for
-#'   [compare_outcomes()].
-#' @param output_file Path of the HTML file to write.
+#'   (a data frame with the group and `by` columns and a column of counts).
+#' @param by,strata The stratifying columns, as for [compare_outcomes()].
+#' @param event The value of `outcome` that counts as the event, as for
+#'   [compare_outcomes()]: needed unless the outcome is logical or 0/1.
+#' @param unknown Labels of `group` meaning "not known".
+#' @param ref_count,ref_prop The column of `reference` holding population
+#'   counts (default `"n"`) or proportions, as for [compare_access()].
+#' @param weight Column of counts, for aggregated data.
 #' @param suppress Suppression rule for [suppress_counts()]: `"nhs_digital"`
 #'   (the default), `"opensafely"` or `"none"`.
+#' @param output_file Path of the HTML file to write.
 #' @param title Title of the report.
-#' @param unknown Labels meaning "not known".
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param ... Further arguments to [rmarkdown::render()].
@@ -30,15 +35,16 @@
 #' @examples
 #' \donttest{
 #' if (rmarkdown::pandoc_available()) {
-#'   path <- equity_report(ips_synthetic, "ethnicity", "employed",
-#'     by = "service", output_file = tempfile(fileext = ".html")
+#'   path <- equity_report(ips_synthetic, ethnicity, employed,
+#'     by = service, output_file = tempfile(fileext = ".html")
 #'   )
 #' }
 #' }
 equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
-                          strata = NULL, output_file = "equity-report.html",
-                          suppress = "nhs_digital", title = "Equality audit",
-                          unknown = NULL, quiet = !interactive(), ...) {
+                          strata = NULL, event = NULL, unknown = NULL,
+                          ref_count = NULL, ref_prop = NULL, weight = NULL,
+                          suppress = "nhs_digital", output_file = "equity-report.html",
+                          title = "Equality audit", quiet = !interactive(), ...) {
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
     !requireNamespace("knitr", quietly = TRUE)) {
     abort_input("argument", "equity_report() needs the rmarkdown and knitr packages.",
@@ -48,16 +54,33 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   if (!rmarkdown::pandoc_available()) {
     abort_input("argument", "equity_report() needs pandoc, which was not found.", arg = "data")
   }
-  if (is.character(data) && length(data) == 1) {
-    if (!file.exists(data)) {
-      abort_input("argument", sprintf("File %s does not exist.", format_values(data)), arg = "data")
-    }
-    data <- utils::read.csv(data, na.strings = "", stringsAsFactors = TRUE)
-  }
+  if (is.character(data) && length(data) == 1) data <- read_people(data)
   columns <- column_frame(data)
   check_data_frame(columns)
-  check_columns(c(group, outcome, by, strata), columns, "group")
+  env <- parent.frame()
+  cols <- list(
+    group = one_column(column_names(substitute(group), columns, env, "group"), "group"),
+    outcome = one_column(column_names(substitute(outcome), columns, env, "outcome"), "outcome"),
+    by = column_names(substitute(by), columns, env, "by"),
+    strata = column_names(substitute(strata), columns, env, "strata"),
+    weight = column_names(substitute(weight), columns, env, "weight")
+  )
+  check_column_args(cols, columns)
+  unknown <- check_unknown(unknown)
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
+  if (!is_lazy_table(data)) check_report_data(data, cols, unknown)
+  # fail here, with the user's arguments, rather than inside the report
+  compare_outcomes(data, cols$group, cols$outcome,
+    by = cols$by, strata = cols$strata, event = event, unknown = unknown,
+    weight = if (length(cols$weight)) cols$weight, exact = "never"
+  )
+  if (!is.null(reference)) {
+    compare_access(data, cols$group, reference,
+      by = cols$by, unknown = unknown,
+      weight = if (length(cols$weight)) cols$weight, ref_count = ref_count,
+      ref_prop = ref_prop, method = if (is.null(ref_prop)) "homogeneity" else "goodness_of_fit"
+    )
+  }
   template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
     "skeleton.Rmd",
     package = "equityaudit"
@@ -71,11 +94,47 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
     output_file = basename(output_file), output_dir = dirname(output_file),
     intermediates_dir = work,
     params = list(
-      title = title, data = data, group = group, outcome = outcome,
-      reference = reference, by = by, strata = strata, suppress = suppress,
-      unknown = unknown
+      title = title, data = data, group = cols$group, outcome = cols$outcome,
+      reference = reference, by = cols$by, strata = cols$strata,
+      event = event, suppress = suppress,
+      unknown = unknown, ref_count = ref_count, ref_prop = ref_prop,
+      weight = if (length(cols$weight)) cols$weight
     ),
     envir = new.env(parent = globalenv()), quiet = quiet, ...
   )
   invisible(output_file)
+}
+
+# Reads a CSV of people: blank cells are missing, text stays text (so that
+# no event is taken from factor level order) and names stay as written.
+read_people <- function(path) {
+  if (!file.exists(path)) {
+    abort_input("argument", sprintf("File %s does not exist.", format_values(path)), arg = "data")
+  }
+  utils::read.csv(path,
+    na.strings = c("", "NA"), stringsAsFactors = FALSE,
+    check.names = FALSE, strip.white = TRUE
+  )
+}
+
+# A report needs people, and people whose group and outcome are known.
+check_report_data <- function(data, cols, unknown = NULL) {
+  if (nrow(data) == 0) {
+    abort_input("argument", "`data` has no rows: there is nobody to report on.", arg = "data")
+  }
+  for (arg in c("group", "outcome")) {
+    v <- blank_to_na(data[[cols[[arg]]]])
+    if (arg == "group") v[as.character(v) %in% unknown] <- NA
+    if (all(is.na(v))) {
+      abort_input(
+        "column",
+        sprintf(
+          "Column `%s` (`%s`) is missing or unknown for everybody: there is nothing to compare.",
+          cols[[arg]], arg
+        ),
+        arg = arg, column = cols[[arg]]
+      )
+    }
+  }
+  invisible(data)
 }

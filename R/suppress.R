@@ -209,7 +209,7 @@ format.equityaudit_suppressed <- function(x, digits = NULL, ...) {
     return(NextMethod())
   }
   starred <- attr(x, "suppression")$starred
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
   attributes(df) <- attributes(df)[c("names", "row.names", "class")]
   for (col in names(df)) {
     v <- df[[col]]

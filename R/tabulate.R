@@ -18,6 +18,7 @@ encode_column <- function(x, column, arg) {
       arg = arg, column = column
     )
   }
+  x <- blank_to_na(x)
   if (is.factor(x)) {
     return(list(
       x = x, kind = 0L, nlev = length(levels(x)),
@@ -61,6 +62,19 @@ encode_column <- function(x, column, arg) {
     )
   }
   list(x = x, kind = 2L, nlev = 0L, values = NULL)
+}
+
+# Blank strings ("" or spaces only, as a CSV's empty cells) are missing
+# values, never a category of their own.
+blank_to_na <- function(x) {
+  if (is.factor(x)) {
+    blank <- !nzchar(trimws(levels(x)))
+    if (any(blank)) levels(x)[blank] <- NA
+  } else if (is.character(x)) {
+    spaced <- which(startsWith(x, " "))
+    x[c(which(!nzchar(x)), spaced[!nzchar(trimws(x[spaced]))])] <- NA
+  }
+  x
 }
 
 # Counts the combinations of `columns` (names) of data, weighted by the
@@ -260,7 +274,7 @@ tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
   if (length(weight) > 1) {
     abort_input("argument", "`weight` must name one column.", arg = "weight")
   }
-  check_columns(c(by, groups, weight), data, "...")
+  check_column_args(list(by = by, "..." = groups, weight = weight), data)
   if (is_lazy_table(table)) {
     counts <- db_counts(table, c(by, groups), weight = if (length(weight)) weight)
     return(do.call(tabulate_groups, c(

@@ -35,7 +35,11 @@ test_that("compare_outcomes() argument errors and defaults", {
   expect_error(compare_outcomes(d, g, y, p_adjust = "nope"), class = "equityaudit_error_argument")
   expect_error(compare_outcomes(d, g, events = ev), "both `events` and `total`")
   expect_equal(compare_outcomes(d, g, y, exact = "never")$events, c(1, 1))
-  expect_equal(compare_outcomes(d, g, f, exact = "never")$events, c(0, 2))
+  # a factor's level order does not choose the event
+  expect_error(compare_outcomes(d, g, f, exact = "never"), "event = ",
+    class = "equityaudit_error_argument"
+  )
+  expect_equal(compare_outcomes(d, g, f, exact = "never", event = "yes")$events, c(0, 2))
   expect_error(compare_outcomes(d, g, y, event = c(1, 0)), "single value")
   # a stratum where nobody had the event: the counts are aligned
   s <- data.frame(s = c("A", "A", "B", "B"), g = c("x", "y", "x", "y"),

@@ -51,3 +51,64 @@ test_that("equity_report() checks its input", {
   expect_error(equity_report("/no/such/file.csv", "g", "y"), class = "equityaudit_error_input")
   expect_error(equity_report(ips_synthetic, "race", "employed"), class = "equityaudit_error_input")
 })
+
+test_that("equity_report() from a CSV counts the event the user names", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  d <- data.frame(
+    site = rep(c("North", "South"), each = 60),
+    `ethnic group` = rep(c("White", "Asian", "Black", ""), 30),
+    outcome = rep(
+      c("Employed", "Not employed", "Not employed", "", "Employed", "Not employed"), 20
+    ),
+    check.names = FALSE
+  )
+  csv <- tempfile(fileext = ".csv")
+  out <- tempfile(fileext = ".html")
+  on.exit(unlink(c(csv, out)))
+  utils::write.csv(d, csv, row.names = FALSE, na = "")
+  # the event is never taken from level order: without it, a clear error
+  expect_error(
+    equity_report(csv, "ethnic group", "outcome", by = "site", output_file = out),
+    "event", class = "equityaudit_error_argument"
+  )
+  equity_report(csv, "ethnic group", "outcome", by = "site", event = "Employed",
+    suppress = "none", output_file = out
+  )
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_true(grepl("outcome\\s+=\\s+\\S{1,6}Employed", html))
+  known <- d[d$outcome != "" & d$`ethnic group` != "", ]
+  white <- known[known$`ethnic group` == "White", ]
+  pct <- sprintf("%.1f", 100 * mean(white$outcome == "Employed"))
+  expect_true(grepl(paste0(">", pct, " \\("), html))
+  expect_false(grepl("[0-9]e-[0-9]", gsub("data:image/png;base64,[^\"]*", "", html)))
+  # a column called `outcome` does not shadow the argument; bare names work
+  d$employed <- d$outcome == "Employed"
+  d$employed[d$outcome == ""] <- NA
+  equity_report(d, `ethnic group`, employed, by = site, suppress = "none", output_file = out)
+  html2 <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_true(grepl("employed\\s+=\\s+TRUE", html2))
+  expect_true(grepl(paste0(">", pct, " \\("), html2))
+})
+
+test_that("equity_report() stops early on data it cannot report", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  d <- data.frame(g = c("a", "b"), y = c(TRUE, FALSE))
+  out <- tempfile(fileext = ".html")
+  expect_error(equity_report(d[0, ], g, y, output_file = out), "no rows",
+    class = "equityaudit_error_argument")
+  d$y <- NA
+  expect_error(equity_report(d, g, y, output_file = out), "missing or unknown for everybody",
+    class = "equityaudit_error_column"
+  )
+  expect_error(equity_report(d, g, y, by = site, output_file = out), "`by` names",
+    class = "equityaudit_error_column"
+  )
+  d$y <- TRUE
+  expect_error(equity_report(d, g, y, unknown = c("a", "b"), output_file = out),
+    "`g` \\(`group`\\) is missing or unknown",
+    class = "equityaudit_error_column"
+  )
+  expect_false(file.exists(out))
+})
