@@ -60,7 +60,9 @@ db_send <- function(con, sql) {
 # A function quoting identifiers for the table's connection.
 db_quoter <- function(data) {
   con <- dbplyr::remote_con(data)
-  function(x) as.character(DBI::dbQuoteIdentifier(con, x))
+  # dbplyr's escaping: DBI's quoting on a live connection, and also works on
+  # the simulated back ends (dbplyr::simulate_mssql() etc.)
+  function(x) as.character(dbplyr::escape(dbplyr::ident(x), con = con, collapse = NULL))
 }
 
 # SELECT by, aggs AS alias FROM (the table's query) GROUP BY by: the one
