@@ -66,6 +66,9 @@
 #' @param suppress `NULL` (the default) for unsuppressed counts, or a rule
 #'   for [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) to apply to
 #'   the result before it is returned.
+#' @param adjust Columns (such as age band and gender) of both `data` and
+#'   `reference` to adjust for: adds the indirectly standardised
+#'   representation ratios in the attribute `"adjusted"`; see [adjustment].
 #' @return A data frame of class `equityaudit_access`, one row per stratum
 #'   and group: the `by` columns, `group` (named after the group column),
 #'   `missing` (is this the row of unknown group?), `n`, `pct` (percent of
@@ -99,9 +102,10 @@ compare_access <- function(data, group, reference, by = NULL,
                            missing = c("report", "exclude", "include"),
                            unknown = NULL, conf_level = 0.95, weight = NULL,
                            ref_count = NULL, ref_prop = NULL,
-                           ratio_margin = c(0.8, 1.25), suppress = NULL) {
+                           ratio_margin = c(0.8, 1.25), suppress = NULL,
+                           adjust = NULL) {
   if (is_lazy_table(data)) {
-    return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by")))
+    return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by", "adjust")))
   }
   check_data_frame(data)
   check_ratio_margin(ratio_margin)
@@ -117,7 +121,7 @@ compare_access <- function(data, group, reference, by = NULL,
   if (is_lazy_table(reference)) {
     lazy <- lazy_reference(
       list(reference = reference, ref_count = ref_count, ref_prop = ref_prop),
-      list(group = group, by = by)
+      list(group = group, by = by, adjust = column_names(substitute(adjust), data, env, "adjust"))
     )
     reference <- lazy$reference
     ref_count <- lazy$ref_count
@@ -164,6 +168,14 @@ compare_access <- function(data, group, reference, by = NULL,
     n, ref_mat, labels, is_miss, dc, group, method, missing,
     conf_level, ref$is_prop, ratio_margin
   )
+  adjust <- check_adjust(column_names(substitute(adjust), data, env, "adjust"), group, by)
+  if (length(adjust) > 0) {
+    adj <- adjusted_access(
+      data, group, reference, by, adjust, if (length(weight)) weight, ref, unknown, conf_level
+    )
+    attr(out, "adjusted") <- adj$adjusted
+    attr(out, "adjusted_strata") <- adj$strata
+  }
   apply_suppression(out, suppress)
 }
 

@@ -211,7 +211,7 @@ lazy_reference <- function(args, resolved) {
     )
   }
   proto <- lazy_proto(ref)
-  keys <- c(resolved$group, resolved$by)
+  keys <- c(resolved$group, resolved$by, resolved$adjust)
   check_columns(keys, proto, "reference", "reference")
   ref_col <- args$ref_count %||% "n"
   args$reference <- if (ref_col %in% names(proto)) {

@@ -52,6 +52,9 @@
 #' @param suppress `NULL` for unsuppressed counts, or a rule for
 #'   [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) applied to the
 #'   result before it is returned.
+#' @param adjust Columns (such as age band and gender) to adjust for: adds
+#'   directly standardised percentages in the attribute `"adjusted"`; see
+#'   [adjustment].
 #' @return A data frame of class `equityaudit_outcomes` with one row per
 #'   test unit (`by` level or `"Total"`, times `strata` level) and group:
 #'   the `by` and `strata` columns, the group column, `missing`, `n`,
@@ -80,11 +83,12 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
                              exact = c("auto", "always", "never"),
                              conf_level = 0.95, p_adjust = "none",
                              event = NULL, events = NULL, total = NULL,
-                             weight = NULL, unknown = NULL, suppress = NULL) {
+                             weight = NULL, unknown = NULL, suppress = NULL,
+                             adjust = NULL) {
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_outcomes, data, match.call(), parent.frame(),
-      c("group", "outcome", "by", "strata"), c("events", "total")
+      c("group", "outcome", "by", "strata", "adjust"), c("events", "total")
     ))
   }
   check_data_frame(data)
@@ -113,6 +117,11 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
   one_column(cols$group, "group")
   arr <- outcome_array(data, cols, event)
   out <- outcome_result(arr, cols, pooled, exact, conf_level, p_adjust, unknown)
+  adjust <- column_names(substitute(adjust), data, env, "adjust")
+  if (length(adjust) > 0) {
+    check_columns(adjust, data, "adjust")
+    attr(out, "adjusted") <- adjusted_outcomes(data, cols, adjust, event, unknown, conf_level, pooled)
+  }
   apply_suppression(out, suppress)
 }
 
