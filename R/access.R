@@ -47,7 +47,9 @@
 #' @param data People who used the service: one row per person, or counts in
 #'   the column named by `weight`.
 #' @param group The column holding the groups compared (e.g. ethnicity), in
-#'   both `data` and `reference`.
+#'   both `data` and `reference`; or several columns (`c(ethnicity,
+#'   gender)`), whose combinations are then the groups, labelled like
+#'   `"Black/Black British, Female"` in a column named `ethnicity_gender`.
 #' @param reference The eligible population: a data frame with the `group`
 #'   column, the `by` columns and a column of counts (`ref_count`) or of
 #'   proportions (`ref_prop`).
@@ -114,7 +116,7 @@ compare_access <- function(data, group, reference, by = NULL,
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  group <- one_column(column_names(substitute(group), data, env, "group"), "group")
+  group <- column_names(substitute(group), data, env, "group")
   by <- column_names(substitute(by), data, env, "by")
   weight <- column_names(substitute(weight), data, env, "weight")
   check_columns(c(group, by, weight), data, "group")
@@ -128,6 +130,12 @@ compare_access <- function(data, group, reference, by = NULL,
   }
   check_data_frame(reference, "reference")
   check_columns(c(group, by), reference, "reference", "reference")
+  if (length(group) > 1) { # intersections: the combination is one group
+    data <- with_combined_group(data, group, unknown)
+    reference <- with_combined_group(reference, group, unknown)
+    group <- group_name(group)
+  }
+  group <- one_column(group, "group")
   ref <- reference_values(reference, ref_count, ref_prop, method)
 
   dc <- group_counts(data, group, by, if (length(weight)) weight)

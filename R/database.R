@@ -62,7 +62,7 @@ db_quoter <- function(data) {
   con <- dbplyr::remote_con(data)
   # dbplyr's escaping: DBI's quoting on a live connection, and also works on
   # the simulated back ends (dbplyr::simulate_mssql() etc.)
-  function(x) as.character(dbplyr::escape(dbplyr::ident(x), con = con, collapse = NULL))
+  function(x) as.character(dbplyr::escape(dbplyr::ident(unname(x)), con = con, collapse = NULL))
 }
 
 # SELECT by, aggs AS alias FROM (the table's query) GROUP BY by: the one

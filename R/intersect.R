@@ -52,3 +52,33 @@ frame_labels <- function(frame, group) {
 
 # The name of the group column of results: the columns joined by "_".
 group_name <- function(group) paste(group, collapse = "_")
+
+# Adds to `frame` one column, named group_name(group), holding the
+# combination of the `group` columns as a factor ("a, b"; levels in the
+# order of the first column, then the second, ...). A combination with a
+# missing or `unknown` part is NA. Integer codes, no text pasted per row.
+with_combined_group <- function(frame, group, unknown = NULL) {
+  name <- group_name(group)
+  if (name %in% names(frame)) {
+    abort_input(
+      "column",
+      sprintf("`group` names several columns, but their combined name `%s` is already a column.", name),
+      arg = "group", column = name
+    )
+  }
+  parts <- lapply(group, function(g) {
+    v <- frame[[g]]
+    f <- if (is.factor(v)) v else factor(v)
+    f[as.character(f) %in% unknown] <- NA
+    droplevels(f)
+  })
+  codes <- lapply(parts, as.integer)
+  sizes <- vapply(parts, nlevels, 0L)
+  stride <- rev(cumprod(rev(c(sizes[-1], 1L))))
+  combined <- Reduce(`+`, Map(function(cd, st) (cd - 1L) * st, codes, stride)) + 1L
+  grid <- expand.grid(rev(lapply(parts, levels)), KEEP.OUT.ATTRS = FALSE, stringsAsFactors = FALSE)
+  labels <- combine_labels(rev(as.list(grid)))
+  used <- sort(unique(combined[!is.na(combined)]))
+  frame[[name]] <- factor(match(combined, used), levels = seq_along(used), labels = labels[used])
+  frame
+}

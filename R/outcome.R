@@ -17,6 +17,11 @@
 #' by outcome across the `by` levels (within each level of `strata`) is
 #' attached as attribute `"cmh"`; see also [cmh_test()].
 #'
+#' `group` may name several columns (`c(ethnicity, gender)`): each
+#' combination is then one group, labelled like `"Black/Black British,
+#' Female"` in a column named `ethnicity_gender`; a combination with a
+#' missing or unknown part counts as unknown.
+#'
 #' People whose group is missing (or one of the `unknown` labels) get a row
 #' of their own with `missing = TRUE` and are left out of the test. People
 #' whose outcome is missing are counted in `n_outcome_missing` on their
@@ -114,6 +119,11 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
     total = column_names(substitute(total), data, env, "total"),
     weight = column_names(substitute(weight), data, env, "weight")
   )
+  if (length(cols$group) > 1) { # intersections: the combination is one group
+    check_columns(cols$group, data, "group")
+    data <- with_combined_group(data, cols$group, unknown)
+    cols$group <- group_name(cols$group)
+  }
   one_column(cols$group, "group")
   arr <- outcome_array(data, cols, event)
   out <- outcome_result(arr, cols, pooled, exact, conf_level, p_adjust, unknown)

@@ -141,3 +141,27 @@ test_that("funnel plots draw", {
   skip_if_not_installed("ggplot2")
   expect_s3_class(ggplot2::autoplot(res), "ggplot")
 })
+
+test_that("intersections in compare_access() and compare_outcomes()", {
+  ips <- equityaudit::ips_synthetic
+  res <- compare_outcomes(ips, c(ethnicity, gender), employed, by = service, exact = "never")
+  expect_true("Black/Black British, Female" %in% res$ethnicity_gender)
+  sel <- ips[ips$service == "CNWL" & ips$ethnicity %in% "Black/Black British" & ips$gender %in% "Female", ]
+  row <- res[res$service == "CNWL" & res$ethnicity_gender %in% "Black/Black British, Female", ]
+  expect_equal(c(row$n, row$events), c(nrow(sel), sum(sel$employed)))
+  ips$combo <- ifelse(is.na(ips$ethnicity) | is.na(ips$gender), NA,
+    paste(ips$ethnicity, ips$gender, sep = ", ")
+  )
+  want <- compare_outcomes(ips, combo, employed, by = service, exact = "never")
+  expect_equal(res$statistic, want$statistic[match(
+    paste(res$service, res$ethnicity_gender), paste(want$service, want$combo)
+  )], tolerance = 1e-10)
+  pop <- stats::aggregate(n ~ service + ethnicity + gender, equityaudit::ips_population, sum)
+  acc <- compare_access(ips, c(ethnicity, gender), pop, by = service, unknown = "Not known/stated")
+  expect_equal(
+    acc$ref_n[acc$service == "WWT" & acc$ethnicity_gender %in% "Black/Black British, Male"],
+    sum(pop$n[pop$service == "WWT" & pop$ethnicity == "Black/Black British" & pop$gender == "Male"])
+  )
+  expect_equal(sum(acc$n), nrow(ips))
+  expect_equal(sum(acc$ref_n), sum(pop$n))
+})
