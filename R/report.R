@@ -6,7 +6,10 @@
 #' RStudio under *New File > R Markdown > From Template*): the cohort
 #' table, access against the eligible population (when `reference` is
 #' given) with its plot, outcomes by group with intervals, exact p-values
-#' where counts are small, equality verdicts and inequality measures.
+#' where counts are small, equality verdicts and inequality measures; and,
+#' when the inputs allow it, adjusted comparisons (`adjust`), the services
+#' side by side with funnel limits (when `by` is one column with five or
+#' more levels) and change over time (`date`).
 #' Small counts are suppressed by default, and the report says so.
 #'
 #' @param data A data frame of one row per person, the path of a CSV file
@@ -25,6 +28,13 @@
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param ... Further arguments to [rmarkdown::render()].
+#' @param adjust Names of columns (such as age band and gender) to adjust
+#'   for: adds a section of adjusted comparisons (see [adjustment]); access
+#'   is adjusted when `reference` holds these columns too.
+#' @param date Name of a date column: adds a section on change over time
+#'   ([compare_periods()]), by `period`.
+#' @param period `"quarter"`, `"month"`, `"year"` or `"column"`, as for
+#'   [compare_periods()].
 #' @return The path of the report, invisibly.
 #' @export
 #' @examples
@@ -38,7 +48,8 @@
 equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           strata = NULL, output_file = "equity-report.html",
                           suppress = "nhs_digital", title = "Equality audit",
-                          unknown = NULL, quiet = !interactive(), ...) {
+                          unknown = NULL, quiet = !interactive(), ...,
+                          adjust = NULL, date = NULL, period = "quarter") {
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
     !requireNamespace("knitr", quietly = TRUE)) {
     abort_input("argument", "equity_report() needs the rmarkdown and knitr packages.",
@@ -56,7 +67,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   }
   columns <- column_frame(data)
   check_data_frame(columns)
-  check_columns(c(group, outcome, by, strata), columns, "group")
+  check_columns(c(group, outcome, by, strata, adjust, date), columns, "group")
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
   template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
     "skeleton.Rmd",
@@ -66,6 +77,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   dir.create(work)
   on.exit(unlink(work, recursive = TRUE), add = TRUE)
   file.copy(template, file.path(work, "report.Rmd"))
+  file.copy(file.path(dirname(template), "beyond.Rmd"), file.path(work, "beyond.Rmd"))
   output_file <- normalizePath(output_file, mustWork = FALSE)
   rmarkdown::render(file.path(work, "report.Rmd"),
     output_file = basename(output_file), output_dir = dirname(output_file),
@@ -73,7 +85,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
     params = list(
       title = title, data = data, group = group, outcome = outcome,
       reference = reference, by = by, strata = strata, suppress = suppress,
-      unknown = unknown
+      unknown = unknown, adjust = adjust, date = date, period = period
     ),
     envir = new.env(parent = globalenv()), quiet = quiet, ...
   )
