@@ -62,7 +62,9 @@ with_combined_group <- function(frame, group, unknown = NULL) {
   if (name %in% names(frame)) {
     abort_input(
       "column",
-      sprintf("`group` names several columns, but their combined name `%s` is already a column.", name),
+      sprintf(
+        "`group` names several columns, but their combined name `%s` is already a column.", name
+      ),
       arg = "group", column = name
     )
   }

@@ -54,7 +54,10 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
                             weight = NULL, ref_count = NULL, unknown = NULL,
                             conf_level = 0.95) {
   if (is_lazy_table(data)) {
-    return(lazy_call(compare_periods, data, match.call(), parent.frame(), c("group", "date", "outcome")))
+    return(lazy_call(
+      compare_periods, data, match.call(), parent.frame(),
+      c("group", "date", "outcome")
+    ))
   }
   check_data_frame(data)
   period <- match_arg(period, c("quarter", "month", "year", "column"), "period")
@@ -78,7 +81,9 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
   info <- multi_group_counts(tmp, group, ".period", weight, inner = outcome)
   cut <- period_index(info$strata[[".period"]], period)
   counts <- period_arrays(info, cut, outcome, event, data, unknown)
-  ref <- if (!is.null(reference)) period_reference(reference, group, ref_count, counts$labels, unknown)
+  ref <- if (!is.null(reference)) {
+    period_reference(reference, group, ref_count, counts$labels, unknown)
+  }
   period_result(counts, cut$labels, group, ref, conf_level)
 }
 

@@ -30,10 +30,11 @@
 #' the group's percentage with the outcome in adjustment stratum k and the
 #' standard weights `w_k` are the whole cohort's mix (people with a known
 #' group and outcome in all the data, over the adjustment strata). Its
-#' interval is the normal (Wald) interval from the binomial variance `sum_k
-#' w_k^2 p_k (1 - p_k) / n_k` (the method of PHEindicatormethods'
+#' interval is the normal (Wald) interval from the binomial variance: the
+#' sum over the strata of the squared weight times the stratum's binomial
+#' variance of `p_k`. This is the method of PHEindicatormethods'
 #' `calculate_dsr()` with binomial in place of Poisson variance, and the
-#' normal in place of Dobson's gamma-based limits), cut at 0 and 100. A
+#' normal in place of Dobson's gamma-based limits; it is cut at 0 and 100. A
 #' group with nobody in a stratum of the standard has no standardised
 #' percentage (`NA`). The test is the generalised Cochran-Mantel-Haenszel
 #' test of group by outcome across the adjustment strata, within each test
@@ -202,7 +203,10 @@ adjusted_outcomes <- function(data, cols, adjust, event, unknown, conf_level, po
     unit_strata <- lapply(unit_cols, function(nm) {
       v <- unit_strata[[nm]]
       add <- if (nm %in% cols$by) rep("Total", length(pools)) else as.character(strata[[nm]][first])
-      if (is.factor(v)) factor(c(as.character(v), add), levels = unique(c(levels(v), add))) else c(v, add)
+      if (is.factor(v)) {
+        return(factor(c(as.character(v), add), levels = unique(c(levels(v), add))))
+      }
+      c(v, add)
     })
     names(unit_strata) <- unit_cols
   }

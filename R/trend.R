@@ -47,7 +47,9 @@ period_result <- function(counts, periods, group, ref, conf_level) {
     ))
   }
   share <- trend_test(n, period_n)
-  trend <- list(group = counts$labels, share_statistic = share$statistic, share_p_value = share$p_value)
+  trend <- list(
+    group = counts$labels, share_statistic = share$statistic, share_p_value = share$p_value
+  )
   if (!is.null(counts$events)) {
     ow <- wilson_interval(counts$events, counts$outcome_n, conf_level)
     rows <- c(rows, list(
@@ -114,7 +116,8 @@ plot.equityaudit_periods <- function(x, what = c("share", "outcome"), main = NUL
 
 #' @rdname plot.equityaudit_periods
 #' @exportS3Method ggplot2::autoplot
-autoplot.equityaudit_periods <- function(object, what = c("share", "outcome"), ...) { # nolint: object_name_linter.
+autoplot.equityaudit_periods <- function(object, # nolint: object_name_linter.
+                                         what = c("share", "outcome"), ...) {
   if (!requireNamespace("ggplot2", quietly = TRUE)) {
     abort_input("argument", "autoplot() needs the ggplot2 package.", arg = "object")
   }
