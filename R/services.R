@@ -47,6 +47,8 @@
 #'   and a count column (`ref_count`, default `"n"`).
 #' @param outcome The outcome column, for outcome percentages, as in
 #'   [compare_outcomes()]; `event` says which value is the event.
+#' @param ref_count Name of the column of `reference` holding the population
+#'   counts (default `"n"`).
 #' @param groups Labels of the groups to show; `NULL` for every known group.
 #' @param overdispersion Widen the limits for overdispersion?
 #' @param event The value of `outcome` that counts as the event.
