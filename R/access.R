@@ -47,7 +47,9 @@
 #' @param data People who used the service: one row per person, or counts in
 #'   the column named by `weight`.
 #' @param group The column holding the groups compared (e.g. ethnicity), in
-#'   both `data` and `reference`.
+#'   both `data` and `reference`; or several columns (`c(ethnicity,
+#'   gender)`), whose combinations are then the groups, labelled like
+#'   `"Black/Black British, Female"` in a column named `ethnicity_gender`.
 #' @param reference The eligible population: a data frame with the `group`
 #'   column, the `by` columns and a column of counts (`ref_count`) or of
 #'   proportions (`ref_prop`).
@@ -66,6 +68,9 @@
 #' @param suppress `NULL` (the default) for unsuppressed counts, or a rule
 #'   for [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) to apply to
 #'   the result before it is returned.
+#' @param adjust Columns (such as age band and gender) of both `data` and
+#'   `reference` to adjust for: adds the indirectly standardised
+#'   representation ratios in the attribute `"adjusted"`; see [adjustment].
 #' @return A data frame of class `equityaudit_access`, one row per stratum
 #'   and group: the `by` columns, `group` (named after the group column),
 #'   `missing` (is this the row of unknown group?), `n`, `pct` (percent of
@@ -99,9 +104,10 @@ compare_access <- function(data, group, reference, by = NULL,
                            missing = c("report", "exclude", "include"),
                            unknown = NULL, conf_level = 0.95, weight = NULL,
                            ref_count = NULL, ref_prop = NULL,
-                           ratio_margin = c(0.8, 1.25), suppress = NULL) {
+                           ratio_margin = c(0.8, 1.25), suppress = NULL,
+                           adjust = NULL) {
   if (is_lazy_table(data)) {
-    return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by")))
+    return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by", "adjust")))
   }
   check_data_frame(data)
   check_ratio_margin(ratio_margin)
@@ -110,20 +116,26 @@ compare_access <- function(data, group, reference, by = NULL,
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  group <- one_column(column_names(substitute(group), data, env, "group"), "group")
+  group <- column_names(substitute(group), data, env, "group")
   by <- column_names(substitute(by), data, env, "by")
   weight <- column_names(substitute(weight), data, env, "weight")
   check_column_args(list(group = group, by = by, weight = weight), data)
   if (is_lazy_table(reference)) {
     lazy <- lazy_reference(
       list(reference = reference, ref_count = ref_count, ref_prop = ref_prop),
-      list(group = group, by = by)
+      list(group = group, by = by, adjust = column_names(substitute(adjust), data, env, "adjust"))
     )
     reference <- lazy$reference
     ref_count <- lazy$ref_count
   }
   check_data_frame(reference, "reference")
   check_columns(c(group, by), reference, "reference", "reference")
+  if (length(group) > 1) { # intersections: the combination is one group
+    data <- with_combined_group(data, group, unknown)
+    reference <- with_combined_group(reference, group, unknown)
+    group <- group_name(group)
+  }
+  group <- one_column(group, "group")
   ref <- reference_values(reference, ref_count, ref_prop, method)
 
   dc <- group_counts(data, group, by, if (length(weight)) weight)
@@ -175,6 +187,14 @@ compare_access <- function(data, group, reference, by = NULL,
   # an unknown group the reference does not count has no population share
   no_ref <- out$missing & out$ref_n %in% 0
   out[no_ref, c("ref_pct", "access_rate", "representation_ratio")] <- NA
+  adjust <- check_adjust(column_names(substitute(adjust), data, env, "adjust"), group, by)
+  if (length(adjust) > 0) {
+    adj <- adjusted_access(
+      data, group, reference, by, adjust, if (length(weight)) weight, ref, unknown, conf_level
+    )
+    attr(out, "adjusted") <- adj$adjusted
+    attr(out, "adjusted_strata") <- adj$strata
+  }
   apply_suppression(out, suppress)
 }
 

@@ -62,7 +62,9 @@ db_send <- function(con, sql) {
 # A function quoting identifiers for the table's connection.
 db_quoter <- function(data) {
   con <- dbplyr::remote_con(data)
-  function(x) as.character(DBI::dbQuoteIdentifier(con, x))
+  # dbplyr's escaping: DBI's quoting on a live connection, and also works on
+  # the simulated back ends (dbplyr::simulate_mssql() etc.)
+  function(x) as.character(dbplyr::escape(dbplyr::ident(unname(x)), con = con, collapse = NULL))
 }
 
 # SELECT by, aggs AS alias FROM (the table's query) GROUP BY by: the one
@@ -213,7 +215,7 @@ lazy_reference <- function(args, resolved) {
     )
   }
   proto <- lazy_proto(ref)
-  keys <- c(resolved$group, resolved$by)
+  keys <- c(resolved$group, resolved$by, resolved$adjust)
   check_columns(keys, proto, "reference", "reference")
   ref_col <- args$ref_count %||% "n"
   args$reference <- if (ref_col %in% names(proto)) {

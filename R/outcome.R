@@ -17,6 +17,11 @@
 #' by outcome across the `by` levels (within each level of `strata`) is
 #' attached as attribute `"cmh"`; see also [cmh_test()].
 #'
+#' `group` may name several columns (`c(ethnicity, gender)`): each
+#' combination is then one group, labelled like `"Black/Black British,
+#' Female"` in a column named `ethnicity_gender`; a combination with a
+#' missing or unknown part counts as unknown.
+#'
 #' People whose group is missing (or one of the `unknown` labels) get a row
 #' of their own with `missing = TRUE` and are left out of the test. People
 #' whose outcome is missing are counted in `n_outcome_missing` on their
@@ -54,6 +59,9 @@
 #' @param suppress `NULL` for unsuppressed counts, or a rule for
 #'   [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) applied to the
 #'   result before it is returned.
+#' @param adjust Columns (such as age band and gender) to adjust for: adds
+#'   directly standardised percentages in the attribute `"adjusted"`; see
+#'   [adjustment].
 #' @return A data frame of class `equityaudit_outcomes` with one row per
 #'   test unit (`by` level or `"Total"`, times `strata` level) and group:
 #'   the `by` and `strata` columns, the group column, `missing`, `n`,
@@ -82,11 +90,12 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
                              exact = c("auto", "always", "never"),
                              conf_level = 0.95, p_adjust = "none",
                              event = NULL, events = NULL, total = NULL,
-                             weight = NULL, unknown = NULL, suppress = NULL) {
+                             weight = NULL, unknown = NULL, suppress = NULL,
+                             adjust = NULL) {
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_outcomes, data, match.call(), parent.frame(),
-      c("group", "outcome", "by", "strata"), c("events", "total")
+      c("group", "outcome", "by", "strata", "adjust"), c("events", "total")
     ))
   }
   check_data_frame(data)
@@ -112,9 +121,19 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
     total = column_names(substitute(total), data, env, "total"),
     weight = column_names(substitute(weight), data, env, "weight")
   )
+  if (length(cols$group) > 1) { # intersections: the combination is one group
+    check_columns(cols$group, data, "group")
+    data <- with_combined_group(data, cols$group, unknown)
+    cols$group <- group_name(cols$group)
+  }
   one_column(cols$group, "group")
   arr <- outcome_array(data, cols, event)
   out <- outcome_result(arr, cols, pooled, exact, conf_level, p_adjust, unknown)
+  adjust <- column_names(substitute(adjust), data, env, "adjust")
+  if (length(adjust) > 0) {
+    check_columns(adjust, data, "adjust")
+    attr(out, "adjusted") <- adjusted_outcomes(data, cols, adjust, event, unknown, conf_level, pooled)
+  }
   apply_suppression(out, suppress)
 }
 

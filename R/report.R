@@ -6,7 +6,10 @@
 #' RStudio under *New File > R Markdown > From Template*): the cohort
 #' table, access against the eligible population (when `reference` is
 #' given) with its plot, outcomes by group with intervals, exact p-values
-#' where counts are small, equality verdicts and inequality measures.
+#' where counts are small, equality verdicts and inequality measures; and,
+#' when the inputs allow it, adjusted comparisons (`adjust`), the services
+#' side by side with funnel limits (when `by` is one column with five or
+#' more levels) and change over time (`date`).
 #' Small counts are suppressed by default, and the report says so.
 #'
 #' @param data A data frame of one row per person, the path of a CSV file
@@ -30,6 +33,13 @@
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param ... Further arguments to [rmarkdown::render()].
+#' @param adjust Names of columns (such as age band and gender) to adjust
+#'   for: adds a section of adjusted comparisons (see [adjustment]); access
+#'   is adjusted when `reference` holds these columns too.
+#' @param date Name of a date column: adds a section on change over time
+#'   ([compare_periods()]), by `period`.
+#' @param period `"quarter"`, `"month"`, `"year"` or `"column"`, as for
+#'   [compare_periods()].
 #' @return The path of the report, invisibly.
 #' @export
 #' @examples
@@ -44,7 +54,8 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           strata = NULL, event = NULL, unknown = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", output_file = "equity-report.html",
-                          title = "Equality audit", quiet = !interactive(), ...) {
+                          title = "Equality audit", quiet = !interactive(), ...,
+                          adjust = NULL, date = NULL, period = "quarter") {
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
     !requireNamespace("knitr", quietly = TRUE)) {
     abort_input("argument", "equity_report() needs the rmarkdown and knitr packages.",
@@ -67,6 +78,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   )
   check_column_args(cols, columns)
   unknown <- check_unknown(unknown)
+  check_columns(c(adjust, date), columns, "adjust")
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
   if (!is_lazy_table(data)) check_report_data(data, cols, unknown)
   # fail here, with the user's arguments, rather than inside the report
@@ -89,6 +101,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   dir.create(work)
   on.exit(unlink(work, recursive = TRUE), add = TRUE)
   file.copy(template, file.path(work, "report.Rmd"))
+  file.copy(file.path(dirname(template), "beyond.Rmd"), file.path(work, "beyond.Rmd"))
   output_file <- normalizePath(output_file, mustWork = FALSE)
   rmarkdown::render(file.path(work, "report.Rmd"),
     output_file = basename(output_file), output_dir = dirname(output_file),
@@ -98,7 +111,8 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
       reference = reference, by = cols$by, strata = cols$strata,
       event = event, suppress = suppress,
       unknown = unknown, ref_count = ref_count, ref_prop = ref_prop,
-      weight = if (length(cols$weight)) cols$weight
+      weight = if (length(cols$weight)) cols$weight,
+      adjust = adjust, date = date, period = period
     ),
     envir = new.env(parent = globalenv()), quiet = quiet, ...
   )

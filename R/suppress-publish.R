@@ -24,6 +24,10 @@ publish_cells <- function(x, spec, res, r) {
     derive_counts(y, starred)
   )
   out <- derived$data
+  # adjusted comparisons (adjust =) rest on counts by age and sex that the
+  # table does not publish: withheld
+  attr(out, "adjusted") <- NULL
+  attr(out, "adjusted_strata") <- NULL
   starred <- merge_starred(starred, derived$starred)
   attr(out, "suppression") <- list(
     rule = r$rule, threshold = r$threshold, round_to = r$round_to,

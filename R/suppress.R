@@ -60,6 +60,9 @@
 #' * age: mean and s.d. to one decimal and the range in whole years (exact
 #'   means of the strata and of their total would give back the ratio of
 #'   the strata's sizes), withheld where based on 1 to 7 people;
+#' * adjusted comparisons (`adjust =`): they rest on counts by the
+#'   adjustment strata that the table does not publish, so they are
+#'   withheld (the `"adjusted"` attributes are dropped);
 #' * any other table of counts (e.g. [tabulate_groups()]): numbers other
 #'   than the counts cannot be computed again and are withheld; to publish
 #'   detectable differences, call [detectable_difference()] on a

@@ -1,0 +1,106 @@
+# Funnel-plot control limits (Spiegelhalter 2005), with the additive
+# random-effects widening for overdispersion: the statistics behind
+# compare_services() and its plots.
+
+# Exact control limits at probability p (a vector of tail probabilities,
+# e.g. 0.001, 0.025, 0.975, 0.999) around `target` for a unit of
+# precision `size`, interpolated between the discrete quantiles as in
+# Spiegelhalter (2005), Appendix A.1.1:
+#   r = quantile, alpha = (F(r) - p) / (F(r) - F(r - 1)), limit = (r - alpha) / size.
+# type "ratio": observed count ~ Poisson(size * target), size = expected.
+# type "proportion": events ~ Binomial(size, target), size = people.
+# Returns a matrix [length(size), length(p)] on the scale of the estimate
+# (a ratio, or a proportion 0-1).
+exact_limits <- function(size, target, p, type) {
+  out <- matrix(NA_real_, length(size), length(p))
+  ok <- is.finite(size) & size > 0
+  if (type == "proportion") ok <- ok & size == round(size)
+  for (j in seq_along(p)) {
+    if (type == "ratio") {
+      lambda <- size[ok] * target
+      r <- stats::qpois(p[[j]], lambda)
+      alpha <- (stats::ppois(r, lambda) - p[[j]]) / stats::dpois(r, lambda)
+      lim <- (r - alpha) / size[ok]
+      out[ok, j] <- pmax(lim, 0)
+    } else {
+      n <- size[ok]
+      r <- stats::qbinom(p[[j]], n, target)
+      alpha <- (stats::pbinom(r, n, target) - p[[j]]) / stats::dbinom(r, n, target)
+      out[ok, j] <- pmin(pmax((r - alpha) / n, 0), 1)
+    }
+  }
+  out
+}
+
+# The variance-stabilised scale of FunnelPlotR: square root for ratios
+# (O / E, with s = 1 / (2 sqrt(E))), arcsine square root for proportions
+# (s = 1 / (2 sqrt(n))).
+funnel_transform <- function(x, type) {
+  if (type == "ratio") sqrt(x) else asin(sqrt(pmin(pmax(x, 0), 1)))
+}
+
+funnel_back <- function(y, type) {
+  if (type == "ratio") {
+    return(ifelse(y < 0, 0, y^2))
+  }
+  sin(pmin(pmax(y, 0), pi / 2))^2
+}
+
+# z-scores of the estimates on the transformed scale.
+funnel_z <- function(estimate, size, target, type) {
+  (funnel_transform(estimate, type) - funnel_transform(target, type)) * 2 * sqrt(size)
+}
+
+# Overdispersion of one funnel (Spiegelhalter 2005, "Handling
+# over-dispersion of performance indicators"): z-scores winsorised at the
+# 10th and 90th percentiles, phi = mean(z^2), and the additive random-effects
+# variance tau^2 = (I phi - (I - 1)) / (sum(w) - sum(w^2) / sum(w)),
+# w = 1 / s^2, set to 0 when phi <= (I - 1) / I. Returns list(phi, tau2, n).
+dispersion_estimate <- function(z, size) {
+  ok <- is.finite(z) & is.finite(size) & size > 0
+  z <- z[ok]
+  w <- 4 * size[ok]
+  i <- length(z)
+  if (i < 2) {
+    return(list(phi = NA_real_, tau2 = 0, n = i))
+  }
+  q <- stats::quantile(z, c(0.1, 0.9), names = FALSE)
+  zw <- pmin(pmax(z, q[[1]]), q[[2]])
+  phi <- mean(zw^2)
+  tau2 <- if (i * phi > i - 1) (i * phi - (i - 1)) / (sum(w) - sum(w^2) / sum(w)) else 0
+  list(phi = phi, tau2 = tau2, n = i)
+}
+
+# Limits widened by tau^2 on the transformed scale:
+# back(target' +- z_p sqrt(s^2 + tau^2)).
+random_effects_limits <- function(size, target, p, type, tau2) {
+  s2 <- 1 / (4 * size)
+  centre <- funnel_transform(target, type)
+  out <- vapply(p, function(pp) {
+    funnel_back(centre + stats::qnorm(pp) * sqrt(s2 + tau2), type)
+  }, numeric(length(size)))
+  matrix(out, length(size), length(p))
+}
+
+funnel_probs <- c(0.001, 0.025, 0.975, 0.999)
+
+# Limits for one funnel: exact, or widened when tau2 > 0.
+funnel_limits <- function(size, target, type, tau2 = 0) {
+  if (tau2 > 0) {
+    return(random_effects_limits(size, target, funnel_probs, type, tau2))
+  }
+  exact_limits(size, target, funnel_probs, type)
+}
+
+# Flag of each unit from its estimate and limits (columns as funnel_probs).
+funnel_flag <- function(estimate, lim) {
+  lv <- c("low (99.8%)", "low (95%)", "within", "high (95%)", "high (99.8%)")
+  flag <- ifelse(estimate < lim[, 1], lv[[1]],
+    ifelse(estimate < lim[, 2], lv[[2]],
+      ifelse(estimate > lim[, 4], lv[[5]],
+        ifelse(estimate > lim[, 3], lv[[4]], lv[[3]])
+      )
+    )
+  )
+  factor(flag, levels = lv)
+}

@@ -1,0 +1,153 @@
+# The chi-square test for trend in proportions, and the result, summary and
+# plot of compare_periods().
+
+# Chi-square test for linear trend of x / n over the scores (rows of x and
+# n are the groups tested, columns the periods): the statistic of
+# stats::prop.trend.test(), vectorised. Columns with n = 0 are left out.
+# Returns list(statistic, p_value).
+trend_test <- function(x, n, score = seq_len(ncol(x))) {
+  s <- matrix(score, nrow(x), ncol(x), byrow = TRUE)
+  s[n == 0] <- 0
+  big_n <- rowSums(n)
+  p <- rowSums(x) / big_n
+  sxs <- rowSums(x * s)
+  sns <- rowSums(n * s)
+  sns2 <- rowSums(n * s^2)
+  denom <- p * (1 - p) * (sns2 - sns^2 / big_n)
+  stat <- (sxs - p * sns)^2 / denom
+  stat[!is.finite(stat) | denom <= 0] <- NA
+  stat <- unname(stat)
+  list(statistic = stat, p_value = stats::pchisq(stat, 1, lower.tail = FALSE))
+}
+
+period_result <- function(counts, periods, group, ref, conf_level) {
+  k <- length(counts$labels)
+  n_p <- length(periods)
+  n <- counts$n
+  period_n <- matrix(colSums(n), k, n_p, byrow = TRUE)
+  wil <- wilson_interval(n, period_n, conf_level)
+  gname <- group_name(group)
+  rows <- list(
+    period = factor(rep(periods, each = k), levels = periods),
+    group = label_column(counts$labels, counts$group_values, n_p),
+    n = as.vector(n), period_n = as.vector(period_n),
+    pct = as.vector(100 * n / period_n),
+    pct_low = as.vector(wil$low), pct_high = as.vector(wil$high)
+  )
+  if (!is.null(ref)) {
+    z <- stats::qnorm(1 - (1 - conf_level) / 2)
+    ref_pct <- 100 * ref$n / ref$total
+    ratio <- (n / period_n) / (ref$n / ref$total)
+    log_se <- sqrt(1 / n - 1 / period_n + 1 / ref$n - 1 / ref$total)
+    ok <- n > 0 & ref$n > 0
+    rows <- c(rows, list(
+      ref_pct = rep(ref_pct, n_p), representation_ratio = as.vector(ratio),
+      ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
+      ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_))
+    ))
+  }
+  share <- trend_test(n, period_n)
+  trend <- list(
+    group = counts$labels, share_statistic = share$statistic, share_p_value = share$p_value
+  )
+  if (!is.null(counts$events)) {
+    ow <- wilson_interval(counts$events, counts$outcome_n, conf_level)
+    rows <- c(rows, list(
+      outcome_n = as.vector(counts$outcome_n), events = as.vector(counts$events),
+      outcome_pct = as.vector(100 * counts$events / counts$outcome_n),
+      outcome_low = as.vector(ow$low), outcome_high = as.vector(ow$high)
+    ))
+    out_t <- trend_test(counts$events, counts$outcome_n)
+    trend$outcome_statistic <- out_t$statistic
+    trend$outcome_p_value <- out_t$p_value
+  }
+  names(rows)[names(rows) == "group"] <- gname
+  names(trend)[[1]] <- gname
+  out <- new_tidy_frame(rows)
+  attr(out, "trend") <- new_tidy_frame(trend)
+  attr(out, "group") <- gname
+  attr(out, "by") <- "period"
+  class(out) <- c("equityaudit_periods", "data.frame")
+  out
+}
+
+#' @export
+summary.equityaudit_periods <- function(object, ...) {
+  attr(object, "trend")
+}
+
+#' Plot shares or outcomes over time
+#'
+#' Draws, for each group of a [compare_periods()] result, its share of the
+#' people in each period (or, with `what = "outcome"`, the percentage with
+#' the outcome) with the Wilson interval, and a dashed line at the group's
+#' share of the eligible population (or its outcome percentage over all
+#' periods). `autoplot()` gives the same as a ggplot.
+#'
+#' @param x,object A result of [compare_periods()].
+#' @param what `"share"` or `"outcome"`.
+#' @param main Title.
+#' @param ... Unused.
+#' @return `x`, invisibly (`plot()`), or a ggplot (`autoplot()`).
+#' @export
+#' @examples
+#' res <- compare_periods(ips_synthetic, ethnicity, date_joined, outcome = employed)
+#' plot(res)
+plot.equityaudit_periods <- function(x, what = c("share", "outcome"), main = NULL, ...) {
+  d <- period_plot_data(x, what)
+  panels <- unique(d$panel)
+  n_row <- ceiling(sqrt(length(panels)))
+  old <- graphics::par(mfrow = c(n_row, ceiling(length(panels) / n_row)), mar = c(4.5, 4.5, 3, 1))
+  on.exit(graphics::par(old))
+  for (p in panels) {
+    dp <- d[d$panel == p, , drop = FALSE]
+    xs <- as.integer(dp$period)
+    ylim <- range(c(dp$low, dp$high, dp$ref), finite = TRUE)
+    graphics::plot(xs, dp$est,
+      type = "b", pch = 19, ylim = ylim, xaxt = "n", xlab = "",
+      ylab = dp$ylab[[1]], main = if (is.null(main)) p else main
+    )
+    graphics::axis(1, at = xs, labels = as.character(dp$period), las = 2, cex.axis = 0.8)
+    graphics::segments(xs, dp$low, xs, dp$high)
+    if (any(is.finite(dp$ref))) graphics::abline(h = dp$ref[[1]], lty = 2, col = "grey40")
+  }
+  invisible(x)
+}
+
+#' @rdname plot.equityaudit_periods
+#' @exportS3Method ggplot2::autoplot
+autoplot.equityaudit_periods <- function(object, # nolint: object_name_linter.
+                                         what = c("share", "outcome"), ...) {
+  if (!requireNamespace("ggplot2", quietly = TRUE)) {
+    abort_input("argument", "autoplot() needs the ggplot2 package.", arg = "object")
+  }
+  d <- period_plot_data(object, what)
+  ggplot2::ggplot(d, ggplot2::aes(x = .data$period, y = .data$est, group = 1)) +
+    ggplot2::geom_hline(ggplot2::aes(yintercept = .data$ref), linetype = 2, colour = "grey40") +
+    ggplot2::geom_errorbar(ggplot2::aes(ymin = .data$low, ymax = .data$high), width = 0.2) +
+    ggplot2::geom_line() +
+    ggplot2::geom_point() +
+    ggplot2::facet_wrap(ggplot2::vars(.data$panel)) +
+    ggplot2::labs(x = NULL, y = d$ylab[[1]])
+}
+
+period_plot_data <- function(x, what) {
+  what <- match_arg(what, c("share", "outcome"), "what")
+  if (what == "outcome" && is.null(x$outcome_pct)) {
+    abort_input("argument", "`what = \"outcome\"` needs a result with `outcome`.", arg = "what")
+  }
+  panel <- as.character(x[[attr(x, "group")]])
+  if (what == "share") {
+    ref <- if (is.null(x$ref_pct)) rep(NA_real_, nrow(x)) else x$ref_pct
+    return(data.frame(
+      panel = panel, period = x$period, est = x$pct, low = x$pct_low, high = x$pct_high,
+      ref = ref, ylab = "% of the period's people", stringsAsFactors = FALSE
+    ))
+  }
+  overall <- tapply(x$events, panel, sum) / tapply(x$outcome_n, panel, sum)
+  data.frame(
+    panel = panel, period = x$period, est = x$outcome_pct, low = x$outcome_low,
+    high = x$outcome_high, ref = 100 * as.vector(overall[panel]),
+    ylab = "% with the outcome", stringsAsFactors = FALSE
+  )
+}

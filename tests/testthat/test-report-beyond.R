@@ -1,0 +1,34 @@
+# The report's sections on adjustment, many services and change over time.
+
+test_that("equity_report() adds the adjusted, services and over-time sections", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not_installed("knitr")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  ips <- ips_synthetic
+  ips$age_band <- age_band(ips$age)
+  out <- tempfile(fileext = ".html")
+  on.exit(unlink(out))
+  equity_report(ips, "ethnicity", "employed",
+    reference = ips_population, by = "service", unknown = "Not known/stated",
+    adjust = c("age_band", "gender"), date = "date_joined", output_file = out
+  )
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_true(grepl("Adjusted for age_band and gender", html, fixed = TRUE))
+  expect_true(grepl("Change over time", html, fixed = TRUE))
+  expect_false(grepl("Services side by side", html, fixed = TRUE))
+  expect_true(grepl("2019 Q3", html, fixed = TRUE))
+  # suppressed: no count columns in the new tables, small estimates starred
+  expect_false(grepl("<th[^>]*>expected</th>", html))
+  set.seed(5)
+  n <- 6000
+  many <- data.frame(
+    service = sprintf("S%02d", sample.int(12, n, TRUE)),
+    ethnicity = sample(c("White", "Black", "Asian"), n, TRUE),
+    employed = stats::runif(n) < 0.3
+  )
+  many$employed[many$service == "S01"] <- stats::runif(sum(many$service == "S01")) < 0.6
+  equity_report(many, "ethnicity", "employed", by = "service", suppress = "none", output_file = out)
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_true(grepl("Services side by side", html, fixed = TRUE))
+  expect_true(grepl("high (99.8%)", html, fixed = TRUE))
+})
