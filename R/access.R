@@ -130,7 +130,8 @@ compare_access <- function(data, group, reference, by = NULL,
   }
   check_data_frame(reference, "reference")
   check_columns(c(group, by), reference, "reference", "reference")
-  if (length(group) > 1) { # intersections: the combination is one group
+  combined <- length(group) > 1
+  if (combined) { # intersections: the combination is one group
     data <- with_combined_group(data, group, unknown)
     reference <- with_combined_group(reference, group, unknown)
     group <- group_name(group)
@@ -145,7 +146,15 @@ compare_access <- function(data, group, reference, by = NULL,
   ref_key <- strata_key(
     lapply(reference[by], function(v) label_not_known(blank_to_na(v))), nrow(reference)
   )
-  check_reference_keys(ref_key, ref_raw, reference, by, group)
+  # with `adjust`, the reference has a row per adjustment stratum as well
+  adjust <- check_adjust(column_names(substitute(adjust), data, env, "adjust"), group, by)
+  check_columns(adjust, reference, "adjust", "reference")
+  # (rows whose combination of groups is missing are summed, as intended)
+  unique_rows <- if (combined) !is.na(ref_raw) else rep(TRUE, nrow(reference))
+  check_reference_keys(
+    strata_key(lapply(reference[c(by, adjust)], function(v) label_not_known(blank_to_na(v))), nrow(reference))[unique_rows],
+    ref_raw[unique_rows], reference, c(by, adjust), group
+  )
   if (ref$is_prop) check_prop_sums(ref$value, ref_key, reference, by)
   ref_labels <- recode_na(ref_raw, unknown)
   # a label counts on one side if anybody has it there; unused factor
@@ -187,7 +196,6 @@ compare_access <- function(data, group, reference, by = NULL,
   # an unknown group the reference does not count has no population share
   no_ref <- out$missing & out$ref_n %in% 0
   out[no_ref, c("ref_pct", "access_rate", "representation_ratio")] <- NA
-  adjust <- check_adjust(column_names(substitute(adjust), data, env, "adjust"), group, by)
   if (length(adjust) > 0) {
     adj <- adjusted_access(
       data, group, reference, by, adjust, if (length(weight)) weight, ref, unknown, conf_level

@@ -9,11 +9,13 @@ group_counts <- function(data, group, by, weight, inner = character(),
   cc <- count_cells(data, c(group, inner, by), weight = weight, arg = arg)
   sa <- strata_array(cc, 1 + length(inner))
   strata <- strata_frame(sa$by_slots, cc$values[-seq_len(1 + length(inner))], by)
+  strata_na <- lapply(strata, is.na)
   strata <- lapply(strata, label_not_known)
   gv <- slot_values(cc$values[[1]])
   list(
     array = sa$array, group_values = gv, labels = as.character(gv),
-    strata = strata, key = strata_key(strata, utils::tail(dim(sa$array), 1)),
+    strata = strata, strata_na = strata_na,
+    key = strata_key(strata, utils::tail(dim(sa$array), 1)),
     inner_values = lapply(cc$values[1 + seq_along(inner)], slot_values)
   )
 }

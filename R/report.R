@@ -90,7 +90,8 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
     compare_access(data, cols$group, reference,
       by = cols$by, unknown = unknown,
       weight = if (length(cols$weight)) cols$weight, ref_count = ref_count,
-      ref_prop = ref_prop, method = if (is.null(ref_prop)) "homogeneity" else "goodness_of_fit"
+      ref_prop = ref_prop, method = if (is.null(ref_prop)) "homogeneity" else "goodness_of_fit",
+      adjust = reference_adjust(reference, adjust)
     )
   }
   template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
@@ -151,4 +152,10 @@ check_report_data <- function(data, cols, unknown = NULL) {
     }
   }
   invisible(data)
+}
+
+# The adjustment columns that a reference population is broken down by (its
+# rows are then summed over them for the unadjusted comparison).
+reference_adjust <- function(reference, adjust) {
+  if (length(adjust) > 0 && all(adjust %in% names(reference))) adjust
 }

@@ -78,8 +78,8 @@ check_adjust <- function(adjust, group, by) {
 
 # Leaves out strata of the adjustment columns with a missing value; says
 # how many people were in them.
-drop_missing_adjust <- function(strata, adjust, counts) {
-  na <- Reduce(`|`, lapply(strata[adjust], is.na))
+drop_missing_adjust <- function(strata_na, adjust, counts) {
+  na <- Reduce(`|`, strata_na[adjust])
   if (is.null(na)) na <- rep(FALSE, length(counts))
   if (sum(counts[na]) > 0) {
     left <- sum(counts[na])
@@ -111,7 +111,7 @@ adjusted_access <- function(data, group, reference, by, adjust, weight, ref,
     paste(rep(dc$key, each = length(labels)), labels, sep = "\r")
   )
   r <- matrix(r, nrow = length(labels))
-  keep <- drop_missing_adjust(dc$strata, adjust, colSums(n))
+  keep <- drop_missing_adjust(dc$strata_na, adjust, colSums(n))
   n <- n[, keep, drop = FALSE]
   r <- r[, keep, drop = FALSE]
   strata <- lapply(dc$strata, `[`, keep)
@@ -183,7 +183,7 @@ adjusted_outcomes <- function(data, cols, adjust, event, unknown, conf_level, po
   yes <- yes[present, , drop = FALSE]
   tot <- tot[present, , drop = FALSE]
   labels <- labels[present]
-  keep <- drop_missing_adjust(info$strata, adjust, colSums(tot))
+  keep <- drop_missing_adjust(info$strata_na, adjust, colSums(tot))
   yes <- yes[, keep, drop = FALSE]
   tot <- tot[, keep, drop = FALSE]
   strata <- lapply(info$strata, `[`, keep)

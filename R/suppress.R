@@ -217,9 +217,16 @@ format.equityaudit_suppressed <- function(x, digits = NULL, ...) {
   for (col in names(df)) {
     v <- df[[col]]
     rows <- starred[[col]] %||% integer()
-    if (length(rows) == 0 && (is.null(digits) || !is.double(v))) next
-    if (is.double(v) && !is.null(digits)) v <- round(v, digits)
-    v <- format(v, trim = TRUE)
+    if (length(rows) == 0 && !is.numeric(v)) next
+    # published-table conventions: p-values as "< 0.001", no scientific
+    # notation, counts with thousands separators
+    v <- if (is.numeric(v) && !is.null(digits)) {
+      format_stat(v, digits, na = "NA")
+    } else if (is.numeric(v)) {
+      readable_column(v, col)
+    } else {
+      format(v, trim = TRUE)
+    }
     v[rows] <- "*"
     df[[col]] <- v
   }

@@ -8,7 +8,7 @@ suppressPackageStartupMessages(library(equityaudit))
 source("tests/testthat/helper-attack.R")
 n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "10000"))
 cores <- max(1L, min(2L, parallel::detectCores()))
-kinds <- c("outcomes", "groups", "cohort", "access", "counts")
+kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report")
 rules <- c("nhs_digital", "opensafely")
 rows <- list()
 for (kind in kinds) {
@@ -31,10 +31,10 @@ all <- do.call(rbind, rows)
 cat("\nAttack on suppressed output (", n, " random tables per kind and rule requested)\n", sep = "")
 print(all, row.names = FALSE)
 bad <- sum(all$recovered_exactly + all$narrowed + all$truth_outside +
-  all$limits_inverted + all$check_disagrees)
+  all$limits_inverted + all$check_disagrees + all$errors)
 cat(sprintf(
-  "\n%d tables, %d hidden cells attacked: %d recovered exactly, %d narrowed below the rule's range, %d misjudged by disclosure_check(); %.0f s in all\n",
+  "\n%d tables, %d hidden cells attacked: %d recovered exactly, %d narrowed below the rule's range, %d misjudged by disclosure_check(), %d errors; %.0f s in all\n",
   sum(all$tables), sum(all$hidden_cells), sum(all$recovered_exactly),
-  sum(all$narrowed), sum(all$check_disagrees), sum(all$seconds)
+  sum(all$narrowed), sum(all$check_disagrees), sum(all$errors), sum(all$seconds)
 ))
 if (bad > 0) quit(status = 1)

@@ -352,18 +352,23 @@ attack_one <- function(kind, rule) {
   list(
     cells = nrow(b), exact = sum(b$exact), narrowed = sum(b$narrowed),
     outside = sum(!b$inside), limit_leaks = a$limit_leaks,
-    disagree = attack_agreement(case$s, b)
+    disagree = attack_agreement(case$s, b), error = 0
   )
 }
 
 attack_tally <- function(kind, rule, n) {
-  res <- lapply(seq_len(n), function(i) attack_one(kind, rule))
+  res <- lapply(seq_len(n), function(i) {
+    tryCatch(attack_one(kind, rule), error = function(e) {
+      message(kind, " ", rule, ": ", conditionMessage(e))
+      list(cells = 0, exact = 0, narrowed = 0, outside = 0, limit_leaks = 0, disagree = 0, error = 1)
+    })
+  })
   res <- do.call(rbind, lapply(Filter(Negate(is.null), res), as.data.frame))
   data.frame(
     kind = kind, rule = rule, tables = nrow(res), hidden_cells = sum(res$cells),
     recovered_exactly = sum(res$exact), narrowed = sum(res$narrowed),
     truth_outside = sum(res$outside), limits_inverted = sum(res$limit_leaks),
-    check_disagrees = sum(res$disagree)
+    check_disagrees = sum(res$disagree), errors = sum(res$error, na.rm = TRUE)
   )
 }
 
@@ -452,6 +457,6 @@ attack_report_one <- function(rule) {
     sum(!is.na(hit) & (chk$low != b$low[hit] | chk$high != b$high[hit]))
   list(
     cells = nrow(b), exact = sum(b$exact), narrowed = sum(b$narrowed),
-    outside = sum(!b$inside), limit_leaks = a$limit_leaks, disagree = disagree
+    outside = sum(!b$inside), limit_leaks = a$limit_leaks, disagree = disagree, error = 0
   )
 }

@@ -90,7 +90,7 @@ test_that("the footnote says that every number comes from the published counts",
 test_that("no hidden count is recovered or narrowed in random tables", {
   set.seed(1313)
   n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "12"))
-  for (kind in c("outcomes", "groups", "cohort", "access", "counts")) {
+  for (kind in c("outcomes", "groups", "cohort", "access", "counts", "report")) {
     for (rule in c("nhs_digital", "opensafely")) {
       tally <- attack_tally(kind, rule, n)
       label <- paste(kind, rule)
@@ -100,6 +100,7 @@ test_that("no hidden count is recovered or narrowed in random tables", {
       expect_equal(tally$truth_outside, 0, label = label)
       expect_equal(tally$limits_inverted, 0, label = label)
       expect_equal(tally$check_disagrees, 0, label = label)
+      expect_equal(tally$errors, 0, label = label)
     }
   }
 })

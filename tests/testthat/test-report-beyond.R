@@ -10,15 +10,24 @@ test_that("equity_report() adds the adjusted, services and over-time sections", 
   on.exit(unlink(out))
   equity_report(ips, "ethnicity", "employed",
     reference = ips_population, by = "service", unknown = "Not known/stated",
-    adjust = c("age_band", "gender"), date = "date_joined", output_file = out
+    adjust = c("age_band", "gender"), date = "date_joined", output_file = out,
+    suppress = "none"
   )
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Adjusted for age_band and gender", html, fixed = TRUE))
   expect_true(grepl("Change over time", html, fixed = TRUE))
   expect_false(grepl("Services side by side", html, fixed = TRUE))
   expect_true(grepl("2019 Q3", html, fixed = TRUE))
-  # suppressed: no count columns in the new tables, small estimates starred
-  expect_false(grepl("<th[^>]*>expected</th>", html))
+  # suppressed: the sections computed from unrounded counts are left out,
+  # and the report says so
+  equity_report(ips, "ethnicity", "employed",
+    reference = ips_population, by = "service", unknown = "Not known/stated",
+    adjust = c("age_band", "gender"), date = "date_joined", output_file = out
+  )
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_false(grepl("Adjusted for age_band and gender", html, fixed = TRUE))
+  expect_false(grepl("2019 Q3", html, fixed = TRUE))
+  expect_true(grepl("left out of a report with small counts suppressed", html, fixed = TRUE))
   set.seed(5)
   n <- 6000
   many <- data.frame(
