@@ -27,7 +27,7 @@ test_that("equity_report() adds the adjusted, services and over-time sections", 
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_false(grepl("Adjusted for age_band and gender", html, fixed = TRUE))
   expect_false(grepl("2019 Q3", html, fixed = TRUE))
-  expect_true(grepl("left out of a report with small counts suppressed", html, fixed = TRUE))
+  expect_true(grepl("computed from unrounded counts", html, fixed = TRUE))
   set.seed(5)
   n <- 6000
   many <- data.frame(
