@@ -1,5 +1,5 @@
-# What an attacker can work out from a suppressed table, and the secondary
-# suppression that keeps every small count out of reach.
+# What an attacker can work out from a suppressed table: the bounds behind
+# disclosure_check() and the secondary suppression of suppress-protect.R.
 #
 # The attacker reads every published count and knows the rule: a published
 # count v is a true count that rounds to v and that the rule would not have
@@ -162,12 +162,6 @@ knowledge_bounds <- function(value, starred, hidden, r) {
   lo[hidden] <- 0
   hi[starred | hidden] <- Inf
   list(lo = lo, hi = hi)
-}
-
-# A cell is safe once two feasible tables show it as wide as the rule's
-# range.
-wide_enough <- function(r) {
-  function(seen_lo, seen_hi, lo, hi) seen_hi - seen_lo >= r$threshold - protected_low(r)
 }
 
 # ---- bounds ---------------------------------------------------------------
@@ -340,105 +334,4 @@ solve_programme <- function(model, j, direction) {
   sol <- model$lo + round(fit$solution)
   sol[fit$solution >= 1e29] <- Inf # lpSolve's infinity
   list(solution = sol)
-}
-
-# ---- protection -----------------------------------------------------------
-
-# Primary suppression, then secondary: while any starred or hidden count
-# could be small and is known too precisely, the smallest published count
-# sharing a sum with it is starred as well. Quick outer bounds steer the
-# search; exact bounds confirm that the result is safe.
-protect_cells <- function(spec, r) {
-  v <- spec$value
-  hidden <- spec$kind == "hidden"
-  published <- ifelse(hidden, NA_real_, round_count(v, r$round_to))
-  supp <- !hidden & is_small(v, r)
-  members <- cells_constraints(spec$cons, length(v))
-  is_margin <- seq_along(v) %in% sum_totals(spec$cons)
-  sums <- sums_csr(spec$cons)
-  # zeros are published as such where the rule shows them, so starring one
-  # would hide nothing from a reader who knows the rule
-  spare <- if (r$zero) rep(FALSE, length(v)) else !hidden & v == 0
-  unsolved <- rep(FALSE, length(v))
-  exposed <- integer()
-  repeat {
-    vals <- ifelse(supp, NA_real_, published)
-    b <- propagated_bounds(knowledge_bounds(vals, supp, hidden, r), sums)
-    at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
-    if (!any(at_risk)) {
-      k <- knowledge_bounds(vals, supp, hidden, r)
-      b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r, wide_enough(r))
-      at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
-      if (!any(at_risk)) break
-    }
-    cell <- which(at_risk)[[1]]
-    pool <- candidate_cells(cell, members, spec$cons, v, supp | hidden | spare,
-                            spec$kind, is_margin)
-    if (length(pool) == 0) {
-      # everything linked to it is hidden already: the shape of the tables
-      # gives it away (e.g. a category with no row in another table)
-      exposed <- c(exposed, cell)
-      unsolved <- unsolved | seq_along(v) == cell
-      next
-    }
-    extra <- best_candidate(cell, pool, vals, supp, hidden, sums, r)
-    supp[extra] <- TRUE
-  }
-  if (length(exposed) > 0) {
-    warning(structure(class = c("equityaudit_warning_exposed", "warning", "condition"), list(
-      message = sprintf(paste(
-        "%d count%s cannot be protected by suppression: the shape of the tables",
-        "gives %s away (see disclosure_check())."
-      ), length(exposed), if (length(exposed) == 1) "" else "s",
-      if (length(exposed) == 1) "it" else "them"),
-      call = NULL
-    )))
-  }
-  list(suppressed = supp, published = published)
-}
-
-# The total cell of each sum.
-sum_totals <- function(cons) vapply(cons, function(con) con[[1]], 1L)
-
-# For each cell, the constraints it appears in.
-cells_constraints <- function(cons, n) {
-  idx <- rep(seq_along(cons), lengths(cons))
-  split(idx, factor(unlist(cons), levels = seq_len(n)))
-}
-
-# The cells that could be suppressed to protect `cell`, best first: the
-# published cells that share a sum with it, counts that are not totals of
-# a sum before totals, then implicit totals, each smallest first; when all
-# its neighbours are suppressed already, the search goes on from them.
-candidate_cells <- function(cell, members, cons, v, unavailable, kind, is_margin) {
-  seen <- cell
-  frontier <- cell
-  while (length(frontier) > 0) {
-    near <- setdiff(unique(unlist(cons[unlist(members[frontier])])), seen)
-    pool <- near[!unavailable[near]]
-    if (length(pool) > 0) {
-      rank <- ifelse(kind[pool] != "shown", 3, ifelse(is_margin[pool], 2, 1)) +
-        3 * (v[pool] == 0)
-      return(pool[order(rank, v[pool])])
-    }
-    seen <- c(seen, near)
-    frontier <- near
-  }
-  integer()
-}
-
-# The first candidate whose suppression leaves `cell` protected by
-# propagation, or else the one that widens its range most (the first of
-# them on ties). At most 25 candidates are tried.
-best_candidate <- function(cell, pool, vals, supp, hidden, sums, r) {
-  pool <- pool[seq_len(min(length(pool), 25))]
-  width <- vapply(pool, function(j) {
-    s <- supp
-    s[[j]] <- TRUE
-    v <- vals
-    v[[j]] <- NA
-    b <- propagated_bounds(knowledge_bounds(v, s, hidden, r), sums)
-    if (!too_narrow(list(lo = b$lo[[cell]], hi = b$hi[[cell]]), r)) Inf else b$hi[[cell]] - b$lo[[cell]]
-  }, 0)
-  pool[[which.max(width)]]
 }
