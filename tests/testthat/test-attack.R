@@ -89,7 +89,7 @@ test_that("the footnote says that every number comes from the published counts",
 
 test_that("no hidden count is recovered or narrowed in random tables", {
   set.seed(1313)
-  n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "12"))
+  n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "25"))
   for (kind in c("outcomes", "groups", "cohort", "access", "counts", "report")) {
     for (rule in c("nhs_digital", "opensafely")) {
       tally <- attack_tally(kind, rule, n)
