@@ -5,8 +5,7 @@
 # count v is a true count that rounds to v and that the rule would not have
 # hidden (under the NHS Digital rule a published 0 is a true 0, and any
 # other published count is at least 8); a starred count is one the rule hid
-# or one hidden to protect another (never a zero under a rule that publishes
-# zeros); a hidden count (such as the people without the outcome, n -
+# or one hidden to protect another (which may be a zero); a hidden count (such as the people without the outcome, n -
 # events) is any count. Every other number of a suppressed result is
 # computed from the published counts (see suppress_counts()), so it tells
 # the attacker nothing more. The sums that tie the counts together come
@@ -158,7 +157,8 @@ knowledge_bounds <- function(value, starred, hidden, r) {
     lo[above & !below] <- r$threshold + 1
     hi[below & !above] <- low - 1
   }
-  lo[starred] <- protected_low(r)
+  # a starred count may be a zero starred to protect another
+  lo[starred] <- 0
   lo[hidden] <- 0
   hi[starred | hidden] <- Inf
   list(lo = lo, hi = hi)

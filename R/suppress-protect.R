@@ -20,9 +20,6 @@ protect_cells <- function(spec, r) {
   members <- cells_constraints(spec$cons, length(v))
   is_margin <- seq_along(v) %in% sum_totals(spec$cons)
   sums <- sums_csr(spec$cons)
-  # zeros are published as such where the rule shows them, so starring one
-  # would hide nothing from a reader who knows the rule
-  spare <- if (r$zero) rep(FALSE, length(v)) else !hidden & v == 0
   unsolved <- rep(FALSE, length(v))
   exposed <- integer()
   repeat {
@@ -36,7 +33,7 @@ protect_cells <- function(spec, r) {
       if (!any(at_risk)) break
     }
     cell <- which(at_risk)[[1]]
-    pool <- candidate_cells(cell, members, spec$cons, v, supp | hidden | spare,
+    pool <- candidate_cells(cell, members, spec$cons, v, supp | hidden,
                             spec$kind, is_margin)
     if (length(pool) == 0) {
       # everything linked to it is hidden already: the shape of the tables
@@ -72,8 +69,9 @@ cells_constraints <- function(cons, n) {
 
 # The cells that could be suppressed to protect `cell`, best first: the
 # published cells that share a sum with it, counts that are not totals of
-# a sum before totals, then implicit totals, each smallest first; when all
-# its neighbours are suppressed already, the search goes on from them.
+# a sum before totals, then implicit totals, zeros last, each smallest
+# first; when all its neighbours are suppressed already, the search goes
+# on from them.
 candidate_cells <- function(cell, members, cons, v, unavailable, kind, is_margin) {
   seen <- cell
   frontier <- cell

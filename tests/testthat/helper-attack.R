@@ -9,7 +9,7 @@
 attack_range <- function(v, rule) {
   low <- if (rule == "opensafely") 0 else 1
   if (is.na(v)) {
-    return(c(low, Inf))
+    return(c(0, Inf)) # a starred count may be a zero starred to protect another
   }
   t <- max(0, v - 2):(v + 2)
   t <- t[floor(t / 5 + 0.5) * 5 == v & !(t >= low & t <= 7)]
