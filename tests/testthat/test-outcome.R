@@ -96,6 +96,62 @@ test_that("CMH equals mantelhaen.test() on random 2 x k x K tables", {
   expect_equal(attached$statistic, res$statistic)
 })
 
+test_that("CMH with many groups and few strata equals mantelhaen.test()", {
+  set.seed(15)
+  for (i in seq_len(reps(100))) {
+    k <- sample(3:40, 1)
+    n_strata <- sample(2:3, 1)
+    x <- array(stats::rpois(k * 2 * n_strata, 5) + 1, c(k, 2, n_strata))
+    d <- as.data.frame(as.table(x), responseName = "n")
+    names(d)[1:3] <- c("g", "o", "s")
+    d$o <- d$o == "A"
+    res <- cmh_test(d, g, o, strata = s, weight = n, event = FALSE)
+    ref <- stats::mantelhaen.test(x, correct = FALSE)
+    expect_equal(res$statistic, unname(ref$statistic), tolerance = 1e-10)
+    expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
+  }
+  # 10^4 groups in two strata: the Woodbury path, in well under a second
+  set.seed(16)
+  g <- 1e4
+  big <- data.frame(
+    g = rep(sprintf("g%05d", seq_len(g)), each = 10),
+    s = rep(c("a", "b"), 5 * g), o = stats::runif(10 * g) < 0.3
+  )
+  res <- cmh_test(big, g, o, strata = s)
+  expect_equal(res$df, g - 1)
+  expect_true(res$statistic > 0 && res$p_value > 0 && res$p_value < 1)
+})
+
+test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
+  # |O - E| is exactly 0.5: corrected in both orientations of the table
+  d <- expand.grid(g = c("g1", "g2"), o = c(TRUE, FALSE), s = c("s1", "s2", "s3"))
+  d$n <- c(4, 5, 6, 5, 17, 2, 3, 3, 6, 4, 11, 4)
+  res <- cmh_test(d, g, o, strata = s, weight = n, correct = TRUE)
+  ref <- stats::mantelhaen.test(array(d$n, c(2, 2, 3)), correct = TRUE)
+  expect_equal(res$statistic, 0)
+  expect_equal(res$p_value, ref$p.value)
+  ref2 <- stats::mantelhaen.test(stats::xtabs(n ~ g + o + s, d), correct = TRUE)
+  expect_equal(res$odds_ratio, unname(ref2$estimate), tolerance = 1e-12)
+  expect_equal(c(res$or_low, res$or_high), ref2$conf.int[1:2], tolerance = 1e-12)
+  set.seed(17)
+  for (i in seq_len(reps(200))) {
+    n_strata <- sample(2:6, 1)
+    x <- array(stats::rpois(4 * n_strata, sample(c(2, 8, 30), 1)) + 1, c(2, 2, n_strata))
+    d <- as.data.frame(as.table(x), responseName = "n")
+    names(d)[1:3] <- c("g", "o", "s")
+    d$o <- d$o == "B"
+    lvl <- sample(c(0.9, 0.95, 0.99), 1)
+    res <- cmh_test(d, g, o, strata = s, weight = n, correct = TRUE, conf_level = lvl)
+    ref <- stats::mantelhaen.test(x, correct = TRUE, conf.level = lvl)
+    expect_equal(res$statistic, unname(ref$statistic), tolerance = 1e-10)
+    expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
+    expect_equal(res$odds_ratio, unname(ref$estimate), tolerance = 1e-10)
+    expect_equal(c(res$or_low, res$or_high), ref$conf.int[1:2], tolerance = 1e-10)
+  }
+  three <- data.frame(g = c("a", "b", "c"), ev = c(3, 5, 7), tot = 10, s = 1)
+  expect_true(is.na(cmh_test(three, g, strata = s, events = ev, total = tot)$odds_ratio))
+})
+
 test_that("Monte-Carlo p-values agree with chisq.test within sampling error", {
   x <- matrix(c(3, 5, 2, 8, 1, 4, 6, 2, 7), 3)
   set.seed(10)
