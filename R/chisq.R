@@ -218,13 +218,13 @@ show_progress <- function(work) {
 # chunk k.
 monte_carlo_p <- function(x, B, chunks, tick) { # nolint: object_name_linter.
   if (chunks <= 1) {
-    return(.Call(ea_monte_carlo, x, dim(x), as.double(B)))
+    return(.Call(ea_monte_carlo, x, dim(x), as.double(B), FALSE))
   }
   sizes <- diff(round(seq(0, B, length.out = chunks + 1)))
   hits <- 0
   for (k in seq_along(sizes)) {
     if (sizes[[k]] > 0) {
-      p <- .Call(ea_monte_carlo, x, dim(x), as.double(sizes[[k]]))
+      p <- .Call(ea_monte_carlo, x, dim(x), as.double(sizes[[k]]), FALSE)
       hits <- hits + round(p * (sizes[[k]] + 1) - 1)
     }
     tick(k)

@@ -26,8 +26,14 @@
 #' computed in C for every test with `exact = "always"`, and with
 #' `exact = "auto"` for the tests whose smallest expected count is below 5
 #' (a message says how many). An exact test whose enumeration would be very
-#' long (very large groups beside a small one) is replaced by a Monte-Carlo
-#' p-value from 10,000 random tables; `exact_method` says which was used.
+#' long (very large groups beside a small one) is replaced by the simulated
+#' Freeman-Halton p-value: 10,000 to 100,000 random tables with the observed
+#' margins, those no more probable than the observed one counted (with the
+#' tolerance of [stats::fisher.test()]); `exact_method` is then
+#' `"monte_carlo"` and `exact_p_se` holds its Monte-Carlo standard error. A
+#' table too large even for that (thousands of groups) has no exact p-value
+#' (`exact_method` `"not_attempted"`); use the chi-square `p_value`.
+#' Messages say when either happens.
 #'
 #' @param data One row per person, or one row per group with `events` and
 #'   `total` count columns (for published tables).
@@ -58,8 +64,9 @@
 #'   `events`, `pct`, the Wilson interval `pct_low` and `pct_high`,
 #'   `adj_residual` (of the event cell), `n_outcome_missing`, and the unit's
 #'   test: `statistic`, `df`, `p_value`, `g_statistic`, `exact_p_value`,
-#'   `exact_method` (`"exact"`, `"monte_carlo"` or `NA`),
-#'   `min_expected`, `cramers_v` and `p_adjusted`. Use [summary()] for one
+#'   `exact_method` (`"exact"`, `"monte_carlo"`, `"not_attempted"` or
+#'   `NA`), `exact_p_se` (the standard error of a simulated
+#'   `exact_p_value`), `min_expected`, `cramers_v` and `p_adjusted`. Use [summary()] for one
 #'   row per test.
 #' @export
 #' @examples
@@ -278,6 +285,7 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
   untestable <- s$rows_used < 2 | s$cols_used < 2
   exact_p <- rep(NA_real_, n_units)
   exact_method <- rep(NA_character_, n_units)
+  exact_se <- rep(NA_real_, n_units)
   want <- switch(exact,
     always = !untestable,
     auto = !untestable & s$min_expected < 5,
@@ -289,6 +297,7 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
       tab[, 1, want, drop = FALSE] + tab[, 2, want, drop = FALSE]
     )
     exact_p[want] <- ex$p
+    exact_se[want] <- ex$se
     exact_method[want] <- ex$method
     if (exact == "auto") {
       message(sprintf(
@@ -296,6 +305,7 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
         sum(want), n_units
       ))
     }
+    exact_messages(ex$method)
   }
   adj <- matrix(NA_real_, k, n_units)
   adj[tested, ] <- array(res$stdres, dim(tab))[, 1, ]
@@ -315,6 +325,7 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
     g_statistic = rep(s$g_statistic, each = k),
     exact_p_value = rep(exact_p, each = k),
     exact_method = rep(exact_method, each = k),
+    exact_p_se = rep(exact_se, each = k),
     min_expected = rep(s$min_expected, each = k),
     cramers_v = rep(sqrt(s$statistic / s$n), each = k),
     p_adjusted = rep(p_adj, each = k)
@@ -333,32 +344,70 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
   out
 }
 
-# Exact p-values of 2 x k tables [k, 1, units]; where the enumeration would
-# be too long (more than `budget` steps, about 30 ns each) a Monte-Carlo
-# p-value from 10^4 tables is given instead. Returns list(p, method).
-exact_p_values <- function(events, totals, budget = 1e8) {
+# Exact p-values of 2 x k tables [k, 1, units]. Where the enumeration
+# would take more than `budget` steps (about 0.1 microsecond each; tables
+# estimated to need far more are not attempted), the Freeman-Halton p-value
+# is simulated instead: tables drawn with the observed margins, those no
+# more probable than the observed one counted (fisher.test()'s tolerance),
+# with its Monte-Carlo standard error. Where even that would be long (more
+# than `max_cells` cells drawn) there is no exact p-value. Returns list(p,
+# se, method), method "exact", "monte_carlo" or "not_attempted".
+exact_p_values <- function(events, totals, budget = 1e7, max_cells = 1e8) {
   d <- dim(events)
   p <- rep(NA_real_, d[[3]])
+  se <- rep(NA_real_, d[[3]])
   method <- rep(NA_character_, d[[3]])
   if (max(totals) > .Machine$integer.max) {
-    return(list(p = p, method = method))
+    return(list(p = p, se = se, method = rep("not_attempted", d[[3]])))
   }
   p <- .Call(
     ea_exact_2xk, as.integer(events), as.integer(totals),
     c(d[[1]], d[[3]]), as.double(budget)
   )
   # beyond a few million people the enumeration's tables outgrow memory
-  p[apply(totals, 3, sum) > 5e6] <- NA
+  p[colSums(matrix(totals, d[[1]])) > 5e6] <- NA
   method[!is.na(p)] <- "exact"
   for (u in which(is.na(p))) {
     x <- cbind(events[, 1, u], totals[, 1, u] - events[, 1, u])
     x <- x[rowSums(x) > 0, , drop = FALSE]
     if (nrow(x) < 2 || any(colSums(x) == 0)) next
+    draws <- min(1e5, max(1e4, max_cells / 10 / length(x)))
+    if (draws * length(x) > max_cells) {
+      method[[u]] <- "not_attempted"
+      next
+    }
     storage.mode(x) <- "integer"
-    p[[u]] <- .Call(ea_monte_carlo, x, dim(x), 1e4)
+    p[[u]] <- .Call(ea_monte_carlo, x, dim(x), draws, TRUE)
+    se[[u]] <- sqrt(p[[u]] * (1 - p[[u]]) / draws)
     method[[u]] <- "monte_carlo"
   }
-  list(p = p, method = method)
+  list(p = p, se = se, method = method)
+}
+
+# Says which exact p-values were simulated, and which were not attempted.
+exact_messages <- function(method) {
+  n_mc <- sum(method %in% "monte_carlo")
+  n_no <- sum(method %in% "not_attempted")
+  if (n_mc > 0) {
+    message(sprintf(
+      paste0(
+        "%d exact p-value%s too long to enumerate %s simulated (Monte-Carlo, ",
+        "tables ordered by probability): `exact_method` is \"monte_carlo\" ",
+        "and `exact_p_se` gives the standard error."
+      ),
+      n_mc, if (n_mc > 1) "s" else "", if (n_mc > 1) "were" else "was"
+    ))
+  }
+  if (n_no > 0) {
+    message(sprintf(
+      paste0(
+        "The exact test was not attempted for %d test%s, too large to ",
+        "enumerate or simulate (`exact_method` \"not_attempted\"): use the ",
+        "chi-square `p_value`."
+      ),
+      n_no, if (n_no > 1) "s" else ""
+    ))
+  }
 }
 
 # The test units: every by x strata combination present, plus the pooled
@@ -434,7 +483,7 @@ summary.equityaudit_outcomes <- function(object, ...) {
   tested <- !df$missing
   test_cols <- c(
     "statistic", "df", "p_value", "g_statistic", "exact_p_value",
-    "exact_method", "min_expected", "cramers_v", "p_adjusted"
+    "exact_method", "exact_p_se", "min_expected", "cramers_v", "p_adjusted"
   )
   out <- df[first, c(by, test_cols), drop = FALSE]
   out$n <- as.vector(rowsum(as.double(ifelse(tested, df$n, 0)), key, reorder = FALSE))
