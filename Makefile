@@ -62,6 +62,7 @@ demo: deps install
 bench: deps install
 	$(RSCRIPT) bench/tabulate.R
 	$(RSCRIPT) bench/exact.R
+	$(RSCRIPT) bench/tests.R
 
 # Look at the report as a reader would: a headless Chromium screenshot.
 report-shot: demo

@@ -27,7 +27,7 @@
 #' `exact = "auto"` for the tests whose smallest expected count is below 5
 #' (a message says how many). An exact test whose enumeration would be very
 #' long (very large groups beside a small one) is replaced by the simulated
-#' Freeman-Halton p-value: 10,000 to 100,000 random tables with the observed
+#' Freeman-Halton p-value: 10,000 to 250,000 random tables with the observed
 #' margins, those no more probable than the observed one counted (with the
 #' tolerance of [stats::fisher.test()]); `exact_method` is then
 #' `"monte_carlo"` and `exact_p_se` holds its Monte-Carlo standard error. A
@@ -349,8 +349,9 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
 # estimated to need far more are not attempted), the Freeman-Halton p-value
 # is simulated instead: tables drawn with the observed margins, those no
 # more probable than the observed one counted (fisher.test()'s tolerance),
-# with its Monte-Carlo standard error. Where even that would be long (more
-# than `max_cells` cells drawn) there is no exact p-value. Returns list(p,
+# with its Monte-Carlo standard error; up to 2.5e5 tables, fewer for large
+# tables. Where even 10^4 tables would be long (more than `max_cells` cells
+# drawn) there is no exact p-value. Returns list(p,
 # se, method), method "exact", "monte_carlo" or "not_attempted".
 exact_p_values <- function(events, totals, budget = 1e7, max_cells = 1e8) {
   d <- dim(events)
@@ -371,7 +372,7 @@ exact_p_values <- function(events, totals, budget = 1e7, max_cells = 1e8) {
     x <- cbind(events[, 1, u], totals[, 1, u] - events[, 1, u])
     x <- x[rowSums(x) > 0, , drop = FALSE]
     if (nrow(x) < 2 || any(colSums(x) == 0)) next
-    draws <- min(1e5, max(1e4, max_cells / 10 / length(x)))
+    draws <- min(2.5e5, max(1e4, max_cells / 25 / length(x)))
     if (draws * length(x) > max_cells) {
       method[[u]] <- "not_attempted"
       next

@@ -34,6 +34,7 @@
  */
 #include "equityaudit.h"
 #include <float.h>
+#include <R_ext/Utils.h>
 
 /* tolerance on the log probability for "no more probable than the
  * observed table": that of fisher.test()'s network algorithm (FEXACT) */
@@ -48,6 +49,11 @@ typedef struct {
   double gref;
   double *g;
   double *cum;
+  /* buckets of equal width over [g[0], g[len - 1]]: bucket b holds the
+   * entries bstart[b] .. bstart[b + 1] - 1, so a look-up is one bucket */
+  int nb;
+  double b0, bscale;
+  int *bstart;
 } tail_sums;
 
 typedef struct {
@@ -148,9 +154,55 @@ static void tail_walk(exact_state *st, tail_sums *ts, long double *lumped,
   }
 }
 
-static int compare_double(const void *a, const void *b) {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
+static inline int bucket_of(const tail_sums *ts, double g) {
+  double b = (g - ts->b0) * ts->bscale;
+  if (!(b > 0)) return 0;
+  return b >= ts->nb ? ts->nb - 1 : (int) b;
+}
+
+/* sorts ts->g by distributing it into about len buckets of equal width
+ * (counting sort), then sorting each bucket (insertion sort when small) */
+static void bucket_sort(tail_sums *ts) {
+  int n = ts->len;
+  ts->nb = n > 0 ? n : 1;
+  ts->bstart = (int *) R_alloc(ts->nb + 1, sizeof(int));
+  memset(ts->bstart, 0, (ts->nb + 1) * sizeof(int));
+  ts->b0 = 0.0;
+  ts->bscale = 0.0;
+  if (n < 2) {
+    ts->bstart[1] = n;
+    return;
+  }
+  double lo = ts->g[0], hi = ts->g[0];
+  for (int i = 1; i < n; ++i) {
+    if (ts->g[i] < lo) lo = ts->g[i];
+    if (ts->g[i] > hi) hi = ts->g[i];
+  }
+  ts->b0 = lo;
+  ts->bscale = hi > lo ? ts->nb / (hi - lo) : 0.0;
+  for (int i = 0; i < n; ++i) ++ts->bstart[bucket_of(ts, ts->g[i]) + 1];
+  for (int b = 0; b < ts->nb; ++b) ts->bstart[b + 1] += ts->bstart[b];
+  int *next = (int *) R_alloc(ts->nb, sizeof(int));
+  memcpy(next, ts->bstart, ts->nb * sizeof(int));
+  double *out = (double *) R_alloc(n, sizeof(double));
+  for (int i = 0; i < n; ++i) out[next[bucket_of(ts, ts->g[i])]++] = ts->g[i];
+  for (int b = 0; b < ts->nb; ++b) {
+    int from = ts->bstart[b], to = ts->bstart[b + 1];
+    if (to - from > 32) {
+      R_qsort(out, (size_t) from + 1, (size_t) to);
+      continue;
+    }
+    for (int i = from + 1; i < to; ++i) {
+      double v = out[i];
+      int j = i - 1;
+      while (j >= from && out[j] > v) {
+        out[j + 1] = out[j];
+        --j;
+      }
+      out[j + 1] = v;
+    }
+  }
+  ts->g = out;
 }
 
 static tail_sums *tail_build(exact_state *st, int r) {
@@ -162,7 +214,7 @@ static tail_sums *tail_build(exact_state *st, int r) {
   double lo = st->thr - st->headmax[st->m - r];
   tail_walk(st, ts, &lumped, st->t0, r, 0.0, lo);
   if (st->budget < 0) return ts;
-  qsort(ts->g, ts->len, sizeof(double), compare_double);
+  bucket_sort(ts);
   ts->cum = (double *) R_alloc(ts->len + 1, sizeof(double));
   long double acc = lumped;
   ts->cum[0] = (double) acc;
@@ -185,8 +237,11 @@ static void visit_tail(exact_state *st, int r, double lp) {
     st->p += exp(lp + log_choose(st->lf, st->crest[st->t0], r) - st->lnorm);
     return;
   }
-  /* number of g values <= limit */
-  int L = 0, U = ts->len;
+  /* number of g values <= limit: all before limit's bucket, then those
+   * of the bucket */
+  int b = bucket_of(ts, limit);
+  int L = ts->bstart[b], U = ts->bstart[b + 1];
+  if (limit < ts->g[0]) U = 0;
   while (L < U) {
     int mid = L + (U - L) / 2;
     if (ts->g[mid] <= limit) L = mid + 1;
