@@ -17,7 +17,8 @@
  * subtree counts, its total being the closed form C(c_j + ... + c_k, r)
  * (Vandermonde's identity), and when a lower bound of the smallest
  * completion exceeds it the subtree is skipped.  Each head path ends in one
- * look-up in a list, built once per number of events r left for the tail,
+ * look-up (batched by r, so that each list is read while in cache) in a
+ * list, built once per number of events r left for the tail,
  * of the tail's log probabilities sorted with prefix sums: the tail tables
  * that count whatever the head holds (below the threshold minus the head's
  * largest value) are lumped into the first prefix, by the same closed form
@@ -71,6 +72,9 @@ typedef struct {
   double nodes;        /* work since the last interrupt check */
   double budget;       /* work allowed before giving up */
   tail_sums **tail;    /* tail[r]: the tail columns with r events */
+  double **leaf;       /* leaf[r]: log values of head paths waiting for */
+  int *nleaf, *capleaf; /* the tail with r events, looked up in batches */
+  int pending;         /* head paths waiting */
 } exact_state;
 
 static inline double log_choose(const double *lf, int n, int x) {
@@ -250,6 +254,31 @@ static void visit_tail(exact_state *st, int r, double lp) {
   if (ts->cum[L] > 0) st->p += ts->cum[L] * exp(ts->gref + lp - st->lnorm);
 }
 
+/* looks up the waiting head paths, list by list (the lists stay in cache) */
+static void flush_leaves(exact_state *st) {
+  for (int r = 0; r <= st->m; ++r) {
+    for (int i = 0; i < st->nleaf[r]; ++i) {
+      visit_tail(st, r, st->leaf[r][i]);
+      if (st->budget < 0) return;
+    }
+    st->nleaf[r] = 0;
+  }
+  st->pending = 0;
+}
+
+/* a head path of log value lp leaving r events to the tail */
+static void add_leaf(exact_state *st, int r, double lp) {
+  if (st->nleaf[r] == st->capleaf[r]) {
+    int cap = st->capleaf[r] < 16 ? 16 : 2 * st->capleaf[r];
+    double *bigger = (double *) R_alloc(cap, sizeof(double));
+    if (st->nleaf[r] > 0) memcpy(bigger, st->leaf[r], st->nleaf[r] * sizeof(double));
+    st->leaf[r] = bigger;
+    st->capleaf[r] = cap;
+  }
+  st->leaf[r][st->nleaf[r]++] = lp;
+  if (++st->pending >= (1 << 18)) flush_leaves(st);
+}
+
 static void visit(exact_state *st, int j, int r, double lp) {
   if (j == st->t0) {
     visit_tail(st, r, lp);
@@ -264,7 +293,11 @@ static void visit(exact_state *st, int j, int r, double lp) {
     double lp2 = lp + log_choose(st->lf, cj, x);
     int r2 = r - x;
     if (j + 1 == st->t0) {
-      visit_tail(st, r2, lp2);
+      if (lp2 + st->maxlog[j + 1][r2] <= st->thr) {
+        st->p += exp(lp2 + log_choose(st->lf, rest, r2) - st->lnorm);
+      } else {
+        add_leaf(st, r2, lp2);
+      }
     } else if (lp2 + st->maxlog[j + 1][r2] <= st->thr) {
       st->p += exp(lp2 + log_choose(st->lf, rest, r2) - st->lnorm);
     } else if (lp2 + min_bound(st, j + 1, r2) <= st->thr) {
@@ -370,10 +403,18 @@ static double exact_2xk(int k, const int *x, const int *c_in, double budget) {
   }
   tail_sums **tail = (tail_sums **) R_alloc((size_t) m + 1, sizeof(tail_sums *));
   for (int r = 0; r <= m; ++r) tail[r] = NULL;
+  double **leaf = (double **) R_alloc((size_t) m + 1, sizeof(double *));
+  int *nleaf = (int *) R_alloc((size_t) m + 1, sizeof(int));
+  int *capleaf = (int *) R_alloc((size_t) m + 1, sizeof(int));
+  for (int r = 0; r <= m; ++r) {
+    leaf[r] = NULL;
+    nleaf[r] = capleaf[r] = 0;
+  }
   exact_state st = {k, t0, c, lf, crest, maxlog, headmax, m,
                     lobs + EA_LOG_TOL, log_choose(lf, N, m), 0.0, 0,
-                    budget, tail};
+                    budget, tail, leaf, nleaf, capleaf, 0};
   visit(&st, 0, m, 0.0);
+  if (st.budget >= 0) flush_leaves(&st);
   if (st.budget < 0) return NA_REAL;
   double p = (double) st.p;
   return p > 1.0 ? 1.0 : p;
