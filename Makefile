@@ -63,6 +63,7 @@ bench: deps install
 	$(RSCRIPT) bench/tabulate.R
 	$(RSCRIPT) bench/exact.R
 	$(RSCRIPT) bench/services.R
+	$(RSCRIPT) bench/tests.R
 
 # Look at the report as a reader would: a headless Chromium screenshot.
 report-shot: demo

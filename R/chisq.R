@@ -24,10 +24,14 @@ strata_array <- function(cc, n_inner) {
   }
   # strata in the order of their by columns, the first varying slowest
   by_slots <- key_slots(by_key, by_nlev)
-  ord <- if (length(by_slots)) do.call(order, unname(by_slots)) else seq_along(by_key)
-  arr <- arr[, ord, drop = FALSE]
+  # by_key is increasing, so one by column is already in order
+  if (length(by_slots) > 1) {
+    ord <- do.call(order, unname(by_slots))
+    arr <- arr[, ord, drop = FALSE]
+    by_slots <- lapply(by_slots, `[`, ord)
+  }
   dim(arr) <- c(inner_dim, length(by_key))
-  list(array = arr, by_slots = lapply(by_slots, `[`, ord))
+  list(array = arr, by_slots = by_slots)
 }
 
 # Data frame of the stratum labels, `times` rows per stratum.
@@ -166,7 +170,9 @@ chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
   nr <- cc$nlev[[1]]
   nc <- cc$nlev[[2]]
   known <- sa$array[seq_len(nr), seq_len(nc), , drop = FALSE]
-  n_missing <- apply(sa$array, 3, sum) - apply(known, 3, sum)
+  n_strata <- dim(sa$array)[[3]]
+  n_missing <- colSums(matrix(sa$array, ncol = n_strata)) -
+    colSums(matrix(known, ncol = n_strata))
   strata <- strata_frame(sa$by_slots, cc$values[-(1:2)], by)
   labels <- list(
     slot_values(cc$values[[1]])[seq_len(nr)],
@@ -212,13 +218,13 @@ show_progress <- function(work) {
 # chunk k.
 monte_carlo_p <- function(x, B, chunks, tick) { # nolint: object_name_linter.
   if (chunks <= 1) {
-    return(.Call(ea_monte_carlo, x, dim(x), as.double(B)))
+    return(.Call(ea_monte_carlo, x, dim(x), as.double(B), FALSE))
   }
   sizes <- diff(round(seq(0, B, length.out = chunks + 1)))
   hits <- 0
   for (k in seq_along(sizes)) {
     if (sizes[[k]] > 0) {
-      p <- .Call(ea_monte_carlo, x, dim(x), as.double(sizes[[k]]))
+      p <- .Call(ea_monte_carlo, x, dim(x), as.double(sizes[[k]]), FALSE)
       hits <- hits + round(p * (sizes[[k]] + 1) - 1)
     }
     tick(k)

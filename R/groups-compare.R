@@ -18,11 +18,15 @@
 #'   for these two measures (Haldane-Anscombe), and `zero_cell` says so.
 #' * Equivalence: `margin` is an absolute difference in proportions (0.1 is
 #'   ten percentage points). `equivalence_p_value` is from the two one-sided
-#'   tests (TOST) with the unpooled Wald standard error. The `verdict` is
-#'   `"different"` when the `conf_level` interval of the difference excludes
-#'   0, otherwise `"equivalent"` when the `1 - 2 * (1 - conf_level)` interval
-#'   lies within `-margin` to `margin`, otherwise `"inconclusive"`: the data
-#'   cannot tell.
+#'   tests (TOST) derived from the same interval as the difference's
+#'   (`method`): each one-sided p-value is the level at which a limit of the
+#'   interval reaches the margin (with `method = "wald"`, the usual z-tests
+#'   with the unpooled standard error). The `verdict` is `"different"` when
+#'   the `conf_level` interval of the difference excludes 0, otherwise
+#'   `"equivalent"` when `equivalence_p_value` is below `1 - conf_level`
+#'   (the same as the `1 - 2 * (1 - conf_level)` interval lying within
+#'   `-margin` to `margin`), otherwise `"inconclusive"`: the data cannot
+#'   tell.
 #'
 #' With `by`, the Mantel-Haenszel risk difference (Sato's variance) and risk
 #' ratio (Greenland and Robins' variance) of every group against the
@@ -172,24 +176,71 @@ group_pairs <- function(n, yes, labels, reference) {
 # Newcombe's hybrid score interval (method 10) or the Wald interval for
 # p1 - p2.
 difference_interval <- function(e1, n1, e2, n2, conf_level, method) {
+  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  difference_limits(e1, n1, e2, n2, rep_len(z, length(e1)), method)
+}
+
+# The limits of that interval at normal quantiles z (one per row).
+difference_limits <- function(e1, n1, e2, n2, z, method) {
   p1 <- e1 / n1
   p2 <- e2 / n2
   d <- p1 - p2
   if (method == "wald") {
-    z <- stats::qnorm(1 - (1 - conf_level) / 2)
     se <- sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
     return(list(low = d - z * se, high = d + z * se))
   }
-  w1 <- wilson_interval(e1, n1, conf_level)
-  w2 <- wilson_interval(e2, n2, conf_level)
-  l1 <- w1$low / 100
-  u1 <- w1$high / 100
-  l2 <- w2$low / 100
-  u2 <- w2$high / 100
+  w1 <- wilson_limits(e1, n1, z)
+  w2 <- wilson_limits(e2, n2, z)
   list(
-    low = d - sqrt((p1 - l1)^2 + (u2 - p2)^2),
-    high = d + sqrt((u1 - p1)^2 + (p2 - l2)^2)
+    low = d - sqrt((p1 - w1$low)^2 + (w2$high - p2)^2),
+    high = d + sqrt((w1$high - p1)^2 + (p2 - w2$low)^2)
   )
+}
+
+# Wilson interval of k / n at normal quantiles z, as proportions.
+wilson_limits <- function(k, n, z) {
+  p <- k / n
+  centre <- (p + z^2 / (2 * n)) / (1 + z^2 / n)
+  half <- z * sqrt(p * (1 - p) / n + z^2 / (4 * n^2)) / (1 + z^2 / n)
+  list(low = pmax(0, centre - half), high = pmin(1, centre + half))
+}
+
+# TOST p-value from the same interval as the verdict: the larger of the two
+# one-sided p-values, each the level at which a limit of the interval
+# reaches the margin (for the Wald interval, the usual z-tests). So the
+# `1 - 2 * alpha` interval lies within the margins exactly when the
+# p-value is below alpha.
+tost_p_value <- function(e1, n1, e2, n2, margin, method) {
+  d <- e1 / n1 - e2 / n2
+  if (method == "wald") {
+    se <- sqrt(e1 / n1 * (1 - e1 / n1) / n1 + e2 / n2 * (1 - e2 / n2) / n2)
+    p_lower <- stats::pnorm((d + margin) / se, lower.tail = FALSE)
+    p_upper <- stats::pnorm((d - margin) / se)
+    return(ifelse(se > 0, pmax(p_lower, p_upper), ifelse(abs(d) < margin, 0, 1)))
+  }
+  limits <- function(z) difference_limits(e1, n1, e2, n2, z, method)
+  # one-sided p-value against delta beyond `bound`: find z where the limit
+  # on the side of the bound reaches it (limits widen with z)
+  one_sided <- function(bound) {
+    towards <- sign(bound - d) # the limit moving towards the bound
+    lo <- rep(0, length(d))
+    hi <- rep(40, length(d))
+    for (i in 1:80) {
+      mid <- (lo + hi) / 2
+      lim <- limits(mid)
+      at <- ifelse(towards > 0, lim$high, lim$low)
+      reached <- towards * (at - bound) >= 0
+      hi <- ifelse(reached, mid, hi)
+      lo <- ifelse(reached, lo, mid)
+    }
+    z <- (lo + hi) / 2
+    # inside the margin: H0 is rejected at the level where the inner limit
+    # reaches the margin; outside it, at one minus that
+    inside <- sign(bound) * (bound - d) > 0
+    out <- ifelse(inside, stats::pnorm(z, lower.tail = FALSE), stats::pnorm(z))
+    ifelse(d == bound, 0.5, out)
+  }
+  pmax(one_sided(-margin), one_sided(margin))
 }
 
 pair_statistics <- function(rows, margin, conf_level, method) {
@@ -201,7 +252,6 @@ pair_statistics <- function(rows, margin, conf_level, method) {
   p2 <- e2 / n2
   d <- p1 - p2
   ci <- difference_interval(e1, n1, e2, n2, conf_level, method)
-  ci_eq <- difference_interval(e1, n1, e2, n2, 1 - 2 * (1 - conf_level), method)
   z <- stats::qnorm(1 - (1 - conf_level) / 2)
   # 2 x 2 cells, with 0.5 added to all four where any is zero
   cells <- unname(cbind(e1, n1 - e1, e2, n2 - e2))
@@ -215,12 +265,9 @@ pair_statistics <- function(rows, margin, conf_level, method) {
   rr_se <- sqrt(1 / yes1 - 1 / (yes1 + no1) + 1 / yes0 - 1 / (yes0 + no0))
   or <- (yes1 * no0) / (no1 * yes0)
   or_se <- sqrt(1 / yes1 + 1 / no1 + 1 / yes0 + 1 / no0)
-  se <- sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-  p_lower <- stats::pnorm((d + margin) / se, lower.tail = FALSE)
-  p_upper <- stats::pnorm((d - margin) / se)
-  eq_p <- ifelse(se > 0, pmax(p_lower, p_upper), ifelse(abs(d) < margin, 0, 1))
+  eq_p <- tost_p_value(e1, n1, e2, n2, margin, method)
   verdict <- ifelse(ci$low > 0 | ci$high < 0, "different",
-    ifelse(ci_eq$low > -margin & ci_eq$high < margin, "equivalent", "inconclusive")
+    ifelse(eq_p < 1 - conf_level, "equivalent", "inconclusive")
   )
   list(
     n = n1, events = e1, ref_n = n2, ref_events = e2,

@@ -31,8 +31,14 @@
 #' computed in C for every test with `exact = "always"`, and with
 #' `exact = "auto"` for the tests whose smallest expected count is below 5
 #' (a message says how many). An exact test whose enumeration would be very
-#' long (very large groups beside a small one) is replaced by a Monte-Carlo
-#' p-value from 10,000 random tables; `exact_method` says which was used.
+#' long (very large groups beside a small one) is replaced by the simulated
+#' Freeman-Halton p-value: 10,000 to 250,000 random tables with the observed
+#' margins, those no more probable than the observed one counted (with the
+#' tolerance of [stats::fisher.test()]); `exact_method` is then
+#' `"monte_carlo"` and `exact_p_se` holds its Monte-Carlo standard error. A
+#' table too large even for that (thousands of groups) has no exact p-value
+#' (`exact_method` `"not_attempted"`); use the chi-square `p_value`.
+#' Messages say when either happens.
 #'
 #' @param data One row per person, or one row per group with `events` and
 #'   `total` count columns (for published tables).
@@ -68,8 +74,9 @@
 #'   `events`, `pct`, the Wilson interval `pct_low` and `pct_high`,
 #'   `adj_residual` (of the event cell), `n_outcome_missing`, and the unit's
 #'   test: `statistic`, `df`, `p_value`, `g_statistic`, `exact_p_value`,
-#'   `exact_method` (`"exact"`, `"monte_carlo"` or `NA`),
-#'   `min_expected`, `cramers_v` and `p_adjusted`. Use [summary()] for one
+#'   `exact_method` (`"exact"`, `"monte_carlo"`, `"not_attempted"` or
+#'   `NA`), `exact_p_se` (the standard error of a simulated
+#'   `exact_p_value`), `min_expected`, `cramers_v` and `p_adjusted`. Use [summary()] for one
 #'   row per test.
 #' @export
 #' @examples
@@ -302,6 +309,7 @@ outcome_result <- function(arr, cols, pooled, exact, conf_level, p_adjust,
       stats$n_exact, n_units
     ))
   }
+  if (stats$n_exact > 0) exact_messages(stats$methods)
   rows <- c(strata_frame_rep(units$strata, k), list(
     group = label_column(labels, gv, n_units),
     missing = rep(miss, n_units),
@@ -345,6 +353,7 @@ outcome_statistics <- function(yes, no, tested, exact, conf_level, p_adjust) {
   untestable <- s$rows_used < 2 | s$cols_used < 2
   exact_p <- rep(NA_real_, n_units)
   exact_method <- rep(NA_character_, n_units)
+  exact_se <- rep(NA_real_, n_units)
   want <- switch(exact,
     always = !untestable,
     auto = !untestable & s$min_expected < 5,
@@ -356,6 +365,7 @@ outcome_statistics <- function(yes, no, tested, exact, conf_level, p_adjust) {
       tab[, 1, want, drop = FALSE] + tab[, 2, want, drop = FALSE]
     )
     exact_p[want] <- ex$p
+    exact_se[want] <- ex$se
     exact_method[want] <- ex$method
   }
   adj <- matrix(NA_real_, k, n_units)
@@ -365,7 +375,7 @@ outcome_statistics <- function(yes, no, tested, exact, conf_level, p_adjust) {
   wil <- wilson_interval(yes, n, conf_level)
   p_adj <- stats::p.adjust(s$p_value, method = p_adjust)
   per_unit <- function(v) rep(v, each = k)
-  list(n_exact = sum(want), columns = list(
+  list(n_exact = sum(want), methods = exact_method[want], columns = list(
     pct = as.vector(100 * yes / n),
     pct_low = as.vector(wil$low), pct_high = as.vector(wil$high),
     adj_residual = as.vector(adj),
@@ -374,38 +384,78 @@ outcome_statistics <- function(yes, no, tested, exact, conf_level, p_adjust) {
     g_statistic = per_unit(s$g_statistic),
     exact_p_value = per_unit(exact_p),
     exact_method = per_unit(exact_method),
+    exact_p_se = per_unit(exact_se),
     min_expected = per_unit(s$min_expected),
     cramers_v = per_unit(sqrt(s$statistic / s$n)),
     p_adjusted = per_unit(p_adj)
   ))
 }
 
-# Exact p-values of 2 x k tables [k, 1, units]; where the enumeration would
-# be too long (more than `budget` steps, about 30 ns each) a Monte-Carlo
-# p-value from 10^4 tables is given instead. Returns list(p, method).
-exact_p_values <- function(events, totals, budget = 1e8) {
+# Exact p-values of 2 x k tables [k, 1, units]. Where the enumeration
+# would take more than `budget` steps (about 0.1 microsecond each; tables
+# estimated to need far more are not attempted), the Freeman-Halton p-value
+# is simulated instead: tables drawn with the observed margins, those no
+# more probable than the observed one counted (fisher.test()'s tolerance),
+# with its Monte-Carlo standard error; up to 2.5e5 tables, fewer for large
+# tables. Where even 10^4 tables would be long (more than `max_cells` cells
+# drawn) there is no exact p-value. Returns list(p,
+# se, method), method "exact", "monte_carlo" or "not_attempted".
+exact_p_values <- function(events, totals, budget = 1e7, max_cells = 1e8) {
   d <- dim(events)
   p <- rep(NA_real_, d[[3]])
+  se <- rep(NA_real_, d[[3]])
   method <- rep(NA_character_, d[[3]])
   if (max(totals) > .Machine$integer.max) {
-    return(list(p = p, method = method))
+    return(list(p = p, se = se, method = rep("not_attempted", d[[3]])))
   }
   p <- .Call(
     ea_exact_2xk, as.integer(events), as.integer(totals),
     c(d[[1]], d[[3]]), as.double(budget)
   )
   # beyond a few million people the enumeration's tables outgrow memory
-  p[apply(totals, 3, sum) > 5e6] <- NA
+  p[colSums(matrix(totals, d[[1]])) > 5e6] <- NA
   method[!is.na(p)] <- "exact"
   for (u in which(is.na(p))) {
     x <- cbind(events[, 1, u], totals[, 1, u] - events[, 1, u])
     x <- x[rowSums(x) > 0, , drop = FALSE]
     if (nrow(x) < 2 || any(colSums(x) == 0)) next
+    draws <- min(2.5e5, max(1e4, max_cells / 25 / length(x)))
+    if (draws * length(x) > max_cells) {
+      method[[u]] <- "not_attempted"
+      next
+    }
     storage.mode(x) <- "integer"
-    p[[u]] <- .Call(ea_monte_carlo, x, dim(x), 1e4)
+    p[[u]] <- .Call(ea_monte_carlo, x, dim(x), draws, TRUE)
+    se[[u]] <- sqrt(p[[u]] * (1 - p[[u]]) / draws)
     method[[u]] <- "monte_carlo"
   }
-  list(p = p, method = method)
+  list(p = p, se = se, method = method)
+}
+
+# Says which exact p-values were simulated, and which were not attempted.
+exact_messages <- function(method) {
+  n_mc <- sum(method %in% "monte_carlo")
+  n_no <- sum(method %in% "not_attempted")
+  if (n_mc > 0) {
+    message(sprintf(
+      paste0(
+        "%d exact p-value%s too long to enumerate %s simulated (Monte-Carlo, ",
+        "tables ordered by probability): `exact_method` is \"monte_carlo\" ",
+        "and `exact_p_se` gives the standard error."
+      ),
+      n_mc, if (n_mc > 1) "s" else "", if (n_mc > 1) "were" else "was"
+    ))
+  }
+  if (n_no > 0) {
+    message(sprintf(
+      paste0(
+        "The exact test was not attempted for %d test%s, too large to ",
+        "enumerate or simulate (`exact_method` \"not_attempted\"): use the ",
+        "chi-square `p_value`."
+      ),
+      n_no, if (n_no > 1) "s" else ""
+    ))
+  }
 }
 
 # The test units: every by x strata combination present, plus the pooled
@@ -487,7 +537,7 @@ summary.equityaudit_outcomes <- function(object, ...) {
   tested <- !df$missing
   test_cols <- c(
     "statistic", "df", "p_value", "g_statistic", "exact_p_value",
-    "exact_method", "min_expected", "cramers_v", "p_adjusted"
+    "exact_method", "exact_p_se", "min_expected", "cramers_v", "p_adjusted"
   )
   out <- df[first, c(by, test_cols), drop = FALSE]
   # tested people; on a suppressed result, those of the published groups
@@ -508,14 +558,22 @@ summary.equityaudit_outcomes <- function(object, ...) {
 #' Cochran-Mantel-Haenszel statistic with `(groups - 1)` degrees of freedom,
 #' equal to [stats::mantelhaen.test()] (which applies a continuity
 #' correction to 2 x 2 x K tables by default; set `correct = TRUE` for it).
-#' Strata with fewer than two people are skipped.
+#' Strata with fewer than two people are skipped. With many groups and few
+#' strata the statistic is solved in time linear in the number of groups.
+#'
+#' With two groups the Mantel-Haenszel common odds ratio is given with the
+#' Robins-Breslow-Greenland interval, as [stats::mantelhaen.test()] reports
+#' them: the odds of the event in the second group (in the order of the
+#' group's levels) over those in the first.
 #'
 #' @inheritParams compare_outcomes
 #' @param strata The columns whose levels are held fixed.
 #' @param correct Continuity correction for 2 x 2 x K tables.
-#' @return A one-row data frame: `statistic`, `df`, `p_value` and
-#'   `strata_used`, the number of strata that inform the test (with people
-#'   in at least two groups and with both outcomes).
+#' @param conf_level Confidence level of the interval of the odds ratio.
+#' @return A one-row data frame: `statistic`, `df`, `p_value`,
+#'   `strata_used` (the number of strata that inform the test: with people
+#'   in at least two groups and with both outcomes), and `odds_ratio`,
+#'   `or_low`, `or_high` (`NA` unless there are two groups).
 #' @export
 #' @examples
 #' set.seed(1)
@@ -527,7 +585,7 @@ summary.equityaudit_outcomes <- function(object, ...) {
 #' cmh_test(people, group, employed, strata = service)
 cmh_test <- function(data, group, outcome = NULL, strata, event = NULL,
                      events = NULL, total = NULL, weight = NULL,
-                     correct = FALSE) {
+                     correct = FALSE, conf_level = 0.95) {
   if (is_lazy_table(data)) {
     return(lazy_call(
       cmh_test, data, match.call(), parent.frame(),
@@ -536,6 +594,7 @@ cmh_test <- function(data, group, outcome = NULL, strata, event = NULL,
   }
   check_data_frame(data)
   check_flag(correct, "correct")
+  check_conf_level(conf_level)
   env <- parent.frame()
   cols <- list(
     group = one_column(column_names(substitute(group), data, env, "group"), "group"),
@@ -551,8 +610,39 @@ cmh_test <- function(data, group, outcome = NULL, strata, event = NULL,
   a <- arr$array[known, 1:2, , drop = FALSE]
   a <- a[apply(a, 1, sum) > 0, , , drop = FALSE]
   res <- .Call(ea_cmh, a, dim(a), correct)
+  or <- mh_odds_ratio(a, conf_level)
   new_tidy_frame(list(
     statistic = res[[1]], df = res[[2]], p_value = res[[3]],
-    strata_used = informative_strata(a)
+    strata_used = informative_strata(a), odds_ratio = or[[1]], or_low = or[[2]],
+    or_high = or[[3]]
   ))
+}
+
+# Mantel-Haenszel common odds ratio of a 2 x 2 x K array [group, c(no
+# event, event), stratum] with the Robins-Breslow-Greenland interval, as in
+# mantelhaen.test(); NA unless there are two groups.
+mh_odds_ratio <- function(a, conf_level) {
+  if (dim(a)[[1]] != 2) {
+    return(rep(NA_real_, 3))
+  }
+  x <- matrix(a, 4)
+  n <- colSums(x)
+  keep <- n > 1
+  x <- x[, keep, drop = FALSE]
+  n <- n[keep]
+  x11 <- x[1, ]
+  x21 <- x[2, ]
+  x12 <- x[3, ]
+  x22 <- x[4, ]
+  s_diag <- sum(x11 * x22 / n)
+  s_offd <- sum(x12 * x21 / n)
+  est <- s_diag / s_offd
+  sd <- sqrt(
+    sum((x11 + x22) * x11 * x22 / n^2) / (2 * s_diag^2) +
+      sum(((x11 + x22) * x12 * x21 + (x12 + x21) * x11 * x22) / n^2) /
+        (2 * s_diag * s_offd) +
+      sum((x12 + x21) * x12 * x21 / n^2) / (2 * s_offd^2)
+  )
+  z <- stats::qnorm((1 - conf_level) / 2)
+  c(est, est * exp(z * sd), est * exp(-z * sd))
 }

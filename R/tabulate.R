@@ -130,6 +130,18 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
 # sorted order, merging values that are the same text in different
 # encodings. Works on the cells that occur.
 sort_hashed_levels <- function(cc, first_seen, hashed) {
+  # levels first seen in sorted order (such as stratum numbers) keep their
+  # keys: nothing to re-key
+  for (j in which(hashed)) {
+    lv <- first_seen[[j]]
+    if (is.character(lv)) lv <- enc2utf8(lv)
+    if (!isFALSE(is.unsorted(lv, strictly = TRUE))) next
+    cc$values[[j]] <- lv
+    hashed[[j]] <- FALSE
+  }
+  if (!any(hashed)) {
+    return(cc)
+  }
   key <- if (cc$dense) which(cc$count > 0) - 1 else cc$key
   count <- if (cc$dense) cc$count[key + 1] else cc$count
   sorted <- sorted_keys(key, cc$nlev, first_seen, hashed, cc$values)

@@ -7,12 +7,22 @@
  * and the quadratic form solved by a Cholesky factorisation.  For 2 x 2 x K
  * tables the optional continuity correction is that of mantelhaen.test().
  * Strata with fewer than two people carry no information and are skipped.
+ *
+ * With two outcome columns (I x 2 x K) the covariance is a diagonal minus
+ * one rank-one term per stratum, V = A - sum_k w_k u_k u_k' (u_k the
+ * stratum's group sizes), so with many groups and few strata the quadratic
+ * form is solved by the Woodbury identity in O(I K^2 + K^3) instead of
+ * factorising the I x I matrix.  The sums O - E are accumulated in long
+ * double, as R's sum() does, and the continuity correction of a 2 x 2 x K
+ * table is applied when |O - E| >= 0.5 up to the rounding of the sum, so
+ * that a difference of exactly 0.5 is corrected in either orientation.
  */
 #include "equityaudit.h"
+#include <float.h>
 
 /* adds stratum x (I x J) to the sums d = O - E and the covariance V */
 static void add_stratum(const double *x, int I, int J, double *sr,
-                        double *sc, double *d, double *V) {
+                        double *sc, long double *d, double *V) {
   double n = 0;
   for (int i = 0; i < I; ++i) sr[i] = 0;
   for (int j = 0; j < J; ++j) {
@@ -47,6 +57,7 @@ static int cholesky_solve(double *V, double *d, int D) {
   double scale = 0;
   for (int a = 0; a < D; ++a) scale = fmax(scale, V[a + a * D]);
   for (int j = 0; j < D; ++j) {
+    if (j % 64 == 63) R_CheckUserInterrupt();
     double s = V[j + j * D];
     for (int l = 0; l < j; ++l) s -= V[j + l * D] * V[j + l * D];
     if (!(s > 1e-10 * scale)) return 0;
@@ -70,6 +81,82 @@ static int cholesky_solve(double *V, double *d, int D) {
   return 1;
 }
 
+/* I x 2 x K by the Woodbury identity. x: the strata; d: O - E of the
+ * first D = I - 1 groups, filled here. Returns the statistic, or NA when
+ * V is singular. */
+static double cmh_woodbury(const double *x, int I, R_xlen_t K,
+                           long double *d, double *used) {
+  int D = I - 1;
+  double *A = (double *) R_alloc(D, sizeof(double));
+  memset(A, 0, D * sizeof(double));
+  /* informative strata: n >= 2 and both outcomes present */
+  R_xlen_t Kw = 0;
+  for (R_xlen_t k = 0; k < K; ++k) {
+    const double *xs = x + k * 2 * I;
+    double c0 = 0, c1 = 0;
+    for (int i = 0; i < I; ++i) {
+      c0 += xs[i];
+      c1 += xs[i + I];
+    }
+    if (c0 + c1 >= 2) *used += 1;
+    if (c0 + c1 >= 2 && c0 > 0 && c1 > 0) ++Kw;
+  }
+  double *U = (double *) R_alloc((size_t) D * (Kw > 0 ? Kw : 1), sizeof(double));
+  double *w = (double *) R_alloc(Kw > 0 ? Kw : 1, sizeof(double));
+  R_xlen_t col = 0;
+  for (R_xlen_t k = 0; k < K; ++k) {
+    if (k % 1024 == 1023) R_CheckUserInterrupt();
+    const double *xs = x + k * 2 * I;
+    double c0 = 0, c1 = 0;
+    for (int i = 0; i < I; ++i) {
+      c0 += xs[i];
+      c1 += xs[i + I];
+    }
+    double n = c0 + c1;
+    if (n < 2) continue;
+    for (int i = 0; i < D; ++i) d[i] += xs[i] - (xs[i] + xs[i + I]) * c0 / n;
+    if (c0 <= 0 || c1 <= 0) continue;
+    double wk = c0 * c1 / (n * n * (n - 1));
+    w[col] = wk;
+    double *u = U + (size_t) col * D;
+    for (int i = 0; i < D; ++i) {
+      u[i] = xs[i] + xs[i + I];
+      A[i] += wk * n * u[i];
+    }
+    ++col;
+  }
+  double *z = (double *) R_alloc(D, sizeof(double));
+  long double q = 0;
+  for (int i = 0; i < D; ++i) {
+    if (!(A[i] > 0)) return NA_REAL;
+    z[i] = (double) d[i] / A[i];
+    q += (long double) d[i] * z[i];
+  }
+  if (Kw == 0) return (double) q;
+  /* M = diag(1/w) - U' A^-1 U and b = U' A^-1 d */
+  double *M = (double *) R_alloc((size_t) Kw * Kw, sizeof(double));
+  double *b = (double *) R_alloc(Kw, sizeof(double));
+  for (R_xlen_t a = 0; a < Kw; ++a) {
+    R_CheckUserInterrupt();
+    const double *ua = U + (size_t) a * D;
+    long double sb = 0;
+    for (int i = 0; i < D; ++i) sb += ua[i] * z[i];
+    b[a] = (double) sb;
+    for (R_xlen_t c = a; c < Kw; ++c) {
+      const double *uc = U + (size_t) c * D;
+      long double s = 0;
+      for (int i = 0; i < D; ++i) s += ua[i] * uc[i] / A[i];
+      double v = (a == c ? 1.0 / w[a] : 0.0) - (double) s;
+      M[a + c * Kw] = M[c + a * Kw] = v;
+    }
+  }
+  double *y = (double *) R_alloc(Kw, sizeof(double));
+  memcpy(y, b, Kw * sizeof(double));
+  if (!cholesky_solve(M, y, (int) Kw)) return NA_REAL;
+  for (R_xlen_t a = 0; a < Kw; ++a) q += (long double) b[a] * y[a];
+  return (double) q;
+}
+
 /* x: double I x J x K; correct: continuity correction for 2 x 2 x K.
  * Returns c(statistic, df, p_value, strata_used). */
 SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
@@ -85,13 +172,20 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
     UNPROTECT(1);
     return out;
   }
-  double *d = (double *) R_alloc(D, sizeof(double));
+  long double *d = (long double *) R_alloc(D, sizeof(long double));
+  for (int a = 0; a < D; ++a) d[a] = 0;
+  if (J == 2 && D > 1 && (double) K < D) {
+    res[0] = cmh_woodbury(REAL_RO(x), I, K, d, &res[3]);
+    if (!ISNAN(res[0])) res[2] = Rf_pchisq(res[0], res[1], 0, 0);
+    UNPROTECT(1);
+    return out;
+  }
   double *V = (double *) R_alloc((size_t) D * D, sizeof(double));
   double *sr = (double *) R_alloc(I, sizeof(double));
   double *sc = (double *) R_alloc(J, sizeof(double));
-  memset(d, 0, D * sizeof(double));
   memset(V, 0, (size_t) D * D * sizeof(double));
   for (R_xlen_t k = 0; k < K; ++k) {
+    if (k % 256 == 255) R_CheckUserInterrupt();
     const double *xs = REAL_RO(x) + k * I * J;
     double n = 0;
     for (int c = 0; c < I * J; ++c) n += xs[c];
@@ -100,15 +194,26 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
     res[3] += 1;
   }
   if (D == 1) {
-    double delta = fabs(d[0]);
-    double yates = (Rf_asLogical(correct) == 1 && delta >= 0.5) ? 0.5 : 0.0;
-    if (V[0] > 0) res[0] = (delta - yates) * (delta - yates) / V[0];
+    double delta = fabs((double) d[0]);
+    /* |O - E| is a multiple of 1/n_k per stratum: a sum that is 0.5 in
+     * exact arithmetic can land either side of it in floating point, so
+     * compare within the rounding error of the sum */
+    double scale = 0;
+    for (R_xlen_t k = 0; k < K; ++k) {
+      const double *xs = REAL_RO(x) + k * 4;
+      double n = xs[0] + xs[1] + xs[2] + xs[3];
+      if (n >= 2) scale += xs[0] + (xs[0] + xs[2]) * (xs[0] + xs[1]) / n;
+    }
+    double tol = 64 * DBL_EPSILON * scale;
+    int yates = Rf_asLogical(correct) == 1 && delta >= 0.5 - tol;
+    double dev = yates ? fmax(delta - 0.5, 0.0) : delta;
+    if (V[0] > 0) res[0] = dev * dev / V[0];
   } else {
     double *y = (double *) R_alloc(D, sizeof(double));
-    memcpy(y, d, D * sizeof(double));
+    for (int a = 0; a < D; ++a) y[a] = (double) d[a];
     if (cholesky_solve(V, y, D)) {
       double s = 0;
-      for (int a = 0; a < D; ++a) s += d[a] * y[a];
+      for (int a = 0; a < D; ++a) s += (double) d[a] * y[a];
       res[0] = s;
     }
   }

@@ -18,7 +18,7 @@ SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x);
 SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct);
 SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims);
 SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget);
-SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B);
+SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B, SEXP by_probability);
 SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct);
 SEXP ea_first_bad_count(SEXP w);
 SEXP ea_interval_bounds(SEXP lo, SEXP hi, SEXP start, SEXP cells, SEXP max_iter);

@@ -1,24 +1,30 @@
 /* exact.c: conditional tests for tables with fixed margins.
  *
  * Owns the exact (Freeman-Halton) p-value of a 2 x k table and the
- * Monte-Carlo p-value of the Pearson statistic for an r x c table.
+ * Monte-Carlo p-values of an r x c table: of the Pearson statistic, or of
+ * the table probability (the simulated Freeman-Halton p-value).
  *
  * Exact 2 x k test.  With column totals c_j and first-row total m, the
  * tables are the vectors x with 0 <= x_j <= c_j and sum x_j = m, each with
  * probability prod_j C(c_j, x_j) / C(N, m).  The p-value sums the
  * probabilities of the tables no more probable than the observed one.  The
- * columns are enumerated depth first, as in the network algorithm of Mehta
- * and Patel (1983): at a node (column j, r events left) two bounds decide
- * whether the subtree need be visited.  The largest completion probability
- * comes from the max-plus convolution of the concave sequences
- * log C(c_l, .), computed exactly by merging their decreasing increments.
- * When even it is no larger than the observed probability, the whole
- * subtree counts and its total is the closed form C(c_j + ... + c_k, r)
- * (Vandermonde's identity).  When a lower bound of the smallest completion
- * exceeds the observed probability, the subtree is skipped.  The last two
- * columns are handled by a table per number of events r: their log
- * probabilities sorted (the sequence is unimodal, so a merge from both
- * ends sorts it) with prefix sums, so each visit is one bisection.
+ * columns (sorted by size) are split into a head and a tail.  The head is
+ * enumerated depth first, as in the network algorithm of Mehta and Patel
+ * (1983): at a node (column j, r events left) the largest completion
+ * probability comes from the max-plus convolution of the concave sequences
+ * log C(c_l, .), computed exactly by merging their decreasing increments;
+ * when even it is no larger than the observed probability the whole
+ * subtree counts, its total being the closed form C(c_j + ... + c_k, r)
+ * (Vandermonde's identity), and when a lower bound of the smallest
+ * completion exceeds it the subtree is skipped.  Each head path ends in one
+ * look-up (batched by r, so that each list is read while in cache) in a
+ * list, built once per number of events r left for the tail,
+ * of the tail's log probabilities sorted with prefix sums: the tail tables
+ * that count whatever the head holds (below the threshold minus the head's
+ * largest value) are lumped into the first prefix, by the same closed form
+ * for whole subtrees.  The split minimises the estimated work (the tables
+ * near the ellipsoid of the observed Pearson statistic); a table whose
+ * estimate is far beyond the budget is not attempted.
  *
  * Monte-Carlo test.  Random tables with the observed margins are drawn by
  * sequential conditional hypergeometric sampling (each cell given the
@@ -29,39 +35,54 @@
  */
 #include "equityaudit.h"
 #include <float.h>
+#include <R_ext/Utils.h>
 
-/* relative tolerance for "no more probable than the observed table" */
-#define EA_REL_TOL 1e-7
+/* tolerance on the log probability for "no more probable than the
+ * observed table": that of fisher.test()'s network algorithm (FEXACT) */
+#define EA_LOG_TOL 3.4525e-7
 
-/* The tables of the last two columns with r events, sorted by their log
- * probability g, with prefix sums of exp(g - gmax) in that order. */
+/* The tables of the tail columns (t0 .. k-1) with r events: those that may
+ * matter, sorted by their log probability g, after the lumped mass of those
+ * that count whatever the head columns hold.  cum[i] = lumped + sum of
+ * exp(g[0..i) - gref). */
 typedef struct {
-  int len;
-  double gmax;
+  int len, cap;
+  double gref;
   double *g;
-  double *cum;  /* cum[i] = sum of exp(g[0..i) - gmax) */
-} pair_sums;
+  double *cum;
+  /* buckets of equal width over [g[0], g[len - 1]]: bucket b holds the
+   * entries bstart[b] .. bstart[b + 1] - 1, so a look-up is one bucket */
+  int nb;
+  double b0, bscale;
+  int *bstart;
+} tail_sums;
 
 typedef struct {
   int k;               /* columns with people, sorted by size */
+  int t0;              /* first column of the tail */
   const int *c;        /* column totals */
   const double *lf;    /* lf[i] = log(i!) for i = 0..N */
   const int *crest;    /* crest[j] = c[j] + ... + c[k-1] */
   double **maxlog;     /* maxlog[j][r]: largest log prod C over completions */
+  const double *headmax; /* headmax[s]: largest log prod C of the head with s */
+  int m;               /* events */
   double thr;          /* log probability threshold (times C(N, m)) */
   double lnorm;        /* log C(N, m) */
   long double p;       /* accumulated p-value */
   double nodes;        /* work since the last interrupt check */
   double budget;       /* work allowed before giving up */
-  pair_sums **last;    /* last[r]: the last two columns with r events */
+  tail_sums **tail;    /* tail[r]: the tail columns with r events */
+  double **leaf;       /* leaf[r]: log values of head paths waiting for */
+  int *nleaf, *capleaf; /* the tail with r events, looked up in batches */
+  int pending;         /* head paths waiting */
 } exact_state;
 
 static inline double log_choose(const double *lf, int n, int x) {
   return lf[n] - lf[x] - lf[n - x];
 }
 
-/* maxlog for columns j.. from maxlog for columns j+1..: merge the
- * decreasing increments of log C(c_j, .) and of the next sequence */
+/* max-plus convolution of the concave sequence log C(cj, .) with the
+ * concave sequence next: merge their decreasing increments */
 static void max_plus_concave(const double *lf, int cj, const double *next,
                              int next_len, double *out, int out_len) {
   int a = 0, b = 0;
@@ -90,38 +111,6 @@ static double min_bound(const exact_state *st, int j, int r) {
   return s;
 }
 
-/* builds the sorted list for r events in the last two columns: g(x) is
- * unimodal in x, so merging inwards from both ends sorts it ascending */
-static pair_sums *last_two_sums(const exact_state *st, int r) {
-  int a = st->c[st->k - 2], b = st->c[st->k - 1];
-  int lo = r - b > 0 ? r - b : 0;
-  int hi = a < r ? a : r;
-  pair_sums *ps = (pair_sums *) R_alloc(1, sizeof(pair_sums));
-  ps->len = hi - lo + 1;
-  ps->g = (double *) R_alloc(ps->len, sizeof(double));
-  ps->cum = (double *) R_alloc(ps->len + 1, sizeof(double));
-  int left = lo, right = hi;
-  for (int i = 0; i < ps->len; ++i) {
-    double gl = log_choose(st->lf, a, left) + log_choose(st->lf, b, r - left);
-    double gr = log_choose(st->lf, a, right) + log_choose(st->lf, b, r - right);
-    if (gl <= gr) {
-      ps->g[i] = gl;
-      ++left;
-    } else {
-      ps->g[i] = gr;
-      --right;
-    }
-  }
-  ps->gmax = ps->g[ps->len - 1];
-  long double acc = 0.0;
-  ps->cum[0] = 0.0;
-  for (int i = 0; i < ps->len; ++i) {
-    acc += exp(ps->g[i] - ps->gmax);
-    ps->cum[i + 1] = (double) acc;
-  }
-  return ps;
-}
-
 /* counts a unit of work; every 2^16 units checks for an interrupt (and
  * R's time limits) and charges the budget */
 static void count_work(exact_state *st) {
@@ -132,30 +121,167 @@ static void count_work(exact_state *st) {
   }
 }
 
-/* the last two columns: the tables with lp + g <= thr */
-static void visit_last_two(exact_state *st, int r, double lp) {
+static void tail_push(tail_sums *ts, double g) {
+  if (ts->len == ts->cap) {
+    int cap = ts->cap < 64 ? 64 : 2 * ts->cap;
+    double *g2 = (double *) R_alloc(cap, sizeof(double));
+    if (ts->len > 0) memcpy(g2, ts->g, ts->len * sizeof(double));
+    ts->g = g2;
+    ts->cap = cap;
+  }
+  ts->g[ts->len++] = g;
+}
+
+/* depth first over the tail columns: tables with g <= lo count for every
+ * head, and whole subtrees of them are lumped in closed form */
+static void tail_walk(exact_state *st, tail_sums *ts, long double *lumped,
+                      int j, int r, double g, double lo) {
+  if (st->budget < 0) return;
   count_work(st);
-  if (st->last[r] == NULL) st->last[r] = last_two_sums(st, r);
-  const pair_sums *ps = st->last[r];
-  double limit = st->thr - lp;
-  if (ps->gmax <= limit) {
-    int a = st->c[st->k - 2], b = st->c[st->k - 1];
-    st->p += exp(lp + log_choose(st->lf, a + b, r) - st->lnorm);
+  if (j == st->k - 1) {
+    double g2 = g + log_choose(st->lf, st->c[j], r);
+    if (g2 <= lo) *lumped += exp(g2 - ts->gref);
+    else tail_push(ts, g2);
     return;
   }
-  /* number of g values <= limit */
-  int L = 0, U = ps->len;
+  int cj = st->c[j], rest = st->crest[j + 1];
+  int xlo = r - rest > 0 ? r - rest : 0;
+  int xhi = cj < r ? cj : r;
+  for (int x = xlo; x <= xhi; ++x) {
+    double g2 = g + log_choose(st->lf, cj, x);
+    int r2 = r - x;
+    if (g2 + st->maxlog[j + 1][r2] <= lo) {
+      *lumped += exp(g2 + log_choose(st->lf, rest, r2) - ts->gref);
+    } else {
+      tail_walk(st, ts, lumped, j + 1, r2, g2, lo);
+    }
+  }
+}
+
+static inline int bucket_of(const tail_sums *ts, double g) {
+  double b = (g - ts->b0) * ts->bscale;
+  if (!(b > 0)) return 0;
+  return b >= ts->nb ? ts->nb - 1 : (int) b;
+}
+
+/* sorts ts->g by distributing it into about len buckets of equal width
+ * (counting sort), then sorting each bucket (insertion sort when small) */
+static void bucket_sort(tail_sums *ts) {
+  int n = ts->len;
+  ts->nb = n > 0 ? n : 1;
+  ts->bstart = (int *) R_alloc(ts->nb + 1, sizeof(int));
+  memset(ts->bstart, 0, (ts->nb + 1) * sizeof(int));
+  ts->b0 = 0.0;
+  ts->bscale = 0.0;
+  if (n < 2) {
+    ts->bstart[1] = n;
+    return;
+  }
+  double lo = ts->g[0], hi = ts->g[0];
+  for (int i = 1; i < n; ++i) {
+    if (ts->g[i] < lo) lo = ts->g[i];
+    if (ts->g[i] > hi) hi = ts->g[i];
+  }
+  ts->b0 = lo;
+  ts->bscale = hi > lo ? ts->nb / (hi - lo) : 0.0;
+  for (int i = 0; i < n; ++i) ++ts->bstart[bucket_of(ts, ts->g[i]) + 1];
+  for (int b = 0; b < ts->nb; ++b) ts->bstart[b + 1] += ts->bstart[b];
+  int *next = (int *) R_alloc(ts->nb, sizeof(int));
+  memcpy(next, ts->bstart, ts->nb * sizeof(int));
+  double *out = (double *) R_alloc(n, sizeof(double));
+  for (int i = 0; i < n; ++i) out[next[bucket_of(ts, ts->g[i])]++] = ts->g[i];
+  for (int b = 0; b < ts->nb; ++b) {
+    int from = ts->bstart[b], to = ts->bstart[b + 1];
+    if (to - from > 32) {
+      R_qsort(out, (size_t) from + 1, (size_t) to);
+      continue;
+    }
+    for (int i = from + 1; i < to; ++i) {
+      double v = out[i];
+      int j = i - 1;
+      while (j >= from && out[j] > v) {
+        out[j + 1] = out[j];
+        --j;
+      }
+      out[j + 1] = v;
+    }
+  }
+  ts->g = out;
+}
+
+static tail_sums *tail_build(exact_state *st, int r) {
+  tail_sums *ts = (tail_sums *) R_alloc(1, sizeof(tail_sums));
+  ts->len = ts->cap = 0;
+  ts->g = NULL;
+  ts->gref = st->maxlog[st->t0][r];
+  long double lumped = 0.0;
+  double lo = st->thr - st->headmax[st->m - r];
+  tail_walk(st, ts, &lumped, st->t0, r, 0.0, lo);
+  if (st->budget < 0) return ts;
+  bucket_sort(ts);
+  ts->cum = (double *) R_alloc(ts->len + 1, sizeof(double));
+  long double acc = lumped;
+  ts->cum[0] = (double) acc;
+  for (int i = 0; i < ts->len; ++i) {
+    acc += exp(ts->g[i] - ts->gref);
+    ts->cum[i + 1] = (double) acc;
+  }
+  return ts;
+}
+
+/* the tail columns with r events after a head of log value lp: the tables
+ * with lp + g <= thr */
+static void visit_tail(exact_state *st, int r, double lp) {
+  count_work(st);
+  if (st->tail[r] == NULL) st->tail[r] = tail_build(st, r);
+  if (st->budget < 0) return;
+  const tail_sums *ts = st->tail[r];
+  double limit = st->thr - lp;
+  if (ts->len == 0 || ts->g[ts->len - 1] <= limit) {
+    st->p += exp(lp + log_choose(st->lf, st->crest[st->t0], r) - st->lnorm);
+    return;
+  }
+  /* number of g values <= limit: all before limit's bucket, then those
+   * of the bucket */
+  int b = bucket_of(ts, limit);
+  int L = ts->bstart[b], U = ts->bstart[b + 1];
+  if (limit < ts->g[0]) U = 0;
   while (L < U) {
     int mid = L + (U - L) / 2;
-    if (ps->g[mid] <= limit) L = mid + 1;
+    if (ts->g[mid] <= limit) L = mid + 1;
     else U = mid;
   }
-  if (L > 0) st->p += ps->cum[L] * exp(ps->gmax + lp - st->lnorm);
+  if (ts->cum[L] > 0) st->p += ts->cum[L] * exp(ts->gref + lp - st->lnorm);
+}
+
+/* looks up the waiting head paths, list by list (the lists stay in cache) */
+static void flush_leaves(exact_state *st) {
+  for (int r = 0; r <= st->m; ++r) {
+    for (int i = 0; i < st->nleaf[r]; ++i) {
+      visit_tail(st, r, st->leaf[r][i]);
+      if (st->budget < 0) return;
+    }
+    st->nleaf[r] = 0;
+  }
+  st->pending = 0;
+}
+
+/* a head path of log value lp leaving r events to the tail */
+static void add_leaf(exact_state *st, int r, double lp) {
+  if (st->nleaf[r] == st->capleaf[r]) {
+    int cap = st->capleaf[r] < 16 ? 16 : 2 * st->capleaf[r];
+    double *bigger = (double *) R_alloc(cap, sizeof(double));
+    if (st->nleaf[r] > 0) memcpy(bigger, st->leaf[r], st->nleaf[r] * sizeof(double));
+    st->leaf[r] = bigger;
+    st->capleaf[r] = cap;
+  }
+  st->leaf[r][st->nleaf[r]++] = lp;
+  if (++st->pending >= (1 << 18)) flush_leaves(st);
 }
 
 static void visit(exact_state *st, int j, int r, double lp) {
-  if (j == st->k - 2) {
-    visit_last_two(st, r, lp);
+  if (j == st->t0) {
+    visit_tail(st, r, lp);
     return;
   }
   if (st->budget < 0) return;
@@ -166,13 +292,18 @@ static void visit(exact_state *st, int j, int r, double lp) {
   for (int x = lo; x <= hi; ++x) {
     double lp2 = lp + log_choose(st->lf, cj, x);
     int r2 = r - x;
-    if (j + 1 == st->k - 2) {
-      visit_last_two(st, r2, lp2);
+    if (j + 1 == st->t0) {
+      if (lp2 + st->maxlog[j + 1][r2] <= st->thr) {
+        st->p += exp(lp2 + log_choose(st->lf, rest, r2) - st->lnorm);
+      } else {
+        add_leaf(st, r2, lp2);
+      }
     } else if (lp2 + st->maxlog[j + 1][r2] <= st->thr) {
       st->p += exp(lp2 + log_choose(st->lf, rest, r2) - st->lnorm);
     } else if (lp2 + min_bound(st, j + 1, r2) <= st->thr) {
       visit(st, j + 1, r2, lp2);
     }
+    if (st->budget < 0) return;
   }
 }
 
@@ -180,29 +311,74 @@ static int compare_int(const void *a, const void *b) {
   return *(const int *) a - *(const int *) b;
 }
 
+/* The tables that matter lie near the ellipsoid of radius R (in standard
+ * deviations, R^2 about twice the log probability ratio of the mode to the
+ * observed table): a column of total c_j spans about 2 R sd_j + 1 values,
+ * and the ellipsoid fills a fraction of that box (the unit ball's volume
+ * over 2^d, but at least 2^-d: lattice points, not volume).  lw[j] is the
+ * log span of column j; the estimated log number of tables of d columns
+ * whose log spans sum to sum_lw is returned. */
+static double log_extent(double sum_lw, int d) {
+  if (d == 0) return 0.0;
+  double ball = 0.5 * d * log(M_PI) - lgammafn(0.5 * d + 1) - d * M_LN2;
+  return sum_lw + (ball > -d * M_LN2 ? ball : -d * M_LN2);
+}
+
 /* p-value of the 2 x k table with first row x and column totals c
- * (columns with c_j = 0 already removed, k >= 2) */
+ * (columns with c_j = 0 already removed, k >= 2); NA if the work would
+ * exceed the budget. */
 static double exact_2xk(int k, const int *x, const int *c_in, double budget) {
   int m = 0, N = 0;
   for (int j = 0; j < k; ++j) {
     m += x[j];
     N += c_in[j];
   }
+  /* Pearson X^2 approximates twice the log probability ratio of the mode
+   * to the observed table: estimate the work before allocating anything */
+  double pm = (double) m / N, x2 = 0.0;
+  for (int j = 0; j < k; ++j) {
+    double e = c_in[j] * pm;
+    x2 += (x[j] - e) * (x[j] - e) / (e * (1 - pm));
+  }
+  double R = sqrt(x2 + 4.0);
+  int *c = (int *) R_alloc(k, sizeof(int));
+  memcpy(c, c_in, k * sizeof(int));
+  qsort(c, k, sizeof(int), compare_int);
+  /* the split into head and tail with the least estimated work; give up
+   * at once when even that is far beyond the budget */
+  double *lw_head = (double *) R_alloc(k + 1, sizeof(double));
+  lw_head[0] = 0.0;
+  for (int j = 0; j < k; ++j) {
+    double sd = sqrt(c[j] * pm * (1 - pm) * (double) (N - c[j]) / (N > 1 ? N - 1 : 1));
+    double w = 2 * R * sd + 1;
+    lw_head[j + 1] = lw_head[j] + log(w < c[j] + 1 ? w : c[j] + 1);
+  }
+  int t0 = k - 2 > 0 ? k - 2 : 0;
+  double best = R_PosInf;
+  for (int t = 0; t < k; ++t) {
+    double h = log_extent(lw_head[t], t);
+    double tl = log_extent(lw_head[k] - lw_head[t], k - t);
+    double hi = h > tl + M_LN2 ? h : tl + M_LN2;
+    double w = hi + log(exp(h - hi) + 2 * exp(tl - hi));
+    if (w < best) {
+      best = w;
+      t0 = t;
+    }
+  }
+  if (best > log(budget) + log(10.0)) return NA_REAL;
+
   double *lf = (double *) R_alloc((size_t) N + 1, sizeof(double));
   lf[0] = 0.0;
   for (int i = 1; i <= N; ++i) lf[i] = lf[i - 1] + log((double) i);
   double lobs = 0.0;
   for (int j = 0; j < k; ++j) lobs += log_choose(lf, c_in[j], x[j]);
 
-  int *c = (int *) R_alloc(k, sizeof(int));
-  memcpy(c, c_in, k * sizeof(int));
-  qsort(c, k, sizeof(int), compare_int);
   int *crest = (int *) R_alloc(k + 1, sizeof(int));
   crest[k] = 0;
   for (int j = k - 1; j >= 0; --j) crest[j] = crest[j + 1] + c[j];
 
   double **maxlog = (double **) R_alloc(k, sizeof(double *));
-  for (int j = k - 1; j >= 1; --j) {
+  for (int j = k - 1; j >= 0; --j) {
     int len = (crest[j] < m ? crest[j] : m) + 1;
     maxlog[j] = (double *) R_alloc(len, sizeof(double));
     if (j == k - 1) {
@@ -212,11 +388,33 @@ static double exact_2xk(int k, const int *x, const int *c_in, double budget) {
       max_plus_concave(lf, c[j], maxlog[j + 1], next_len, maxlog[j], len);
     }
   }
-  pair_sums **last = (pair_sums **) R_alloc((size_t) m + 1, sizeof(pair_sums *));
-  for (int r = 0; r <= m; ++r) last[r] = NULL;
-  exact_state st = {k, c, lf, crest, maxlog, lobs + log1p(EA_REL_TOL),
-                    log_choose(lf, N, m), 0.0, 0, budget, last};
+  /* headmax[s]: the largest log prod C of the head columns 0..t0-1 with s
+   * events (-Inf where impossible) */
+  double *headmax = (double *) R_alloc((size_t) m + 1, sizeof(double));
+  for (int s = 0; s <= m; ++s) headmax[s] = s == 0 ? 0.0 : R_NegInf;
+  int head_total = 0;
+  for (int j = 0; j < t0; ++j) {
+    int len_prev = (head_total < m ? head_total : m) + 1;
+    head_total += c[j];
+    int len = (head_total < m ? head_total : m) + 1;
+    double *prev = (double *) R_alloc(len_prev, sizeof(double));
+    memcpy(prev, headmax, len_prev * sizeof(double));
+    max_plus_concave(lf, c[j], prev, len_prev, headmax, len);
+  }
+  tail_sums **tail = (tail_sums **) R_alloc((size_t) m + 1, sizeof(tail_sums *));
+  for (int r = 0; r <= m; ++r) tail[r] = NULL;
+  double **leaf = (double **) R_alloc((size_t) m + 1, sizeof(double *));
+  int *nleaf = (int *) R_alloc((size_t) m + 1, sizeof(int));
+  int *capleaf = (int *) R_alloc((size_t) m + 1, sizeof(int));
+  for (int r = 0; r <= m; ++r) {
+    leaf[r] = NULL;
+    nleaf[r] = capleaf[r] = 0;
+  }
+  exact_state st = {k, t0, c, lf, crest, maxlog, headmax, m,
+                    lobs + EA_LOG_TOL, log_choose(lf, N, m), 0.0, 0,
+                    budget, tail, leaf, nleaf, capleaf, 0};
   visit(&st, 0, m, 0.0);
+  if (st.budget >= 0) flush_leaves(&st);
   if (st.budget < 0) return NA_REAL;
   double p = (double) st.p;
   return p > 1.0 ? 1.0 : p;
@@ -293,8 +491,20 @@ static double pearson_stat(int nr, int nc, const int *tab, const double *e) {
   return s;
 }
 
-/* x: integer nr x nc table with no empty row or column; B draws. */
-SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B_) {
+/* sum of log(x!) over the cells: minus the log probability of the table,
+ * up to a constant given the margins */
+static double sum_log_factorial(int cells, const int *tab, const double *lf) {
+  double s = 0.0;
+  for (int c = 0; c < cells; ++c) s += lf != NULL ? lf[tab[c]] : lgammafn(tab[c] + 1.0);
+  return s;
+}
+
+/* x: integer nr x nc table with no empty row or column; B draws.
+ * by_probability FALSE: tables at least as extreme in the Pearson
+ * statistic (chisq.test()); TRUE: tables no more probable than the
+ * observed one, with fisher.test()'s relative tolerance (the Monte-Carlo
+ * Freeman-Halton p-value). */
+SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B_, SEXP by_probability) {
   int nr = INTEGER_RO(dims)[0], nc = INTEGER_RO(dims)[1];
   double B = Rf_asReal(B_);
   const int *obs = INTEGER_RO(x);
@@ -316,7 +526,15 @@ SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B_) {
   }
   int *tab = (int *) R_alloc((size_t) nr * nc, sizeof(int));
   int *col_left = (int *) R_alloc(nc, sizeof(int));
-  double stat_obs = pearson_stat(nr, nc, obs, e);
+  int by_prob = Rf_asLogical(by_probability) == 1;
+  double *lf = NULL;
+  if (by_prob && n <= 1e7) {
+    lf = (double *) R_alloc((size_t) n + 1, sizeof(double));
+    lf[0] = 0.0;
+    for (R_xlen_t i = 1; i <= (R_xlen_t) n; ++i) lf[i] = lf[i - 1] + log((double) i);
+  }
+  double stat_obs = by_prob ? sum_log_factorial(nr * nc, obs, lf) - EA_LOG_TOL
+                            : pearson_stat(nr, nc, obs, e);
   double almost_one = 1.0 - 64.0 * DBL_EPSILON;
   double hits = 0;
   GetRNGstate();
@@ -327,7 +545,11 @@ SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B_) {
       GetRNGstate();
     }
     random_table(nr, nc, sr, sc, col_left, tab);
-    if (pearson_stat(nr, nc, tab, e) >= almost_one * stat_obs) ++hits;
+    if (by_prob) {
+      if (sum_log_factorial(nr * nc, tab, lf) >= stat_obs) ++hits;
+    } else if (pearson_stat(nr, nc, tab, e) >= almost_one * stat_obs) {
+      ++hits;
+    }
   }
   PutRNGstate();
   return Rf_ScalarReal((1.0 + hits) / (B + 1.0));

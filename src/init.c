@@ -8,7 +8,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ea_chisq",       (DL_FUNC) &ea_chisq,       3},
   {"ea_chisq_gof",   (DL_FUNC) &ea_chisq_gof,   3},
   {"ea_exact_2xk",   (DL_FUNC) &ea_exact_2xk,   4},
-  {"ea_monte_carlo", (DL_FUNC) &ea_monte_carlo, 3},
+  {"ea_monte_carlo", (DL_FUNC) &ea_monte_carlo, 4},
   {"ea_cmh",         (DL_FUNC) &ea_cmh,         3},
   {"ea_simulate_rates", (DL_FUNC) &ea_simulate_rates, 4},
   {"ea_first_bad_count", (DL_FUNC) &ea_first_bad_count, 1},

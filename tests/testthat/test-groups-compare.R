@@ -37,6 +37,47 @@ test_that("risk ratio, odds ratio and the Wald interval equal direct computation
   }
 })
 
+test_that("the equivalence p-value and verdict come from one interval", {
+  # 231/256 against 160/187: the Wald TOST gave p = 0.046, "inconclusive"
+  d <- data.frame(g = c("x", "r"), ev = c(231, 160), tot = c(256, 187))
+  res <- compare_groups(d, g, events = ev, total = tot, reference = "r")
+  expect_equal(res$verdict, "inconclusive")
+  expect_gte(res$equivalence_p_value, 0.05)
+  set.seed(66)
+  for (i in seq_len(reps(300))) {
+    n1 <- sample(3:400, 1)
+    n2 <- sample(3:400, 1)
+    p <- stats::runif(1, 0.02, 0.98)
+    d <- data.frame(
+      g = c("x", "r"), ev = c(stats::rbinom(1, n1, p), stats::rbinom(1, n2, p)),
+      tot = c(n1, n2)
+    )
+    margin <- sample(c(0.05, 0.1, 0.2), 1)
+    level <- sample(c(0.9, 0.95), 1)
+    method <- sample(c("newcombe", "wald"), 1)
+    res <- compare_groups(d, g,
+      events = ev, total = tot, reference = "r", margin = margin,
+      conf_level = level, method = method
+    )
+    ci <- equityaudit:::difference_interval(
+      d$ev[[1]], n1, d$ev[[2]], n2, 1 - 2 * (1 - level), method
+    )
+    inside <- ci$low > -margin && ci$high < margin
+    expect_equal(res$equivalence_p_value < 1 - level, inside)
+    if (res$verdict != "different") {
+      expect_equal(res$verdict == "equivalent", inside)
+    }
+    # the p-value is the level at which the interval's limit meets the margin
+    if (method == "newcombe" && res$equivalence_p_value > 1e-6 &&
+      res$equivalence_p_value < 0.5) {
+      at <- equityaudit:::difference_interval(
+        d$ev[[1]], n1, d$ev[[2]], n2, 1 - 2 * res$equivalence_p_value, method
+      )
+      expect_equal(min(margin - at$high, at$low + margin), 0, tolerance = 1e-8)
+    }
+  }
+})
+
 test_that("zero cells get the 0.5 correction and say so", {
   d <- data.frame(g = c("x", "r"), ev = c(0, 10), tot = c(7, 50))
   res <- compare_groups(d, g, events = ev, total = tot, reference = "r")

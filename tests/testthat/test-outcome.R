@@ -75,6 +75,65 @@ test_that("the exact test answers where fisher.test() runs out of workspace", {
   expect_equal(p, 0.005607763, tolerance = 1e-7)
 })
 
+test_that("the exact 2 x k test equals fisher.test() on larger random tables", {
+  set.seed(715)
+  exact_p <- function(ev, tot) {
+    .Call(equityaudit:::ea_exact_2xk, as.integer(ev), as.integer(tot), c(length(ev), 1L), 1e8)
+  }
+  checked <- 0
+  for (i in seq_len(reps(150))) {
+    k <- sample(3:8, 1)
+    tot <- stats::rpois(k, sample(c(5, 15, 30), 1)) + 1
+    ev <- stats::rbinom(k, tot, stats::runif(k, 0.2, 0.6))
+    if (sum(ev) == 0 || sum(ev) == sum(tot)) next
+    fp <- tryCatch(stats::fisher.test(rbind(ev, tot - ev), workspace = 2e8)$p.value,
+      error = function(e) NA
+    )
+    if (is.na(fp)) next
+    expect_equal(exact_p(ev, tot), fp, tolerance = 1e-9)
+    checked <- checked + 1
+  }
+  expect_gt(checked, 0.8 * reps(150))
+  # 2 x 8, n = 720: fisher.test(workspace = 2e8) needs about 40 s
+  ev <- seq(10, 80, 10)
+  tot <- ev + c(20, 30, 10, 50, 40, 70, 60, 80)
+  expect_equal(exact_p(ev, tot), 0.007260647, tolerance = 1e-6)
+  expect_equal(
+    exact_p(c(21, 1, 6, 1, 15, 1, 7, 8), c(78, 2, 22, 39, 52, 4, 51, 31)),
+    stats::fisher.test(rbind(
+      c(21, 1, 6, 1, 15, 1, 7, 8),
+      c(78, 2, 22, 39, 52, 4, 51, 31) - c(21, 1, 6, 1, 15, 1, 7, 8)
+    ), workspace = 2e8)$p.value,
+    tolerance = 1e-9
+  )
+})
+
+test_that("the simulated exact p-value orders tables by probability", {
+  ev <- array(c(21L, 1L, 6L, 1L, 15L, 1L, 7L, 8L), c(8, 1, 1))
+  tot <- array(c(78L, 2L, 22L, 39L, 52L, 4L, 51L, 31L), c(8, 1, 1))
+  set.seed(1)
+  res <- equityaudit:::exact_p_values(ev, tot, budget = -1)
+  expect_equal(res$method, "monte_carlo")
+  # the exact value is 0.00723; the Pearson ordering gave 0.036
+  expect_lt(abs(res$p - 0.0072297), 4 * res$se)
+  expect_gt(res$se, 0)
+  d <- data.frame(g = letters[1:8], ev = ev[, 1, 1], tot = tot[, 1, 1])
+  res <- expect_message(
+    compare_outcomes(d, g, events = ev, total = tot, exact = "always"),
+    NA
+  )
+  expect_equal(unique(res$exact_method), "exact")
+  expect_true(all(is.na(res$exact_p_se)))
+  # thousands of groups: neither enumerated nor simulated, and quick
+  set.seed(2)
+  big <- data.frame(g = sprintf("g%05d", rep(1:10000, each = 5)), o = stats::runif(5e4) < 0.3)
+  expect_message(res <- compare_outcomes(big, g, o), "not attempted")
+  s <- summary(res)
+  expect_equal(s$exact_method, "not_attempted")
+  expect_true(is.na(s$exact_p_value))
+  expect_false(is.na(s$p_value))
+})
+
 test_that("CMH equals mantelhaen.test() on random 2 x k x K tables", {
   set.seed(5)
   for (i in seq_len(reps(200))) {
@@ -94,6 +153,62 @@ test_that("CMH equals mantelhaen.test() on random 2 x k x K tables", {
   attached <- attr(compare_outcomes(d, g, by = s, events = events, total = total,
                                     exact = "never"), "cmh")
   expect_equal(attached$statistic, res$statistic)
+})
+
+test_that("CMH with many groups and few strata equals mantelhaen.test()", {
+  set.seed(15)
+  for (i in seq_len(reps(100))) {
+    k <- sample(3:40, 1)
+    n_strata <- sample(2:3, 1)
+    x <- array(stats::rpois(k * 2 * n_strata, 5) + 1, c(k, 2, n_strata))
+    d <- as.data.frame(as.table(x), responseName = "n")
+    names(d)[1:3] <- c("g", "o", "s")
+    d$o <- d$o == "A"
+    res <- cmh_test(d, g, o, strata = s, weight = n, event = FALSE)
+    ref <- stats::mantelhaen.test(x, correct = FALSE)
+    expect_equal(res$statistic, unname(ref$statistic), tolerance = 1e-10)
+    expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
+  }
+  # 10^4 groups in two strata: the Woodbury path, in well under a second
+  set.seed(16)
+  g <- 1e4
+  big <- data.frame(
+    g = rep(sprintf("g%05d", seq_len(g)), each = 10),
+    s = rep(c("a", "b"), 5 * g), o = stats::runif(10 * g) < 0.3
+  )
+  res <- cmh_test(big, g, o, strata = s)
+  expect_equal(res$df, g - 1)
+  expect_true(res$statistic > 0 && res$p_value > 0 && res$p_value < 1)
+})
+
+test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
+  # |O - E| is exactly 0.5: corrected in both orientations of the table
+  d <- expand.grid(g = c("g1", "g2"), o = c(TRUE, FALSE), s = c("s1", "s2", "s3"))
+  d$n <- c(4, 5, 6, 5, 17, 2, 3, 3, 6, 4, 11, 4)
+  res <- cmh_test(d, g, o, strata = s, weight = n, correct = TRUE)
+  ref <- stats::mantelhaen.test(array(d$n, c(2, 2, 3)), correct = TRUE)
+  expect_equal(res$statistic, 0)
+  expect_equal(res$p_value, ref$p.value)
+  ref2 <- stats::mantelhaen.test(stats::xtabs(n ~ g + o + s, d), correct = TRUE)
+  expect_equal(res$odds_ratio, unname(ref2$estimate), tolerance = 1e-12)
+  expect_equal(c(res$or_low, res$or_high), ref2$conf.int[1:2], tolerance = 1e-12)
+  set.seed(17)
+  for (i in seq_len(reps(200))) {
+    n_strata <- sample(2:6, 1)
+    x <- array(stats::rpois(4 * n_strata, sample(c(2, 8, 30), 1)) + 1, c(2, 2, n_strata))
+    d <- as.data.frame(as.table(x), responseName = "n")
+    names(d)[1:3] <- c("g", "o", "s")
+    d$o <- d$o == "B"
+    lvl <- sample(c(0.9, 0.95, 0.99), 1)
+    res <- cmh_test(d, g, o, strata = s, weight = n, correct = TRUE, conf_level = lvl)
+    ref <- stats::mantelhaen.test(x, correct = TRUE, conf.level = lvl)
+    expect_equal(res$statistic, unname(ref$statistic), tolerance = 1e-10)
+    expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
+    expect_equal(res$odds_ratio, unname(ref$estimate), tolerance = 1e-10)
+    expect_equal(c(res$or_low, res$or_high), ref$conf.int[1:2], tolerance = 1e-10)
+  }
+  three <- data.frame(g = c("a", "b", "c"), ev = c(3, 5, 7), tot = 10, s = 1)
+  expect_true(is.na(cmh_test(three, g, strata = s, events = ev, total = tot)$odds_ratio))
 })
 
 test_that("Monte-Carlo p-values agree with chisq.test within sampling error", {
