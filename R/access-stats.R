@@ -1,0 +1,127 @@
+# The statistics of compare_access(): shares, representation ratios with
+# their intervals and verdicts, the test of each stratum, and summary().
+
+# Verdict on a ratio from its log-scale estimate and standard error: TOST
+# against the ratio margins, and the conf_level interval against 1.
+ratio_verdict <- function(ratio, log_se, conf_level, ratio_margin) {
+  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  lr <- log(ratio)
+  lower <- stats::pnorm((lr - log(ratio_margin[[1]])) / log_se, lower.tail = FALSE)
+  upper <- stats::pnorm((lr - log(ratio_margin[[2]])) / log_se)
+  eq_p <- pmax(lower, upper)
+  z_eq <- stats::qnorm(1 - (1 - conf_level))
+  verdict <- ifelse(lr - z * log_se > 0 | lr + z * log_se < 0, "different",
+    ifelse(lr - z_eq * log_se > log(ratio_margin[[1]]) &
+      lr + z_eq * log_se < log(ratio_margin[[2]]), "equivalent", "inconclusive")
+  )
+  ok <- is.finite(lr) & is.finite(log_se)
+  list(p = ifelse(ok, eq_p, NA_real_), verdict = ifelse(ok, verdict, NA_character_))
+}
+
+# Each cell's percentage denominator: the known total of its stratum for
+# the tested groups, the whole stratum for the others.
+access_denominators <- function(m, tested) {
+  ifelse(tested, 1, 0) %o% colSums(m[tested, , drop = FALSE]) +
+    ifelse(tested, 0, 1) %o% colSums(m)
+}
+
+# The columns of a result after the counts n: shares, ratios with their
+# intervals and verdicts, residuals and the test of each stratum (groups
+# not `tested` take no part in it).
+access_statistics <- function(n, ref, tested, denom_n, denom_ref, method,
+                              ref_is_prop, conf_level, ratio_margin, strata) {
+  k <- nrow(n)
+  test <- access_test(n[tested, , drop = FALSE], ref[tested, , drop = FALSE],
+    method, ref_is_prop,
+    strata = strata
+  )
+  pct <- 100 * n / denom_n
+  ref_pct <- 100 * ref / denom_ref
+  ratio <- pct / ref_pct
+  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  log_se <- sqrt(1 / n - 1 / denom_n +
+    if (ref_is_prop) 0 else 1 / ref - 1 / denom_ref)
+  ok <- n > 0 & ref > 0
+  eq <- ratio_verdict(ratio, log_se, conf_level, ratio_margin)
+  eq$p[!ok | !tested] <- NA
+  eq$verdict[!ok | !tested] <- NA
+  adj <- matrix(NA_real_, k, ncol(n))
+  adj[tested, ] <- test$adj_residual
+  per_stratum <- function(v) rep(v, each = k)
+  list(
+    pct = as.vector(pct),
+    ref_n = if (ref_is_prop) NA_real_ else as.vector(ref),
+    ref_pct = as.vector(ref_pct),
+    access_rate = if (ref_is_prop) NA_real_ else as.vector(100 * n / ref),
+    representation_ratio = as.vector(ratio),
+    ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
+    ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_)),
+    equivalence_p_value = as.vector(eq$p), verdict = as.vector(eq$verdict),
+    adj_residual = as.vector(adj),
+    statistic = per_stratum(test$statistic), df = per_stratum(test$df),
+    p_value = per_stratum(test$p_value), method = method,
+    cramers_v = per_stratum(test$cramers_v)
+  )
+}
+
+access_test <- function(n, ref, method, ref_is_prop, strata) {
+  if (method == "homogeneity") {
+    k <- nrow(n)
+    arr <- array(0, c(2, k, ncol(n)))
+    arr[1, , ] <- n
+    arr[2, , ] <- ref
+    res <- chisq_core(arr)
+    s <- res$summary
+    total <- colSums(n) + colSums(ref)
+    v <- sqrt(s$statistic / (total * (pmin(2, s$cols_used) - 1)))
+    adj <- matrix(res$stdres, nrow = 2)[1, ]
+    return(list(
+      statistic = s$statistic, df = s$df, p_value = s$p_value,
+      cramers_v = v, adj_residual = matrix(adj, nrow = k)
+    ))
+  }
+  probs <- sweep(ref, 2, colSums(ref), "/")
+  impossible <- which(probs == 0 & n > 0, arr.ind = TRUE)
+  if (nrow(impossible) > 0) {
+    abort_input(
+      "table",
+      sprintf(
+        paste0(
+          "In %s, a group has people in the service but none in the ",
+          "reference population, so the goodness-of-fit test is infinite."
+        ),
+        stratum_label(strata, impossible[1, 2])
+      ),
+      arg = "reference"
+    )
+  }
+  res <- .Call(ea_chisq_gof, as.double(n), as.double(probs), dim(n))
+  s <- res$summary
+  list(
+    statistic = s$statistic, df = s$df, p_value = s$p_value,
+    cramers_v = sqrt(s$statistic / (s$n * pmax(s$df, 1))),
+    adj_residual = matrix(res$stdres, nrow = nrow(n))
+  )
+}
+
+#' @export
+summary.equityaudit_access <- function(object, ...) {
+  stratum_summary(object, c("statistic", "df", "p_value", "method", "cramers_v"))
+}
+
+# One row per stratum: the by columns, people counted and the test columns.
+stratum_summary <- function(object, test_cols) {
+  by <- attr(object, "by")
+  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE, optional = TRUE)
+  key <- strata_key(df[by], nrow(df))
+  first <- !duplicated(key)
+  out <- df[first, c(by, test_cols), drop = FALSE]
+  n_cols <- intersect(c("n", "ref_n"), names(df))
+  for (col in rev(n_cols)) {
+    out[[col]] <- as.vector(rowsum(df[[col]], key, reorder = FALSE))
+  }
+  out <- out[c(by, n_cols, test_cols)]
+  rownames(out) <- NULL
+  class(out) <- c("equityaudit_summary", "data.frame")
+  out
+}
