@@ -18,6 +18,7 @@
  * that a difference of exactly 0.5 is corrected in either orientation.
  */
 #include "equityaudit.h"
+#include <stdint.h>
 #include <float.h>
 
 /* adds stratum x (I x J) to the sums d = O - E and the covariance V */
@@ -157,6 +158,12 @@ static double cmh_woodbury(const double *x, int I, R_xlen_t K,
   return (double) q;
 }
 
+/* R_alloc() memory is aligned for doubles only; long double needs 16. */
+static long double *aligned_long_doubles(int n) {
+  char *raw = R_alloc((size_t) n * sizeof(long double) + 16, 1);
+  return (long double *) (((uintptr_t) raw + 15) & ~(uintptr_t) 15);
+}
+
 /* x: double I x J x K; correct: continuity correction for 2 x 2 x K.
  * Returns c(statistic, df, p_value, strata_used). */
 SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
@@ -172,7 +179,7 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
     UNPROTECT(1);
     return out;
   }
-  long double *d = (long double *) R_alloc(D, sizeof(long double));
+  long double *d = aligned_long_doubles(D);
   for (int a = 0; a < D; ++a) d[a] = 0;
   if (J == 2 && D > 1 && (double) K < D) {
     res[0] = cmh_woodbury(REAL_RO(x), I, K, d, &res[3]);
