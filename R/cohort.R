@@ -247,6 +247,11 @@ stratum_labels <- function(strata, by, total) {
 format.equityaudit_cohort <- function(x, digits = 1, ...) {
   by <- attr(x, "by")
   df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
+  if (!all(c(by, "variable", "level", "missing", "n", "pct", "mean") %in% names(df))) {
+    # a selection of columns is no longer Table 1: shown as the plain table
+    attributes(df) <- attributes(df)[c("names", "row.names", "class")]
+    return(format(df, ...))
+  }
   stratum <- if (length(by)) do.call(paste, c(df[by], sep = " / ")) else "All"
   age_row <- df$variable != "people" & is.na(df$level) & !df$missing
   count <- ifelse(is.na(df$n), "*", format(df$n, trim = TRUE, big.mark = ","))

@@ -52,3 +52,12 @@ test_that("age summaries line up with their strata when there are two by columns
   }
   expect_equal(nrow(got), 4)
 })
+
+test_that("a selection of a cohort's columns prints as a plain table", {
+  x <- describe_cohort(ips_synthetic, ethnicity, by = service)
+  part <- x[, c("service", "variable", "level", "n")]
+  out <- format(part)
+  expect_equal(names(out), c("service", "variable", "level", "n"))
+  expect_equal(nrow(out), nrow(x))
+  expect_output(print(part), "White")
+})
