@@ -14,7 +14,10 @@ for (name in names(db)) {
   }
 }
 
+# run in the package's namespace, as R CMD check runs them (tests may use
+# internal functions)
 results <- testthat::test_dir("tests/testthat",
-  load_package = "none", reporter = "summary", stop_on_failure = TRUE
+  package = "equityaudit", load_package = "installed", reporter = "summary",
+  stop_on_failure = TRUE
 )
 invisible(results)
