@@ -17,6 +17,10 @@
 #' * `equityaudit_error_table`: a table on which the requested test cannot be
 #'   computed, such as a stratum in which only one group has anybody.
 #'
+#' One warning has a class of its own: `equityaudit_warning_exposed`, from
+#' [suppress_counts()], when the shape of the tables gives a count away
+#' whatever else is suppressed (see [disclosure_check()]).
+#'
 #' Catch them with `tryCatch(..., equityaudit_error = function(e) ...)` or
 #' test for them with `testthat::expect_error(..., class = )`.
 #'

@@ -21,7 +21,6 @@ protect_cells <- function(spec, r) {
   is_margin <- seq_along(v) %in% sum_totals(spec$cons)
   sums <- sums_csr(spec$cons)
   unsolved <- rep(FALSE, length(v))
-  exposed <- integer()
   repeat {
     vals <- ifelse(supp, NA_real_, published)
     b <- propagated_bounds(knowledge_bounds(vals, supp, hidden, r), sums)
@@ -38,20 +37,20 @@ protect_cells <- function(spec, r) {
     if (length(pool) == 0) {
       # everything linked to it is hidden already: the shape of the tables
       # gives it away (e.g. a category with no row in another table)
-      exposed <- c(exposed, cell)
-      unsolved <- unsolved | seq_along(v) == cell
+      unsolved[[cell]] <- TRUE
       next
     }
     extra <- best_candidate(cell, pool, vals, supp, hidden, sums, r)
     supp[extra] <- TRUE
   }
-  if (length(exposed) > 0) {
+  exposed <- sum(unsolved)
+  if (exposed > 0) {
     warning(structure(class = c("equityaudit_warning_exposed", "warning", "condition"), list(
       message = sprintf(paste(
         "%d count%s cannot be protected by suppression: the shape of the tables",
         "gives %s away (see disclosure_check())."
-      ), length(exposed), if (length(exposed) == 1) "" else "s",
-      if (length(exposed) == 1) "it" else "them"),
+      ), exposed, if (exposed == 1) "" else "s",
+      if (exposed == 1) "it" else "them"),
       call = NULL
     )))
   }

@@ -104,3 +104,31 @@ test_that("no hidden count is recovered or narrowed in random tables", {
     }
   }
 })
+
+test_that("a count the tables' shape gives away is reported, not hidden silently", {
+  # nobody has an unknown group: the outcome table has no row for it, so
+  # the cohort's row of 0 (protected under OpenSAFELY) is pinned to 0
+  set.seed(2)
+  d <- data.frame(
+    s = rep(c("A", "B"), each = 40), g = sample(c("g1", "g2"), 80, TRUE),
+    y = stats::runif(80) < 0.4
+  )
+  tabs <- list(
+    cohort = describe_cohort(d, g, by = s),
+    outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, exact = "never"))
+  )
+  expect_warning(
+    s <- suppress_counts(tabs, "opensafely"),
+    class = "equityaudit_warning_exposed"
+  )
+  chk <- disclosure_check(s)
+  expect_false(attr(chk, "protected"))
+  flagged <- chk[chk$disclosed, ]
+  expect_equal(flagged$table, rep("cohort", 3))
+  expect_equal(c(flagged$low, flagged$high), rep(0, 6))
+  # with someone of unknown group in every stratum it is protected
+  d$g[c(1, 41)] <- NA
+  tabs$cohort <- describe_cohort(d, g, by = s)
+  tabs$outcomes <- suppressMessages(compare_outcomes(d, g, y, by = s, exact = "never"))
+  expect_true(attr(disclosure_check(suppress_counts(tabs, "opensafely")), "protected"))
+})
