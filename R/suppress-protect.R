@@ -23,10 +23,10 @@ protect_cells <- function(spec, r) {
   unsolved <- rep(FALSE, length(v))
   repeat {
     vals <- ifelse(supp, NA_real_, published)
-    b <- propagated_bounds(knowledge_bounds(vals, supp, hidden, r), sums)
+    k <- knowledge_bounds(vals, supp, hidden, r)
+    b <- propagated_bounds(k, sums)
     at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
     if (!any(at_risk)) {
-      k <- knowledge_bounds(vals, supp, hidden, r)
       b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r, wide_enough(r))
       at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
       if (!any(at_risk)) break

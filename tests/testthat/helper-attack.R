@@ -149,6 +149,15 @@ attack_result <- function(m, rule, leaks = 0) {
   list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = leaks)
 }
 
+# The published table, the true one, and each row's stratum.
+attack_frames <- function(s, x) {
+  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
+  list(
+    d = d, t = as.data.frame(unclass(x), stringsAsFactors = FALSE),
+    by = attr(s, "by"), stratum = attack_strata(d, attr(s, "by"))
+  )
+}
+
 attack_strata <- function(d, by) {
   if (length(by) == 0) {
     return(rep("", nrow(d)))
@@ -185,10 +194,11 @@ attack_outcomes <- function(s, x, rule, m = attack_model(rule)) {
 }
 
 attack_cohort <- function(s, x, rule, m = attack_model(rule)) {
-  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
-  t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
-  by <- attr(s, "by")
-  stratum <- attack_strata(d, by)
+  f <- attack_frames(s, x)
+  d <- f$d
+  t <- f$t
+  by <- f$by
+  stratum <- f$stratum
   var <- rep(NA_integer_, nrow(d))
   for (i in seq_len(nrow(d))) var[[i]] <- attack_var(m, d$n[[i]], t$n[[i]], paste(i, "n"))
   known <- list()
@@ -222,10 +232,11 @@ attack_cohort <- function(s, x, rule, m = attack_model(rule)) {
 }
 
 attack_groups <- function(s, x, rule, m = attack_model(rule)) {
-  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
-  t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
-  by <- attr(s, "by")
-  stratum <- attack_strata(d, by)
+  f <- attack_frames(s, x)
+  d <- f$d
+  t <- f$t
+  by <- f$by
+  stratum <- f$stratum
   cols <- c("n", "events", "ref_n", "ref_events")
   v <- matrix(0L, nrow(d), 4, dimnames = list(NULL, cols))
   for (i in seq_len(nrow(d))) {
@@ -253,10 +264,11 @@ attack_groups <- function(s, x, rule, m = attack_model(rule)) {
 }
 
 attack_access <- function(s, x, rule, m = attack_model(rule)) {
-  d <- as.data.frame(unclass(s), stringsAsFactors = FALSE)
-  t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
-  by <- attr(s, "by")
-  stratum <- attack_strata(d, by)
+  f <- attack_frames(s, x)
+  d <- f$d
+  t <- f$t
+  by <- f$by
+  stratum <- f$stratum
   tested <- !d$missing
   for (side in list(c("n", "pct"), c("ref_n", "ref_pct"))) {
     cl <- side[[1]]
