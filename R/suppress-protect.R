@@ -14,15 +14,18 @@ wide_enough <- function(r) {
 # search; exact bounds confirm that the result is safe.
 protect_cells <- function(spec, r) {
   v <- spec$value
-  hidden <- spec$kind == "hidden"
-  published <- ifelse(hidden, NA_real_, round_count(v, r$round_to))
-  supp <- !hidden & is_small(v, r)
+  always_hidden <- spec$kind == "hidden"
+  published <- ifelse(always_hidden, NA_real_, round_count(v, r$round_to))
+  supp <- !always_hidden & is_small(v, r)
   members <- cells_constraints(spec$cons, length(v))
   is_margin <- seq_along(v) %in% sum_totals(spec$cons)
   sums <- sums_csr(spec$cons)
   unsolved <- rep(FALSE, length(v))
   repeat {
-    vals <- ifelse(supp, NA_real_, published)
+    # an implicit total that no published percentage reveals is, to the
+    # reader, one more hidden count
+    hidden <- always_hidden | unrevealed_totals(spec, supp, published)
+    vals <- ifelse(supp | hidden, NA_real_, published)
     k <- knowledge_bounds(vals, supp, hidden, r)
     b <- propagated_bounds(k, sums)
     at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved

@@ -42,6 +42,9 @@ publish_cells <- function(x, spec, res, r) {
 # denominator of: those of its shown parts with a published count above 0.
 revealed_totals <- function(spec, res) {
   total_cells <- which(spec$kind == "total")
+  if (length(total_cells) == 0) {
+    return(logical())
+  }
   out <- rep(FALSE, length(total_cells))
   for (con in spec$cons) {
     t <- match(con[[1]], total_cells)
@@ -49,6 +52,17 @@ revealed_totals <- function(spec, res) {
     parts <- con[-1]
     shown <- spec$kind[parts] == "shown" & !res$suppressed[parts] & res$published[parts] > 0
     out[[t]] <- out[[t]] || any(shown, na.rm = TRUE)
+  }
+  out
+}
+
+# The implicit totals that are not revealed, as a logical over all cells.
+unrevealed_totals <- function(spec, suppressed, published) {
+  out <- rep(FALSE, length(spec$kind))
+  total <- spec$kind == "total"
+  if (any(total)) {
+    res <- list(suppressed = suppressed, published = published)
+    out[total] <- !suppressed[total] & !revealed_totals(spec, res)
   }
   out
 }

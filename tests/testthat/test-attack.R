@@ -54,6 +54,26 @@ test_that("a published 0 and a published count of at least 8 are read as the rul
   expect_equal(attack_range(10, "nhs_digital"), c(8, 12))
 })
 
+test_that("a total no percentage reveals is protected like any hidden count", {
+  # every share of service A's people of known group is starred, so that
+  # number is not published; from the people, the missing and the Total
+  # stratum a reader could once narrow it to 6-9 (make attack, 10^4 tables)
+  d <- data.frame(
+    s = rep(c("A", "B"), each = 4), g = rep(c("g1", "g2", "g3", NA), 2),
+    n = c(1, 0, 7, 11, 2, 9, 8, 0)
+  )
+  x <- describe_cohort(d, g, by = s, weight = n)
+  s <- suppress_counts(x, "nhs_digital")
+  chk <- disclosure_check(s)
+  expect_true(attr(chk, "protected"))
+  known_a <- chk[chk$kind == "total" & is.na(chk$row), ]
+  expect_true(all(known_a$high - known_a$low >= 6 | known_a$low > 7))
+  a <- attack_cohort(s, x, "nhs_digital")
+  expect_equal(sum(a$bounds$narrowed), 0)
+  expect_equal(sum(a$bounds$exact), 0)
+  expect_true(all(a$bounds$inside))
+})
+
 test_that("plots leave out the groups whose counts are hidden, and say so", {
   x <- suppressMessages(compare_outcomes(ips_synthetic, ethnicity, employed, by = service))
   s <- suppress_counts(x)
