@@ -72,24 +72,40 @@ attack_bounds <- function(m) {
     }
   }
   dense <- do.call(rbind, rows)
-  if (!is.null(dense)) {
-    mat <- matrix(0, k, n)
-    mat[dense[, 1:2, drop = FALSE]] <- dense[, 3]
+  idx <- which(m$target)
+  if (is.null(dense)) {
+    return(data.frame(
+      label = m$label[idx], truth = m$truth[idx], low = m$lo[idx],
+      high = m$hi[idx], stringsAsFactors = FALSE
+    ))
   }
+  # every solution is a feasible table: a cell it shows at its own bound
+  # needs no programme of its own for that bound
+  seen_lo <- rep(Inf, n)
+  seen_hi <- rep(-Inf, n)
   solve1 <- function(i, direction) {
+    bound <- if (direction == "min") m$lo[[i]] else m$hi[[i]]
+    if ((direction == "min" && seen_lo[[i]] == bound) ||
+        (direction == "max" && seen_hi[[i]] == bound)) {
+      return(bound)
+    }
     obj <- numeric(n)
     obj[[i]] <- 1
-    if (is.null(dense)) {
-      return(if (direction == "min") m$lo[[i]] else m$hi[[i]])
-    }
-    fit <- lpSolve::lp(direction, obj, mat, dir, rhs, all.int = TRUE)
+    fit <- lpSolve::lp(direction, obj,
+      const.dir = dir, const.rhs = rhs, dense.const = dense, all.int = TRUE
+    )
     if (fit$status == 3) {
       return(Inf)
     }
     stopifnot(fit$status == 0)
-    if (fit$objval >= 1e29) Inf else round(fit$objval)
+    if (fit$objval >= 1e29) {
+      return(Inf)
+    }
+    sol <- round(fit$solution)
+    seen_lo <<- pmin(seen_lo, sol)
+    seen_hi <<- pmax(seen_hi, sol)
+    round(fit$objval)
   }
-  idx <- which(m$target)
   data.frame(
     label = m$label[idx], truth = m$truth[idx],
     low = vapply(idx, solve1, 0, "min"), high = vapply(idx, solve1, 0, "max"),
