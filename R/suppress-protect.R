@@ -9,33 +9,26 @@ wide_enough <- function(r) {
 }
 
 # Primary suppression, then secondary: while any starred or hidden count
-# could be small and is known too precisely, the smallest published count
-# sharing a sum with it is starred as well. Quick outer bounds steer the
-# search; exact bounds confirm that the result is safe.
+# could be small and is known too precisely, a published count sharing a
+# sum with it is starred as well. Quick outer bounds steer the search;
+# exact bounds confirm that the result is safe. Then the secondary stars
+# that turn out not to be needed are taken back, largest count first.
 protect_cells <- function(spec, r) {
   v <- spec$value
   always_hidden <- spec$kind == "hidden"
   published <- ifelse(always_hidden, NA_real_, round_count(v, r$round_to))
-  supp <- !always_hidden & is_small(v, r)
+  primary <- !always_hidden & is_small(v, r)
+  supp <- primary
   members <- cells_constraints(spec$cons, length(v))
   is_margin <- seq_along(v) %in% sum_totals(spec$cons)
   sums <- sums_csr(spec$cons)
   unsolved <- rep(FALSE, length(v))
   repeat {
-    # an implicit total that no published percentage reveals is, to the
-    # reader, one more hidden count
-    hidden <- always_hidden | unrevealed_totals(spec, supp, published)
-    vals <- ifelse(supp | hidden, NA_real_, published)
-    k <- knowledge_bounds(vals, supp, hidden, r)
-    b <- propagated_bounds(k, sums)
-    at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
-    if (!any(at_risk)) {
-      b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r, wide_enough(r))
-      at_risk <- (supp | hidden) & too_narrow(b, r) & !unsolved
-      if (!any(at_risk)) break
-    }
+    risk <- cells_at_risk(spec, r, supp, always_hidden, published, sums)
+    at_risk <- risk$at_risk & !unsolved
+    if (!any(at_risk)) break
     cell <- which(at_risk)[[1]]
-    pool <- candidate_cells(cell, members, spec$cons, v, supp | hidden,
+    pool <- candidate_cells(cell, members, spec$cons, v, supp | risk$hidden,
                             spec$kind, is_margin)
     if (length(pool) == 0) {
       # everything linked to it is hidden already: the shape of the tables
@@ -43,21 +36,74 @@ protect_cells <- function(spec, r) {
       unsolved[[cell]] <- TRUE
       next
     }
-    extra <- best_candidate(cell, pool, vals, supp, hidden, sums, r)
+    extra <- best_candidate(cell, pool, risk$vals, supp, risk$hidden, sums, r)
     supp[extra] <- TRUE
   }
-  exposed <- sum(unsolved)
-  if (exposed > 0) {
-    warning(structure(class = c("equityaudit_warning_exposed", "warning", "condition"), list(
-      message = sprintf(paste(
-        "%d count%s cannot be protected by suppression: the shape of the tables",
-        "gives %s away (see disclosure_check())."
-      ), exposed, if (exposed == 1) "" else "s",
-      if (exposed == 1) "it" else "them"),
-      call = NULL
-    )))
+  if (!any(unsolved)) {
+    supp <- release_redundant(spec, r, supp, primary, always_hidden, published, sums)
   }
+  warn_exposed(sum(unsolved))
   list(suppressed = supp, published = published)
+}
+
+# The starred and hidden counts that a reader can narrow down, given the
+# cells starred so far: outer bounds first, exact bounds when those find
+# none.
+cells_at_risk <- function(spec, r, supp, always_hidden, published, sums) {
+  # an implicit total that no published percentage reveals is, to the
+  # reader, one more hidden count
+  hidden <- always_hidden | unrevealed_totals(spec, supp, published)
+  vals <- ifelse(supp | hidden, NA_real_, published)
+  k <- knowledge_bounds(vals, supp, hidden, r)
+  b <- propagated_bounds(k, sums)
+  at_risk <- (supp | hidden) & too_narrow(b, r)
+  if (!any(at_risk)) {
+    b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r, wide_enough(r))
+    at_risk <- (supp | hidden) & too_narrow(b, r)
+  }
+  list(at_risk = at_risk, hidden = hidden, vals = vals)
+}
+
+# The greedy search may star a count that a later star made unnecessary:
+# each secondary star, largest count first, is taken back when the table
+# stays protected without it, until no more can be. Each trial costs an
+# exact check, so tables with more than 60 secondary stars keep them all.
+release_redundant <- function(spec, r, supp, primary, always_hidden, published, sums) {
+  secondary <- which(supp & !primary)
+  if (length(secondary) == 0 || length(secondary) > 60) {
+    return(supp)
+  }
+  # showing one count may reveal a total and so let another go: sweep
+  # again while a sweep shows something
+  repeat {
+    shown <- FALSE
+    for (cell in secondary[order(-spec$value[secondary])]) {
+      trial <- supp
+      trial[[cell]] <- FALSE
+      risk <- cells_at_risk(spec, r, trial, always_hidden, published, sums)
+      if (!any(risk$at_risk)) {
+        supp <- trial
+        shown <- TRUE
+      }
+    }
+    secondary <- which(supp & !primary)
+    if (!shown || length(secondary) == 0) break
+  }
+  supp
+}
+
+warn_exposed <- function(exposed) {
+  if (exposed == 0) {
+    return(invisible())
+  }
+  warning(structure(class = c("equityaudit_warning_exposed", "warning", "condition"), list(
+    message = sprintf(paste(
+      "%d count%s cannot be protected by suppression: the shape of the tables",
+      "gives %s away (see disclosure_check())."
+    ), exposed, if (exposed == 1) "" else "s",
+    if (exposed == 1) "it" else "them"),
+    call = NULL
+  )))
 }
 
 # The total cell of each sum.

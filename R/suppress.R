@@ -31,10 +31,16 @@
 #' shown but follow from shown ones (people without the outcome are
 #' `n - events`, which must not reveal a group of 1 to 7 either). While any
 #' suppressed or hidden count could be small and is known more precisely
-#' than the rule's own range (1 to 7), the smallest published count that
-#' shares a sum with it is suppressed as well, preferring counts that are
-#' not totals; exact bounds from an integer programme confirm the result
-#' ([disclosure_check()]).
+#' than the rule's own range (1 to 7), a published count that shares a sum
+#' with it is suppressed as well: the smallest that widens its range enough,
+#' preferring counts that are not totals. An implicit total (such as the
+#' people of known ethnicity in a stratum) counts as published only while a
+#' shown percentage reveals it; otherwise it is protected like any hidden
+#' count. Exact bounds from an integer programme confirm the result
+#' ([disclosure_check()]). Last, each count suppressed only to protect
+#' another is shown again, largest first, if the table stays protected
+#' without it (for tables with up to 60 such counts; each trial is an exact
+#' check).
 #'
 #' **Every number shown comes from the published counts.** A suppressed
 #' result can be printed, plotted, summarised and passed on

@@ -217,3 +217,42 @@ test_that("plain count tables and power tables can be suppressed", {
   expect_true(attr(disclosure_check(exact), "protected"))
   expect_true(attr(disclosure_check(suppress_counts(dd)), "protected"))
 })
+
+test_that("counts starred only to protect others are shown again when not needed", {
+  people <- read.csv(
+    system.file("extdata", "ips_synthetic.csv", package = "equityaudit"),
+    stringsAsFactors = FALSE, na.strings = ""
+  )
+  tables <- list(
+    cohort = describe_cohort(people, c(ethnicity, gender),
+      by = service,
+      unknown = "Not known/stated"
+    ),
+    outcomes = suppressMessages(compare_outcomes(people, ethnicity, employed,
+      by = service, strata = gender, event = TRUE, unknown = "Not known/stated"
+    ))
+  )
+  s <- suppress_counts(tables, "nhs_digital")
+  expect_true(attr(disclosure_check(s), "protected"))
+  cohort <- as.data.frame(unclass(s$cohort))
+  # the greedy search once starred CNWL's 412 people; nothing needs it
+  cnwl <- cohort$service == "CNWL" & cohort$variable == "people"
+  expect_equal(cohort$n[cnwl], 410)
+  # every star is a small count or is needed: showing any one of the
+  # others again lets the attacker narrow a hidden count
+  spec <- equityaudit:::joint_spec(tables, lapply(tables, equityaudit:::count_spec))
+  r <- equityaudit:::suppression_rule("nhs_digital", NULL, NULL)
+  res <- equityaudit:::protect_cells(spec, r)
+  secondary <- which(res$suppressed & !equityaudit:::is_small(spec$value, r))
+  expect_gt(length(secondary), 0)
+  hidden <- spec$kind == "hidden"
+  for (cell in secondary) {
+    trial <- res$suppressed
+    trial[[cell]] <- FALSE
+    risk <- equityaudit:::cells_at_risk(
+      spec, r, trial, hidden, res$published,
+      equityaudit:::sums_csr(spec$cons)
+    )
+    expect_true(any(risk$at_risk))
+  }
+})
