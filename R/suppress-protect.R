@@ -1,11 +1,14 @@
 # Secondary suppression: while a starred or hidden count could be small and
 # is known too precisely (bounds from disclosure.R), the published count
-# sharing a sum with it that widens it most is starred as well.
+# sharing a sum with it that widens it most is starred as well; then the
+# stars that turn out not to be needed are taken back.
 
 # A cell is safe once two feasible tables show it as wide as the rule's
 # range.
 wide_enough <- function(r) {
-  function(seen_lo, seen_hi, lo, hi) seen_hi - seen_lo >= r$threshold - protected_low(r)
+  function(seen_lo, seen_hi, lo, hi) {
+    seen_hi - seen_lo >= r$threshold - protected_low(r)
+  }
 }
 
 # Primary suppression, then secondary: while any starred or hidden count
@@ -16,50 +19,53 @@ wide_enough <- function(r) {
 protect_cells <- function(spec, r) {
   v <- spec$value
   always_hidden <- spec$kind == "hidden"
-  published <- ifelse(always_hidden, NA_real_, round_count(v, r$round_to))
+  table <- list(
+    spec = spec, r = r, always_hidden = always_hidden,
+    published = ifelse(always_hidden, NA_real_, round_count(v, r$round_to)),
+    sums = sums_csr(spec$cons)
+  )
   primary <- !always_hidden & is_small(v, r)
   supp <- primary
   members <- cells_constraints(spec$cons, length(v))
   is_margin <- seq_along(v) %in% sum_totals(spec$cons)
-  sums <- sums_csr(spec$cons)
   unsolved <- rep(FALSE, length(v))
   repeat {
-    risk <- cells_at_risk(spec, r, supp, always_hidden, published, sums)
-    at_risk <- risk$at_risk & !unsolved
-    if (!any(at_risk)) break
-    cell <- which(at_risk)[[1]]
-    pool <- candidate_cells(cell, members, spec$cons, v, supp | risk$hidden,
-                            spec$kind, is_margin)
+    risk <- cells_at_risk(table, supp, ignore = unsolved)
+    if (!any(risk$at_risk)) break
+    cell <- which(risk$at_risk)[[1]]
+    pool <- candidate_cells(
+      cell, members, spec$cons, v, supp | risk$hidden, spec$kind, is_margin
+    )
     if (length(pool) == 0) {
       # everything linked to it is hidden already: the shape of the tables
       # gives it away (e.g. a category with no row in another table)
       unsolved[[cell]] <- TRUE
       next
     }
-    extra <- best_candidate(cell, pool, risk$vals, supp, risk$hidden, sums, r)
+    extra <- best_candidate(cell, pool, risk$vals, supp, risk$hidden, table$sums, r)
     supp[extra] <- TRUE
   }
-  if (!any(unsolved)) {
-    supp <- release_redundant(spec, r, supp, primary, always_hidden, published, sums)
-  }
+  if (!any(unsolved)) supp <- release_redundant(table, supp, primary)
   warn_exposed(sum(unsolved))
-  list(suppressed = supp, published = published)
+  list(suppressed = supp, published = table$published)
 }
 
 # The starred and hidden counts that a reader can narrow down, given the
-# cells starred so far: outer bounds first, exact bounds when those find
-# none.
-cells_at_risk <- function(spec, r, supp, always_hidden, published, sums) {
+# cells starred so far (leaving out those in `ignore`): outer bounds first,
+# exact bounds when those find none.
+cells_at_risk <- function(table, supp, ignore = FALSE) {
+  r <- table$r
   # an implicit total that no published percentage reveals is, to the
-  # reader, one more hidden count
-  hidden <- always_hidden | unrevealed_totals(spec, supp, published)
-  vals <- ifelse(supp | hidden, NA_real_, published)
+  # reader, one more hidden count (see unrevealed_totals())
+  hidden <- table$always_hidden | unrevealed_totals(table$spec, supp, table$published)
+  vals <- ifelse(supp | hidden, NA_real_, table$published)
   k <- knowledge_bounds(vals, supp, hidden, r)
-  b <- propagated_bounds(k, sums)
-  at_risk <- (supp | hidden) & too_narrow(b, r)
+  b <- propagated_bounds(k, table$sums)
+  at_risk <- (supp | hidden) & too_narrow(b, r) & !ignore
   if (!any(at_risk)) {
-    b <- exact_bounds(spec, k, (supp | hidden) & could_be_small(b, r), r, wide_enough(r))
-    at_risk <- (supp | hidden) & too_narrow(b, r)
+    targets <- (supp | hidden) & could_be_small(b, r)
+    b <- exact_bounds(table$spec, k, targets, r, wide_enough(r))
+    at_risk <- (supp | hidden) & too_narrow(b, r) & !ignore
   }
   list(at_risk = at_risk, hidden = hidden, vals = vals)
 }
@@ -68,7 +74,7 @@ cells_at_risk <- function(spec, r, supp, always_hidden, published, sums) {
 # each secondary star, largest count first, is taken back when the table
 # stays protected without it, until no more can be. Each trial costs an
 # exact check, so tables with more than 60 secondary stars keep them all.
-release_redundant <- function(spec, r, supp, primary, always_hidden, published, sums) {
+release_redundant <- function(table, supp, primary) {
   secondary <- which(supp & !primary)
   if (length(secondary) == 0 || length(secondary) > 60) {
     return(supp)
@@ -77,11 +83,10 @@ release_redundant <- function(spec, r, supp, primary, always_hidden, published, 
   # again while a sweep shows something
   repeat {
     shown <- FALSE
-    for (cell in secondary[order(-spec$value[secondary])]) {
+    for (cell in secondary[order(-table$spec$value[secondary])]) {
       trial <- supp
       trial[[cell]] <- FALSE
-      risk <- cells_at_risk(spec, r, trial, always_hidden, published, sums)
-      if (!any(risk$at_risk)) {
+      if (!any(cells_at_risk(table, trial)$at_risk)) {
         supp <- trial
         shown <- TRUE
       }
@@ -96,14 +101,18 @@ warn_exposed <- function(exposed) {
   if (exposed == 0) {
     return(invisible())
   }
-  warning(structure(class = c("equityaudit_warning_exposed", "warning", "condition"), list(
-    message = sprintf(paste(
-      "%d count%s cannot be protected by suppression: the shape of the tables",
-      "gives %s away (see disclosure_check())."
-    ), exposed, if (exposed == 1) "" else "s",
-    if (exposed == 1) "it" else "them"),
-    call = NULL
-  )))
+  message <- sprintf(
+    paste(
+      "%d count%s cannot be protected by suppression: the shape of the",
+      "tables gives %s away (see disclosure_check())."
+    ),
+    exposed, if (exposed == 1) "" else "s", if (exposed == 1) "it" else "them"
+  )
+  cnd <- structure(
+    class = c("equityaudit_warning_exposed", "warning", "condition"),
+    list(message = message, call = NULL)
+  )
+  warning(cnd)
 }
 
 # The total cell of each sum.
@@ -148,7 +157,8 @@ best_candidate <- function(cell, pool, vals, supp, hidden, sums, r) {
     v <- vals
     v[[j]] <- NA
     b <- propagated_bounds(knowledge_bounds(v, s, hidden, r), sums)
-    if (!too_narrow(list(lo = b$lo[[cell]], hi = b$hi[[cell]]), r)) Inf else b$hi[[cell]] - b$lo[[cell]]
+    here <- list(lo = b$lo[[cell]], hi = b$hi[[cell]])
+    if (!too_narrow(here, r)) Inf else here$hi - here$lo
   }, 0)
   pool[[which.max(width)]]
 }

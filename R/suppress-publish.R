@@ -56,7 +56,8 @@ revealed_totals <- function(spec, res) {
   out
 }
 
-# The implicit totals that are not revealed, as a logical over all cells.
+# The implicit totals that are not revealed, as a logical over all cells:
+# secondary suppression (protect_cells()) protects them as hidden counts.
 unrevealed_totals <- function(spec, suppressed, published) {
   out <- rep(FALSE, length(spec$kind))
   total <- spec$kind == "total"

@@ -40,7 +40,10 @@
 #' ([disclosure_check()]). Last, each count suppressed only to protect
 #' another is shown again, largest first, if the table stays protected
 #' without it (for tables with up to 60 such counts; each trial is an exact
-#' check).
+#' check). The reader modelled, like [disclosure_check()], knows the rule
+#' but not how this search chose its stars; the pattern of stars itself
+#' (which counts were needed to protect others) is not treated as
+#' published.
 #'
 #' **Every number shown comes from the published counts.** A suppressed
 #' result can be printed, plotted, summarised and passed on
