@@ -1,6 +1,7 @@
 # `make attack`: attacks suppressed output of every kind under both rules
 # with random tables (EQUITYAUDIT_ATTACK_N per kind and rule, default
-# 10^4), using the independent attacker of tests/testthat/helper-attack.R,
+# 10^4; the measures kind checks that inequality_measures() of a suppressed
+# table equal those of its published counts typed in again), using the independent attacker of tests/testthat/helper-attack.R,
 # and prints the tally with the time it took. Fails if any hidden count is
 # recovered, narrowed below the rule's range, or misjudged by
 # disclosure_check().
@@ -10,10 +11,17 @@ n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "10000"))
 # the report's four tables together cost some 60 times a single table
 n_report <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_REPORT_N", as.character(n)))
 cores <- max(1L, min(2L, parallel::detectCores()))
-kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report")
+kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report", "measures")
+# EQUITYAUDIT_ATTACK_KINDS="report,measures" runs some of them (same seeds)
+only <- strsplit(Sys.getenv("EQUITYAUDIT_ATTACK_KINDS", ""), ",")[[1]]
+if (length(only) > 0) {
+  unknown <- setdiff(only, kinds)
+  if (length(unknown) > 0) stop("unknown kinds in EQUITYAUDIT_ATTACK_KINDS: ", paste(unknown, collapse = ", "))
+}
+run <- if (length(only) > 0) kinds[kinds %in% only] else kinds
 rules <- c("nhs_digital", "opensafely")
 rows <- list()
-for (kind in kinds) {
+for (kind in run) {
   for (rule in rules) {
     started <- proc.time()[["elapsed"]]
     parts <- parallel::mclapply(seq_len(cores), function(core) {
