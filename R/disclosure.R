@@ -317,13 +317,12 @@ integer_model <- function(cons, cells, b) {
 solve_programme <- function(model, j, direction) {
   obj <- numeric(model$n)
   obj[j] <- 1
-  fit <- if (is.null(model$mat)) {
-    lpSolve::lp(direction, obj,
-      const.dir = model$dir, const.rhs = model$rhs,
-      dense.const = model$dense, all.int = TRUE
-    )
-  } else {
-    lpSolve::lp(direction, obj, model$mat, model$dir, model$rhs, all.int = TRUE)
+  fit <- lp_fit(model, obj, direction)
+  if (fit$status == 2) {
+    # lpSolve can call a feasible programme (the published table is one
+    # solution) infeasible; stated with each equality as two inequalities
+    # it solves
+    fit <- lp_fit(split_equalities(model), obj, direction)
   }
   if (fit$status == 3) {
     return(list(solution = NULL))
@@ -334,4 +333,29 @@ solve_programme <- function(model, j, direction) {
   sol <- model$lo + round(fit$solution)
   sol[fit$solution >= 1e29] <- Inf # lpSolve's infinity
   list(solution = sol)
+}
+
+lp_fit <- function(model, obj, direction) {
+  if (is.null(model$mat)) {
+    lpSolve::lp(direction, obj,
+      const.dir = model$dir, const.rhs = model$rhs,
+      dense.const = model$dense, all.int = TRUE
+    )
+  } else {
+    lpSolve::lp(direction, obj, model$mat, model$dir, model$rhs, all.int = TRUE)
+  }
+}
+
+# The same programme with each equality a <= and a >= row.
+split_equalities <- function(model) {
+  eq <- which(model$dir == "=")
+  n_rows <- length(model$rhs)
+  again <- model$dense[model$dense[, 1] %in% eq, , drop = FALSE]
+  again[, 1] <- n_rows + match(again[, 1], eq)
+  out <- model
+  out$dense <- rbind(model$dense, again)
+  out$dir <- c(ifelse(model$dir == "=", "<=", model$dir), rep(">=", length(eq)))
+  out$rhs <- c(model$rhs, model$rhs[eq])
+  if (!is.null(model$mat)) out$mat <- rbind(model$mat, model$mat[eq, , drop = FALSE])
+  out
 }

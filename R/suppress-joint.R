@@ -88,7 +88,12 @@ described_cells <- function(x, spec, first, table) {
     i <- spec$row[[cell]]
     vals <- vapply(cols, function(cl) label_of(d[[cl]][[i]]), "")
     if (inherits(x, "equityaudit_cohort") && d$variable[[i]] != "people") {
-      vals[[d$variable[[i]]]] <- if (d$missing[[i]]) "<missing>" else label_of(d$level[[i]])
+      v <- d$variable[[i]]
+      vals[[v]] <- if (d$missing[[i]]) {
+        paste0("<missing>", cohort_missing_label(d, v))
+      } else {
+        label_of(d$level[[i]])
+      }
     }
     group <- attr(x, "group")
     if (!is.null(d$missing) && !inherits(x, "equityaudit_cohort") && d$missing[[i]]) {
@@ -99,12 +104,64 @@ described_cells <- function(x, spec, first, table) {
     }
     paste(paste0(names(vals), "=", vals)[order(names(vals))], collapse = "\r")
   }, "")
+  totals <- described_totals(x, spec, cols)
   data.frame(
-    table = rep(table, length(shown)), cell = first + shown,
-    measure = unname(measure[spec$column[shown]]), place = place,
-    outcome = rep(inherits(x, "equityaudit_outcomes"), length(shown)),
+    table = rep(table, length(shown) + length(totals$cell)),
+    cell = first + c(shown, totals$cell),
+    measure = c(unname(measure[spec$column[shown]]), rep("people", length(totals$cell))),
+    place = c(place, totals$place),
+    outcome = rep(inherits(x, "equityaudit_outcomes"), length(shown) + length(totals$cell)),
     stringsAsFactors = FALSE
   )
+}
+
+# The implicit totals that count people too: in a cohort, the people of
+# known value of a variable in a stratum; in an access table, the people
+# of a stratum (its percentages' denominator, with the unknown group) and
+# those of known group.
+described_totals <- function(x, spec, cols) {
+  none <- list(cell = integer(), place = character())
+  if (!inherits(x, c("equityaudit_cohort", "equityaudit_access"))) {
+    return(none)
+  }
+  d <- unclass(x)
+  cells <- which(spec$kind == "total" & !startsWith(spec$column, "ref_n"))
+  if (inherits(x, "equityaudit_access")) cols <- attr(x, "by")
+  place <- vapply(cells, function(cell) {
+    i <- total_row(spec, cell)
+    if (is.na(i)) {
+      return(NA_character_)
+    }
+    vals <- vapply(cols, function(cl) label_of(d[[cl]][[i]]), "")
+    col <- spec$column[[cell]]
+    if (inherits(x, "equityaudit_cohort")) {
+      v <- sub("^known ", "", col)
+      vals[[v]] <- paste0("<known>", cohort_missing_label(d, v))
+    } else if (col == "n known" && !identical(attr(x, "missing_rule"), "include")) {
+      group <- attr(x, "group")
+      vals[[group]] <- paste0("<known>", not_known_label(unique(as.character(d[[group]][!d$missing]))))
+    }
+    paste(paste0(names(vals), "=", vals)[order(names(vals))], collapse = "\r")
+  }, "")
+  list(cell = cells[!is.na(place)], place = place[!is.na(place)])
+}
+
+# A row that an implicit total covers (through the sum it is the total of).
+total_row <- function(spec, cell) {
+  for (con in spec$cons) {
+    if (con[[1]] != cell) next
+    parts <- con[-1]
+    shown <- parts[spec$kind[parts] == "shown"]
+    return(if (length(shown) > 0) spec$row[[shown[[1]]]] else total_row(spec, parts[[1]]))
+  }
+  NA_integer_
+}
+
+# How another table labels the people whose value of cohort variable v is
+# missing, when v is one of its strata ("Not known", unless a value has
+# that label).
+cohort_missing_label <- function(d, v) {
+  not_known_label(unique(as.character(d$level[d$variable == v & !d$missing])))
 }
 
 label_of <- function(v) if (is.na(v)) "<NA>" else as.character(v)
@@ -144,9 +201,21 @@ place_values <- function(pairs) {
   stats::setNames(substring(pairs, eq + 1), substring(pairs, 1, eq - 1))
 }
 
-# A cohort's one row of missing values holds every unknown label.
+# A cohort's one row of missing values holds every unknown label of the
+# group, or the "Not known" stratum of another table ("<missing>" and that
+# label); its implicit total of known values, the others ("<known>" and
+# the label).
 place_matches <- function(want, have) {
-  want == have || (want == "<missing>" && startsWith(have, "<missing:"))
+  if (want == have) {
+    return(TRUE)
+  }
+  if (startsWith(want, "<missing>")) {
+    return(startsWith(have, "<missing:") || have == substring(want, 10))
+  }
+  if (startsWith(want, "<known>")) {
+    return(!startsWith(have, "<missing:") && have != substring(want, 8))
+  }
+  FALSE
 }
 
 # disclosure_check() of tables published together.

@@ -88,9 +88,12 @@
 #' ..., access = ..., outcomes = ...))`, and they are suppressed together:
 #' a count hidden in one table is hidden in every table that shows it, and
 #' the protection holds against a reader who combines the tables (counts
-#' of the same people in two tables are one count; the rows of an outcome
-#' table add up to the people of the cohort and access rows they fall
-#' within). The results must come from one data set with the same
+#' of the same people in two tables are one count, including the totals a
+#' table's percentages reveal, such as the people of a service behind the
+#' access table's shares; the rows of an outcome table add up to the people
+#' of the cohort and access rows they fall within, and a cohort's missing
+#' values of a variable to the outcome table's "Not known" stratum of it).
+#' The results must come from one data set with the same
 #' `unknown` labels. [equity_report()] does this. Pass the list to
 #' [disclosure_check()] to check the tables together.
 #'

@@ -407,7 +407,8 @@ attack_tally <- function(kind, rule, n) {
 
 # ---- the report's tables, attacked together --------------------------------
 
-# A random person-level data set and the tables equity_report() publishes.
+# A random person-level data set and the tables equity_report() publishes
+# (with strata = gender, as the demo report has).
 report_case <- function(rule) {
   n_s <- sample(1:3, 1)
   groups <- paste0("g", seq_len(sample(2:4, 1)))
@@ -415,19 +416,22 @@ report_case <- function(rule) {
   d <- data.frame(
     s = sample(LETTERS[seq_len(n_s)], size, TRUE),
     g = sample(c(groups, NA), size, TRUE, prob = c(stats::runif(length(groups)), 0.05)),
+    h = sample(c("F", "M", NA), size, TRUE, prob = c(0.48, 0.48, 0.04)),
     y = stats::runif(size) < stats::runif(1, 0.1, 0.9)
   )
   d$y[stats::runif(size) < 0.03] <- NA
   # someone of unknown group in every service: a table with no row for the
   # unknown group would give away, by its shape, that the count is 0
-  d$g[match(unique(d$s), d$s)] <- NA
+  first <- match(unique(d$s), d$s)
+  d$g[first] <- NA
+  if (stats::runif(1) < 0.5) d$h[first] <- NA
   ref <- expand.grid(s = LETTERS[seq_len(n_s)], g = c(groups, NA), stringsAsFactors = FALSE)
   ref$n <- stats::rpois(nrow(ref), 200) + 1
   x <- list(
-    cohort = describe_cohort(d, g, by = s),
+    cohort = describe_cohort(d, c(g, h), by = s),
     access = compare_access(d, g, ref, by = s),
-    outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, exact = "never")),
-    groups = compare_groups(d, g, y, by = s)
+    outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, strata = h, exact = "never")),
+    groups = compare_groups(d, g, y, by = c(s, h))
   )
   list(x = x, s = suppress_counts(x, rule))
 }
@@ -446,29 +450,30 @@ attack_report <- function(s, x, rule) {
   d <- lapply(s, function(t) as.data.frame(unclass(t), stringsAsFactors = FALSE))
   lab <- function(v) ifelse(is.na(v), "<NA>", as.character(v))
   o <- d$outcomes
-  o_key <- paste(o$s, lab(o$g))
+  # a missing gender is a stratum labelled "Not known" in the outcome table
+  h_unknown <- setdiff(unique(o$h), c("F", "M"))
   people <- function(rows) c(vapply(rows, var, 0L, t = "outcomes", col = "n"),
                              vapply(rows, var, 0L, t = "outcomes", col = "n_outcome_missing"))
   co <- d$cohort
   for (i in seq_len(nrow(co))) {
-    rows <- if (co$variable[[i]] == "people") {
-      which(o$s == co$s[[i]])
-    } else if (co$missing[[i]]) {
-      which(o$s == co$s[[i]] & o$missing)
-    } else {
-      which(o_key == paste(co$s[[i]], co$level[[i]]) & !o$missing)
-    }
+    in_s <- o$s == co$s[[i]]
+    rows <- which(in_s & switch(co$variable[[i]],
+      people = TRUE,
+      g = if (co$missing[[i]]) o$missing else lab(o$g) == co$level[[i]] & !o$missing,
+      h = if (co$missing[[i]]) o$h %in% h_unknown else o$h == co$level[[i]]
+    ))
     if (length(rows) > 0) attack_sum(m, var("cohort", i, "n"), people(rows))
   }
   ac <- d$access
   for (i in seq_len(nrow(ac))) {
-    rows <- which(o_key == paste(ac$s[[i]], lab(ac$g[[i]])))
+    rows <- which(o$s == ac$s[[i]] & lab(o$g) == lab(ac$g[[i]]))
     if (length(rows) > 0) attack_sum(m, var("access", i, "n"), people(rows))
   }
   gr <- d$groups
+  o_key <- paste(o$s, o$h, lab(o$g))
   for (i in seq_len(nrow(gr))) {
-    own <- which(o_key == paste(gr$s[[i]], gr$g[[i]]))
-    ref <- which(o_key == paste(gr$s[[i]], gr$reference[[i]]))
+    own <- which(o_key == paste(gr$s[[i]], gr$h[[i]], gr$g[[i]]))
+    ref <- which(o_key == paste(gr$s[[i]], gr$h[[i]], gr$reference[[i]]))
     attack_sum(m, var("groups", i, "n"), var("outcomes", own, "n"))
     attack_sum(m, var("groups", i, "events"), var("outcomes", own, "events"))
     attack_sum(m, var("groups", i, "ref_n"), var("outcomes", ref, "n"))

@@ -113,7 +113,8 @@ test_that("no hidden count is recovered or narrowed in random tables", {
   n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "25"))
   for (kind in c("outcomes", "groups", "cohort", "access", "counts", "report", "measures")) {
     for (rule in c("nhs_digital", "opensafely")) {
-      tally <- attack_tally(kind, rule, n)
+      # the report's four tables together cost some 20 times a single one
+      tally <- attack_tally(kind, rule, if (kind == "report") max(1, n %/% 5) else n)
       label <- paste(kind, rule)
       expect_gt(tally$tables, 0)
       expect_equal(tally$recovered_exactly, 0, label = label)

@@ -250,3 +250,47 @@ test_that("counts starred only to protect others are shown again when not needed
     expect_true(all(b$inside))
   }
 })
+
+test_that("a total one table reveals is the same count another table stars", {
+  # the demo report once starred WWT's people in the cohort table while the
+  # access table's "Not known" share (20 of 365) gave the rounded headcount
+  # away, and with it the 1 person of unknown gender (a reader's attack)
+  people <- read.csv(
+    system.file("extdata", "ips_synthetic.csv", package = "equityaudit"),
+    stringsAsFactors = FALSE, na.strings = ""
+  )
+  pub <- subset(bjpsych_published, characteristic == "ethnicity")
+  population <- data.frame(
+    service = pub$service, ethnicity = as.character(pub$group),
+    n = pub$population_n
+  )
+  tables <- list(
+    cohort = describe_cohort(people, c(ethnicity, gender),
+      by = service, unknown = "Not known/stated"
+    ),
+    access = compare_access(people, ethnicity, population,
+      by = service, unknown = "Not known/stated"
+    ),
+    outcomes = suppressMessages(compare_outcomes(people, ethnicity, employed,
+      by = service, strata = gender, event = TRUE, unknown = "Not known/stated"
+    ))
+  )
+  s <- suppress_counts(tables, "nhs_digital")
+  chk <- disclosure_check(s)
+  expect_true(attr(chk, "protected"))
+  acc <- as.data.frame(unclass(s$access))
+  co <- as.data.frame(unclass(s$cohort))
+  for (svc in c("CNWL", "WWT")) {
+    headcount <- co$n[co$service == svc & co$variable == "people"]
+    shares <- acc$service == svc & acc$missing & !is.na(acc$pct)
+    expect_true(any(shares))
+    # the denominator the shares reveal is the headcount the cohort shows
+    expect_equal(100 * acc$n[shares] / acc$pct[shares], headcount)
+  }
+  # the unknown gender in WWT (1 person) is starred, with its full range
+  unknown <- chk[chk$table == "cohort" & chk$row %in% which(
+    co$service == "WWT" & co$variable == "gender" & co$missing
+  ), ]
+  expect_equal(nrow(unknown), 1)
+  expect_gte(unknown$high - unknown$low, 6)
+})
