@@ -102,15 +102,16 @@ described_cells <- function(x, spec, first, table) {
     if (startsWith(spec$column[[cell]], "ref_")) {
       vals[[group]] <- d$reference[[i]]
     }
-    paste(paste0(names(vals), "=", vals)[order(names(vals))], collapse = "\r")
+    place_key(vals)
   }, "")
   totals <- described_totals(x, spec, cols)
+  n_cells <- length(shown) + length(totals$cell)
   data.frame(
-    table = rep(table, length(shown) + length(totals$cell)),
+    table = rep(table, n_cells),
     cell = first + c(shown, totals$cell),
     measure = c(unname(measure[spec$column[shown]]), rep("people", length(totals$cell))),
     place = c(place, totals$place),
-    outcome = rep(inherits(x, "equityaudit_outcomes"), length(shown) + length(totals$cell)),
+    outcome = rep(inherits(x, "equityaudit_outcomes"), n_cells),
     stringsAsFactors = FALSE
   )
 }
@@ -141,7 +142,7 @@ described_totals <- function(x, spec, cols) {
       group <- attr(x, "group")
       vals[[group]] <- paste0("<known>", not_known_label(unique(as.character(d[[group]][!d$missing]))))
     }
-    paste(paste0(names(vals), "=", vals)[order(names(vals))], collapse = "\r")
+    place_key(vals)
   }, "")
   list(cell = cells[!is.na(place)], place = place[!is.na(place)])
 }
@@ -165,6 +166,11 @@ cohort_missing_label <- function(d, v) {
 }
 
 label_of <- function(v) if (is.na(v)) "<NA>" else as.character(v)
+
+# A row's defining values as one key: "column=value" pairs in column order.
+place_key <- function(vals) {
+  paste(paste0(names(vals), "=", vals)[order(names(vals))], collapse = "\r")
+}
 
 # Equal descriptions are one count (one sum per pair; within one table they
 # are the reference group's counts, repeated on each row); the people of a row equal the known and missing outcomes of the
