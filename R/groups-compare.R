@@ -35,8 +35,9 @@
 #'
 #' @inheritParams compare_outcomes
 #' @param reference The reference group: `NULL` for the largest group of
-#'   each stratum, a group label, or `"rest"` for everybody else in the
-#'   stratum.
+#'   each stratum (in a suppressed result, the group with the largest
+#'   published count, so that the choice gives no hidden count away), a
+#'   group label, or `"rest"` for everybody else in the stratum.
 #' @param margin Equivalence margin, an absolute difference in proportions.
 #' @param method `"newcombe"` or `"wald"` interval for the difference.
 #' @return A data frame of class `equityaudit_groups`, one row per stratum
@@ -44,7 +45,11 @@
 #'   `events`, `ref_n`, `ref_events`, `pct`, `ref_pct`, `difference`
 #'   (percentage points) with `diff_low`/`diff_high`, `risk_ratio` with
 #'   `rr_low`/`rr_high`, `odds_ratio` with `or_low`/`or_high`, `zero_cell`,
-#'   `equivalence_p_value` and `verdict`.
+#'   `equivalence_p_value` and `verdict`. Every stratum has a row for
+#'   every group but its reference, even when nobody of the group (or of
+#'   the reference) is in it; such a row has its counts and `NA`
+#'   statistics and verdict (so the table's shape depends on the groups and
+#'   strata, never on the counts).
 #' @references Newcombe RG (1998). Interval estimation for the difference
 #'   between independent proportions: comparison of eleven methods.
 #'   Statistics in Medicine 17, 873-890.
@@ -117,7 +122,10 @@ compare_groups <- function(data, group, outcome = NULL, reference = NULL,
   }
   attr(out, "by") <- cols$by
   attr(out, "group") <- cols$group
-  attr(out, "options") <- list(margin = margin, conf_level = conf_level, method = method)
+  attr(out, "options") <- list(
+    margin = margin, conf_level = conf_level, method = method,
+    largest = is.null(reference), labels = labels
+  )
   attr(out, "event") <- arr$event
   class(out) <- c("equityaudit_groups", "data.frame")
   apply_suppression(out, suppress)
@@ -139,23 +147,23 @@ check_margin_reference <- function(margin, reference) {
 }
 
 # One row per stratum and compared group, with the counts of the group and
-# of its reference.
+# of its reference. Every stratum has a row for every group but its
+# reference, even a group (or a reference) with nobody in it: the shape of
+# the table does not depend on the counts, so a suppressed table's shape
+# gives none of them away (its statistics are NA, see pair_statistics()).
 group_pairs <- function(n, yes, labels, reference) {
   out <- list()
   for (s in seq_len(ncol(n))) {
-    present <- which(n[, s] > 0)
-    if (length(present) < 2) next
-    if (is.null(reference)) {
-      ref <- present[which.max(n[present, s])]
+    ref <- if (is.null(reference)) {
+      largest_group(n[, s])
     } else if (reference == "rest") {
-      ref <- NA
+      NA
     } else {
-      ref <- match(reference, labels)
-      if (n[ref, s] == 0) next
+      match(reference, labels)
     }
-    compared <- if (is.na(ref)) present else setdiff(present, ref)
+    compared <- if (is.na(ref)) seq_along(labels) else setdiff(seq_along(labels), ref)
     for (g in compared) {
-      others <- if (is.na(ref)) setdiff(present, g) else ref
+      others <- if (is.na(ref)) setdiff(seq_along(labels), g) else ref
       out[[length(out) + 1]] <- data.frame(
         stratum = s, g = g,
         ref_label = if (is.na(ref)) "rest" else labels[[ref]],
@@ -172,6 +180,10 @@ group_pairs <- function(n, yes, labels, reference) {
   }
   do.call(rbind, out)
 }
+
+# The largest group of a stratum (the first of equal ones). Of published
+# counts, a suppressed one (NA) counts as below every shown one.
+largest_group <- function(n) which.max(ifelse(is.na(n), -1, n))
 
 # Newcombe's hybrid score interval (method 10) or the Wald interval for
 # p1 - p2.
@@ -269,13 +281,16 @@ pair_statistics <- function(rows, margin, conf_level, method) {
   verdict <- ifelse(ci$low > 0 | ci$high < 0, "different",
     ifelse(eq_p < 1 - conf_level, "equivalent", "inconclusive")
   )
+  # nobody in the group or in its reference: nothing to compare
+  empty <- !(n1 > 0 & n2 > 0)
+  na <- function(v) replace(v, empty, NA)
   list(
     n = n1, events = e1, ref_n = n2, ref_events = e2,
-    pct = 100 * p1, ref_pct = 100 * p2,
-    difference = 100 * d, diff_low = 100 * ci$low, diff_high = 100 * ci$high,
-    risk_ratio = rr, rr_low = rr * exp(-z * rr_se), rr_high = rr * exp(z * rr_se),
-    odds_ratio = or, or_low = or * exp(-z * or_se), or_high = or * exp(z * or_se),
-    zero_cell = zero, equivalence_p_value = eq_p, verdict = verdict
+    pct = ifelse(n1 > 0, 100 * p1, NA), ref_pct = ifelse(n2 > 0, 100 * p2, NA),
+    difference = na(100 * d), diff_low = na(100 * ci$low), diff_high = na(100 * ci$high),
+    risk_ratio = na(rr), rr_low = na(rr * exp(-z * rr_se)), rr_high = na(rr * exp(z * rr_se)),
+    odds_ratio = na(or), or_low = na(or * exp(-z * or_se)), or_high = na(or * exp(z * or_se)),
+    zero_cell = na(zero), equivalence_p_value = na(eq_p), verdict = na(verdict)
   )
 }
 
@@ -284,6 +299,11 @@ pair_statistics <- function(rows, margin, conf_level, method) {
 # over the strata; 95% intervals.
 mantel_haenszel_pairs <- function(rows, labels, conf_level = 0.95) {
   z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  # a stratum with nobody in the group or its reference adds nothing
+  rows <- rows[rows$n > 0 & rows$ref_n > 0, , drop = FALSE]
+  if (nrow(rows) == 0) {
+    return(NULL)
+  }
   key <- paste(rows$g, rows$ref_label, sep = "\r")
   out <- lapply(split(rows, factor(key, levels = unique(key))), function(r) {
     mh_pool(r$events, r$n, r$ref_events, r$ref_n, z, labels[[r$g[[1]]]], r$ref_label[[1]])

@@ -17,6 +17,7 @@ suppress_together <- function(results, rule, threshold, round_to) {
     abort_input("argument", "`x` has already been suppressed.", arg = "x")
   }
   r <- suppression_rule(rule, threshold, round_to)
+  results <- align_shapes(results)
   specs <- lapply(results, count_spec)
   joint <- joint_spec(results, specs)
   holds <- vapply(joint$cons, function(con) {

@@ -202,6 +202,11 @@ published_cmh <- function(y, x, yes, no, tested, k) {
 
 derive_groups <- function(y, starred, x) {
   opt <- attr(x, "options")
+  if (isTRUE(opt$largest)) {
+    moved <- largest_published_reference(y, starred, x)
+    y <- moved$data
+    starred <- moved$starred
+  }
   hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "events", "ref_n", "ref_events"))
   shown <- function(v) ifelse(hide, 0, v)
   stats <- suppressWarnings(pair_statistics(
@@ -230,6 +235,53 @@ derive_groups <- function(y, starred, x) {
   ))
   out$left_out <- sum(hide)
   out
+}
+
+# The reference of each stratum (`reference = NULL`) is its largest group;
+# chosen from the unrounded counts, the choice would tell a reader that a
+# suppressed reference is the largest group, so it is chosen again from the
+# published counts (a suppressed count below any shown one, the first of
+# equal ones) and the rows of the stratum laid out for it.
+largest_published_reference <- function(y, starred, x) {
+  labels <- attr(x, "options")$labels
+  group <- attr(x, "group")
+  stratum <- strata_key(y[attr(x, "by")], length(y$n))
+  star <- function(col) seq_along(y$n) %in% (starred[[col]] %||% integer())
+  cells <- c("n", "events", "ref_n", "ref_events")
+  was <- lapply(stats::setNames(cells, cells), star)
+  now <- was
+  for (s in unique(stratum)) {
+    rows <- which(stratum == s)
+    g <- match(c(as.character(y[[group]][rows]), y$reference[[rows[[1]]]]), labels)
+    pick <- c(rows, rows[[1]])
+    own <- c(rep(TRUE, length(rows)), FALSE)
+    count <- function(col, ref_col) ifelse(own, y[[col]][pick], y[[ref_col]][pick])
+    n <- count("n", "ref_n")[order(g)]
+    events <- count("events", "ref_events")[order(g)]
+    n_star <- ifelse(own, was$n[pick], was$ref_n[pick])[order(g)]
+    e_star <- ifelse(own, was$events[pick], was$ref_events[pick])[order(g)]
+    labs <- sort(g)
+    ref <- largest_group(ifelse(n_star, NA, n))
+    if (labs[[ref]] == g[[length(g)]]) next
+    keep <- setdiff(seq_along(labs), ref)
+    y$reference[rows] <- labels[labs[[ref]]]
+    y[[group]][rows] <- relabel(y[[group]], labels[labs[keep]])
+    y$n[rows] <- n[keep]
+    y$events[rows] <- events[keep]
+    y$ref_n[rows] <- n[[ref]]
+    y$ref_events[rows] <- events[[ref]]
+    now$n[rows] <- n_star[keep]
+    now$events[rows] <- e_star[keep]
+    now$ref_n[rows] <- n_star[[ref]]
+    now$ref_events[rows] <- e_star[[ref]]
+  }
+  for (col in cells) starred[[col]] <- which(now[[col]])
+  list(data = y, starred = starred)
+}
+
+# New values for a group column, of its class.
+relabel <- function(column, values) {
+  if (is.factor(column)) factor(values, levels = levels(column)) else values
 }
 
 # Other tables of counts: their other numbers cannot be worked out again

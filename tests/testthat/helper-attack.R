@@ -252,7 +252,7 @@ attack_cohort <- function(s, x, rule, m = attack_model(rule)) {
 attack_groups <- function(s, x, rule, m = attack_model(rule)) {
   f <- attack_frames(s, x)
   d <- f$d
-  t <- f$t
+  t <- groups_truth(d, f$t, f$by)
   by <- f$by
   stratum <- f$stratum
   cols <- c("n", "events", "ref_n", "ref_events")
@@ -279,6 +279,23 @@ attack_groups <- function(s, x, rule, m = attack_model(rule)) {
     }
   }
   attack_result(m, rule)
+}
+
+# The true counts of each published row: a suppressed table's reference is
+# chosen again from the published counts, so its rows are found by stratum
+# and group, not by position.
+groups_truth <- function(d, t, by) {
+  if (identical(d$reference[1], "rest")) {
+    return(t)
+  }
+  key <- function(f, g) paste(attack_strata(f, by), g, sep = "\n")
+  grp <- names(d)[match("reference", names(d)) - 1]
+  true_key <- c(key(t, t[[grp]]), key(t, t$reference))
+  true_n <- c(t$n, t$ref_n)
+  true_e <- c(t$events, t$ref_events)
+  own <- match(key(d, d[[grp]]), true_key)
+  ref <- match(key(d, d$reference), true_key)
+  data.frame(n = true_n[own], events = true_e[own], ref_n = true_n[ref], ref_events = true_e[ref])
 }
 
 attack_access <- function(s, x, rule, m = attack_model(rule)) {
@@ -420,10 +437,10 @@ report_case <- function(rule) {
     y = stats::runif(size) < stats::runif(1, 0.1, 0.9)
   )
   d$y[stats::runif(size) < 0.03] <- NA
-  # someone of unknown group in every service: a table with no row for the
-  # unknown group would give away, by its shape, that the count is 0
+  # services with and without people of unknown group or gender: the
+  # tables must agree in shape either way
   first <- match(unique(d$s), d$s)
-  d$g[first] <- NA
+  if (stats::runif(1) < 0.5) d$g[first] <- NA
   if (stats::runif(1) < 0.5) d$h[first] <- NA
   ref <- expand.grid(s = LETTERS[seq_len(n_s)], g = c(groups, NA), stringsAsFactors = FALSE)
   ref$n <- stats::rpois(nrow(ref), 200) + 1
@@ -433,6 +450,9 @@ report_case <- function(rule) {
     outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, strata = h, exact = "never")),
     groups = compare_groups(d, g, y, by = c(s, h))
   )
+  # the true tables in the published shape (empty rows where another
+  # table shows a stratum or group with nobody)
+  x <- equityaudit:::align_shapes(x)
   list(x = x, s = suppress_counts(x, rule))
 }
 
@@ -462,12 +482,13 @@ attack_report <- function(s, x, rule) {
       g = if (co$missing[[i]]) o$missing else lab(o$g) == co$level[[i]] & !o$missing,
       h = if (co$missing[[i]]) o$h %in% h_unknown else o$h == co$level[[i]]
     ))
-    if (length(rows) > 0) attack_sum(m, var("cohort", i, "n"), people(rows))
+    # no rows: the outcome table's shape says nobody
+    attack_sum(m, var("cohort", i, "n"), people(rows))
   }
   ac <- d$access
-  for (i in seq_len(nrow(ac))) {
+  for (i in seq_len(NROW(ac))) {
     rows <- which(o$s == ac$s[[i]] & lab(o$g) == lab(ac$g[[i]]))
-    if (length(rows) > 0) attack_sum(m, var("access", i, "n"), people(rows))
+    attack_sum(m, var("access", i, "n"), people(rows))
   }
   gr <- d$groups
   o_key <- paste(o$s, o$h, lab(o$g))
@@ -478,6 +499,12 @@ attack_report <- function(s, x, rule) {
     attack_sum(m, var("groups", i, "events"), var("outcomes", own, "events"))
     attack_sum(m, var("groups", i, "ref_n"), var("outcomes", ref, "n"))
     attack_sum(m, var("groups", i, "ref_events"), var("outcomes", ref, "events"))
+  }
+  # a known group of a stratum that the group table does not compare (as
+  # itself or as the reference) would be a group with nobody in it
+  g_keys <- c(paste(gr$s, gr$h, gr$g), paste(gr$s, gr$h, gr$reference))
+  for (i in which(!o$missing & o$s != "Total" & !o_key %in% g_keys)) {
+    attack_sum(m, var("outcomes", i, "n"), integer())
   }
   list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = leaks)
 }

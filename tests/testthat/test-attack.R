@@ -127,30 +127,43 @@ test_that("no hidden count is recovered or narrowed in random tables", {
   }
 })
 
-test_that("a count the tables' shape gives away is reported, not hidden silently", {
-  # nobody has an unknown group: the outcome table has no row for it, so
-  # the cohort's row of 0 (protected under OpenSAFELY) is pinned to 0
+test_that("tables published together agree in shape, so no missing row gives a count away", {
+  # nobody has an unknown group, and only service B has people of unknown
+  # gender: the cohort shows (protected) zeros for them, which an outcome
+  # or group table without those rows would pin to 0
   set.seed(2)
   d <- data.frame(
-    s = rep(c("A", "B"), each = 40), g = sample(c("g1", "g2"), 80, TRUE),
-    y = stats::runif(80) < 0.4
+    s = rep(c("A", "B"), each = 40), g = sample(c("g1", "g2", "g3"), 80, TRUE),
+    h = sample(c("F", "M"), 80, TRUE), y = stats::runif(80) < 0.4
   )
+  d$h[41:43] <- NA
   tabs <- list(
-    cohort = describe_cohort(d, g, by = s),
-    outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, exact = "never"))
+    cohort = describe_cohort(d, c(g, h), by = s),
+    outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, strata = h, exact = "never")),
+    groups = compare_groups(d, g, y, by = c(s, h))
   )
-  expect_warning(
-    s <- suppress_counts(tabs, "opensafely"),
-    class = "equityaudit_warning_exposed"
-  )
-  chk <- disclosure_check(s)
-  expect_false(attr(chk, "protected"))
-  flagged <- chk[chk$disclosed, ]
-  expect_equal(flagged$table, rep("cohort", 3))
-  expect_equal(c(flagged$low, flagged$high), rep(0, 6))
-  # with someone of unknown group in every stratum it is protected
-  d$g[c(1, 41)] <- NA
-  tabs$cohort <- describe_cohort(d, g, by = s)
-  tabs$outcomes <- suppressMessages(compare_outcomes(d, g, y, by = s, exact = "never"))
-  expect_true(attr(disclosure_check(suppress_counts(tabs, "opensafely")), "protected"))
+  expect_false(any(tabs$outcomes$missing))
+  expect_false(any(tabs$outcomes$s == "A" & tabs$outcomes$h == "Not known"))
+  expect_no_warning(s <- suppress_counts(tabs, "opensafely"))
+  o <- as.data.frame(unclass(s$outcomes), stringsAsFactors = FALSE)
+  # every service x gender stratum, the unknown ones included, in order,
+  # each with a row for the unknown group
+  blocks <- unique(paste(o$s, o$h))
+  expect_equal(blocks, paste(
+    rep(c("A", "B", "Total"), each = 3), rep(c("F", "M", "Not known"), 3)
+  ))
+  expect_equal(o$g[o$missing], rep("Not known", 9))
+  expect_true(all(is.na(o$n[o$missing])))
+  a_unknown <- o$s == "A" & o$h == "Not known"
+  expect_equal(sum(a_unknown), 4)
+  expect_true(all(is.na(o$n[a_unknown])))
+  g <- as.data.frame(unclass(s$groups), stringsAsFactors = FALSE)
+  expect_equal(unique(paste(g$s, g$h)), blocks[1:6])
+  expect_true(attr(disclosure_check(s), "protected"))
+  # the independent attacker, who reads a missing row as nobody, agrees
+  x <- equityaudit:::align_shapes(tabs)
+  a <- attack_report(s, x, "opensafely")
+  expect_equal(sum(a$bounds$exact), 0)
+  expect_equal(sum(a$bounds$narrowed), 0)
+  expect_true(all(a$bounds$inside))
 })

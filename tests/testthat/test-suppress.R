@@ -13,6 +13,23 @@ small_cohort <- function(counts, groups = c("White", "Black", "Asian")) {
 
 # Every sum with exactly one member not published exactly reveals that
 # member: an independent check, by plain subtraction, of unrounded tables.
+# The true counts in the published layout: a suppressed group table
+# chooses its largest reference again from the published counts, so its
+# rows may be laid out differently from the unsuppressed table's.
+true_counts_as_published <- function(s, x) {
+  if (!inherits(x, "equityaudit_groups")) {
+    return(x)
+  }
+  t <- groups_truth(
+    as.data.frame(unclass(s), stringsAsFactors = FALSE),
+    as.data.frame(unclass(x), stringsAsFactors = FALSE), attr(s, "by")
+  )
+  y <- s
+  class(y) <- class(x)
+  for (cl in names(t)) y[[cl]] <- t[[cl]]
+  y
+}
+
 recoverable_by_subtraction <- function(spec, published) {
   unknown <- is.na(published) | spec$kind == "hidden"
   hits <- integer()
@@ -126,7 +143,7 @@ test_that("no suppressed count is recoverable in random tables", {
     chk <- disclosure_check(s)
     expect_true(attr(chk, "protected"), label = paste("table", i, rule))
     # the true counts lie within the reported ranges
-    spec <- equityaudit:::count_spec(x)
+    spec <- equityaudit:::count_spec(true_counts_as_published(s, x))
     pub <- equityaudit:::count_spec(s, totals = attr(s, "suppression")$totals)
     cells <- match(
       paste(chk$row, chk$column),
@@ -238,10 +255,14 @@ test_that("counts starred only to protect others are shown again when not needed
   # the greedy search once starred CNWL's 412 people; nothing needs it
   cnwl <- cohort$service == "CNWL" & cohort$variable == "people"
   expect_equal(cohort$n[cnwl], 410)
-  # 4 of its 30 counts starred (7 before stars were taken back): WWT's
-  # people, its 7 "Other", and the 1 of unknown gender in WWT and in Total
-  expect_equal(sum(is.na(cohort$n)), 4)
-  # and the attacker, reading both tables, still narrows nothing
+  # 5 of its 30 counts starred (more before stars were taken back): the
+  # people of WWT and of both services, WWT's 7 "Other", and the 1 of
+  # unknown gender in WWT and in Total
+  expect_equal(sum(is.na(cohort$n)), 5)
+  # and the attacker, reading both tables (the outcome table with its
+  # empty stratum of unknown gender in CNWL), still narrows nothing
+  tables <- equityaudit:::align_shapes(tables)
+  expect_equal(nrow(s$outcomes), nrow(tables$outcomes))
   for (t in names(tables)) {
     attack <- if (t == "cohort") attack_cohort else attack_outcomes
     b <- attack(s[[t]], tables[[t]], "nhs_digital")$bounds
@@ -280,13 +301,15 @@ test_that("a total one table reveals is the same count another table stars", {
   expect_true(attr(chk, "protected"))
   acc <- as.data.frame(unclass(s$access))
   co <- as.data.frame(unclass(s$cohort))
+  # the denominator the shares reveal is the headcount the cohort shows:
+  # CNWL's is shown in both tables, WWT's starred in both
   for (svc in c("CNWL", "WWT")) {
     headcount <- co$n[co$service == svc & co$variable == "people"]
     shares <- acc$service == svc & acc$missing & !is.na(acc$pct)
-    expect_true(any(shares))
-    # the denominator the shares reveal is the headcount the cohort shows
-    expect_equal(100 * acc$n[shares] / acc$pct[shares], headcount)
+    expect_equal(any(shares), svc == "CNWL")
+    if (any(shares)) expect_equal(100 * acc$n[shares] / acc$pct[shares], headcount)
   }
+  expect_true(is.na(co$n[co$service == "WWT" & co$variable == "people"]))
   # the unknown gender in WWT (1 person) is starred, with its full range
   unknown <- chk[chk$table == "cohort" & chk$row %in% which(
     co$service == "WWT" & co$variable == "gender" & co$missing

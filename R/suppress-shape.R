@@ -1,0 +1,169 @@
+# Tables published together share one shape. A cohort table shows a row
+# for every value of each variable in each stratum, missing values
+# included, even when nobody has it; an outcome or group table has blocks
+# only for the strata that have people, and a row for the unknown group
+# only when somebody's group is unknown. Published side by side, the
+# missing block or row would tell a reader that the cohort's (suppressed)
+# count is 0, a protected count under the OpenSAFELY rule. So before
+# tables are suppressed together, each outcome and group table gets empty
+# rows for every stratum and group another table of the list describes.
+
+align_shapes <- function(results) {
+  lapply(results, function(x) {
+    if (!inherits(x, c("equityaudit_outcomes", "equityaudit_groups"))) {
+      return(x)
+    }
+    x <- complete_strata(x, wanted_strata(x, results))
+    if (inherits(x, "equityaudit_outcomes")) x <- complete_unknown_group(x, results)
+    x
+  })
+}
+
+# The values each stratum column of x should have: its own, those another
+# table shows in the same column (not its "Total", unless x pools too),
+# and a cohort's values of that variable with its missing ones.
+wanted_strata <- function(x, results) {
+  by <- attr(x, "by")
+  d <- unclass(x)
+  wanted <- lapply(stats::setNames(by, by), function(cl) {
+    own <- unique(as.character(d[[cl]]))
+    more <- unlist(lapply(results, function(r) {
+      r <- unclass(r)
+      vals <- if (cl %in% attr(r, "by")) setdiff(as.character(r[[cl]]), "Total")
+      if (inherits(r, "equityaudit_cohort") && cl %in% r$variable) {
+        vals <- c(vals, as.character(r$level[r$variable == cl & !r$missing]),
+                  cohort_missing_label(r, cl))
+      }
+      vals
+    }))
+    total <- own == "Total"
+    unique(c(own[!total], more[!is.na(more)], own[total]))
+  })
+  wanted
+}
+
+# Adds an empty block for every combination of the wanted values that x
+# has no block for, after the last block that shares most of its values.
+complete_strata <- function(x, wanted) {
+  by <- attr(x, "by")
+  if (length(by) == 0) {
+    return(x)
+  }
+  d <- unclass(x)
+  n_rows <- length(d$n)
+  if (n_rows == 0) {
+    return(x)
+  }
+  key <- strata_key(lapply(d[by], as.character), n_rows)
+  blocks <- unique(key)
+  grid <- rev(expand.grid(rev(wanted), stringsAsFactors = FALSE))
+  new <- which(!strata_key(grid, nrow(grid)) %in% blocks)
+  if (length(new) == 0) {
+    return(x)
+  }
+  first <- match(blocks, key)
+  have <- lapply(by, function(cl) as.character(d[[cl]][first]))
+  after <- vapply(new, function(i) {
+    shared <- rep(0L, length(blocks))
+    alive <- rep(TRUE, length(blocks))
+    for (j in seq_along(by)) {
+      alive <- alive & have[[j]] == grid[[j]][[i]]
+      shared <- shared + alive
+    }
+    if (max(shared) == 0) length(blocks) else max(which(shared == max(shared)))
+  }, 1L)
+  template <- which(key == blocks[[1]])
+  parts <- c(
+    lapply(blocks, function(b) list(rows = which(key == b))),
+    lapply(new, function(i) list(rows = template, values = grid[i, , drop = FALSE]))
+  )
+  place <- order(c(seq_along(blocks), after), c(rep(0, length(blocks)), seq_along(new)))
+  rebuild_blocks(x, parts[place])
+}
+
+# Rows of x block by block; a block with `values` is an empty copy of its
+# rows in those strata.
+rebuild_blocks <- function(x, parts) {
+  d <- unclass(x)
+  by <- attr(x, "by")
+  rows <- unlist(lapply(parts, `[[`, "rows"))
+  out <- lapply(d, function(v) v[rows])
+  at <- 0L
+  for (p in parts) {
+    idx <- at + seq_along(p$rows)
+    at <- at + length(p$rows)
+    if (is.null(p$values)) next
+    for (cl in by) out[[cl]] <- set_value(out[[cl]], idx, p$values[[cl]])
+    out <- empty_rows(out, idx, x)
+  }
+  keep <- attributes(x)[setdiff(names(attributes(x)), c("names", "row.names"))]
+  res <- new_tidy_frame(out)
+  attributes(res)[names(keep)] <- keep
+  if (inherits(x, "equityaudit_outcomes")) {
+    pooled <- attr(x, "pooled_over")
+    attr(res, "total_rows") <- if (length(pooled) > 0) {
+      as.character(res[[pooled[[1]]]]) == "Total"
+    } else {
+      rep(FALSE, nrow(res))
+    }
+  }
+  res
+}
+
+set_value <- function(v, idx, value) {
+  if (is.factor(v) && !(value %in% levels(v))) {
+    lv <- levels(v)
+    total <- lv == "Total"
+    levels(v) <- c(lv[!total], value, lv[total])
+  }
+  v[idx] <- value
+  v
+}
+
+# Rows with nobody: counts 0, everything else not computed (suppression
+# computes the statistics again from the published counts). A group
+# table's empty stratum is laid out for the reference a stratum of nobody
+# would have.
+empty_rows <- function(out, idx, x) {
+  fixed <- c(attr(x, "by"), attr(x, "group"), "missing", "reference")
+  counts <- c("n", "events", "n_outcome_missing", "ref_n", "ref_events")
+  for (cl in setdiff(names(out), fixed)) {
+    out[[cl]][idx] <- if (cl %in% counts) 0 else NA
+  }
+  if (inherits(x, "equityaudit_groups")) {
+    opt <- attr(x, "options")
+    ref <- out$reference[[idx[[1]]]]
+    if (isTRUE(opt$largest)) ref <- opt$labels[[1]]
+    others <- if (ref == "rest") opt$labels else setdiff(opt$labels, ref)
+    out$reference[idx] <- ref
+    out[[attr(x, "group")]][idx] <- relabel(out[[attr(x, "group")]], others)
+  }
+  out
+}
+
+# An outcome table with no row for the unknown group gets one (of nobody)
+# in every block, when a cohort table shows how many people's group is
+# unknown.
+complete_unknown_group <- function(x, results) {
+  d <- unclass(x)
+  group <- attr(x, "group")
+  shown <- vapply(results, function(r) {
+    inherits(r, "equityaudit_cohort") && group %in% unclass(r)$variable
+  }, TRUE)
+  if (any(d$missing) || !any(shown) || length(d$n) == 0) {
+    return(x)
+  }
+  k <- block_size(d, attr(x, "by"))
+  blocks <- length(d$n) / k
+  label <- not_known_label(as.character(d[[group]][seq_len(k)]))
+  parts <- lapply(seq_len(blocks), function(b) list(rows = (b - 1) * k + c(seq_len(k), 1)))
+  y <- rebuild_blocks(x, parts)
+  extra <- seq_len(blocks) * (k + 1)
+  keep <- attributes(y)[setdiff(names(attributes(y)), c("names", "row.names"))]
+  y <- unclass(y)
+  y[[group]] <- set_value(y[[group]], extra, label)
+  y$missing[extra] <- TRUE
+  out <- new_tidy_frame(empty_rows(y, extra, x))
+  attributes(out)[names(keep)] <- keep
+  out
+}
