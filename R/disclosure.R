@@ -194,7 +194,7 @@ sums_csr <- function(cons) {
 # With `settled` (a function of the witnessed low and high values and the
 # outer bounds, TRUE where they already decide the question asked), cells
 # so decided keep their witnessed range instead of being solved exactly.
-exact_bounds <- function(spec, k, targets, r, settled = NULL) {
+exact_bounds <- function(spec, k, targets, r, settled = NULL, pool = NULL) {
   b <- propagated_bounds(k, sums_csr(spec$cons))
   if (any(b$lo > b$hi)) {
     stop("internal error: the published table is inconsistent with its own sums")
@@ -209,7 +209,10 @@ exact_bounds <- function(spec, k, targets, r, settled = NULL) {
     if (length(cells) == 1) next # in no sum: known as the publication says
     model <- integer_model(spec$cons, cells, b)
     j <- match(intersect(todo, cells), cells)
-    bounds <- part_bounds(model, j, b$lo[cells[j]], b$hi[cells[j]], settled)
+    bounds <- part_bounds(model, j, b$lo[cells[j]], b$hi[cells[j]], settled,
+      prior = pooled_tables(pool, cells, b),
+      record = function(sol) pool_table(pool, cells, sol)
+    )
     b$lo[cells[j]] <- bounds$lo
     b$hi[cells[j]] <- bounds$hi
     if (any(bounds$inner)) {
@@ -223,12 +226,18 @@ exact_bounds <- function(spec, k, targets, r, settled = NULL) {
 # Exact bounds of the variables j of one part, given outer bounds lo, hi.
 # Programmes on the sum of the unsettled variables first, while they
 # settle some; then one programme per variable left.
-part_bounds <- function(model, j, lo, hi, settled = NULL) {
+part_bounds <- function(model, j, lo, hi, settled = NULL, prior = NULL,
+                        record = function(sol) NULL) {
   seen <- list(min = rep(Inf, length(j)), max = rep(-Inf, length(j)))
-  witness <- function(sol) {
+  witness <- function(sol, new = TRUE) {
+    if (is.null(sol)) {
+      return()
+    }
     seen$min <<- pmin(seen$min, sol[j])
     seen$max <<- pmax(seen$max, sol[j])
+    if (new) record(sol)
   }
+  for (i in seq_len(NROW(prior))) witness(prior[i, ], new = FALSE)
   open <- function(direction) {
     if (direction == "min") which(seen$min > lo) else which(seen$max < hi & is.finite(hi))
   }
@@ -250,13 +259,51 @@ part_bounds <- function(model, j, lo, hi, settled = NULL) {
     hi[!undecided] <- seen$max[!undecided]
   }
   for (i in intersect(open("min"), which(undecided))) {
-    lo[[i]] <- solve_programme(model, j[[i]], "min")$solution[j[[i]]]
+    sol <- solve_programme(model, j[[i]], "min")$solution
+    record(sol)
+    lo[[i]] <- sol[j[[i]]]
   }
   for (i in intersect(union(open("max"), which(!is.finite(hi))), which(undecided))) {
     sol <- solve_programme(model, j[[i]], "max")$solution
-    if (!is.null(sol)) hi[[i]] <- sol[j[[i]]] # else unbounded: stays Inf
+    if (!is.null(sol)) {
+      record(sol)
+      hi[[i]] <- sol[j[[i]]]
+    } # else unbounded: stays Inf
   }
   list(lo = lo, hi = hi, inner = inner)
+}
+
+# Feasible tables found so far. Every solution satisfies the sums, which
+# do not change while one table is suppressed; a later check whose bounds a
+# solution also satisfies (such as a trial with fewer stars) can use it as
+# a witness of the values cells can take, without solving again. The most
+# recent 64 are kept.
+solution_pool <- function(n) {
+  pool <- new.env(parent = emptyenv())
+  pool$tables <- matrix(NA_real_, 0, n)
+  pool
+}
+
+pool_table <- function(pool, cells, sol) {
+  if (is.null(pool) || is.null(sol) || any(!is.finite(sol))) {
+    return(invisible())
+  }
+  row <- rep(NA_real_, ncol(pool$tables))
+  row[cells] <- sol
+  pool$tables <- rbind(row, pool$tables[seq_len(min(63, nrow(pool$tables))), , drop = FALSE])
+  invisible()
+}
+
+# The pooled tables that cover `cells` and lie within bounds b there.
+pooled_tables <- function(pool, cells, b) {
+  if (is.null(pool) || nrow(pool$tables) == 0) {
+    return(NULL)
+  }
+  t <- pool$tables[, cells, drop = FALSE]
+  lo <- matrix(b$lo[cells], nrow(t), length(cells), byrow = TRUE)
+  hi <- matrix(b$hi[cells], nrow(t), length(cells), byrow = TRUE)
+  ok <- rowSums(is.na(t) | t < lo | t > hi) == 0
+  t[ok, , drop = FALSE]
 }
 
 # Connected parts of the table: cells linked through shared sums.

@@ -22,7 +22,7 @@ protect_cells <- function(spec, r) {
   table <- list(
     spec = spec, r = r, always_hidden = always_hidden,
     published = ifelse(always_hidden, NA_real_, round_count(v, r$round_to)),
-    sums = sums_csr(spec$cons)
+    sums = sums_csr(spec$cons), pool = solution_pool(length(v))
   )
   primary <- !always_hidden & is_small(v, r)
   supp <- primary
@@ -64,7 +64,7 @@ cells_at_risk <- function(table, supp, ignore = FALSE) {
   at_risk <- (supp | hidden) & too_narrow(b, r) & !ignore
   if (!any(at_risk)) {
     targets <- (supp | hidden) & could_be_small(b, r)
-    b <- exact_bounds(table$spec, k, targets, r, wide_enough(r))
+    b <- exact_bounds(table$spec, k, targets, r, wide_enough(r), table$pool)
     at_risk <- (supp | hidden) & too_narrow(b, r) & !ignore
   }
   list(at_risk = at_risk, hidden = hidden, vals = vals)

@@ -135,3 +135,69 @@ test_that("Mantel-Haenszel pooled difference and ratio equal direct computations
   expect_equal(p1$mh_difference, one$difference)
   expect_equal(p1$mh_risk_ratio, one$risk_ratio)
 })
+
+test_that("every stratum has a row for every group, even one with nobody", {
+  d <- data.frame(
+    s = c("A", "A", "A", "B", "B", "C"), g = c("x", "y", "z", "x", "y", "z"),
+    e = c(3, 5, 2, 4, 1, 6), n = c(10, 20, 8, 8, 9, 15)
+  )
+  cmp <- compare_groups(d, g, by = s, events = e, total = n)
+  out <- as.data.frame(unclass(cmp), stringsAsFactors = FALSE)
+  # the largest group of each stratum is its reference (C has only z)
+  expect_equal(out$s, rep(c("A", "B", "C"), each = 2))
+  expect_equal(out$reference, rep(c("y", "y", "z"), each = 2))
+  expect_equal(out$g, c("x", "z", "x", "z", "x", "y"))
+  expect_equal(out$n, c(10, 8, 8, 0, 0, 0))
+  empty <- out$n == 0
+  for (col in c("pct", "difference", "diff_low", "risk_ratio", "odds_ratio",
+                "zero_cell", "equivalence_p_value", "verdict")) {
+    expect_true(all(is.na(out[[col]][empty])), label = col)
+    expect_false(anyNA(out[[col]][!empty]), label = col)
+  }
+  expect_equal(out$ref_pct, c(25, 25, 100 / 9, 100 / 9, 40, 40))
+  expect_equal(glance(cmp)$not_tested, 3)
+  # a given reference with nobody in a stratum: rows, without statistics
+  ref_x <- as.data.frame(unclass(compare_groups(d, g, by = s, events = e, total = n, reference = "x")))
+  expect_equal(nrow(ref_x), 6)
+  expect_true(all(is.na(ref_x$difference[ref_x$s == "C"])))
+  # the pooled differences leave out the strata where a side has nobody
+  pooled <- attr(cmp, "pooled")
+  expect_equal(pooled$strata[pooled$group == "x" & pooled$reference == "y"], 2)
+})
+
+test_that("a suppressed table's largest reference is chosen from the published counts", {
+  # a reference chosen from the unrounded counts would tell a reader that a
+  # starred group is the largest of its stratum
+  set.seed(11)
+  moved <- 0
+  for (i in seq_len(reps(150))) {
+    k <- sample(2:4, 1)
+    d <- data.frame(
+      s = rep(c("A", "B"), each = k), g = rep(paste0("g", seq_len(k)), 2),
+      n = stats::rpois(2 * k, stats::runif(1, 2, 14))
+    )
+    d$e <- stats::rbinom(nrow(d), d$n, 0.4)
+    d <- d[d$n > 0, ]
+    if (length(unique(d$g)) < 2) next
+    x <- compare_groups(d, g, by = s, events = e, total = n)
+    rule <- sample(c("nhs_digital", "opensafely"), 1)
+    s <- as.data.frame(unclass(suppress_counts(x, rule)), stringsAsFactors = FALSE)
+    t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
+    moved <- moved + sum(s$reference != t$reference)
+    for (st in unique(s$s)) {
+      r <- s[s$s == st, ]
+      labels <- sort(c(r$g, r$reference[[1]]))
+      n <- c(r$n, r$ref_n[[1]])[match(labels, c(r$g, r$reference[[1]]))]
+      best <- labels[[which.max(ifelse(is.na(n), -1, n))]]
+      expect_equal(r$reference[[1]], best, label = paste(i, st))
+      # the rows are the other groups in order, with the reference's counts
+      expect_equal(r$g, setdiff(labels, best))
+      # and every true count is where the published table puts it
+      truth <- groups_truth(r, t, "s")
+      shown <- !is.na(r$n)
+      expect_true(all(abs(truth$n[shown] - r$n[shown]) <= 2))
+    }
+  }
+  # the published counts chose another reference in some strata
+  expect_gt(moved, 0)
+})
