@@ -69,6 +69,10 @@
 #' * age: mean and s.d. to one decimal and the range in whole years (exact
 #'   means of the strata and of their total would give back the ratio of
 #'   the strata's sizes), withheld where based on 1 to 7 people;
+#' * the reference group of [compare_groups()] with `reference = NULL`:
+#'   the group with the largest published count of each stratum (a
+#'   suppressed count below any shown one), so that the choice does not
+#'   tell a reader that a starred group is the largest;
 #' * adjusted comparisons (`adjust =`): they rest on counts by the
 #'   adjustment strata that the table does not publish, so they are
 #'   withheld (the `"adjusted"` attributes are dropped);
@@ -93,6 +97,11 @@
 #' access table's shares; the rows of an outcome table add up to the people
 #' of the cohort and access rows they fall within, and a cohort's missing
 #' values of a variable to the outcome table's "Not known" stratum of it).
+#' The tables also agree in shape: an outcome or group table gets an empty
+#' stratum, or an empty row for the unknown group, wherever the cohort
+#' table shows a count of people it has no row for (such as nobody of
+#' unknown gender in one service), because a missing row would tell a
+#' reader that the count is 0, a count the OpenSAFELY rule protects.
 #' The results must come from one data set with the same
 #' `unknown` labels. [equity_report()] does this. Pass the list to
 #' [disclosure_check()] to check the tables together.

@@ -34,6 +34,26 @@ test_that("equity_report() writes the tables and figures", {
   expect_false(grepl("Equality of access", html, fixed = TRUE))
 })
 
+test_that("equity_report() leaves out a stratum with nobody in it", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  out <- tempfile(fileext = ".html")
+  on.exit(unlink(out))
+  # nobody of unknown gender in CNWL: suppressed together with the cohort
+  # table, the outcome and group tables get an empty stratum for it (so
+  # that their shape gives no count away), which the report does not show
+  equity_report(ips_synthetic, "ethnicity", "employed",
+    by = "service", strata = "gender", output_file = out
+  )
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_true(grepl("Strata\\s+with\\s+nobody\\s+in\\s+them\\s+are\\s+left\\s+out", html))
+  rows <- regmatches(html, gregexpr("(?s)<tr[^>]*>.*?</tr>", html, perl = TRUE))[[1]]
+  cnwl_unknown <- grepl("<td[^>]*>CNWL</td>\\s*<td[^>]*>Not known</td>", rows)
+  expect_false(any(cnwl_unknown))
+  wwt_unknown <- grepl("<td[^>]*>WWT</td>\\s*<td[^>]*>Not known</td>", rows)
+  expect_true(any(wwt_unknown))
+})
+
 test_that("equity_report() works from a database table", {
   skip_if_not_installed("rmarkdown")
   skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
