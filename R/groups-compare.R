@@ -161,7 +161,12 @@ group_pairs <- function(n, yes, labels, reference) {
     } else {
       match(reference, labels)
     }
-    compared <- if (is.na(ref)) seq_along(labels) else setdiff(seq_along(labels), ref)
+    # "rest" with one group: nobody to compare it with, in any stratum
+    compared <- if (is.na(ref)) {
+      if (length(labels) > 1) seq_along(labels) else integer()
+    } else {
+      setdiff(seq_along(labels), ref)
+    }
     for (g in compared) {
       others <- if (is.na(ref)) setdiff(seq_along(labels), g) else ref
       out[[length(out) + 1]] <- data.frame(

@@ -28,6 +28,9 @@ publish_cells <- function(x, spec, res, r) {
   # table does not publish: withheld
   attr(out, "adjusted") <- NULL
   attr(out, "adjusted_strata") <- NULL
+  # counts moved to other rows (a group table laid out for another
+  # reference) are starred where they now are
+  starred[names(derived$moved)] <- derived$moved
   starred <- merge_starred(starred, derived$starred)
   attr(out, "suppression") <- list(
     rule = r$rule, threshold = r$threshold, round_to = r$round_to,
@@ -202,6 +205,7 @@ published_cmh <- function(y, x, yes, no, tested, k) {
 
 derive_groups <- function(y, starred, x) {
   opt <- attr(x, "options")
+  moved <- NULL
   if (isTRUE(opt$largest)) {
     moved <- largest_published_reference(y, starred, x)
     y <- moved$data
@@ -234,6 +238,7 @@ derive_groups <- function(y, starred, x) {
     "equivalence_p_value", "verdict"
   ))
   out$left_out <- sum(hide)
+  if (!is.null(moved)) out$moved <- starred[c("n", "events", "ref_n", "ref_events")]
   out
 }
 

@@ -10,11 +10,13 @@
 
 align_shapes <- function(results) {
   lapply(results, function(x) {
-    if (!inherits(x, c("equityaudit_outcomes", "equityaudit_groups"))) {
-      return(x)
+    if (inherits(x, c("equityaudit_outcomes", "equityaudit_groups"))) {
+      x <- complete_strata(x, wanted_strata(x, results))
     }
-    x <- complete_strata(x, wanted_strata(x, results))
-    if (inherits(x, "equityaudit_outcomes")) x <- complete_unknown_group(x, results)
+    if (inherits(x, "equityaudit_outcomes") ||
+      (inherits(x, "equityaudit_access") && identical(attr(x, "missing_rule"), "report"))) {
+      x <- complete_unknown_group(x, results)
+    }
     x
   })
 }
@@ -25,21 +27,21 @@ align_shapes <- function(results) {
 wanted_strata <- function(x, results) {
   by <- attr(x, "by")
   d <- unclass(x)
-  wanted <- lapply(stats::setNames(by, by), function(cl) {
-    own <- unique(as.character(d[[cl]]))
+  lapply(stats::setNames(by, by), function(cl) {
     more <- unlist(lapply(results, function(r) {
+      cohort <- inherits(r, "equityaudit_cohort")
+      by_r <- attr(r, "by")
       r <- unclass(r)
-      vals <- if (cl %in% attr(r, "by")) setdiff(as.character(r[[cl]]), "Total")
-      if (inherits(r, "equityaudit_cohort") && cl %in% r$variable) {
+      vals <- if (cl %in% by_r) as.character(r[[cl]])
+      if (cohort && cl %in% r$variable) {
         vals <- c(vals, as.character(r$level[r$variable == cl & !r$missing]),
                   cohort_missing_label(r, cl))
       }
       vals
     }))
-    total <- own == "Total"
-    unique(c(own[!total], more[!is.na(more)], own[total]))
+    # "Total" is the pooled stratum, which has blocks of its own
+    setdiff(unique(c(as.character(d[[cl]]), more[!is.na(more)])), "Total")
   })
-  wanted
 }
 
 # Adds an empty block for every combination of the wanted values that x
@@ -57,20 +59,34 @@ complete_strata <- function(x, wanted) {
   key <- strata_key(lapply(d[by], as.character), n_rows)
   blocks <- unique(key)
   grid <- rev(expand.grid(rev(wanted), stringsAsFactors = FALSE))
+  pooled <- intersect(attr(x, "pooled_over"), by)
+  if (length(pooled) > 0 && any(total_block(d, pooled))) {
+    # the pooled blocks: "Total" in every pooled column at once
+    others <- setdiff(by, pooled)
+    totals <- if (length(others) > 0) {
+      rev(expand.grid(rev(wanted[others]), stringsAsFactors = FALSE))
+    } else {
+      data.frame(row.names = 1L)
+    }
+    for (cl in pooled) totals[[cl]] <- rep("Total", nrow(totals))
+    grid <- rbind(grid, totals[by])
+  }
   new <- which(!strata_key(grid, nrow(grid)) %in% blocks)
   if (length(new) == 0) {
     return(x)
   }
   first <- match(blocks, key)
   have <- lapply(by, function(cl) as.character(d[[cl]][first]))
+  is_total <- total_block(stats::setNames(have, by), pooled)
   after <- vapply(new, function(i) {
     shared <- rep(0L, length(blocks))
     alive <- rep(TRUE, length(blocks))
     for (j in seq_along(by)) {
-      alive <- alive & have[[j]] == grid[[j]][[i]]
+      alive <- alive & have[[j]] %in% grid[[j]][[i]]
       shared <- shared + alive
     }
-    if (max(shared) == 0) length(blocks) else max(which(shared == max(shared)))
+    # a new value of the first column goes before the pooled blocks
+    if (max(shared) == 0) max(0L, which(!is_total)) else max(which(shared == max(shared)))
   }, 1L)
   template <- which(key == blocks[[1]])
   parts <- c(
@@ -102,7 +118,7 @@ rebuild_blocks <- function(x, parts) {
   if (inherits(x, "equityaudit_outcomes")) {
     pooled <- attr(x, "pooled_over")
     attr(res, "total_rows") <- if (length(pooled) > 0) {
-      as.character(res[[pooled[[1]]]]) == "Total"
+      total_block(unclass(res), pooled)
     } else {
       rep(FALSE, nrow(res))
     }
@@ -110,11 +126,27 @@ rebuild_blocks <- function(x, parts) {
   res
 }
 
+# Rows of a pooled ("Total") block: "Total" in every pooled column.
+total_block <- function(d, pooled) {
+  n <- length(d[[1]])
+  Reduce(`&`, lapply(pooled, function(cl) as.character(d[[cl]]) %in% "Total"), rep(TRUE, n)) &
+    length(pooled) > 0
+}
+
+# Sets v[idx] to value (a string), keeping v's type where the value is one
+# of it (a number in a numeric column), otherwise as text.
 set_value <- function(v, idx, value) {
-  if (is.factor(v) && !(value %in% levels(v))) {
-    lv <- levels(v)
-    total <- lv == "Total"
-    levels(v) <- c(lv[!total], value, lv[total])
+  if (is.factor(v)) {
+    if (!(value %in% levels(v))) {
+      lv <- levels(v)
+      total <- lv == "Total"
+      levels(v) <- c(lv[!total], value, lv[total])
+    }
+  } else if (is.numeric(v) || is.logical(v)) {
+    typed <- suppressWarnings(switch(typeof(v),
+      integer = as.integer(value), logical = as.logical(value), as.double(value)
+    ))
+    if (is.na(typed)) v <- as.character(v) else value <- typed
   }
   v[idx] <- value
   v
@@ -128,7 +160,10 @@ empty_rows <- function(out, idx, x) {
   fixed <- c(attr(x, "by"), attr(x, "group"), "missing", "reference")
   counts <- c("n", "events", "n_outcome_missing", "ref_n", "ref_events")
   for (cl in setdiff(names(out), fixed)) {
-    out[[cl]][idx] <- if (cl %in% counts) 0 else NA
+    # a count column that is all NA (an access reference given as shares)
+    # stays NA
+    count <- cl %in% counts && !all(is.na(out[[cl]][-idx]))
+    out[[cl]][idx] <- if (count) 0 else NA
   }
   if (inherits(x, "equityaudit_groups")) {
     opt <- attr(x, "options")
@@ -141,9 +176,9 @@ empty_rows <- function(out, idx, x) {
   out
 }
 
-# An outcome table with no row for the unknown group gets one (of nobody)
-# in every block, when a cohort table shows how many people's group is
-# unknown.
+# An outcome or access table with no row for the unknown group gets one
+# (of nobody) in every block, when a cohort table shows how many people's
+# group is unknown.
 complete_unknown_group <- function(x, results) {
   d <- unclass(x)
   group <- attr(x, "group")

@@ -433,7 +433,7 @@ report_case <- function(rule) {
   d <- data.frame(
     s = sample(LETTERS[seq_len(n_s)], size, TRUE),
     g = sample(c(groups, NA), size, TRUE, prob = c(stats::runif(length(groups)), 0.05)),
-    h = sample(c("F", "M", NA), size, TRUE, prob = c(0.48, 0.48, 0.04)),
+    h = sample(c("F", "M", NA), size, TRUE, prob = c(0.5, 0.5, sample(c(0, 0.04), 1))),
     y = stats::runif(size) < stats::runif(1, 0.1, 0.9)
   )
   d$y[stats::runif(size) < 0.03] <- NA

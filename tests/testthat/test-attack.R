@@ -127,6 +127,55 @@ test_that("no hidden count is recovered or narrowed in random tables", {
   }
 })
 
+test_that("tables agree in shape when only the cohort shows a value", {
+  # nobody anywhere has an unknown group or gender, and a gender level is
+  # unused: only the cohort's rows (protected zeros under OpenSAFELY) say
+  # so, and the other tables get empty rows for them
+  set.seed(4)
+  d <- data.frame(
+    s = rep(c("A", "B"), each = 30), g = sample(c("g1", "g2"), 60, TRUE),
+    h = factor(sample(c("F", "M"), 60, TRUE), levels = c("F", "M", "X")),
+    y = stats::runif(60) < 0.5
+  )
+  pop <- expand.grid(s = c("A", "B"), g = c("g1", "g2"), stringsAsFactors = FALSE)
+  pop$n <- c(100, 120, 90, 80)
+  tabs <- list(
+    cohort = describe_cohort(d, c(g, h), by = s),
+    access = compare_access(d, g, pop, by = s),
+    outcomes = suppressMessages(compare_outcomes(d, g, y, by = s, strata = h, exact = "never")),
+    groups = compare_groups(d, g, y, by = c(s, h))
+  )
+  expect_false(any(tabs$access$missing))
+  expect_no_warning(s <- suppress_counts(tabs, "opensafely"))
+  o <- as.data.frame(unclass(s$outcomes), stringsAsFactors = FALSE)
+  expect_equal(unique(paste(o$s, o$h)), paste(
+    rep(c("A", "B", "Total"), each = 4), rep(c("F", "M", "X", "Not known"), 3)
+  ))
+  expect_equal(levels(s$outcomes$h), c("F", "M", "X", "Not known"))
+  expect_equal(sum(o$missing), 12)
+  acc <- as.data.frame(unclass(s$access), stringsAsFactors = FALSE)
+  expect_equal(acc$g[acc$missing], rep("Not known", 2))
+  expect_true(all(is.na(acc$n[acc$missing])))
+  expect_true(attr(disclosure_check(s), "protected"))
+})
+
+test_that("tables with two `by` columns and a pooled stratum are aligned", {
+  set.seed(5)
+  d <- data.frame(
+    s = sample(c("A", "B"), 200, TRUE), r = sample(c("N", "S"), 200, TRUE),
+    g = sample(c("g1", "g2", "g3"), 200, TRUE), y = stats::runif(200) < 0.4
+  )
+  tabs <- list(
+    cohort = describe_cohort(d, g, by = c(s, r)),
+    outcomes = suppressMessages(compare_outcomes(d, g, y, by = c(s, r), exact = "never"))
+  )
+  s <- suppress_counts(tabs, "opensafely")
+  o <- as.data.frame(unclass(s$outcomes), stringsAsFactors = FALSE)
+  expect_equal(unique(paste(o$s, o$r)), c("A N", "A S", "B N", "B S", "Total Total"))
+  expect_equal(attr(s$outcomes, "total_rows"), o$s == "Total")
+  expect_true(attr(disclosure_check(s), "protected"))
+})
+
 test_that("tables published together agree in shape, so no missing row gives a count away", {
   # nobody has an unknown group, and only service B has people of unknown
   # gender: the cohort shows (protected) zeros for them, which an outcome

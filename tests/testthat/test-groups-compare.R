@@ -156,6 +156,9 @@ test_that("every stratum has a row for every group, even one with nobody", {
   }
   expect_equal(out$ref_pct, c(25, 25, 100 / 9, 100 / 9, 40, 40))
   expect_equal(glance(cmp)$not_tested, 3)
+  # the rest of one group is nobody: nothing to compare
+  one <- data.frame(g = "a", e = 1, n = 4)
+  expect_equal(nrow(compare_groups(one, g, events = e, total = n, reference = "rest")), 0)
   # a given reference with nobody in a stratum: rows, without statistics
   ref_x <- as.data.frame(unclass(compare_groups(d, g, by = s, events = e, total = n, reference = "x")))
   expect_equal(nrow(ref_x), 6)
@@ -181,7 +184,14 @@ test_that("a suppressed table's largest reference is chosen from the published c
     if (length(unique(d$g)) < 2) next
     x <- compare_groups(d, g, by = s, events = e, total = n)
     rule <- sample(c("nhs_digital", "opensafely"), 1)
-    s <- as.data.frame(unclass(suppress_counts(x, rule)), stringsAsFactors = FALSE)
+    sup <- suppress_counts(x, rule)
+    # the stars are where the hidden counts now are
+    starred <- attr(sup, "suppression")$starred
+    for (col in c("n", "events", "ref_n", "ref_events")) {
+      expect_equal(sort(starred[[col]]), which(is.na(sup[[col]])), label = col)
+    }
+    expect_equal(format(sup)$n == "*", is.na(sup$n))
+    s <- as.data.frame(unclass(sup), stringsAsFactors = FALSE)
     t <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
     moved <- moved + sum(s$reference != t$reference)
     for (st in unique(s$s)) {
