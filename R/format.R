@@ -134,7 +134,7 @@ readable_column <- function(v, col) {
     return(format_p(v))
   }
   counts <- c(
-    "n", "events", "ref_n", "n_outcome_missing", "rest_n", "n_tested", "df",
+    "n", "events", "ref_n", "ref_events", "n_outcome_missing", "rest_n", "n_tested", "df",
     "groups", "strata_used", "people"
   )
   if (col %in% counts) {

@@ -46,6 +46,7 @@ protect_cells <- function(spec, r) {
     supp[extra] <- TRUE
   }
   if (!any(unsolved)) supp <- release_redundant(table, supp, primary)
+  supp <- show_known_copies(table, supp)
   warn_exposed(sum(unsolved))
   list(suppressed = supp, published = table$published)
 }
@@ -93,6 +94,28 @@ release_redundant <- function(table, supp, primary) {
     }
     secondary <- which(supp & !primary)
     if (!shown || length(secondary) == 0) break
+  }
+  supp
+}
+
+# One count in two places (a sum of one part: the same people in two
+# tables, or a total revealed by a percentage): where one copy is
+# published, a starred copy hides nothing the reader does not know, and
+# would only make the tables disagree. It is shown as well, unless showing
+# it would reveal another total through a percentage (new information).
+show_known_copies <- function(table, supp) {
+  spec <- table$spec
+  shown <- spec$kind == "shown"
+  same <- connected_parts(spec$cons[lengths(spec$cons) == 2], length(supp))
+  hidden_totals <- unrevealed_totals(spec, supp, table$published)
+  revealed <- spec$kind == "total" & !supp & !hidden_totals
+  known <- same[(shown & !supp) | revealed]
+  for (cell in which(supp & shown & same %in% known)) {
+    trial <- supp
+    trial[[cell]] <- FALSE
+    if (identical(unrevealed_totals(spec, trial, table$published), hidden_totals)) {
+      supp <- trial
+    }
   }
   supp
 }

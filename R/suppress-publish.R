@@ -166,7 +166,9 @@ derive_access <- function(y, spec, totals, starred, x) {
     "pct", "ref_pct", "access_rate", "representation_ratio", "ratio_low",
     "ratio_high", "adj_residual", "equivalence_p_value", "verdict"
   )
-  out <- blank(y, which(hide), per_cell)
+  # a share whose denominator is not published is withheld too
+  withheld <- hide | (!is.na(y$n) & is.na(y$pct))
+  out <- blank(y, which(withheld), per_cell)
   if (opt$ref_is_prop) out$data$ref_pct <- x$ref_pct
   out$left_out <- sum(hide & !y$missing)
   out

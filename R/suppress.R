@@ -40,7 +40,9 @@
 #' ([disclosure_check()]). Last, each count suppressed only to protect
 #' another is shown again, largest first, if the table stays protected
 #' without it (for tables with up to 60 such counts; each trial is an exact
-#' check). The reader modelled, like [disclosure_check()], knows the rule
+#' check). A count published in one place (the same people in another
+#' table, or a total a percentage reveals) is not starred in another, since
+#' the star would hide nothing. The reader modelled, like [disclosure_check()], knows the rule
 #' but not how this search chose its stars; the pattern of stars itself
 #' (which counts were needed to protect others) is not treated as
 #' published.

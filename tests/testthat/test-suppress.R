@@ -317,3 +317,49 @@ test_that("a total one table reveals is the same count another table stars", {
   expect_equal(nrow(unknown), 1)
   expect_gte(unknown$high - unknown$low, 6)
 })
+
+test_that("a count published in one table is not starred in another", {
+  # a reader attacking the OpenSAFELY report found counts the comparison
+  # table printed and the outcome table starred (and a headcount starred in
+  # the cohort that an access share gave away): tables that disagree
+  people <- read.csv(
+    system.file("extdata", "ips_synthetic.csv", package = "equityaudit"),
+    stringsAsFactors = FALSE, na.strings = ""
+  )
+  pub <- subset(bjpsych_published, characteristic == "ethnicity")
+  population <- data.frame(
+    service = pub$service, ethnicity = as.character(pub$group),
+    n = pub$population_n
+  )
+  tabs <- list(
+    cohort = describe_cohort(people, c(ethnicity, gender), by = service, unknown = "Not known/stated"),
+    access = compare_access(people, ethnicity, population, by = service, unknown = "Not known/stated"),
+    outcomes = suppressMessages(compare_outcomes(people, ethnicity, employed,
+      by = service, strata = gender, event = TRUE, unknown = "Not known/stated"
+    )),
+    groups = compare_groups(people, ethnicity, employed,
+      by = c(service, gender), event = TRUE, unknown = "Not known/stated"
+    )
+  )
+  for (rule in c("nhs_digital", "opensafely")) {
+    s <- suppress_counts(tabs, rule)
+    expect_true(attr(disclosure_check(s), "protected"), label = rule)
+    specs <- lapply(s, function(t) equityaudit:::count_spec(t, totals = attr(t, "suppression")$totals))
+    joint <- equityaudit:::joint_spec(s, specs)
+    # copies: cells tied by a sum of one part
+    same <- equityaudit:::connected_parts(
+      joint$cons[lengths(joint$cons) == 2], length(joint$value)
+    )
+    shown <- joint$kind == "shown"
+    published <- same[shown & !is.na(joint$value)]
+    starred <- same[shown & is.na(joint$value)]
+    expect_length(intersect(published, starred), 0)
+    # in the comparison table, as in the outcome table
+    o <- as.data.frame(unclass(s$outcomes), stringsAsFactors = FALSE)
+    g <- as.data.frame(unclass(s$groups), stringsAsFactors = FALSE)
+    key <- function(f, grp) paste(f$service, f$gender, grp)
+    at <- match(key(g, g$ethnicity), key(o, o$ethnicity))
+    expect_equal(g$n, o$n[at], label = rule)
+    expect_equal(g$events, o$events[at], label = rule)
+  }
+})
