@@ -24,10 +24,15 @@ publish_cells <- function(x, spec, res, r) {
     derive_counts(y, starred)
   )
   out <- derived$data
-  # adjusted comparisons (adjust =) rest on counts by age and sex that the
-  # table does not publish: withheld
-  attr(out, "adjusted") <- NULL
-  attr(out, "adjusted_strata") <- NULL
+  # only attributes that describe the table, or were computed again from
+  # its published counts, are kept: others carry counts the table does not
+  # publish (adjusted comparisons, the people compare_access() excluded,
+  # compare_services()'s funnels and exclusions)
+  safe <- c(
+    "names", "row.names", "by", "group", "event", "options", "total_rows",
+    "pooled_over", "missing_rule", "cmh", "pooled"
+  )
+  for (a in setdiff(names(attributes(out)), safe)) attr(out, a) <- NULL
   # counts moved to other rows (a group table laid out for another
   # reference) are starred where they now are
   starred[names(derived$moved)] <- derived$moved

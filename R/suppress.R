@@ -77,7 +77,10 @@
 #'   tell a reader that a starred group is the largest;
 #' * adjusted comparisons (`adjust =`): they rest on counts by the
 #'   adjustment strata that the table does not publish, so they are
-#'   withheld (the `"adjusted"` attributes are dropped);
+#'   withheld (the `"adjusted"` attributes are dropped), as is every other
+#'   attribute that carries counts (the people [compare_access()] excluded
+#'   with `missing = "exclude"`, the funnels and exclusions of
+#'   [compare_services()]);
 #' * any other table of counts (e.g. [tabulate_groups()]): numbers other
 #'   than the counts cannot be computed again and are withheld; to publish
 #'   detectable differences, call [detectable_difference()] on a

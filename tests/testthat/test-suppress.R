@@ -363,3 +363,21 @@ test_that("a count published in one table is not starred in another", {
     expect_equal(g$events, o$events[at], label = rule)
   }
 })
+
+test_that("attributes that carry unpublished counts are dropped", {
+  d <- data.frame(s = rep(c("A", "B"), each = 40), g = rep(c("x", "y"), 40))
+  d$g[c(1, 41, 43, 45)] <- NA
+  pop <- expand.grid(s = c("A", "B"), g = c("x", "y"), stringsAsFactors = FALSE)
+  pop$n <- 100
+  a <- suppressMessages(compare_access(d, g, pop, by = s, missing = "exclude"))
+  # the people excluded for an unknown group: 1 in A and 3 in B
+  expect_equal(attr(a, "excluded")$n_excluded, c(1, 3))
+  s <- suppress_counts(a, "nhs_digital")
+  expect_null(attr(s, "excluded"))
+  expect_equal(attr(s, "by"), "s")
+  svc <- suppressWarnings(compare_services(ips_synthetic, ethnicity, service, outcome = employed))
+  expect_false(is.null(attr(svc, "funnels")))
+  s2 <- suppress_counts(svc, "nhs_digital")
+  expect_null(attr(s2, "funnels"))
+  expect_null(attr(s2, "n_excluded"))
+})
