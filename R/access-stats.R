@@ -4,7 +4,7 @@
 # Verdict on a ratio from its log-scale estimate and standard error: TOST
 # against the ratio margins, and the conf_level interval against 1.
 ratio_verdict <- function(ratio, log_se, conf_level, ratio_margin) {
-  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  z <- z_of(conf_level)
   lr <- log(ratio)
   lower <- stats::pnorm((lr - log(ratio_margin[[1]])) / log_se, lower.tail = FALSE)
   upper <- stats::pnorm((lr - log(ratio_margin[[2]])) / log_se)
@@ -28,21 +28,20 @@ access_denominators <- function(m, tested) {
 # The columns of a result after the counts n: shares, ratios with their
 # intervals and verdicts, residuals and the test of each stratum (groups
 # not `tested` take no part in it).
-access_statistics <- function(n, ref, tested, denom_n, denom_ref, method,
-                              ref_is_prop, conf_level, ratio_margin, strata) {
+access_statistics <- function(n, ref, tested, denom_n, denom_ref, options, strata) {
   k <- nrow(n)
+  ref_is_prop <- options$ref_is_prop
+  method <- options$method
   test <- access_test(n[tested, , drop = FALSE], ref[tested, , drop = FALSE],
     method, ref_is_prop,
     strata = strata
   )
   pct <- 100 * n / denom_n
   ref_pct <- 100 * ref / denom_ref
-  ratio <- pct / ref_pct
-  z <- stats::qnorm(1 - (1 - conf_level) / 2)
-  log_se <- sqrt(1 / n - 1 / denom_n +
-    if (ref_is_prop) 0 else 1 / ref - 1 / denom_ref)
+  katz <- katz_ratio(n, denom_n, ref, denom_ref, options$conf_level, b_known = ref_is_prop)
+  ratio <- katz$ratio
   ok <- n > 0 & ref > 0
-  eq <- ratio_verdict(ratio, log_se, conf_level, ratio_margin)
+  eq <- ratio_verdict(ratio, katz$log_se, options$conf_level, options$ratio_margin)
   eq$p[!ok | !tested] <- NA
   eq$verdict[!ok | !tested] <- NA
   adj <- matrix(NA_real_, k, ncol(n))
@@ -54,8 +53,7 @@ access_statistics <- function(n, ref, tested, denom_n, denom_ref, method,
     ref_pct = as.vector(ref_pct),
     access_rate = if (ref_is_prop) NA_real_ else as.vector(100 * n / ref),
     representation_ratio = as.vector(ratio),
-    ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
-    ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_)),
+    ratio_low = as.vector(katz$low), ratio_high = as.vector(katz$high),
     equivalence_p_value = as.vector(eq$p), verdict = as.vector(eq$verdict),
     adj_residual = as.vector(adj),
     statistic = per_stratum(test$statistic), df = per_stratum(test$df),
@@ -109,19 +107,17 @@ summary.equityaudit_access <- function(object, ...) {
   stratum_summary(object, c("statistic", "df", "p_value", "method", "cramers_v"))
 }
 
-# One row per stratum: the by columns, people counted and the test columns.
+# One row per stratum: the stratum columns, people counted and the test
+# columns.
 stratum_summary <- function(object, test_cols) {
-  by <- attr(object, "by")
-  df <- as.data.frame(unclass(object), stringsAsFactors = FALSE, optional = TRUE)
+  df <- plain_frame(object)
+  by <- unit_columns(object)
   key <- strata_key(df[by], nrow(df))
   first <- !duplicated(key)
   out <- df[first, c(by, test_cols), drop = FALSE]
   n_cols <- intersect(c("n", "ref_n"), names(df))
   for (col in rev(n_cols)) {
-    out[[col]] <- as.vector(rowsum(df[[col]], key, reorder = FALSE))
+    out[[col]] <- as.vector(rowsum(as.double(df[[col]]), key, reorder = FALSE))
   }
-  out <- out[c(by, n_cols, test_cols)]
-  rownames(out) <- NULL
-  class(out) <- c("equityaudit_summary", "data.frame")
-  out
+  new_summary(out[c(by, n_cols, test_cols)])
 }

@@ -74,7 +74,7 @@ bjpsych_targets <- function() {
 #'
 #' Recomputes, with the package's own functions, every chi-square
 #' statistic, p-value and key percentage that the study publishes, and sets
-#' them beside the printed values. With `cohort = NULL` the tables are
+#' them beside the printed values. With `data = NULL` the tables are
 #' computed from the published counts ([bjpsych_published]); the tests in
 #' men, women and age bands need record-level data and are then `NA`. Given
 #' a record-level cohort with the columns of [ips_synthetic] (for example
@@ -90,7 +90,7 @@ bjpsych_targets <- function() {
 #' population's gender split is not published, so the gender access tests
 #' cannot be recomputed.
 #'
-#' @param cohort `NULL`, or a record-level data frame with columns
+#' @param data `NULL`, or a record-level data frame with columns
 #'   `service`, `ethnicity`, `gender`, `age`, `date_joined` and `employed`.
 #' @return A data frame with one row per published statistic: `source`
 #'   (table or text), `statistic`, `published`, `reproduced` (rounded as
@@ -102,7 +102,8 @@ bjpsych_targets <- function() {
 #' @export
 #' @examples
 #' reproduce_bjpsych()
-reproduce_bjpsych <- function(cohort = NULL) {
+reproduce_bjpsych <- function(data = NULL) {
+  cohort <- data
   pub <- equityaudit::bjpsych_published
   eth <- pub[pub$characteristic == "ethnicity", ]
   eth$group <- droplevels(eth$group)
@@ -124,9 +125,9 @@ reproduce_bjpsych <- function(cohort = NULL) {
     sex <- NULL
     bands_res <- NULL
   } else {
-    check_data_frame(cohort, "cohort")
+    check_data_frame(cohort, "data")
     check_columns(c("service", "ethnicity", "gender", "age", "date_joined", "employed"),
-      cohort, "cohort", "cohort"
+      cohort, "data", "data"
     )
     cohort$group <- cohort$ethnicity
     access <- compare_access(cohort, "group", population,

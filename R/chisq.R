@@ -1,62 +1,5 @@
 # Chi-square tests by stratum: R side of src/chisq.c.
 
-# Rearranges a count_cells() result over columns c(inner, by) into an array
-# with the inner dimensions (NA level last) and one slice per stratum that
-# has anybody in it. Returns list(array, by_slots): by_slots holds the
-# 0-based slots of the strata, one vector per by column.
-strata_array <- function(cc, n_inner) {
-  inner_dim <- cc$nlev[seq_len(n_inner)] + 1L
-  by_nlev <- cc$nlev[seq_along(cc$nlev) > n_inner]
-  inner_size <- prod(inner_dim)
-  if (cc$dense) {
-    flat <- matrix(cc$count, nrow = inner_size)
-    # without by columns there is one stratum, even with nobody in it
-    keep <- if (length(by_nlev) == 0) 1L else which(colSums(flat) > 0)
-    arr <- flat[, keep, drop = FALSE]
-    by_key <- keep - 1
-  } else {
-    occupied <- cc$count > 0
-    key <- cc$key[occupied]
-    by_all <- key %/% inner_size
-    by_key <- if (length(by_nlev) == 0) 0 else sort(unique(by_all))
-    arr <- matrix(0, inner_size, length(by_key))
-    arr[cbind(key %% inner_size + 1, match(by_all, by_key))] <- cc$count[occupied]
-  }
-  # strata in the order of their by columns, the first varying slowest
-  by_slots <- key_slots(by_key, by_nlev)
-  # by_key is increasing, so one by column is already in order
-  if (length(by_slots) > 1) {
-    ord <- do.call(order, unname(by_slots))
-    arr <- arr[, ord, drop = FALSE]
-    by_slots <- lapply(by_slots, `[`, ord)
-  }
-  dim(arr) <- c(inner_dim, length(by_key))
-  list(array = arr, by_slots = by_slots)
-}
-
-# Data frame of the stratum labels, `times` rows per stratum.
-strata_frame <- function(by_slots, values, by, times = 1L) {
-  out <- Map(
-    function(s, v) slot_values(v)[rep(s, each = times) + 1L],
-    by_slots, values
-  )
-  names(out) <- by
-  out
-}
-
-# Describes stratum s for messages: 'service = "A", sex = "F"'.
-stratum_label <- function(strata, s) {
-  if (length(strata) == 0) {
-    return("the table")
-  }
-  paste0(
-    "stratum ",
-    paste(names(strata), vapply(strata, function(v) {
-      format_values(as.character(v[[s]]))
-    }, character(1)), sep = " = ", collapse = ", ")
-  )
-}
-
 # The C core on a 3-d array [row, col, stratum] with no NA levels.
 chisq_core <- function(arr, correct = FALSE) {
   d <- dim(arr)
@@ -70,13 +13,13 @@ array_input <- function(counts) {
     abort_input(
       "argument",
       paste0(
-        "`counts` must be a data frame, or a 2- or 3-dimensional numeric ",
-        "table or array."
+        "`data` must be a data frame, or a 2- or 3-dimensional numeric ",
+        "table or array of counts."
       ),
-      arg = "counts"
+      arg = "data"
     )
   }
-  check_counts(unclass(counts), "counts", "counts")
+  check_counts(unclass(counts), "data", "data")
   d <- dim(counts)
   if (length(d) == 2) d <- c(d, 1L)
   arr <- counts
@@ -99,9 +42,9 @@ array_input <- function(counts) {
 #' is left out of the test and of its degrees of freedom (reported in
 #' `rows_used` and `cols_used`), where `chisq.test()` would return `NaN`.
 #'
-#' @param counts A data frame (one row per person, or counts in a `weight`
-#'   column), or a numeric matrix, table or 3-dimensional array whose third
-#'   dimension is the strata.
+#' @param data A data frame (one row per person, or counts in a `weight`
+#'   column), or a numeric matrix, table or 3-dimensional array of counts
+#'   whose third dimension is the strata.
 #' @param row,col The two columns to cross-tabulate (bare names or strings);
 #'   ignored for a matrix or array.
 #' @param by Stratifying columns; one test per combination present.
@@ -110,17 +53,22 @@ array_input <- function(counts) {
 #'   is one person.
 #' @param correct Apply Yates' continuity correction to 2 x 2 tables.
 #' @param simulate Also compute a Monte-Carlo p-value for every stratum
-#'   (column `mc_p_value`), from `B` random tables with the observed margins
-#'   drawn in C with R's random number generator, so `set.seed()` makes it
-#'   reproducible. It agrees, within sampling error, with
-#'   `chisq.test(simulate.p.value = TRUE)`.
-#' @param B Number of random tables.
+#'   (column `mc_p_value`), from `sims` random tables with the observed
+#'   margins drawn in C with R's random number generator, so `set.seed()`
+#'   makes it reproducible. It agrees, within sampling error, with
+#'   `chisq.test(simulate.p.value = TRUE, B = sims)`.
+#' @param sims Number of random tables (10 to 10^7).
+#' @param suppress `NULL`, or a rule for [suppress_counts()] applied to the
+#'   result: the cells are published under it and the tests computed again
+#'   from the published cells (a row of a table with a hidden cell left
+#'   out).
 #' @return A data frame with one row per stratum: the `by` columns, then
 #'   `statistic` (Pearson X^2), `df`, `p_value`, `g_statistic`, `g_p_value`,
 #'   `min_expected`, `n_expected_below_5`, `n` (people tested),
-#'   `n_missing`, `rows_used` and `cols_used`. The attribute `"cells"` holds
-#'   one row per stratum and cell with `observed`, `expected`, `residual`
-#'   (Pearson) and `std_residual` (adjusted residual).
+#'   `n_missing`, `rows_used` and `cols_used`, of class `equityaudit_chisq`.
+#'   `tidy(x, "cells")` gives one row per stratum and cell with `observed`,
+#'   `expected`, `residual` (Pearson) and `std_residual` (adjusted
+#'   residual).
 #' @section Errors: A stratum in which fewer than two rows or columns have
 #'   anybody cannot be tested and gives an error of class
 #'   `equityaudit_error_table`; see [equityaudit-conditions].
@@ -133,38 +81,39 @@ array_input <- function(counts) {
 #' )
 #' chisq_strata(people, group, employed, by = service)
 #' chisq_strata(matrix(c(12, 5, 9, 11), 2))
-# `B` is spelt as in chisq.test()
-# nolint start: object_name_linter.
-chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
-                         correct = FALSE, simulate = FALSE, B = 2000) {
-  # nolint end
+chisq_strata <- function(data, row, col, by = NULL, weight = NULL,
+                         correct = FALSE, simulate = FALSE, sims = 2000,
+                         suppress = NULL) {
   check_flag(correct, "correct")
   check_flag(simulate, "simulate")
-  if (!is.numeric(B) || length(B) != 1 || is.na(B) || B < 1) {
-    abort_input("argument", "`B` must be a positive number.", arg = "B")
+  sims <- check_sims(sims)
+  if (!is.null(suppress) && simulate) {
+    abort_input(
+      "argument",
+      "A suppressed result has no simulated p-value (it would rest on unpublished counts); drop `simulate` or `suppress`.",
+      arg = "simulate"
+    )
   }
-  if (!is.data.frame(counts)) {
-    input <- array_input(counts)
+  if (!is.data.frame(data)) {
+    input <- array_input(data)
     out <- chisq_frame(input$array, input$strata, 0, NULL, correct)
-    return(if (simulate) add_monte_carlo(out, input$array, B) else out)
+    out <- if (simulate) add_monte_carlo(out, input$array, sims) else out
+    return(apply_suppression(out, suppress))
   }
-  env <- parent.frame()
-  row <- column_names(substitute(row), counts, env, "row")
-  col <- column_names(substitute(col), counts, env, "col")
-  by <- column_names(substitute(by), counts, env, "by")
-  weight <- column_names(substitute(weight), counts, env, "weight")
-  if (length(weight) == 0 && "n" %in% names(counts)) weight <- "n"
-  for (a in list(list(row, "row"), list(col, "col"))) {
-    if (length(a[[1]]) != 1) {
-      abort_input("argument", sprintf("`%s` must name one column.", a[[2]]),
-        arg = a[[2]]
-      )
-    }
-  }
-  check_columns(c(row, col, by, weight), counts, "row")
+  data <- check_data_frame(data)
+  cols <- columns_of(
+    list(row = substitute(row), col = substitute(col), by = substitute(by), weight = substitute(weight)),
+    data, parent.frame(),
+    single = c("row", "col", "weight"), required = c("row", "col")
+  )
+  row <- cols$row
+  col <- cols$col
+  by <- cols$by
+  weight <- cols$weight
+  if (length(weight) == 0 && "n" %in% names(data) && !("n" %in% c(row, col, by))) weight <- "n"
+  counts <- data
   cc <- count_cells(counts, c(row, col, by),
-    weight = if (length(weight)) weight,
-    arg = "row"
+    weight = weight, arg = c("row", "col", rep("by", length(by)))
   )
   sa <- strata_array(cc, 2)
   nr <- cc$nlev[[1]]
@@ -180,18 +129,19 @@ chisq_strata <- function(counts, row, col, by = NULL, weight = NULL,
   )
   names(labels) <- c(row, col)
   out <- chisq_frame(known, strata, n_missing, labels, correct)
-  if (simulate) add_monte_carlo(out, known, B) else out
+  out <- if (simulate) add_monte_carlo(out, known, sims) else out
+  apply_suppression(out, suppress)
 }
 
 # Adds the Monte-Carlo p-value of every stratum of arr.
-add_monte_carlo <- function(out, arr, B) { # nolint: object_name_linter.
-  if (length(arr) > 0 && max(arr) > .Machine$integer.max) {
-    abort_input("argument", "`simulate = TRUE` needs counts below 2^31.",
+add_monte_carlo <- function(out, arr, sims) {
+  if (length(arr) > 0 && max(colSums(matrix(arr, ncol = dim(arr)[[3]]))) > .Machine$integer.max) {
+    abort_input("argument", "`simulate = TRUE` needs tables of fewer than 2^31 people.",
       arg = "simulate"
     )
   }
   n_strata <- dim(arr)[[3]]
-  progress <- show_progress(as.double(B) * length(arr))
+  progress <- show_progress(sims * length(arr))
   chunks <- if (progress) 20 else 1
   if (progress) {
     bar <- utils::txtProgressBar(max = n_strata * chunks, style = 3)
@@ -201,26 +151,27 @@ add_monte_carlo <- function(out, arr, B) { # nolint: object_name_linter.
     x <- arr[, , s]
     x <- x[rowSums(x) > 0, colSums(x) > 0, drop = FALSE]
     storage.mode(x) <- "integer"
-    monte_carlo_p(x, B, chunks, function(k) {
+    monte_carlo_p(x, sims, chunks, function(k) {
       if (progress) utils::setTxtProgressBar(bar, (s - 1) * chunks + k)
     })
   }, 0)
   out
 }
 
-# Long work shows a progress bar in interactive sessions.
-show_progress <- function(work) {
-  interactive() && work >= 1e8 && !isFALSE(getOption("equityaudit.progress"))
+# Long work shows a progress bar in interactive sessions (unless the
+# option equityaudit.progress is FALSE).
+show_progress <- function(work, interactive = base::interactive()) {
+  interactive && work >= 1e8 && !isFALSE(getOption("equityaudit.progress"))
 }
 
-# The Monte-Carlo p-value from B tables drawn in `chunks` calls (the draws,
-# and so the p-value, are those of a single call), calling tick(k) after
-# chunk k.
-monte_carlo_p <- function(x, B, chunks, tick) { # nolint: object_name_linter.
+# The Monte-Carlo p-value from `sims` tables drawn in `chunks` calls (the
+# draws, and so the p-value, are those of a single call), calling tick(k)
+# after chunk k.
+monte_carlo_p <- function(x, sims, chunks, tick) {
   if (chunks <= 1) {
-    return(.Call(ea_monte_carlo, x, dim(x), as.double(B), FALSE))
+    return(.Call(ea_monte_carlo, x, dim(x), as.double(sims), FALSE))
   }
-  sizes <- diff(round(seq(0, B, length.out = chunks + 1)))
+  sizes <- diff(round(seq(0, sims, length.out = chunks + 1)))
   hits <- 0
   for (k in seq_along(sizes)) {
     if (sizes[[k]] > 0) {
@@ -229,7 +180,7 @@ monte_carlo_p <- function(x, B, chunks, tick) { # nolint: object_name_linter.
     }
     tick(k)
   }
-  (1 + hits) / (B + 1)
+  (1 + hits) / (sims + 1)
 }
 
 # Runs the core on arr and assembles the tidy result.
@@ -247,12 +198,12 @@ chisq_frame <- function(arr, strata, n_missing, labels, correct) {
           "test needs at least two of each.%s"
         ),
         stratum_label(strata, bad[[1]]),
-        if (is.null(labels)) "`counts`" else paste0("`", names(labels), "`", collapse = " by "),
+        if (is.null(labels)) "`data`" else paste0("`", names(labels), "`", collapse = " by "),
         format(s$n[[bad[[1]]]]),
         s$rows_used[[bad[[1]]]], s$cols_used[[bad[[1]]]],
         if (length(bad) > 1) sprintf(" %d strata are affected.", length(bad)) else ""
       ),
-      arg = "counts", strata = bad
+      arg = "data", strata = bad
     )
   }
   out <- c(strata, list(
@@ -263,9 +214,9 @@ chisq_frame <- function(arr, strata, n_missing, labels, correct) {
     n = s$n, n_missing = as.double(n_missing),
     rows_used = as.integer(s$rows_used), cols_used = as.integer(s$cols_used)
   ))
-  out <- new_tidy_frame(out)
-  attr(out, "cells") <- chisq_cells(arr, res, strata, labels)
-  out
+  new_result(out, "chisq", list(by = names(strata), options = list(correct = correct)),
+    list(cells = chisq_cells(arr, res, strata, labels))
+  )
 }
 
 chisq_cells <- function(arr, res, strata, labels) {
@@ -284,6 +235,3 @@ chisq_cells <- function(arr, res, strata, labels) {
   new_tidy_frame(cells)
 }
 
-strata_frame_rep <- function(strata, times) {
-  lapply(strata, function(v) rep(v, each = times))
-}

@@ -1,15 +1,25 @@
 # cmh_test(): the Cochran-Mantel-Haenszel test of group by outcome across
-# strata (src/cmh.c), with the Mantel-Haenszel odds ratio.
+# strata, with the Mantel-Haenszel odds ratio (statistics in stats-cmh.R).
 
 #' Cochran-Mantel-Haenszel test of group by outcome across strata
 #'
-#' Tests whether the outcome differs between groups while holding the
-#' stratum (for example the service) fixed: the generalized
+#' Tests whether the outcome differs between groups while holding the `by`
+#' columns (for example the service) fixed: the generalized
 #' Cochran-Mantel-Haenszel statistic with `(groups - 1)` degrees of freedom,
 #' equal to [stats::mantelhaen.test()] (which applies a continuity
 #' correction to 2 x 2 x K tables by default; set `correct = TRUE` for it).
-#' Strata with fewer than two people are skipped. With many groups and few
-#' strata the statistic is solved in time linear in the number of groups.
+#' With `strata`, one test is made within each of their levels, as
+#' [compare_outcomes()] does. Strata with fewer than two people are
+#' skipped. With many groups and few strata the statistic is solved in time
+#' linear in the number of groups.
+#'
+#' Groups and unknown values follow the rules of [equityaudit-arguments].
+#' People left out of the test are counted in `tidy(x, "left_out")`: those
+#' whose group or outcome is not known, and those whose `by` value is not
+#' known (they belong to no one stratum; `mantelhaen.test()` on complete
+#' cases leaves them out too). The counts the test is computed from are
+#' `tidy(x, "counts")`; a suppressed result ([suppress_counts()]) computes
+#' the test again from their published values.
 #'
 #' With two groups the Mantel-Haenszel common odds ratio is given with the
 #' Robins-Breslow-Greenland interval, as [stats::mantelhaen.test()] reports
@@ -17,13 +27,16 @@
 #' group's levels) over those in the first.
 #'
 #' @inheritParams compare_outcomes
-#' @param strata The columns whose levels are held fixed.
+#' @param by The columns whose levels are held fixed (the strata of the
+#'   test).
+#' @param strata Columns within each of whose levels a separate test is
+#'   made.
 #' @param correct Continuity correction for 2 x 2 x K tables.
-#' @param conf_level Confidence level of the interval of the odds ratio.
-#' @return A one-row data frame: `statistic`, `df`, `p_value`,
-#'   `strata_used` (the number of strata that inform the test: with people
-#'   in at least two groups and with both outcomes), and `odds_ratio`,
-#'   `or_low`, `or_high` (`NA` unless there are two groups).
+#' @return A data frame of class `equityaudit_cmh` with one row per level
+#'   of `strata` (one row without them): the `strata` columns, `statistic`,
+#'   `df`, `p_value`, `strata_used` (the number of strata that inform the
+#'   test: with people in at least two groups and with both outcomes), and
+#'   `odds_ratio`, `or_low`, `or_high` (`NA` unless there are two groups).
 #' @export
 #' @examples
 #' set.seed(1)
@@ -32,67 +45,89 @@
 #'   group = sample(c("White", "Black", "Asian"), 300, TRUE),
 #'   employed = runif(300) < 0.35
 #' )
-#' cmh_test(people, group, employed, strata = service)
-cmh_test <- function(data, group, outcome = NULL, strata, event = NULL,
-                     events = NULL, total = NULL, weight = NULL,
-                     correct = FALSE, conf_level = 0.95) {
+#' cmh_test(people, group, employed, by = service)
+cmh_test <- function(data, group, outcome = NULL, by, strata = NULL,
+                     event = NULL, unknown = NULL, correct = FALSE,
+                     conf_level = 0.95, events = NULL, total = NULL,
+                     weight = NULL, suppress = NULL) {
   if (is_lazy_table(data)) {
     return(lazy_call(
       cmh_test, data, match.call(), parent.frame(),
-      c("group", "outcome", "strata"), c("events", "total")
+      c("group", "outcome", "by", "strata"), c("events", "total")
     ))
   }
-  check_data_frame(data)
+  data <- check_data_frame(data)
   check_flag(correct, "correct")
   check_conf_level(conf_level)
-  env <- parent.frame()
-  cols <- list(
-    group = one_column(column_names(substitute(group), data, env, "group"), "group"),
-    outcome = column_names(substitute(outcome), data, env, "outcome"),
-    by = character(),
-    strata = column_names(substitute(strata), data, env, "strata"),
-    events = column_names(substitute(events), data, env, "events"),
-    total = column_names(substitute(total), data, env, "total"),
-    weight = column_names(substitute(weight), data, env, "weight")
+  unknown <- check_unknown(unknown)
+  cols <- columns_of(
+    list(
+      group = substitute(group), outcome = substitute(outcome), by = substitute(by),
+      strata = substitute(strata), events = substitute(events), total = substitute(total),
+      weight = substitute(weight)
+    ),
+    data, parent.frame(),
+    single = c("outcome", "events", "total", "weight"), required = c("group", "by")
   )
-  arr <- outcome_array(data, cols, event)
-  known <- !is.na(arr$info$labels)
-  a <- arr$array[known, 1:2, , drop = FALSE]
-  a <- a[apply(a, 1, sum) > 0, , , drop = FALSE]
-  res <- .Call(ea_cmh, a, dim(a), correct)
-  or <- mh_odds_ratio(a, conf_level)
-  new_tidy_frame(list(
-    statistic = res[[1]], df = res[[2]], p_value = res[[3]],
-    strata_used = informative_strata(a), odds_ratio = or[[1]], or_low = or[[2]],
-    or_high = or[[3]]
+  tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
+  g <- tl$groups
+  known <- !g$unknown
+  # people whose `by` value is not known are in no one stratum
+  unknown_by <- Reduce(`|`, tl$strata_unknown[cols$by])
+  a <- tl$array[, , !unknown_by, drop = FALSE]
+  counts <- c(
+    strata_frame_rep(lapply(tl$strata, `[`, !unknown_by), sum(known)),
+    group_columns(g, which(known), dim(a)[[3]], tl$name),
+    list(
+      n = as.vector(a[known, 1, ] + a[known, 2, ]), events = as.vector(a[known, 2, ])
+    )
+  )
+  left <- c(
+    group = sum(tl$array[!known, , ]), outcome = sum(a[known, 3, ]),
+    by = sum(tl$array[known, , unknown_by])
+  )
+  left_out <- new_tidy_frame(list(
+    reason = c(
+      sprintf("`%s` not known", tl$name), "outcome not known",
+      sprintf("`%s` not known", paste(cols$by, collapse = "`, `"))
+    ),
+    n = unname(left)
   ))
+  options <- list(correct = correct, conf_level = conf_level, by = cols$by, strata = cols$strata)
+  out <- cmh_result(new_tidy_frame(counts), tl$name, options, left_out, tl$event, tl$parts, tl$unknown_label)
+  apply_suppression(out, suppress)
 }
 
-# Mantel-Haenszel common odds ratio of a 2 x 2 x K array [group, c(no
-# event, event), stratum] with the Robins-Breslow-Greenland interval, as in
-# mantelhaen.test(); NA unless there are two groups.
-mh_odds_ratio <- function(a, conf_level) {
-  if (dim(a)[[1]] != 2) {
-    return(rep(NA_real_, 3))
-  }
-  x <- matrix(a, 4)
-  n <- colSums(x)
-  keep <- n > 1
-  x <- x[, keep, drop = FALSE]
-  n <- n[keep]
-  x11 <- x[1, ]
-  x21 <- x[2, ]
-  x12 <- x[3, ]
-  x22 <- x[4, ]
-  s_diag <- sum(x11 * x22 / n)
-  s_offd <- sum(x12 * x21 / n)
-  est <- s_diag / s_offd
-  sd <- sqrt(
-    sum((x11 + x22) * x11 * x22 / n^2) / (2 * s_diag^2) +
-      sum(((x11 + x22) * x12 * x21 + (x12 + x21) * x11 * x22) / n^2) /
-        (2 * s_diag * s_offd) +
-      sum((x12 + x21) * x12 * x21 / n^2) / (2 * s_offd^2)
+# The tests from the counts (one row per stratum and group): used on the
+# data's counts and, by suppress_counts(), on the published ones (a count
+# that is not published, NA, takes no part).
+cmh_result <- function(counts, name, options, left_out, event, parts, unknown_label) {
+  within <- options$strata
+  by <- options$by
+  unit <- strata_key(counts[within], nrow(counts))
+  # one test without `strata`, even of nobody
+  units <- if (length(within) == 0) "" else unique(unit)
+  tests <- lapply(units, function(u) {
+    d <- counts[unit == u, , drop = FALSE]
+    ok <- !is.na(d$n) & !is.na(d$events)
+    s_key <- strata_key(d[by], nrow(d))
+    stratum <- factor(s_key, levels = unique(s_key))
+    grp <- factor(as.character(d[[name]]), levels = unique(as.character(d[[name]])))
+    a <- array(0, c(nlevels(grp), 2, nlevels(stratum)))
+    a[cbind(as.integer(grp)[ok], 1, as.integer(stratum)[ok])] <- (d$n - d$events)[ok]
+    a[cbind(as.integer(grp)[ok], 2, as.integer(stratum)[ok])] <- d$events[ok]
+    test <- if (length(a) > 0) cmh_statistic(a, options$correct) else cmh_statistic(array(0, c(0, 2, 0)))
+    or <- if (length(a) > 0) mh_odds_ratio(a[row_totals(a) > 0, , , drop = FALSE], options$conf_level) else rep(NA_real_, 3)
+    c(test, list(odds_ratio = or[[1]], or_low = or[[2]], or_high = or[[3]]))
+  })
+  cols <- c("statistic", "df", "p_value", "strata_used", "odds_ratio", "or_low", "or_high")
+  first <- match(units, unit)
+  out <- c(
+    lapply(counts[within], function(v) v[first]),
+    lapply(stats::setNames(cols, cols), function(nm) vapply(tests, function(r) as.double(r[[nm]]), 0))
   )
-  z <- stats::qnorm((1 - conf_level) / 2)
-  c(est, est * exp(z * sd), est * exp(-z * sd))
+  new_result(out, "cmh", list(
+    by = within, group = name, parts = parts, event = event, options = options,
+    unknown_label = unknown_label
+  ), list(counts = counts, left_out = left_out))
 }

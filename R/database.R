@@ -92,7 +92,7 @@ db_counts <- function(data, cols, sums = character(), weight = NULL,
   q <- db_quoter(data)
   summed <- c(weight, sums)
   aggs <- c(
-    if (is.null(weight)) "COUNT(*)" else sprintf("SUM(%s)", q(weight)),
+    if (length(weight) == 0) "COUNT(*)" else sprintf("SUM(%s)", q(weight)),
     sprintf("SUM(%s)", q(sums)),
     sprintf("SUM(CASE WHEN %s IS NULL THEN 1 ELSE 0 END)", q(summed)),
     sprintf("MIN(%s)", q(summed))
@@ -145,30 +145,36 @@ moments_from_sums <- function(sums) {
   )
 }
 
-# Age moments of a database table in the shape group_moments() gives: one
-# element per stratum of `by`, in the order of the strata of `counts` (the
-# table's counts), then the whole table when `total`.
-db_age_moments <- function(table, by, age, counts, total) {
+# Age moments of a database table in each stratum of the tally `tl` of
+# its counts: sums by the `by` columns as they are, from one query, merged
+# into the strata they fall in (folding the `unknown` labels).
+db_age_moments <- function(table, by, age, tl, unknown) {
   sums <- db_moments(table, by, age)
-  if (length(by) == 0) {
-    return(moments_from_sums(sums))
+  low <- suppressWarnings(min(sums$.min, na.rm = TRUE))
+  high <- suppressWarnings(max(sums$.max, na.rm = TRUE))
+  if (low < 0 || is.infinite(high)) {
+    abort_input(
+      "column",
+      sprintf(
+        "Column `%s` (`age`) of the database table must hold finite ages of 0 or more; found %s.",
+        age, format_values(if (low < 0) low else high)
+      ),
+      arg = "age", column = age
+    )
   }
-  base <- count_cells(counts, by, weight = ".n", arg = "by")
-  strata <- strata_frame(strata_array(base, 0)$by_slots, base$values, by)
-  key <- function(cols) strata_key(lapply(cols, as.character), length(cols[[1]]))
-  sums <- sums[match(key(strata), key(sums[by])), , drop = FALSE]
-  m <- moments_from_sums(sums)
-  if (!total) {
-    return(m)
+  key <- strata_key(lapply(sums[by], function(v) as.character(fold_values(v, unknown))), nrow(sums))
+  g <- factor(key, levels = unique(key))
+  add <- function(col) as.vector(rowsum(sums[[col]], g, reorder = FALSE))
+  pick <- function(f, col) {
+    v <- ifelse(sums$.n > 0, sums[[col]], NA)
+    as.vector(tapply(v, g, function(x) if (all(is.na(x))) NA_real_ else f(x, na.rm = TRUE)))
   }
-  known <- sums$.n > 0
-  all <- list(
-    .n = sum(sums$.n), .s = sum(sums$.s), .ss = sum(sums$.ss),
-    .min = if (any(known)) min(sums$.min[known]) else NA_real_,
-    .max = if (any(known)) max(sums$.max[known]) else NA_real_,
-    .n_missing = sum(sums$.n_missing)
+  merged <- list(
+    .n = add(".n"), .s = add(".s"), .ss = add(".ss"),
+    .min = pick(min, ".min"), .max = pick(max, ".max"), .n_missing = add(".n_missing")
   )
-  Map(c, m, moments_from_sums(all))
+  idx <- match(tally_strata_key(tl, by), levels(g))
+  moments_from_sums(lapply(merged, `[`, idx))
 }
 
 # Runs `fun` on the counts of a lazy table: resolves the column arguments
@@ -191,7 +197,9 @@ lazy_call <- function(fun, data, call, env, cols, sums = character(),
     sums = if (use_sums) unlist(resolved[sums]) else character(),
     weight = if (!use_sums) resolved[[weight]]
   )
-  rest <- args[setdiff(names(args), c(cols, sums, weight))]
+  # columns of the reference are resolved against the reference
+  ref_cols <- intersect(c("ref_count", "ref_prop"), names(args))
+  rest <- args[setdiff(names(args), c(cols, sums, weight, ref_cols))]
   rest <- lapply(rest, eval, envir = env)
   new <- c(list(counts), resolved[intersect(cols, names(resolved))], rest)
   if (use_sums) {
@@ -200,24 +208,31 @@ lazy_call <- function(fun, data, call, env, cols, sums = character(),
   } else {
     new[[weight]] <- ".n"
   }
-  if (is_lazy_table(new$reference)) new <- lazy_reference(new, resolved)
+  if (is_lazy_table(new$reference)) {
+    new <- lazy_reference(c(new, args[ref_cols]), resolved, env)
+  } else if (is.data.frame(new$reference)) {
+    for (a in ref_cols) new[[a]] <- column_names(args[[a]], new$reference, env, a)
+  }
   do.call(fun, new)
 }
 
 # A reference population that is itself a database table: its counts by
-# group and `by`, summing `ref_count` (default "n") when it is a column,
-# counting records otherwise.
-lazy_reference <- function(args, resolved) {
+# group, `by` and `adjust` columns (`keys`, resolved names), summing
+# `ref_count` (bare name or string; default "n") when it is a column,
+# counting records otherwise. Returns `args` with the reference collected
+# and `ref_count` naming its count column.
+lazy_reference <- function(args, keys, env) {
   ref <- args$reference
-  if (!is.null(args$ref_prop)) {
+  proto <- lazy_proto(ref)
+  if (length(column_names(args$ref_prop, proto, env, "ref_prop")) > 0) {
     abort_input("argument", "Give proportions (`ref_prop`) in a data frame, not a database table.",
       arg = "ref_prop"
     )
   }
-  proto <- lazy_proto(ref)
-  keys <- c(resolved$group, resolved$by, resolved$adjust)
+  keys <- unlist(keys[c("group", "by", "adjust")], use.names = FALSE)
   check_columns(keys, proto, "reference", "reference")
-  ref_col <- args$ref_count %||% "n"
+  ref_col <- one_column(column_names(args$ref_count, proto, env, "ref_count"), "ref_count", TRUE)
+  if (length(ref_col) == 0) ref_col <- "n"
   args$reference <- if (ref_col %in% names(proto)) {
     counts <- db_counts(ref, keys, sums = ref_col)
     twice <- which(counts$.n > 1)
@@ -239,5 +254,6 @@ lazy_reference <- function(args, resolved) {
     db_counts(ref, keys, count_name = ref_col)
   }
   args$ref_count <- ref_col
+  args$ref_prop <- NULL
   args
 }

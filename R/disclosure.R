@@ -41,21 +41,23 @@
 #'
 #' Exact ranges take one or two integer programmes per cell, over the part
 #' of the table linked to it by sums; for tables of thousands of rows with
-#' a `"Total"` stratum that can take minutes. `exact = FALSE` computes the
-#' exact range only where the verdict needs it: a cell that two feasible
-#' tables already show to be wide enough gets that range (`exact_range`
-#' `FALSE`; its exact range is at least as wide), and the verdicts are
-#' the same.
+#' a pooled stratum that can take minutes. `bounds = "verdict"` computes
+#' the exact range only where the verdict needs it: a cell that two
+#' feasible tables already show to be wide enough gets that range
+#' (`exact_range` `FALSE`; its exact range is at least as wide), and the
+#' verdicts are the same.
 #'
 #' @param x A result of [suppress_counts()] (or of a function called with
 #'   `suppress =`), or a list of tables suppressed together by
 #'   `suppress_counts()`, checked together (the result then has a `table`
 #'   column and no group columns).
-#' @param exact `TRUE` (the default) for the exact range of every cell,
-#'   `FALSE` to settle each verdict with as little work as it needs.
+#' @param bounds `"exact"` (the default) for the exact range of every
+#'   cell, `"verdict"` to settle each verdict with as little work as it
+#'   needs.
 #' @return A data frame with one row per suppressed cell, and per hidden
-#'   cell that could be small: `row` (the row of `x`, `NA` for an implicit
-#'   total), the `by` and group columns of that row, `column` (which
+#'   cell that could be small: `part` (`"main"` for the rows of `x`, or the
+#'   table of `x` the cell is in, such as `"counts"`), `row` (its row there,
+#'   `NA` for an implicit total), the `by` and group columns of that row, `column` (which
 #'   count), `kind` (`"shown"`, `"total"` or `"hidden"`), `low` and `high`
 #'   (the smallest and largest value consistent with the publication;
 #'   `Inf` when there is no upper limit), `exact_range` (whether `low` and
@@ -71,8 +73,8 @@
 #'   events = events, total = people, suppress = "nhs_digital"
 #' )
 #' disclosure_check(res)
-disclosure_check <- function(x, exact = TRUE) {
-  check_flag(exact, "exact")
+disclosure_check <- function(x, bounds = c("exact", "verdict")) {
+  exact <- match_arg(bounds, c("exact", "verdict"), "bounds") == "exact"
   if (is.list(x) && !is.data.frame(x)) {
     return(disclosure_check_together(x, exact))
   }
@@ -118,10 +120,26 @@ cell_check <- function(spec, s, exact) {
 
 check_frame <- function(x, spec, checks) {
   cells <- checks$cell
-  by <- intersect(c(attr(x, "by"), attr(x, "group")), names(x))
-  labels <- lapply(unclass(x)[by], function(v) v[spec$row[cells]])
+  where <- spec$table[cells] %||% rep("main", length(cells))
+  by <- c(attr(x, "by"), attr(x, "group"))
+  if (all(where == "main")) by <- intersect(by, names(x))
+  # the labels of each cell's row, in the table it is in
+  labels <- lapply(stats::setNames(by, by), function(cl) {
+    if (all(where == "main")) {
+      return(unclass(x)[[cl]][spec$row[cells]])
+    }
+    out <- rep(NA_character_, length(cells))
+    for (tb in unique(where)) {
+      d <- if (tb == "main") unclass(x) else unclass(result_table(x, tb))
+      if (!is.null(d[[cl]])) {
+        at <- where == tb
+        out[at] <- as.character(d[[cl]][spec$row[cells][at]])
+      }
+    }
+    out
+  })
   new_tidy_frame(c(
-    list(row = spec$row[cells]), labels,
+    list(part = where, row = spec$row[cells]), labels,
     list(column = spec$column[cells], kind = spec$kind[cells]),
     as.list(checks[c("low", "high", "exact_range", "disclosed")])
   ))

@@ -135,7 +135,9 @@ readable_column <- function(v, col) {
   }
   counts <- c(
     "n", "events", "ref_n", "ref_events", "n_outcome_missing", "rest_n", "n_tested", "df",
-    "groups", "strata_used", "people"
+    "groups", "strata_used", "people", "period_n", "outcome_n", "service_n", "service_ref_n",
+    "services", "comparisons", "different", "equivalent", "inconclusive", "not_compared",
+    "rows_used", "cols_used", "n_missing", "n_expected_below_5", "observed"
   )
   if (col %in% counts) {
     return(format_count(v))

@@ -165,28 +165,6 @@ follow_up <- function(data, start, census, min_months = 6) {
   out
 }
 
-# One date: a Date, or a "YYYY-MM-DD" string (nothing else is guessed:
-# "31/12/2019" could be read as the year 31 or 20).
-check_date <- function(x, arg) {
-  ok <- length(x) == 1 && !is.na(x) && (inherits(x, "Date") ||
-    (is.character(x) && grepl("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", x)))
-  value <- if (ok) as.Date(x, format = "%Y-%m-%d", optional = TRUE) else NA
-  if (!ok || is.na(value) || (is.character(x) && format(value) != x)) {
-    abort_input(
-      "argument",
-      sprintf(
-        paste0(
-          "`%s` must be one date: a Date or a string \"YYYY-MM-DD\" ",
-          "(e.g. \"2019-12-31\"), not %s."
-        ),
-        arg, if (is.character(x) && length(x) == 1) format_values(x) else class(x)[[1]]
-      ),
-      arg = arg
-    )
-  }
-  as.Date(value)
-}
-
 # Adds whole calendar months, clamping to the last day of the month.
 add_months <- function(d, months) {
   out <- d

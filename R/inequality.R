@@ -16,11 +16,11 @@
 #' * `difference`: `max(y) - min(y)` (percentage points);
 #' * `ratio`: `max(y) / min(y)` (`NA` when the lowest is 0);
 #' * `par`: population attributable risk, `y_ref - mu`, where the reference
-#'   group is the one the user names or, by default, the largest group
-#'   overall (most people; for access, the largest eligible population),
-#'   the same group in every stratum, kept fixed in the simulations and
-#'   named in a message and in the result. Name the best group to follow
-#'   the convention of HEAT;
+#'   group is the one the user names (`ref_group`) or, by default, the
+#'   largest group overall (most people; for access, the largest eligible
+#'   population), the same group in every stratum, kept fixed in the
+#'   simulations and named in a message and in the result. Name the best
+#'   group to follow the convention of HEAT;
 #' * `paf`: population attributable fraction, `100 * par / mu`.
 #'
 #' Unordered dimensions (such as ethnicity):
@@ -52,16 +52,16 @@
 #' @param x A result of [compare_outcomes()] or [compare_access()].
 #' @param ordered Are the groups ordered (age bands, quintiles)? Adds the
 #'   slope and concentration indices.
-#' @param reference Group for `par` and `paf`; `NULL` for the largest group
+#' @param ref_group Group for `par` and `paf`; `NULL` for the largest group
 #'   overall.
 #' @param favourable Is a higher `y` better (as getting a job is)?
-#' @param conf_level Confidence level of the intervals.
-#' @param sims Number of simulations for the simulated intervals.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_inequality` with one row per
-#'   stratum and measure: the `by`
-#'   columns, `measure`, `value`, `low`, `high`, `interval` (`"analytic"` or
-#'   `"simulation"`), `groups` (how many groups) and `reference` (the group
-#'   `par` and `paf` are measured from).
+#'   stratum and measure: the stratum columns of `x`, `measure` (the code
+#'   above), `label` (its name in words), `value`, `low`, `high`,
+#'   `interval` (`"analytic"` or `"simulation"`), `groups` (how many groups)
+#'   and `reference` (the group `par` and `paf` are measured from). The
+#'   counts the measures come from are `tidy(m, "counts")`.
 #' On a suppressed result ([suppress_counts()], or `suppress =`), the
 #' measures and their intervals are computed from the published counts,
 #' leaving out the groups whose counts are suppressed (`groups` says how
@@ -81,38 +81,49 @@
 #' )
 #' set.seed(1)
 #' inequality_measures(res, sims = 500)
-inequality_measures <- function(x, ordered = FALSE, reference = NULL,
+inequality_measures <- function(x, ordered = FALSE, ref_group = NULL,
                                 favourable = TRUE, conf_level = 0.95,
-                                sims = 1000) {
-  check_inequality_args(x, ordered, reference, favourable, conf_level, sims)
+                                sims = 1000, suppress = NULL) {
+  check_inequality_args(x, ordered, ref_group, favourable, conf_level)
+  sims <- check_sims(sims)
   d <- inequality_inputs(x)
-  if (!is.null(reference) && !(reference %in% d$label)) {
+  if (!is.null(ref_group) && !(ref_group %in% d$label)) {
     abort_input(
       "argument",
       sprintf(
-        "`reference` is %s, which is not a group of `%s` (%s).",
-        format_values(reference), attr(x, "group"), format_values(unique(d$label))
+        "`ref_group` is %s, which is not a group of `%s` (%s).",
+        format_values(ref_group), attr(x, "group"), format_values(unique(d$label))
       ),
-      arg = "reference"
+      arg = "ref_group"
     )
   }
-  if (is.null(reference) && nrow(d) > 0) {
+  if (is.null(ref_group) && nrow(d) > 0) {
     # one reference for every stratum: the largest group overall
     sizes <- rowsum(d$weight, d$label, reorder = FALSE)
-    reference <- rownames(sizes)[which.max(sizes)]
+    ref_group <- rownames(sizes)[which.max(sizes)]
     message(sprintf(
       paste0(
         "PAR and PAF are measured from %s, the largest group of `%s` overall ",
-        "(choose another with `reference`)."
+        "(choose another with `ref_group`)."
       ),
-      format_values(reference), attr(x, "group")
+      format_values(ref_group), attr(x, "group")
     ))
   }
-  by <- attr(x, "by")
+  options <- list(
+    ordered = ordered, ref_group = ref_group, favourable = favourable,
+    conf_level = conf_level, sims = sims, poisson = attr(d, "poisson")
+  )
+  out <- inequality_result(d, unit_columns(x), attr(x, "group"), options)
+  apply_suppression(out, suppress)
+}
+
+# The measures of every stratum of the counts `d` (see inequality_inputs()).
+inequality_result <- function(d, by, group, options) {
   key <- strata_key(d[by], nrow(d))
   pieces <- lapply(unique(key), function(s) {
     rows <- which(key == s)
-    m <- stratum_measures(d[rows, ], ordered, reference, favourable, conf_level, sims)
+    m <- stratum_measures(d[rows, ], options$ordered, options$ref_group, options$favourable,
+      options$conf_level, options$sims)
     strata <- lapply(d[by], function(v) rep(v[rows[[1]]], nrow(m)))
     c(strata, as.list(m))
   })
@@ -120,23 +131,33 @@ inequality_measures <- function(x, ordered = FALSE, reference = NULL,
   out <- lapply(cols, function(cl) do.call(c, lapply(pieces, function(p) p[[cl]])))
   names(out) <- cols
   for (b in by) {
-    if (is.factor(x[[b]])) out[[b]] <- factor(as.character(out[[b]]), levels = levels(x[[b]]))
+    if (is.factor(d[[b]])) out[[b]] <- factor(as.character(out[[b]]), levels = levels(d[[b]]))
+    if (is.null(out[[b]])) out[[b]] <- d[[b]][0]
   }
-  out <- new_tidy_frame(out)
-  attr(out, "by") <- by
-  attr(out, "group") <- attr(x, "group")
-  class(out) <- c("equityaudit_inequality", "data.frame")
-  out
+  if (is.null(out$measure)) {
+    out[c("measure", "value", "low", "high", "interval", "groups", "reference")] <- list(
+      character(), numeric(), numeric(), numeric(), character(), numeric(), character()
+    )
+  }
+  out <- append(out, list(label = measure_labels(out$measure)), after = match("measure", names(out)))
+  new_result(out, "inequality", list(by = setdiff(by, "pooled"), group = group, options = options),
+    list(counts = d))
 }
 
-check_sims <- function(sims) {
-  if (!is.numeric(sims) || length(sims) != 1 || is.na(sims) || sims < 10 || sims > 1e7) {
-    abort_input("argument", "`sims` must be a number between 10 and 10^7.", arg = "sims")
-  }
+# The measures in words.
+measure_labels <- function(code) {
+  words <- c(
+    difference = "Difference (best minus worst)", ratio = "Ratio (best over worst)",
+    par = "Population attributable risk", paf = "Population attributable fraction (%)",
+    idis = "Index of disparity (%)", idis_weighted = "Weighted index of disparity (%)",
+    bgv = "Between-group variance", theil = "Theil index", mld = "Mean log deviation",
+    sii = "Slope index of inequality", rii = "Relative index of inequality",
+    aci = "Absolute concentration index", rci = "Relative concentration index"
+  )
+  unname(words[code])
 }
 
-check_inequality_args <- function(x, ordered, reference, favourable,
-                                  conf_level, sims) {
+check_inequality_args <- function(x, ordered, ref_group, favourable, conf_level) {
   if (!inherits(x, c("equityaudit_outcomes", "equityaudit_access"))) {
     abort_input(
       "argument",
@@ -147,11 +168,7 @@ check_inequality_args <- function(x, ordered, reference, favourable,
   check_flag(ordered, "ordered")
   check_flag(favourable, "favourable")
   check_conf_level(conf_level)
-  check_sims(sims)
-  if (!is.null(reference) && (!is.character(reference) || length(reference) != 1 ||
-    is.na(reference))) {
-    abort_input("argument", "`reference` must be one group label.", arg = "reference")
-  }
+  check_label(ref_group, "ref_group")
 }
 
 # Per group: label, events and total behind the indicator, its weight, and
@@ -180,7 +197,7 @@ inequality_inputs <- function(x) {
     )
     poisson <- FALSE
   }
-  out <- cbind(df[attr(x, "by")], out)
+  out <- cbind(df[unit_columns(x)], out)
   # a suppressed result: only the published counts are used
   out <- out[!is.na(out$events) & !is.na(out$total) & out$total > 0, , drop = FALSE]
   attr(out, "poisson") <- poisson

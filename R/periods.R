@@ -11,8 +11,8 @@
 #' `outcome`) with its Wilson interval. Per group, the chi-square test for
 #' linear trend in its share, and in its outcome percentage, across the
 #' periods (scores 1, 2, 3, ... for consecutive periods, equal to
-#' [stats::prop.trend.test()]) is in the attribute `"trend"` and in
-#' [summary()].
+#' [stats::prop.trend.test()]) is printed, and read with [summary()] or
+#' `tidy(x, "trend")`.
 #'
 #' Every period from the first to the last is shown, even one with nobody
 #' in it, so that the scores of the trend test follow calendar time; periods
@@ -21,6 +21,12 @@
 #' date column of 10^7 records costs one counting pass; for a database
 #' table, the counts per day come from one `GROUP BY` query.
 #'
+#' Groups and unknown values follow the rules of [equityaudit-arguments]:
+#' people of unknown group are left out of the shares (`period_n` counts
+#' people of known group), and people with no date (or no period) are left
+#' out; both are counted in `tidy(x, "left_out")`.
+#'
+#' @inheritParams equityaudit-arguments
 #' @inheritParams compare_services
 #' @param date The column of dates (class `Date` or `POSIXct`, or text in
 #'   ISO 8601 form `"YYYY-MM-DD"`), or of periods with `period = "column"`.
@@ -30,7 +36,6 @@
 #' @param reference The eligible population by group, for representation
 #'   ratios: a data frame with the `group` column(s) and a count column
 #'   (`ref_count`, default `"n"`), the same for every period.
-#' @param conf_level Confidence level of the intervals.
 #' @return A data frame of class `equityaudit_periods`, one row per period
 #'   and group: `period` (a factor in time order), the group, `n`,
 #'   `period_n` (people of known group in the period), `pct` with `pct_low`
@@ -38,9 +43,9 @@
 #'   `ratio_low` and `ratio_high` (Katz log interval, as in
 #'   [compare_access()]); with `outcome`, `outcome_n` (people with a known
 #'   outcome), `events`, `outcome_pct`, `outcome_low` and `outcome_high`.
-#'   Attribute `"trend"`: per group, `share_statistic`, `share_p_value` and,
-#'   with `outcome`, `outcome_statistic` and `outcome_p_value` (1 degree of
-#'   freedom each).
+#'   [summary()] (or `tidy(x, "trend")`): per group, `share_statistic`,
+#'   `share_p_value` and, with `outcome`, `outcome_statistic` and
+#'   `outcome_p_value` (1 degree of freedom each).
 #' @export
 #' @examples
 #' res <- compare_periods(ips_synthetic, ethnicity, date_joined,
@@ -51,40 +56,51 @@
 #' plot(res)
 compare_periods <- function(data, group, date, period = c("quarter", "month", "year", "column"),
                             reference = NULL, outcome = NULL, event = NULL,
-                            weight = NULL, ref_count = NULL, unknown = NULL,
-                            conf_level = 0.95) {
+                            unknown = NULL, conf_level = 0.95, ref_count = NULL,
+                            weight = NULL, suppress = NULL) {
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_periods, data, match.call(), parent.frame(),
       c("group", "date", "outcome")
     ))
   }
-  check_data_frame(data)
+  data <- check_data_frame(data)
   period <- match_arg(period, c("quarter", "month", "year", "column"), "period")
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  group <- column_names(substitute(group), data, env, "group")
-  date <- one_column(column_names(substitute(date), data, env, "date"), "date")
-  outcome <- column_names(substitute(outcome), data, env, "outcome")
-  weight <- column_names(substitute(weight), data, env, "weight")
-  if (length(group) == 0) abort_input("argument", "Give the `group` column.", arg = "group")
-  check_columns(c(group, date, outcome, weight), data, "group")
-  weight <- if (length(weight)) one_column(weight, "weight")
-  if (length(outcome)) one_column(outcome, "outcome")
-  tmp <- data[c(group, outcome, weight)]
-  if (period == "column") {
-    tmp[[".period"]] <- data[[date]]
+  cols <- columns_of(
+    list(group = substitute(group), date = substitute(date), outcome = substitute(outcome), weight = substitute(weight)),
+    data, env,
+    single = c("date", "outcome", "weight"), required = c("group", "date")
+  )
+  tmp <- data[c(cols$group, cols$outcome, cols$weight)]
+  tmp[[".period"]] <- if (period == "column") data[[cols$date]] else date_days(data[[cols$date]], cols$date)
+  split <- c(date = ".period")
+  tl <- if (length(cols$outcome) > 0) {
+    outcome_tally(tmp, cols, split, event, unknown)
   } else {
-    tmp[[".period"]] <- date_days(data[[date]], date)
+    tally(tmp, cols$group, split, cols$weight, unknown = unknown)
   }
-  info <- multi_group_counts(tmp, group, ".period", weight, inner = outcome)
-  cut <- period_index(info$strata[[".period"]], period)
-  counts <- period_arrays(info, cut, outcome, event, data, unknown)
+  values <- tl$strata[[".period"]]
+  values[tl$strata_unknown[[".period"]]] <- NA
+  if (period != "column") values <- as.numeric(values)
+  if (all(is.na(values))) {
+    abort_input(
+      "column",
+      sprintf("Column `%s` (`date`) has no %s: there is nothing to compare over time.",
+        cols$date, if (period == "column") "known periods" else "dates"),
+      arg = "date", column = cols$date
+    )
+  }
+  cut <- period_index(values, period)
+  counts <- period_arrays(tl, cut, length(cols$outcome) > 0)
   ref <- if (!is.null(reference)) {
-    period_reference(reference, group, ref_count, counts$labels, unknown)
+    ref_cols <- reference_values(reference, substitute(ref_count), NULL, "homogeneity", env)
+    period_reference(reference, tl, cols$group, ref_cols$value)
   }
-  period_result(counts, cut$labels, group, ref, conf_level)
+  out <- period_result(counts, cut$labels, tl, ref, conf_level)
+  apply_suppression(out, suppress)
 }
 
 # Whole days since 1970-01-01 (integer) from a date column.
@@ -151,54 +167,55 @@ period_index <- function(values, period) {
   list(index = idx, labels = labels)
 }
 
-# Counts [group, period] (known groups) of people, and of events and people
-# with a known outcome.
-period_arrays <- function(info, cut, outcome, event, data, unknown) {
+# Counts [group, period] of people (all with a known group), and of
+# events and people with a known outcome, for the known groups with anybody;
+# with the people left out.
+period_arrays <- function(tl, cut, has_outcome) {
   n_p <- length(cut$labels)
-  labels <- recode_na(info$labels, unknown)
-  k <- length(labels)
-  s_all <- if (length(outcome)) apply(info$array, c(1, 3), sum) else info$array
-  s_all <- matrix(s_all, k)
-  no_date <- sum(s_all[, is.na(cut$index)])
-  if (no_date > 0) {
-    message(sprintf("Left out %s people with no `date`.", format(no_date, big.mark = ",")))
-  }
+  g <- tl$groups
+  a <- tl$array
+  k <- length(g$label)
+  people <- people_by_stratum(tl)
+  dated <- !is.na(cut$index)
   to_periods <- function(m) {
-    m <- matrix(m, k)[, !is.na(cut$index), drop = FALSE]
-    out <- t(rowsum(t(m), cut$index[!is.na(cut$index)], reorder = TRUE))
+    m <- matrix(m, k)[, dated, drop = FALSE]
     full <- matrix(0, k, n_p)
-    full[, as.integer(colnames(out))] <- out
-    rowsum_matrix(full, labels)
+    if (ncol(m) > 0) {
+      out <- t(rowsum(t(m), cut$index[dated], reorder = TRUE))
+      full[, as.integer(colnames(out))] <- out
+    }
+    full
   }
-  n <- to_periods(s_all)
+  n <- to_periods(people)
   yes <- total <- NULL
-  if (length(outcome)) {
-    levels_y <- info$inner_values[[1]]
-    is_event <- event_slots(data[[outcome]], levels_y, event, outcome)
-    yes <- to_periods(sum_outcome_levels(info$array, is_event & !is.na(levels_y)))
-    no <- to_periods(sum_outcome_levels(info$array, !is_event & !is.na(levels_y)))
-    total <- yes + no
+  if (has_outcome) {
+    yes <- to_periods(a[, 2, ])
+    total <- yes + to_periods(a[, 1, ])
   }
-  all_labels <- rownames(n)
-  known <- !is_missing_label(all_labels, unknown) & rowSums(n) > 0
-  keep <- function(m) if (is.null(m)) NULL else m[known, , drop = FALSE]
+  rows <- which(!g$unknown & rowSums(n) > 0)
+  keep <- function(m) if (is.null(m)) NULL else m[rows, , drop = FALSE]
+  no_date <- sum(people[, !dated])
+  if (no_date > 0) {
+    message(sprintf("Left out %s with no date.", people_count(no_date)))
+  }
   list(
-    labels = all_labels[known], n = keep(n), events = keep(yes), outcome_n = keep(total),
-    group_values = info$group_values
+    rows = rows, n = keep(n), events = keep(yes), outcome_n = keep(total),
+    left_out = new_tidy_frame(list(
+      reason = c("no date", sprintf("`%s` not known", tl$name)),
+      n = c(no_date, sum(people[g$unknown, dated]))
+    ))
   )
 }
 
-# The reference share of every known group.
-period_reference <- function(reference, group, ref_count, labels, unknown) {
-  check_data_frame(reference, "reference")
-  check_columns(group, reference, "reference", "reference")
-  ref <- reference_values(reference, ref_count, NULL, "homogeneity")
-  ref_labels <- recode_na(frame_labels(reference, group), unknown)
-  known <- !is_missing_label(ref_labels, unknown)
-  check_labels(
-    setdiff(labels, ref_labels), setdiff(unique(ref_labels[known & ref$value > 0]), labels),
-    group, "group labels", unknown
-  )
-  n <- as.vector(rowsum(ref$value[known], ref_labels[known], reorder = FALSE)[labels, 1])
-  list(n = n, total = sum(ref$value[known]))
+# The reference share of every known group (one population for every
+# period), lined up with the tally's groups.
+period_reference <- function(reference, tl, group, values) {
+  one <- tl
+  one$array <- matrix(people_by_stratum(tl), nrow = length(tl$groups$label))
+  one$array <- matrix(rowSums(one$array), ncol = 1)
+  one$strata <- list()
+  one$strata_unknown <- list()
+  m <- align_reference(reference, one, group, character(), values)
+  known <- !tl$groups$unknown
+  list(n = m[, 1], total = sum(m[known, 1]))
 }

@@ -88,7 +88,7 @@ funnel_plot_data <- function(x) {
 # The limits on a grid of sizes, one funnel per group.
 funnel_curves <- function(x) {
   type <- attr(x, "measure")
-  f <- attr(x, "funnels")
+  f <- result_table(x, "funnels")
   d <- funnel_plot_data(x)
   scale <- if (type == "ratio") 1 else 100
   parts <- lapply(seq_len(nrow(f)), function(i) {

@@ -161,3 +161,70 @@ gg_intervals <- function(d, xlab, log = FALSE) {
   p
 }
 utils::globalVariables(".data")
+
+#' @rdname plot-methods
+#' @export
+plot.equityaudit_groups <- function(x, main = "Difference from the reference group, points", ...) {
+  d <- groups_plot_data(x)
+  interval_panels(d$est, d$low, d$high, d$group, d$panel,
+    ref = rep(0, nrow(d)), xlab = "Difference in % with the outcome (points)",
+    main = main, note = attr(d, "note")
+  )
+  invisible(x)
+}
+
+#' @rdname plot-methods
+#' @exportS3Method ggplot2::autoplot
+autoplot.equityaudit_groups <- function(object, ...) { # nolint: object_name_linter.
+  gg_intervals(groups_plot_data(object), "Difference in % with the outcome (points)")
+}
+
+groups_plot_data <- function(x) {
+  shown <- !is.na(x$difference)
+  x <- x[shown, , drop = FALSE]
+  d <- data.frame(
+    group = paste(as.character(x[[attr(x, "group")]]), "vs", x$reference),
+    panel = panel_labels(x, attr(x, "by")),
+    est = x$difference, low = x$diff_low, high = x$diff_high,
+    ref = 0, stringsAsFactors = FALSE
+  )
+  with_hidden_note(d, sum(!shown))
+}
+
+#' @rdname plot-methods
+#' @export
+plot.equityaudit_cohort <- function(x, main = "Who used the service, % of those known", ...) {
+  d <- cohort_plot_data(x)
+  vars <- unique(d$variable)
+  if (length(vars) == 0) {
+    graphics::plot.new()
+    graphics::title(main = main)
+    graphics::text(0.5, 0.5, "No categorical variable to draw.")
+    return(invisible(x))
+  }
+  old <- graphics::par(mfrow = c(1, length(vars)), mar = c(8, 4, 3, 1))
+  on.exit(graphics::par(old))
+  for (v in vars) {
+    dv <- d[d$variable == v, , drop = FALSE]
+    m <- tapply(dv$pct, list(factor(dv$level, unique(dv$level)), factor(dv$panel, unique(dv$panel))), sum)
+    m[is.na(m)] <- 0
+    graphics::barplot(m,
+      beside = TRUE, legend.text = rownames(m), las = 2, ylim = c(0, 100),
+      ylab = "%", main = v, args.legend = list(cex = 0.7, bty = "n")
+    )
+  }
+  graphics::mtext(main, side = 3, line = -1.2, outer = TRUE, cex = 0.9)
+  invisible(x)
+}
+
+# The known levels of each variable of a cohort, with their percentages
+# (a starred count draws no bar).
+cohort_plot_data <- function(x) {
+  d <- plain_frame(x)
+  keep <- d$variable != "people" & !d$missing & !is.na(d$level) & !is.na(d$pct)
+  d <- d[keep, , drop = FALSE]
+  data.frame(
+    variable = d$variable, level = d$level, pct = d$pct,
+    panel = panel_labels(d, attr(x, "by")), stringsAsFactors = FALSE
+  )
+}

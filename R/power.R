@@ -4,7 +4,7 @@
 #'
 #' For a [compare_outcomes()] result, gives for every test the power of the
 #' chi-square test actually run (at its group sizes, degrees of freedom and
-#' `sig_level`) against an effect of Cohen's `w`, from the noncentral
+#' significance level `1 - conf_level`) against an effect of Cohen's `w`, from the noncentral
 #' chi-square distribution (as `pwr::pwr.chisq.test()` computes it); and
 #' for every group the smallest rise and fall in its percentage, against
 #' the rest of its stratum, that a 1-df chi-square test of that group
@@ -19,11 +19,14 @@
 #' @param x A result of [compare_outcomes()].
 #' @param w Cohen's effect size for the power of each test.
 #' @param power Power for the detectable differences.
-#' @param sig_level Significance level.
+#' @param conf_level The tests' significance level is `1 - conf_level`.
 #' @param margin Difference that matters, in proportion (0.1 is ten
 #'   percentage points).
-#' @return A data frame with one row per test unit and group: the unit's
-#'   columns, the group, `n`, `pct`, `rest_n`, `rest_pct`,
+#' @param suppress `NULL`, or a rule for [suppress_counts()]. To publish
+#'   detectable differences, call this function on a suppressed result
+#'   instead: its differences are then computed from the published counts.
+#' @return A data frame of class `equityaudit_power` with one row per
+#'   stratum and group: the stratum columns, the group, `n`, `pct`, `rest_n`, `rest_pct`,
 #'   `detectable_increase` and `detectable_decrease` (percentage points;
 #'   `NA` when no change within 0-100% reaches the power), the unit's
 #'   `n_tested`, `df`, `p_value`, `power_w` and `label`.
@@ -39,22 +42,19 @@
 #'   by = service, events = employed, total = people, exact = "never"
 #' )
 #' detectable_difference(res)
-detectable_difference <- function(x, w = 0.3, power = 0.8, sig_level = 0.05,
-                                  margin = 0.1) {
+detectable_difference <- function(x, w = 0.3, power = 0.8, conf_level = 0.95,
+                                  margin = 0.1, suppress = NULL) {
   if (!inherits(x, "equityaudit_outcomes")) {
     abort_input("argument", "`x` must be a result of compare_outcomes().", arg = "x")
   }
-  for (a in list(list(w, "w", 0, Inf), list(power, "power", 0, 1),
-                 list(sig_level, "sig_level", 0, 1), list(margin, "margin", 0, 1))) {
-    v <- a[[1]]
-    if (!is.numeric(v) || length(v) != 1 || is.na(v) || v <= a[[3]] || v >= a[[4]]) {
-      abort_input("argument", sprintf("`%s` must be a single number in (%s, %s).",
-        a[[2]], a[[3]], a[[4]]), arg = a[[2]])
-    }
-  }
-  by <- attr(x, "by")
+  check_number(w, "w", 0, Inf, open = TRUE)
+  check_number(power, "power", 0, 1, open = TRUE)
+  check_conf_level(conf_level)
+  check_number(margin, "margin", 0, 1, open = TRUE)
+  sig_level <- 1 - conf_level
+  by <- unit_columns(x)
   group <- attr(x, "group")
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
+  df <- plain_frame(x)
   # on a suppressed result, the groups whose counts are published
   df <- df[!df$missing & !is.na(df$n) & !is.na(df$events) & df$n > 0, , drop = FALSE]
   unit <- strata_key(df[by], nrow(df))
@@ -91,7 +91,11 @@ detectable_difference <- function(x, w = 0.3, power = 0.8, sig_level = 0.05,
     power_w = power_w, label = label
   ))
   names(out)[names(out) == "group"] <- group
-  new_tidy_frame(out)
+  out <- new_result(out, "power", list(
+    by = attr(x, "by"), group = group,
+    options = list(w = w, power = power, conf_level = conf_level, margin = margin)
+  ))
+  apply_suppression(out, suppress)
 }
 
 # Power of the 1-df chi-square test of a group of n1 with rate p1 against

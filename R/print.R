@@ -1,81 +1,256 @@
-# Printing results for people: a header saying what was compared (and which
-# outcome value is the event), then the rows with published-table numbers.
+# Printing results for people: one print() and format() for every kind of
+# result. A heading says what was compared (and which outcome value is the
+# event), then the rows and the tables that go with them, every number
+# written as a published table writes it (format.R); a suppressed result
+# stars its hidden counts and ends with the rule applied.
+
+# What a result of each kind shows: its heading, the columns of its rows,
+# and its other tables (title, table, columns).
+display_spec <- function(x) UseMethod("display_spec")
 
 #' @export
-print.equityaudit_outcomes <- function(x, ...) {
+display_spec.default <- function(x) {
+  list(title = "Result", cols = setdiff(names(x), c("missing", "pooled")), parts = list())
+}
+
+within_text <- function(by) {
+  if (length(by) == 0) "" else paste0(", within ", paste(by, collapse = " and "))
+}
+
+#' @export
+display_spec.equityaudit_outcomes <- function(x) {
   by <- attr(x, "by")
-  cat(sprintf(
-    "Outcome %s by %s%s\n", attr(x, "event") %||% "", attr(x, "group"),
-    if (length(by)) paste0(", within ", paste(by, collapse = " and ")) else ""
-  ))
-  print_result(
-    x, c(by, attr(x, "group"), "n", "events", "pct", "pct_low", "pct_high"),
-    c(by, "statistic", "df", "p_value", "exact_p_value", "cramers_v")
+  tests <- summary(x)
+  list(
+    title = sprintf("Outcome %s by %s%s", attr(x, "event") %||% "", attr(x, "group"), within_text(by)),
+    cols = c(by, attr(x, "group"), "n", "events", "pct", "pct_low", "pct_high", "n_outcome_missing"),
+    parts = list(
+      list(title = "Tests", table = tests, cols = c(by, "n", "statistic", "df", "p_value", "exact_p_value", "cramers_v")),
+      cmh_part(x),
+      adjusted_part(x, c(attr(x, "by"), "pooled", attr(x, "group"), "n", "pct", "std_pct", "std_low", "std_high"))
+    )
   )
 }
 
 #' @export
-print.equityaudit_access <- function(x, ...) {
+display_spec.equityaudit_access <- function(x) {
   by <- attr(x, "by")
-  cat(sprintf(
-    "Access by %s against the eligible population%s\n", attr(x, "group"),
-    if (length(by)) paste0(", within ", paste(by, collapse = " and ")) else ""
-  ))
-  print_result(
-    x, c(
+  list(
+    title = sprintf("Access by %s against the eligible population%s", attr(x, "group"), within_text(by)),
+    cols = c(
       by, attr(x, "group"), "n", "pct", "ref_n", "ref_pct", "representation_ratio",
       "ratio_low", "ratio_high", "verdict"
     ),
-    c(by, "statistic", "df", "p_value", "cramers_v")
+    parts = list(
+      list(title = "Tests", table = summary(x), cols = c(by, "n", "ref_n", "statistic", "df", "p_value", "cramers_v")),
+      adjusted_part(x, c(by, attr(x, "group"), "n", "expected", "isr", "isr_low", "isr_high"))
+    )
   )
 }
 
 #' @export
-print.equityaudit_groups <- function(x, ...) {
-  cat(sprintf(
-    "Each group of %s against its reference%s\n", attr(x, "group"),
-    if (!is.null(attr(x, "event"))) paste0(" (outcome ", attr(x, "event"), ")") else ""
-  ))
-  print_result(x, c(
-    attr(x, "by"), attr(x, "group"), "reference", "n", "pct", "ref_pct",
-    "difference", "diff_low", "diff_high", "verdict"
-  ))
+display_spec.equityaudit_groups <- function(x) {
+  event <- attr(x, "event")
+  pooled <- result_table(x, "pooled")
+  list(
+    title = sprintf(
+      "Each group of %s against its reference%s", attr(x, "group"),
+      if (!is.null(event)) paste0(" (outcome ", event, ")") else ""
+    ),
+    cols = c(
+      attr(x, "by"), attr(x, "group"), "reference", "n", "pct", "ref_pct",
+      "difference", "diff_low", "diff_high", "verdict"
+    ),
+    parts = list(if (!is.null(pooled)) {
+      list(
+        title = sprintf("Pooled across %s (Mantel-Haenszel)", paste(attr(x, "options")$by, collapse = " and ")),
+        table = pooled, cols = setdiff(names(pooled), c("mh_risk_ratio", "mh_rr_low", "mh_rr_high"))
+      )
+    })
+  )
 }
 
-# The main columns of a whole result, then its tests; a result cut down to
-# some columns is shown as it is.
-print_result <- function(x, cols, test_cols = NULL) {
-  whole <- all(c(cols, test_cols) %in% c(names(x), attr(x, "by")))
-  if (!whole) {
-    print_readable(x, names(x))
+#' @export
+display_spec.equityaudit_services <- function(x) {
+  ratio <- attr(x, "measure") == "ratio"
+  funnels <- result_table(x, "funnels")
+  list(
+    title = sprintf(
+      "%s of each group of %s across %s, with funnel limits",
+      if (ratio) "Representation ratio" else paste("Outcome", attr(x, "event") %||% ""),
+      attr(x, "group"), paste(attr(x, "by"), collapse = " and ")
+    ),
+    cols = c(
+      attr(x, "by"), attr(x, "group"), "n",
+      if (ratio) c("expected", "representation_ratio") else c("events", "pct"),
+      "target", "lower_95", "upper_95", "flag"
+    ),
+    parts = list(list(title = "Funnels", table = funnels, cols = names(funnels)))
+  )
+}
+
+#' @export
+display_spec.equityaudit_periods <- function(x) {
+  cols <- c("period", attr(x, "group"), "n", "pct", "pct_low", "pct_high")
+  if ("representation_ratio" %in% names(x)) cols <- c(cols, "representation_ratio", "ratio_low", "ratio_high")
+  if ("outcome_pct" %in% names(x)) cols <- c(cols, "events", "outcome_pct", "outcome_low", "outcome_high")
+  trend <- summary(x)
+  list(
+    title = sprintf("Each group of %s by period", attr(x, "group")),
+    cols = cols,
+    parts = list(list(title = "Trend tests (1 df)", table = trend, cols = names(trend)))
+  )
+}
+
+#' @export
+display_spec.equityaudit_cmh <- function(x) {
+  opt <- attr(x, "options")
+  list(
+    title = sprintf(
+      "Cochran-Mantel-Haenszel test of %s by outcome %s, across %s%s",
+      attr(x, "group"), attr(x, "event") %||% "", paste(opt$by, collapse = " and "),
+      within_text(opt$strata)
+    ),
+    cols = names(x), parts = list()
+  )
+}
+
+#' @export
+display_spec.equityaudit_chisq <- function(x) {
+  list(title = "Chi-square tests", cols = names(x), parts = list())
+}
+
+#' @export
+display_spec.equityaudit_inequality <- function(x) {
+  list(
+    title = sprintf("Inequality between the groups of %s", attr(x, "group") %||% "the groups"),
+    cols = c(attr(x, "by"), "label", "value", "low", "high", "groups", "reference"),
+    parts = list()
+  )
+}
+
+#' @export
+display_spec.equityaudit_counts <- function(x) {
+  list(
+    title = sprintf(
+      "People counted by %s%s", paste(attr(x, "group"), collapse = " and "),
+      within_text(attr(x, "by"))
+    ),
+    cols = names(x), parts = list()
+  )
+}
+
+#' @export
+display_spec.equityaudit_power <- function(x) {
+  list(
+    title = sprintf("Power and detectable differences of the tests of %s", attr(x, "group")),
+    cols = setdiff(names(x), c("missing", "pooled")), parts = list()
+  )
+}
+
+cmh_part <- function(x) {
+  cmh <- result_table(x, "cmh")
+  if (is.null(cmh) || nrow(cmh) == 0) {
+    return(NULL)
+  }
+  list(
+    title = sprintf("Cochran-Mantel-Haenszel test across %s", cmh$across[[1]]),
+    table = cmh, cols = setdiff(names(cmh), "across")
+  )
+}
+
+adjusted_part <- function(x, cols) {
+  adj <- result_table(x, "adjusted")
+  if (is.null(adj)) {
+    return(NULL)
+  }
+  list(
+    title = sprintf("Adjusted for %s", paste(attr(x, "options")$adjust %||% "the adjustment strata", collapse = " and ")),
+    table = adj, cols = c(cols, "statistic", "df", "p_value")
+  )
+}
+
+# The display of a result; a selection of its rows and columns that lacks
+# what the display needs is shown as it is.
+spec_of <- function(x) {
+  spec <- tryCatch(display_spec(x), error = function(e) NULL)
+  if (is.null(spec) || !all(spec$cols %in% names(x))) {
+    spec <- list(
+      title = "Part of an equityaudit result",
+      cols = setdiff(names(x), c("missing", "pooled")), parts = list()
+    )
+  }
+  spec
+}
+
+#' @export
+print.equityaudit_result <- function(x, ...) {
+  spec <- spec_of(x)
+  cat(spec$title, "\n", sep = "")
+  if (nrow(x) == 0) {
+    cat("No rows: nobody to show.\n")
     return(invisible(x))
   }
-  print_readable(x, cols)
-  if (length(test_cols) > 0) {
-    cat("\nTests:\n")
-    print_readable(summary(x), test_cols)
+  print_rows(format(x), getOption("equityaudit.print_rows", 40))
+  for (part in spec$parts) {
+    if (is.null(part) || nrow(part$table) == 0) next
+    cat("\n", part$title, ":\n", sep = "")
+    print_rows(readable_frame(part$table, part$cols), getOption("equityaudit.print_rows", 40))
   }
-  cat("All columns: as.data.frame(x)",
-    if (length(test_cols)) "; one row per test: summary(x)", ".\n",
+  tables <- setdiff(names(attr(x, "tables")), "left_out")
+  cat(
+    "All columns: tidy(x)",
+    if (length(tables)) paste0("; also tidy(x, ", paste0("\"", tables, "\"", collapse = "), tidy(x, "), ")"),
+    ".\n",
     sep = ""
   )
+  s <- attr(x, "suppression")
+  if (!is.null(s)) cat(suppression_footnote(s), "\n", sep = "")
   invisible(x)
 }
 
-# The rows with every number written as a published table would, keeping
-# the column names (they are what the user indexes by).
-print_readable <- function(x, cols) {
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
-  attributes(df) <- attributes(df)[c("names", "row.names", "class")]
+#' @export
+format.equityaudit_result <- function(x, columns = c("shown", "all"), ...) {
+  columns <- match_arg(columns, c("shown", "all"), "columns")
+  cols <- if (columns == "all") names(x) else spec_of(x)$cols
+  readable_frame(x, cols, attr(x, "suppression")$starred)
+}
+
+# The columns `cols` of a data frame with every number written as a
+# published table writes it, and the starred cells (a list: column ->
+# rows) as "*". Column names are kept: they are what the user indexes by.
+readable_frame <- function(x, cols = names(x), starred = list()) {
+  df <- plain_frame(x)
   df <- df[intersect(cols, names(df))]
-  for (col in names(df)) df[[col]] <- readable_column(df[[col]], col)
+  for (col in names(df)) {
+    v <- readable_column(df[[col]], col)
+    v[starred[[col]] %||% integer()] <- "*"
+    df[[col]] <- v
+  }
+  df
+}
+
+# Prints at most `max` rows, saying how many more there are.
+print_rows <- function(df, max) {
+  extra <- nrow(df) - max
+  if (extra > 0) df <- df[seq_len(max), , drop = FALSE]
   print(df, right = TRUE, row.names = FALSE)
+  if (extra > 0) cat(sprintf("... and %s more rows.\n", format_count(extra)))
+}
+
+#' @export
+print.equityaudit_summary <- function(x, ...) {
+  if (nrow(x) == 0) {
+    cat("No rows: nothing to show.\n")
+    return(invisible(x))
+  }
+  print_rows(readable_frame(x), getOption("equityaudit.print_rows", 40))
+  invisible(x)
 }
 
 #' @export
 format.equityaudit_reproduction <- function(x, ...) {
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
-  attributes(df) <- attributes(df)[c("names", "row.names", "class")]
+  df <- plain_frame(x)
   plain <- function(v) {
     out <- vapply(v, function(e) {
       if (is.na(e)) "" else format(e, scientific = FALSE, digits = 15, drop0trailing = TRUE)
@@ -97,18 +272,5 @@ format.equityaudit_reproduction <- function(x, ...) {
 #' @export
 print.equityaudit_reproduction <- function(x, ...) {
   print(format(x), right = FALSE, row.names = FALSE)
-  invisible(x)
-}
-
-#' @export
-print.equityaudit_summary <- function(x, ...) {
-  print_readable(x, names(x))
-  invisible(x)
-}
-
-#' @export
-print.equityaudit_inequality <- function(x, ...) {
-  cat(sprintf("Inequality between the groups of %s\n", attr(x, "group") %||% "the groups"))
-  print_readable(x, names(x))
   invisible(x)
 }

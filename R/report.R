@@ -33,10 +33,10 @@
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param ... Further arguments to [rmarkdown::render()].
-#' @param adjust Names of columns (such as age band and gender) to adjust
-#'   for: adds a section of adjusted comparisons (see [adjustment]); access
-#'   is adjusted when `reference` holds these columns too.
-#' @param date Name of a date column: adds a section on change over time
+#' @param adjust Columns (such as age band and gender) to adjust for:
+#'   adds a section of adjusted comparisons (see [adjustment]); access is
+#'   adjusted when `reference` holds these columns too.
+#' @param date A date column: adds a section on change over time
 #'   ([compare_periods()]), by `period`.
 #' @param period `"quarter"`, `"month"`, `"year"` or `"column"`, as for
 #'   [compare_periods()].
@@ -74,11 +74,14 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
     outcome = one_column(column_names(substitute(outcome), columns, env, "outcome"), "outcome"),
     by = column_names(substitute(by), columns, env, "by"),
     strata = column_names(substitute(strata), columns, env, "strata"),
-    weight = column_names(substitute(weight), columns, env, "weight")
+    weight = column_names(substitute(weight), columns, env, "weight"),
+    adjust = column_names(substitute(adjust), columns, env, "adjust"),
+    date = one_column(column_names(substitute(date), columns, env, "date"), "date", TRUE)
   )
   check_column_args(cols, columns)
+  adjust <- if (length(cols$adjust)) cols$adjust
+  date <- if (length(cols$date)) cols$date
   unknown <- check_unknown(unknown)
-  check_columns(c(adjust, date), columns, "adjust")
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
   if (!is_lazy_table(data)) check_report_data(data, cols, unknown)
   # fail here, with the user's arguments, rather than inside the report

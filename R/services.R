@@ -30,37 +30,33 @@
 #' `tau2 = (I phi - (I - 1)) / (sum(w) - sum(w^2) / sum(w))` (`w` = 1 /
 #' variance; 0 when `phi` is at most `(I - 1) / I`); the limits are then
 #' `target +- z sqrt(s^2 + tau2)` on that scale, transformed back. Both
-#' estimates are in the attribute `"funnels"`.
+#' estimates are in `tidy(x, "funnels")`.
 #'
-#' People of unknown group (`NA` or one of `unknown`) are left out of the
-#' services' totals and shares; people with a missing outcome are left out
-#' of the percentages. `group` may name two or more columns: each
-#' combination is then one group, labelled like `"Black/Black British,
-#' Female"`.
+#' Groups and unknown values follow the rules of [equityaudit-arguments]:
+#' people of unknown group, of unknown service and (for outcomes) with a
+#' missing outcome are left out of the services' totals and shares, and
+#' counted in `tidy(x, "left_out")`. `group` may name two or more columns:
+#' each combination is then one group (a combination with an unknown part
+#' is unknown).
 #'
-#' @inheritParams compare_access
+#' @inheritParams equityaudit-arguments
 #' @param group The column(s) of groups, in `data` (and `reference`).
-#' @param service The column(s) naming the service, in `data` (and
-#'   `reference`).
-#' @param reference The eligible population, for representation ratios: a
-#'   data frame (or database table) with the `group` and `service` columns
-#'   and a count column (`ref_count`, default `"n"`).
+#' @param by The column(s) naming the service, in `data` (and `reference`).
 #' @param outcome The outcome column, for outcome percentages, as in
 #'   [compare_outcomes()]; `event` says which value is the event.
-#' @param ref_count Name of the column of `reference` holding the population
-#'   counts (default `"n"`).
 #' @param groups Labels of the groups to show; `NULL` for every known group.
 #' @param overdispersion Widen the limits for overdispersion?
-#' @param event The value of `outcome` that counts as the event.
 #' @return A data frame of class `equityaudit_services`, one row per service
-#'   and group: the `service` columns, the group, `n` (the group's users of
-#'   the service), then for ratios `service_n`, `ref_n`, `expected` and
+#'   and group: the `by` columns, the group, `n` (the group's users of
+#'   the service), then for ratios `service_n` (the service's users of
+#'   known group), `ref_n` (the group's eligible population),
+#'   `service_ref_n` (the service's eligible population), `expected` and
 #'   `representation_ratio`, or for outcomes `events` and `pct`; then
 #'   `target`, the limits `lower_998`, `lower_95`, `upper_95`, `upper_998`
 #'   (on the scale of the estimate), `z_score` (on the variance-stabilising
 #'   scale, before any widening) and `flag` (a factor: `"low (99.8%)"`,
 #'   `"low (95%)"`, `"within"`, `"high (95%)"`, `"high (99.8%)"`).
-#'   Attribute `"funnels"`: per group the target, `phi`, `tau2` and whether
+#'   `tidy(x, "funnels")`: per group the target, `phi`, `tau2` and whether
 #'   the limits were widened.
 #' @references Spiegelhalter DJ (2005). Funnel plots for comparing
 #'   institutional performance. Statistics in Medicine 24, 1185-1202.
@@ -75,13 +71,13 @@
 #'   ethnicity = sample(c("White", "Black", "Asian"), 5000, TRUE),
 #'   employed = runif(5000) < 0.35
 #' )
-#' res <- compare_services(people, ethnicity, service, outcome = employed)
-#' head(res)
+#' res <- compare_services(people, ethnicity, by = service, outcome = employed)
+#' res
 #' plot(res)
-compare_services <- function(data, group, service, reference = NULL,
-                             outcome = NULL, groups = NULL,
-                             overdispersion = FALSE, event = NULL,
-                             weight = NULL, ref_count = NULL, unknown = NULL) {
+compare_services <- function(data, group, by, reference = NULL,
+                             outcome = NULL, event = NULL, unknown = NULL,
+                             groups = NULL, overdispersion = FALSE,
+                             ref_count = NULL, weight = NULL, suppress = NULL) {
   if (is_lazy_table(data)) {
     call <- match.call()
     env <- parent.frame()
@@ -89,152 +85,139 @@ compare_services <- function(data, group, service, reference = NULL,
       proto <- lazy_proto(data)
       keys <- list(
         group = column_names(call$group, proto, env, "group"),
-        by = column_names(call$service, proto, env, "service")
+        by = column_names(call$by, proto, env, "by")
       )
-      lazy <- lazy_reference(list(reference = reference, ref_count = ref_count), keys)
+      lazy <- lazy_reference(list(reference = reference, ref_count = call$ref_count), keys, env)
       call$reference <- lazy$reference
       call$ref_count <- lazy$ref_count
     }
-    return(lazy_call(compare_services, data, call, env, c("group", "service", "outcome")))
+    return(lazy_call(compare_services, data, call, env, c("group", "by", "outcome")))
   }
-  check_data_frame(data)
+  data <- check_data_frame(data)
   check_flag(overdispersion, "overdispersion")
   unknown <- check_unknown(unknown)
   env <- parent.frame()
-  group <- column_names(substitute(group), data, env, "group")
-  service <- column_names(substitute(service), data, env, "service")
-  outcome <- column_names(substitute(outcome), data, env, "outcome")
-  weight <- column_names(substitute(weight), data, env, "weight")
-  if (length(group) == 0 || length(service) == 0) {
-    abort_input("argument", "Give the `group` and `service` columns.", arg = "group")
-  }
-  check_columns(c(group, service, outcome, weight), data, "group")
-  if (is.null(reference) == (length(outcome) == 0)) {
+  cols <- columns_of(
+    list(group = substitute(group), by = substitute(by), outcome = substitute(outcome), weight = substitute(weight)),
+    data, env,
+    single = c("outcome", "weight"), required = c("group", "by")
+  )
+  if (is.null(reference) == (length(cols$outcome) == 0)) {
     abort_input(
       "argument",
       "Give either `reference` (for representation ratios) or `outcome` (for outcome percentages).",
       arg = "reference"
     )
   }
-  weight <- if (length(weight)) one_column(weight, "weight")
-  if (length(outcome)) {
-    one_column(outcome, "outcome")
-    cells <- service_outcome_cells(data, group, service, outcome, event, weight, unknown)
+  if (length(cols$outcome) > 0) {
+    cells <- service_outcome_cells(data, cols, event, unknown)
     type <- "proportion"
   } else {
+    ref_count <- substitute(ref_count)
     if (is_lazy_table(reference)) {
-      reference <- lazy_reference(
-        list(reference = reference, ref_count = ref_count),
-        list(group = group, by = service)
-      )
-      ref_count <- reference$ref_count
-      reference <- reference$reference
+      lazy <- lazy_reference(list(reference = reference, ref_count = ref_count), cols, env)
+      ref_count <- lazy$ref_count
+      reference <- lazy$reference
     }
-    cells <- service_ratio_cells(data, group, service, reference, ref_count, weight, unknown)
+    ref <- reference_values(reference, ref_count, NULL, "homogeneity", env)
+    cells <- service_ratio_cells(data, cols, reference, ref$value, unknown)
     type <- "ratio"
   }
-  funnel_result(cells, group, service, groups, type, overdispersion)
+  out <- funnel_result(cells, cols, groups, type, overdispersion)
+  apply_suppression(out, suppress)
+}
+
+# People a funnel analysis leaves out, by reason.
+service_left_out <- function(tl, by, outcome = FALSE) {
+  a <- tl$array
+  d <- dim(a)
+  s_unknown <- Reduce(`|`, tl$strata_unknown[by])
+  g_unknown <- tl$groups$unknown
+  total <- function(rows, strata, inner = TRUE) {
+    if (length(d) == 2) sum(a[rows, strata]) else sum(a[rows, inner, strata])
+  }
+  n <- c(
+    total(g_unknown, TRUE),
+    total(!g_unknown, s_unknown),
+    if (outcome) total(!g_unknown, !s_unknown, 3)
+  )
+  reasons <- c(
+    sprintf("`%s` not known", tl$name),
+    sprintf("`%s` not known", paste(by, collapse = "`, `")),
+    if (outcome) "outcome not known"
+  )
+  new_tidy_frame(list(reason = reasons, n = n))
 }
 
 # Representation ratios by group (rows) and service (columns).
-service_ratio_cells <- function(data, group, service, reference, ref_count,
-                                weight, unknown) {
-  check_data_frame(reference, "reference")
-  check_columns(c(group, service), reference, "reference", "reference")
-  ref <- reference_values(reference, ref_count, NULL, "homogeneity")
-  dc <- multi_group_counts(data, group, service, weight)
-  n <- rowsum_matrix(matrix(dc$array, nrow = length(dc$labels)), recode_na(dc$labels, unknown))
-  ref_labels <- recode_na(frame_labels(reference, group), unknown)
-  ref_key <- strata_key(lapply(reference[service], identity), nrow(reference))
-  used <- rownames(n)[rowSums(n) > 0]
-  check_labels(
-    setdiff(used, ref_labels), setdiff(unique(ref_labels[ref$value > 0]), rownames(n)),
-    group, "group labels", unknown
-  )
-  check_labels(setdiff(dc$key, ref_key), character(), service, "services")
-  labels <- ordered_labels(rownames(n)[rownames(n) %in% c(used, ref_labels)], ref_labels, unknown)
-  n <- align_rows(n, labels)
-  ref_mat <- matrix(align_rows(
-    rowsum_matrix(matrix(ref$value), paste(ref_key, ref_labels, sep = "\r")),
-    paste(rep(dc$key, each = length(labels)), labels, sep = "\r")
-  ), nrow = length(labels))
-  known <- !is_missing_label(labels, unknown)
-  n <- n[known, , drop = FALSE]
-  ref_mat <- ref_mat[known, , drop = FALSE]
+service_ratio_cells <- function(data, cols, reference, values, unknown) {
+  tl <- tally(data, cols$group, split_columns(cols, "by"), cols$weight, unknown = unknown)
+  ref_mat <- align_reference(reference, tl, cols$group, cols$by, values, all_strata = FALSE)
+  known_s <- !Reduce(`|`, tl$strata_unknown[cols$by])
+  n_all <- matrix(tl$array, nrow = length(tl$groups$label))
+  rows <- which(!tl$groups$unknown & rowSums(n_all) + rowSums(ref_mat) > 0)
+  n <- n_all[rows, known_s, drop = FALSE]
+  ref_mat <- ref_mat[rows, known_s, drop = FALSE]
   service_n <- matrix(colSums(n), nrow(n), ncol(n), byrow = TRUE)
-  ref_share <- sweep(ref_mat, 2, colSums(ref_mat), "/")
-  expected <- service_n * ref_share
+  service_ref_n <- matrix(colSums(ref_mat), nrow(n), ncol(n), byrow = TRUE)
+  expected <- service_n * ref_mat / service_ref_n
   list(
-    labels = labels[known], strata = dc$strata, n = n,
-    extra = list(service_n = service_n, ref_n = ref_mat, expected = expected),
+    tl = tl, rows = rows, strata = lapply(tl$strata, `[`, known_s), n = n,
+    extra = list(service_n = service_n, ref_n = ref_mat, service_ref_n = service_ref_n),
     size = expected, estimate = n / expected, target = rep(1, nrow(n)),
-    excluded = sum(dc$array) - sum(n)
+    left_out = service_left_out(tl, cols$by)
   )
 }
 
 # Outcome proportions by group (rows) and service (columns).
-service_outcome_cells <- function(data, group, service, outcome, event,
-                                  weight, unknown) {
-  info <- multi_group_counts(data, group, service, weight, inner = outcome)
-  levels_y <- info$inner_values[[1]]
-  is_event <- event_slots(data[[outcome]], levels_y, event, outcome)
-  d <- dim(info$array)
-  labels <- recode_na(info$labels, unknown)
-  yes <- rowsum_matrix(sum_outcome_levels(info$array, is_event & !is.na(levels_y)), labels)
-  no <- rowsum_matrix(sum_outcome_levels(info$array, !is_event & !is.na(levels_y)), labels)
-  labels <- rownames(yes)
-  known <- !is_missing_label(labels, unknown) & rowSums(yes + no) > 0
-  yes <- yes[known, , drop = FALSE]
-  total <- yes + no[known, , drop = FALSE]
+service_outcome_cells <- function(data, cols, event, unknown) {
+  tl <- outcome_tally(data, cols, split_columns(cols, "by"), event, unknown)
+  known_s <- !Reduce(`|`, tl$strata_unknown[cols$by])
+  yes <- matrix(tl$array[, 2, known_s], nrow = length(tl$groups$label))
+  total <- yes + matrix(tl$array[, 1, known_s], nrow = length(tl$groups$label))
+  rows <- which(!tl$groups$unknown & rowSums(total) > 0)
+  yes <- yes[rows, , drop = FALSE]
+  total <- total[rows, , drop = FALSE]
   list(
-    labels = labels[known], strata = info$strata, n = total,
+    tl = tl, rows = rows, strata = lapply(tl$strata, `[`, known_s), n = total,
     extra = list(events = yes),
     size = total, estimate = yes / total, target = rowSums(yes) / rowSums(total),
-    excluded = sum(info$array) - sum(total)
+    left_out = service_left_out(tl, cols$by, outcome = TRUE)
   )
 }
 
-funnel_result <- function(cells, group, service, groups, type, overdispersion) {
-  keep <- seq_along(cells$labels)
+# The result: per group a funnel across the services. `cells` holds the
+# matrices [group, service] of counts (`n`), precision (`size`) and
+# estimate, each group's target, and the tally rows its groups are.
+funnel_result <- function(cells, cols, groups, type, overdispersion) {
+  g <- cells$tl$groups
+  labels <- g$label[cells$rows]
+  keep <- seq_along(labels)
   if (!is.null(groups)) {
-    absent <- setdiff(groups, cells$labels)
+    absent <- setdiff(groups, labels)
     if (length(absent) > 0) {
       abort_input(
         "labels",
         sprintf(
           "`groups` names %s, not among the groups (%s).",
-          format_values(absent), format_values(cells$labels, 10)
+          format_values(absent), format_values(labels, 10)
         ),
         arg = "groups"
       )
     }
-    keep <- match(groups, cells$labels)
+    keep <- match(groups, labels)
   }
   k <- length(keep)
   n_s <- ncol(cells$n)
   pick <- function(m) m[keep, , drop = FALSE]
   size <- pick(cells$size)
   est <- pick(cells$estimate)
-  lim <- array(NA_real_, c(k, n_s, 4))
-  z <- matrix(NA_real_, k, n_s)
-  funnels <- vector("list", k)
-  for (i in seq_len(k)) {
-    target <- cells$target[keep[[i]]]
-    z[i, ] <- funnel_z(est[i, ], size[i, ], target, type)
-    od <- dispersion_estimate(z[i, ], size[i, ])
-    tau2 <- if (overdispersion) od$tau2 else 0
-    lim[i, , ] <- funnel_limits(size[i, ], target, type, tau2)
-    funnels[[i]] <- list(
-      target = target, phi = od$phi, tau2 = od$tau2,
-      widened = overdispersion && od$tau2 > 0, services = od$n
-    )
-  }
-  scale <- if (type == "ratio") 1 else 100
+  fit <- funnel_fit(size, est, cells$target[keep], type, overdispersion)
   flat <- function(m) as.vector(m)
-  lim_flat <- matrix(lim, k * n_s, 4)
   measures <- if (type == "ratio") {
     list(
       service_n = flat(pick(cells$extra$service_n)), ref_n = flat(pick(cells$extra$ref_n)),
+      service_ref_n = flat(pick(cells$extra$service_ref_n)),
       expected = flat(size), representation_ratio = flat(est)
     )
   } else {
@@ -242,32 +225,55 @@ funnel_result <- function(cells, group, service, groups, type, overdispersion) {
   }
   rows <- c(
     strata_frame_rep(cells$strata, k),
-    list(group = rep(cells$labels[keep], n_s), n = flat(pick(cells$n))),
-    measures,
-    list(
+    group_columns(g, cells$rows[keep], n_s, cells$tl$name),
+    list(n = flat(pick(cells$n))),
+    measures, fit$columns
+  )
+  funnel_table <- c(group_columns(g, cells$rows[keep], 1, cells$tl$name), fit$funnels)
+  new_result(rows, "services", list(
+    by = cols$by, group = cells$tl$name, parts = cells$tl$parts, measure = type,
+    unknown_label = cells$tl$unknown_label,
+    event = cells$tl$event,
+    options = list(overdispersion = overdispersion, groups = groups, type = type)
+  ), list(funnels = new_tidy_frame(funnel_table), left_out = cells$left_out))
+}
+
+# Funnel limits, z-scores and flags of k groups (rows) across services
+# (columns) from the precision `size` and the estimate `est`, with each
+# group's target. Returns list(columns: the result's columns from `target`
+# on, funnels: per group the target, phi, tau2, whether widened and the
+# services counted).
+funnel_fit <- function(size, est, target, type, overdispersion) {
+  k <- nrow(size)
+  n_s <- ncol(size)
+  lim <- array(NA_real_, c(k, n_s, 4))
+  z <- matrix(NA_real_, k, n_s)
+  funnels <- vector("list", k)
+  for (i in seq_len(k)) {
+    z[i, ] <- funnel_z(est[i, ], size[i, ], target[[i]], type)
+    od <- dispersion_estimate(z[i, ], size[i, ])
+    tau2 <- if (overdispersion) od$tau2 else 0
+    if (is.finite(target[[i]])) lim[i, , ] <- funnel_limits(size[i, ], target[[i]], type, tau2)
+    funnels[[i]] <- list(
+      target = target[[i]], phi = od$phi, tau2 = od$tau2,
+      widened = overdispersion && od$tau2 > 0, services = od$n
+    )
+  }
+  scale <- if (type == "ratio") 1 else 100
+  lim_flat <- matrix(lim, k * n_s, 4)
+  list(
+    columns = list(
       target = scale * rep(vapply(funnels, `[[`, 0, "target"), n_s),
       lower_998 = scale * lim_flat[, 1], lower_95 = scale * lim_flat[, 2],
       upper_95 = scale * lim_flat[, 3], upper_998 = scale * lim_flat[, 4],
-      z_score = flat(z), flag = funnel_flag(flat(est), lim_flat)
-    )
-  )
-  gname <- group_name(group)
-  names(rows)[names(rows) == "group"] <- gname
-  out <- new_tidy_frame(rows)
-  attr(out, "funnels") <- new_tidy_frame(c(
-    stats::setNames(list(cells$labels[keep]), gname),
-    list(
+      z_score = as.vector(z), flag = funnel_flag(as.vector(est), lim_flat)
+    ),
+    funnels = list(
       target = scale * vapply(funnels, `[[`, 0, "target"),
       phi = vapply(funnels, `[[`, 0, "phi"),
       tau2 = vapply(funnels, `[[`, 0, "tau2"),
       widened = vapply(funnels, `[[`, TRUE, "widened"),
-      services = vapply(funnels, `[[`, 0L, "services")
+      services = vapply(funnels, function(f) as.double(f$services), 0)
     )
-  ))
-  attr(out, "group") <- gname
-  attr(out, "by") <- service
-  attr(out, "measure") <- type
-  attr(out, "n_excluded") <- cells$excluded
-  class(out) <- c("equityaudit_services", "data.frame")
-  out
+  )
 }

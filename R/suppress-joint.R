@@ -12,10 +12,7 @@ suppress_together <- function(results, rule, threshold, round_to) {
   if (length(results) == 0 || !all(vapply(results, is.data.frame, TRUE))) {
     abort_input("argument", "`x` must be a result, or a list of results.", arg = "x")
   }
-  for (res in results) check_suppressible(res)
-  if (any(vapply(results, inherits, TRUE, "equityaudit_suppressed"))) {
-    abort_input("argument", "`x` has already been suppressed.", arg = "x")
-  }
+  results <- lapply(results, as_suppressible)
   r <- suppression_rule(rule, threshold, round_to)
   results <- align_shapes(results)
   specs <- lapply(results, count_spec)
@@ -36,7 +33,6 @@ suppress_together <- function(results, rule, threshold, round_to) {
   res <- protect_cells(joint, r)
   out <- Map(function(x, spec, first) {
     cells <- first + seq_along(spec$value)
-    if (!inherits(x, "data.frame")) class(x) <- "data.frame"
     publish_cells(x, spec, lapply(res, function(v) v[cells]), r)
   }, results, specs, joint$first)
   names(out) <- names(results)
@@ -52,6 +48,7 @@ joint_spec <- function(results, specs) {
     row = unlist(lapply(specs, `[[`, "row")),
     column = unlist(lapply(specs, `[[`, "column")),
     value = unlist(lapply(specs, `[[`, "value")),
+    table = unlist(lapply(specs, `[[`, "table")),
     cons = unlist(Map(function(s, f) lapply(s$cons, `+`, f), specs, first),
       recursive = FALSE
     )
@@ -77,7 +74,7 @@ described_cells <- function(x, spec, first, table) {
   if (inherits(x, "equityaudit_groups") && identical(d$reference[1], "rest")) {
     measure <- measure[c("n", "events")] # the rest is no one group
   }
-  shown <- which(spec$kind == "shown" & spec$column %in% names(measure))
+  shown <- which(spec$kind == "shown" & spec$table == "main" & spec$column %in% names(measure))
   if (inherits(x, "equityaudit_cohort")) {
     cols <- attr(x, "by")
   } else if (inherits(x, c("equityaudit_access", "equityaudit_outcomes", "equityaudit_groups"))) {
@@ -91,7 +88,7 @@ described_cells <- function(x, spec, first, table) {
     if (inherits(x, "equityaudit_cohort") && d$variable[[i]] != "people") {
       v <- d$variable[[i]]
       vals[[v]] <- if (d$missing[[i]]) {
-        paste0("<missing>", cohort_missing_label(d, v))
+        paste0("<missing>", cohort_missing_label(d, v, x))
       } else {
         label_of(d$level[[i]])
       }
@@ -138,10 +135,9 @@ described_totals <- function(x, spec, cols) {
     col <- spec$column[[cell]]
     if (inherits(x, "equityaudit_cohort")) {
       v <- sub("^known ", "", col)
-      vals[[v]] <- paste0("<known>", cohort_missing_label(d, v))
+      vals[[v]] <- paste0("<known>", cohort_missing_label(d, v, x))
     } else if (col == "n known" && !identical(attr(x, "missing_rule"), "include")) {
-      group <- attr(x, "group")
-      vals[[group]] <- paste0("<known>", not_known_label(unique(as.character(d[[group]][!d$missing]))))
+      vals[[attr(x, "group")]] <- paste0("<known>", attr(x, "unknown_label"))
     }
     place_key(vals)
   }, "")
@@ -160,10 +156,11 @@ total_row <- function(spec, cell) {
 }
 
 # How another table labels the people whose value of cohort variable v is
-# missing, when v is one of its strata ("Not known", unless a value has
-# that label).
-cohort_missing_label <- function(d, v) {
-  not_known_label(unique(as.character(d$level[d$variable == v & !d$missing])))
+# missing, when v is one of its strata: the label of the cohort's row of
+# them (age has none: the cohort's label of unknown values).
+cohort_missing_label <- function(d, v, x) {
+  lab <- d$level[d$variable == v & d$missing]
+  if (length(lab) == 0 || is.na(lab[[1]])) attr(x, "unknown_label") else lab[[1]]
 }
 
 label_of <- function(v) if (is.na(v)) "<NA>" else as.character(v)

@@ -6,33 +6,49 @@ publish_cells <- function(x, spec, res, r) {
   shown <- which(spec$kind == "shown")
   cls <- class(x)
   y <- unclass(x)
+  tabs <- lapply(attr(x, "tables") %||% list(), unclass)
   starred <- list()
-  for (col in unique(spec$column[shown])) {
-    cells <- shown[spec$column[shown] == col]
-    vals <- res$published[cells]
-    vals[res$suppressed[cells]] <- NA
-    y[[col]][spec$row[cells]] <- vals
-    starred[[col]] <- spec$row[cells][res$suppressed[cells]]
+  starred_tables <- list()
+  for (tb in unique(spec$table[shown])) {
+    in_tb <- shown[spec$table[shown] == tb]
+    for (col in unique(spec$column[in_tb])) {
+      cells <- in_tb[spec$column[in_tb] == col]
+      vals <- res$published[cells]
+      vals[res$suppressed[cells]] <- NA
+      rows <- spec$row[cells]
+      if (tb == "main") {
+        y[[col]][rows] <- vals
+        starred[[col]] <- rows[res$suppressed[cells]]
+      } else {
+        tabs[[tb]][[col]][rows] <- vals
+        starred_tables[[tb]][[col]] <- rows[res$suppressed[cells]]
+      }
+    }
   }
   totals <- res$published[spec$kind == "total"]
   totals[res$suppressed[spec$kind == "total"] | !revealed_totals(spec, res)] <- NA
-  derived <- if (length(y[[1]]) == 0) list(data = y) else switch(cls[[1]],
-    equityaudit_cohort = derive_cohort(y, spec, totals, x, r),
-    equityaudit_access = derive_access(y, spec, totals, starred, x),
-    equityaudit_outcomes = derive_outcomes(y, starred, x),
-    equityaudit_groups = derive_groups(y, starred, x),
+  derived <- if (length(y[[1]]) == 0 && length(tabs) == 0) list(data = y) else switch(result_kind(x),
+    cohort = derive_cohort(y, spec, totals, x, r),
+    access = derive_access(y, spec, totals, starred, x),
+    outcomes = derive_outcomes(y, starred, x),
+    groups = derive_groups(y, starred, x),
+    services = derive_services(y, starred, x),
+    periods = derive_periods(y, starred, x),
+    cmh = derive_cmh(tabs, x),
+    inequality = derive_inequality(tabs, x),
+    chisq = derive_chisq(y, tabs, starred_tables, x),
     derive_counts(y, starred)
   )
   out <- derived$data
-  # only attributes that describe the table, or were computed again from
-  # its published counts, are kept: others carry counts the table does not
-  # publish (adjusted comparisons, the people compare_access() excluded,
-  # compare_services()'s funnels and exclusions)
+  # only attributes that describe the table, and tables computed again
+  # from its published counts, are kept: others carry counts the table does
+  # not publish (adjusted comparisons, the people left out)
   safe <- c(
-    "names", "row.names", "by", "group", "event", "options", "total_rows",
-    "pooled_over", "missing_rule", "cmh", "pooled"
+    "names", "row.names", "by", "group", "parts", "event", "options",
+    "pooled_over", "missing_rule", "unknown_label", "measure"
   )
   for (a in setdiff(names(attributes(out)), safe)) attr(out, a) <- NULL
+  attr(out, "tables") <- derived$tables %||% list()
   # counts moved to other rows (a group table laid out for another
   # reference) are starred where they now are
   starred[names(derived$moved)] <- derived$moved
@@ -40,7 +56,7 @@ publish_cells <- function(x, spec, res, r) {
   attr(out, "suppression") <- list(
     rule = r$rule, threshold = r$threshold, round_to = r$round_to,
     zero = r$zero, totals = totals, starred = starred,
-    left_out = derived$left_out %||% 0
+    starred_tables = starred_tables, left_out = derived$left_out %||% 0
   )
   class(out) <- c("equityaudit_suppressed", cls)
   out
@@ -104,7 +120,8 @@ shown_denominators <- function(spec, totals) {
 }
 
 # Rows of a result come in blocks, one per stratum (test unit), each with
-# the same groups in the same order: the number of groups per block.
+# the same groups in the same order: the number of groups per block
+# (`by`: the columns that identify a stratum, see unit_columns()).
 block_size <- function(y, by) {
   n <- length(y[[1]])
   if (length(by) == 0) {
@@ -150,7 +167,7 @@ derive_access <- function(y, spec, totals, starred, x) {
     denom[[col]][spec$row[den$cell[pick]]] <- den$value[pick]
   }
   hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "ref_n"))
-  k <- block_size(y, attr(x, "by"))
+  k <- block_size(y, unit_columns(x))
   tested <- if (identical(attr(x, "missing_rule"), "include")) {
     rep(TRUE, k)
   } else {
@@ -162,9 +179,7 @@ derive_access <- function(y, spec, totals, starred, x) {
   strata <- lapply(unclass(x)[attr(x, "by")], function(v) v[seq(1, length(v), by = k)])
   stats <- access_statistics(shown(y$n), shown(ref), tested,
     matrix(denom$n, k), matrix(denom$ref_n, k),
-    method = opt$method, ref_is_prop = opt$ref_is_prop,
-    conf_level = opt$conf_level, ratio_margin = opt$ratio_margin,
-    strata = strata
+    options = opt, strata = strata
   )
   for (col in setdiff(names(stats), c("ref_n", "method"))) y[[col]] <- stats[[col]]
   per_cell <- c(
@@ -182,32 +197,34 @@ derive_access <- function(y, spec, totals, starred, x) {
 derive_outcomes <- function(y, starred, x) {
   opt <- attr(x, "options")
   hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "events"))
-  k <- block_size(y, attr(x, "by"))
+  k <- block_size(y, unit_columns(x))
   yes <- matrix(ifelse(hide, 0, y$events), k)
   no <- matrix(ifelse(hide, 0, y$n - y$events), k)
   miss <- y$missing[seq_len(k)]
   stats <- outcome_statistics(yes, no, !miss, opt$exact, opt$conf_level, opt$p_adjust)
   for (col in names(stats$columns)) y[[col]] <- stats$columns[[col]]
-  if (!is.null(attr(x, "cmh"))) {
-    y <- published_cmh(y, x, yes, no, !miss, k)
-  }
   out <- blank(y, which(hide), c("pct", "pct_low", "pct_high", "adj_residual"))
+  if (!is.null(result_table(x, "cmh"))) {
+    # the test across the strata, of their published counts
+    first <- seq(1, length(y$n), by = k)
+    base <- !y$pooled[first] & !unknown_stratum(y, x)[first]
+    a <- array(0, c(k, 2, sum(base)))
+    a[, 1, ] <- no[, base]
+    a[, 2, ] <- yes[, base]
+    strata <- lapply(unclass(x)[opt$by_cols %||% attr(x, "by")], function(v) v[first][base])
+    out$tables <- list(cmh = outcome_cmh(a, strata, !miss, opt))
+  }
   out$left_out <- sum(hide & !y$missing)
   out
 }
 
-# The CMH test of the published counts of the strata (not the pooled
-# "Total" ones).
-published_cmh <- function(y, x, yes, no, tested, k) {
-  opt <- attr(x, "options")
-  base <- which(!attr(x, "total_rows")[seq(1, length(y$n), by = k)])
-  a <- array(0, c(k, 2, length(base)))
-  a[, 1, ] <- no[, base]
-  a[, 2, ] <- yes[, base]
-  first <- (base - 1) * k + 1
-  units <- list(base = a, base_strata = lapply(unclass(x)[attr(x, "by")], function(v) v[first]))
-  attr(y, "cmh") <- outcome_cmh(units, tested, opt[c("by", "strata")])
-  y
+# The rows of a result in a stratum whose `by` value is not known (they
+# are left out of tests across the strata).
+unknown_stratum <- function(y, x) {
+  labels <- attr(x, "options")$unknown_strata %||% list()
+  Reduce(`|`, lapply(names(labels), function(cl) as.character(y[[cl]]) %in% labels[[cl]]),
+    rep(FALSE, length(y[[1]]))
+  )
 }
 
 derive_groups <- function(y, starred, x) {
@@ -225,19 +242,25 @@ derive_groups <- function(y, starred, x) {
       events = shown(y$events), n = shown(y$n),
       ref_events = shown(y$ref_events), ref_n = shown(y$ref_n)
     ),
-    opt$margin, opt$conf_level, opt$method
+    opt$margin, opt$conf_level, opt$interval
   ))
   for (col in setdiff(names(stats), c("n", "events", "ref_n", "ref_events"))) {
     y[[col]] <- stats[[col]]
   }
-  if (!is.null(attr(x, "pooled"))) {
-    labels <- unique(as.character(y[[attr(x, "group")]]))
+  tables <- list()
+  if (!is.null(result_table(x, "pooled"))) {
+    group <- attr(x, "group")
+    labels <- unique(as.character(y[[group]]))
+    use <- !hide & !unknown_stratum(y, x)
     rows <- data.frame(
-      g = match(as.character(y[[attr(x, "group")]]), labels),
+      g = match(as.character(y[[group]]), labels),
       ref_label = y$reference, n = y$n, events = y$events,
       ref_n = y$ref_n, ref_events = y$ref_events, stringsAsFactors = FALSE
-    )[!hide, , drop = FALSE]
-    attr(y, "pooled") <- if (nrow(rows) > 0) mantel_haenszel_pairs(rows, labels)
+    )[use, , drop = FALSE]
+    within_cols <- lapply(unclass(x)[opt$strata], function(v) v[use])
+    tables$pooled <- mantel_haenszel_pairs(rows, labels, opt$conf_level, group,
+      strata_key(within_cols, nrow(rows)), within_cols
+    )
   }
   out <- blank(y, which(hide), c(
     "pct", "ref_pct", "difference", "diff_low", "diff_high", "risk_ratio",
@@ -245,6 +268,7 @@ derive_groups <- function(y, starred, x) {
     "equivalence_p_value", "verdict"
   ))
   out$left_out <- sum(hide)
+  out$tables <- tables
   if (!is.null(moved)) out$moved <- starred[c("n", "events", "ref_n", "ref_events")]
   out
 }
@@ -256,8 +280,10 @@ derive_groups <- function(y, starred, x) {
 # equal ones) and the rows of the stratum laid out for it.
 largest_published_reference <- function(y, starred, x) {
   labels <- attr(x, "options")$labels
+  # the parts of combined groups, in the order of the labels
+  opt_parts <- if (length(attr(x, "parts")) > 1) attr(x, "options")$label_parts
   group <- attr(x, "group")
-  stratum <- strata_key(y[attr(x, "by")], length(y$n))
+  stratum <- strata_key(y[unit_columns(x)], length(y$n))
   star <- function(col) seq_along(y$n) %in% (starred[[col]] %||% integer())
   cells <- c("n", "events", "ref_n", "ref_events")
   was <- lapply(stats::setNames(cells, cells), star)
@@ -278,6 +304,7 @@ largest_published_reference <- function(y, starred, x) {
     keep <- setdiff(seq_along(labs), ref)
     y$reference[rows] <- labels[labs[[ref]]]
     y[[group]][rows] <- relabel(y[[group]], labels[labs[keep]])
+    for (p in names(opt_parts)) y[[p]][rows] <- opt_parts[[p]][labs[keep]]
     y$n[rows] <- n[keep]
     y$events[rows] <- events[keep]
     y$ref_n[rows] <- n[[ref]]

@@ -22,25 +22,26 @@ align_shapes <- function(results) {
 }
 
 # The values each stratum column of x should have: its own, those another
-# table shows in the same column (not its "Total", unless x pools too),
-# and a cohort's values of that variable with its missing ones.
+# table shows in the same column (not in its pooled strata, which have
+# blocks of their own), and a cohort's values of that variable with its
+# missing ones.
 wanted_strata <- function(x, results) {
   by <- attr(x, "by")
   d <- unclass(x)
+  not_pooled <- function(r) !(unclass(r)$pooled %||% FALSE)
   lapply(stats::setNames(by, by), function(cl) {
     more <- unlist(lapply(results, function(r) {
       cohort <- inherits(r, "equityaudit_cohort")
       by_r <- attr(r, "by")
-      r <- unclass(r)
-      vals <- if (cl %in% by_r) as.character(r[[cl]])
-      if (cohort && cl %in% r$variable) {
-        vals <- c(vals, as.character(r$level[r$variable == cl & !r$missing]),
-                  cohort_missing_label(r, cl))
+      d_r <- unclass(r)
+      vals <- if (cl %in% by_r) as.character(d_r[[cl]][not_pooled(r)])
+      if (cohort && cl %in% d_r$variable) {
+        vals <- c(vals, as.character(d_r$level[d_r$variable == cl & !d_r$missing]),
+                  cohort_missing_label(d_r, cl, r))
       }
       vals
     }))
-    # "Total" is the pooled stratum, which has blocks of its own
-    setdiff(unique(c(as.character(d[[cl]]), more[!is.na(more)])), "Total")
+    unique(c(as.character(d[[cl]][not_pooled(x)]), more[!is.na(more)]))
   })
 }
 
@@ -56,20 +57,23 @@ complete_strata <- function(x, wanted) {
   if (n_rows == 0) {
     return(x)
   }
-  key <- strata_key(lapply(d[by], as.character), n_rows)
+  is_pooled <- d$pooled %||% rep(FALSE, n_rows)
+  key <- strata_key(c(lapply(d[by], as.character), list(is_pooled)), n_rows)
   blocks <- unique(key)
   grid <- rev(expand.grid(rev(wanted), stringsAsFactors = FALSE))
+  grid$.pooled <- rep(FALSE, nrow(grid))
   pooled <- intersect(attr(x, "pooled_over"), by)
-  if (length(pooled) > 0 && any(total_block(d, pooled))) {
-    # the pooled blocks: "Total" in every pooled column at once
+  if (length(pooled) > 0 && any(is_pooled)) {
+    # the pooled blocks: the pooled label in every pooled column at once
     others <- setdiff(by, pooled)
     totals <- if (length(others) > 0) {
       rev(expand.grid(rev(wanted[others]), stringsAsFactors = FALSE))
     } else {
       data.frame(row.names = 1L)
     }
-    for (cl in pooled) totals[[cl]] <- rep("Total", nrow(totals))
-    grid <- rbind(grid, totals[by])
+    for (cl in pooled) totals[[cl]] <- rep(as.character(d[[cl]][is_pooled][[1]]), nrow(totals))
+    totals$.pooled <- rep(TRUE, nrow(totals))
+    grid <- rbind(grid, totals[c(by, ".pooled")])
   }
   new <- which(!strata_key(grid, nrow(grid)) %in% blocks)
   if (length(new) == 0) {
@@ -77,7 +81,7 @@ complete_strata <- function(x, wanted) {
   }
   first <- match(blocks, key)
   have <- lapply(by, function(cl) as.character(d[[cl]][first]))
-  is_total <- total_block(stats::setNames(have, by), pooled)
+  is_total <- is_pooled[first]
   after <- vapply(new, function(i) {
     shared <- rep(0L, length(blocks))
     alive <- rep(TRUE, length(blocks))
@@ -98,49 +102,40 @@ complete_strata <- function(x, wanted) {
 }
 
 # Rows of x block by block; a block with `values` is an empty copy of its
-# rows in those strata.
+# rows in those strata (`.pooled` saying whether it is a pooled one).
 rebuild_blocks <- function(x, parts) {
   d <- unclass(x)
   by <- attr(x, "by")
   rows <- unlist(lapply(parts, `[[`, "rows"))
   out <- lapply(d, function(v) v[rows])
+  pooled_over <- intersect(attr(x, "pooled_over"), by)
+  pooled_levels <- lapply(stats::setNames(by, by), function(cl) {
+    if (cl %in% pooled_over) unique(as.character(d[[cl]][d$pooled %||% FALSE]))
+  })
   at <- 0L
   for (p in parts) {
     idx <- at + seq_along(p$rows)
     at <- at + length(p$rows)
     if (is.null(p$values)) next
-    for (cl in by) out[[cl]] <- set_value(out[[cl]], idx, p$values[[cl]])
+    for (cl in by) out[[cl]] <- set_value(out[[cl]], idx, p$values[[cl]], pooled_levels[[cl]])
+    if (!is.null(out$pooled)) out$pooled[idx] <- isTRUE(p$values$.pooled)
     out <- empty_rows(out, idx, x)
   }
   keep <- attributes(x)[setdiff(names(attributes(x)), c("names", "row.names"))]
   res <- new_tidy_frame(out)
   attributes(res)[names(keep)] <- keep
-  if (inherits(x, "equityaudit_outcomes")) {
-    pooled <- attr(x, "pooled_over")
-    attr(res, "total_rows") <- if (length(pooled) > 0) {
-      total_block(unclass(res), pooled)
-    } else {
-      rep(FALSE, nrow(res))
-    }
-  }
   res
 }
 
-# Rows of a pooled ("Total") block: "Total" in every pooled column.
-total_block <- function(d, pooled) {
-  n <- length(d[[1]])
-  Reduce(`&`, lapply(pooled, function(cl) as.character(d[[cl]]) %in% "Total"), rep(TRUE, n)) &
-    length(pooled) > 0
-}
-
 # Sets v[idx] to value (a string), keeping v's type where the value is one
-# of it (a number in a numeric column), otherwise as text.
-set_value <- function(v, idx, value) {
+# of it (a number in a numeric column), otherwise as text. A new factor
+# level goes before the pooled strata's levels (`last`).
+set_value <- function(v, idx, value, last = character()) {
   if (is.factor(v)) {
     if (!(value %in% levels(v))) {
       lv <- levels(v)
-      total <- lv == "Total"
-      levels(v) <- c(lv[!total], value, lv[total])
+      total <- lv %in% last
+      v <- factor(as.character(v), levels = c(lv[!total], value, lv[total]), ordered = is.ordered(v))
     }
   } else if (is.numeric(v) || is.logical(v)) {
     typed <- suppressWarnings(switch(typeof(v),
@@ -157,7 +152,7 @@ set_value <- function(v, idx, value) {
 # table's empty stratum is laid out for the reference a stratum of nobody
 # would have.
 empty_rows <- function(out, idx, x) {
-  fixed <- c(attr(x, "by"), attr(x, "group"), "missing", "reference")
+  fixed <- c(attr(x, "by"), attr(x, "group"), attr(x, "parts"), "missing", "reference", "pooled")
   counts <- c("n", "events", "n_outcome_missing", "ref_n", "ref_events")
   for (cl in setdiff(names(out), fixed)) {
     # a count column that is all NA (an access reference given as shares)
@@ -171,7 +166,21 @@ empty_rows <- function(out, idx, x) {
     if (isTRUE(opt$largest)) ref <- opt$labels[[1]]
     others <- if (ref == "rest") opt$labels else setdiff(opt$labels, ref)
     out$reference[idx] <- ref
-    out[[attr(x, "group")]][idx] <- relabel(out[[attr(x, "group")]], others)
+    out <- set_groups(out, idx, x, others)
+  }
+  out
+}
+
+# Gives rows idx the group labels `labels` (and, for combined groups, the
+# parts of those labels, as other rows of x have them).
+set_groups <- function(out, idx, x, labels) {
+  group <- attr(x, "group")
+  d <- unclass(x)
+  at <- match(labels, as.character(d[[group]]))
+  out[[group]][idx] <- relabel(out[[group]], labels)
+  parts <- attr(x, "parts")
+  if (length(parts) > 1) {
+    for (p in parts) out[[p]][idx] <- d[[p]][at]
   }
   out
 }
@@ -188,15 +197,18 @@ complete_unknown_group <- function(x, results) {
   if (any(d$missing) || !any(shown) || length(d$n) == 0) {
     return(x)
   }
-  k <- block_size(d, attr(x, "by"))
+  k <- block_size(d, unit_columns(x))
   blocks <- length(d$n) / k
-  label <- not_known_label(as.character(d[[group]][seq_len(k)]))
+  label <- attr(x, "unknown_label")
   parts <- lapply(seq_len(blocks), function(b) list(rows = (b - 1) * k + c(seq_len(k), 1)))
   y <- rebuild_blocks(x, parts)
   extra <- seq_len(blocks) * (k + 1)
   keep <- attributes(y)[setdiff(names(attributes(y)), c("names", "row.names"))]
   y <- unclass(y)
   y[[group]] <- set_value(y[[group]], extra, label)
+  if (length(attr(x, "parts")) > 1) {
+    for (p in attr(x, "parts")) y[[p]][extra] <- NA
+  }
   y$missing[extra] <- TRUE
   out <- new_tidy_frame(empty_rows(y, extra, x))
   attributes(out)[names(keep)] <- keep

@@ -3,17 +3,18 @@
 # shown ones) and the sums that tie them together.
 
 count_spec <- function(x, totals = NULL) {
-  spec <- if (inherits(x, "equityaudit_cohort")) {
-    spec_cohort(x)
-  } else if (inherits(x, "equityaudit_access")) {
-    spec_access(x)
-  } else if (inherits(x, "equityaudit_outcomes")) {
-    spec_outcomes(x)
-  } else if (inherits(x, "equityaudit_groups")) {
-    spec_groups(x)
-  } else {
+  spec <- switch(result_kind(x),
+    cohort = spec_cohort(x),
+    access = spec_access(x),
+    outcomes = spec_outcomes(x),
+    groups = spec_groups(x),
+    services = spec_services(x),
+    periods = spec_periods(x),
+    cmh = spec_cmh(x),
+    inequality = spec_inequality(x),
+    chisq = spec_chisq(x),
     spec_counts(x)
-  }
+  )
   if (!is.null(totals)) spec$value[spec$kind == "total"] <- totals
   spec
 }
@@ -25,13 +26,16 @@ spec_builder <- function() {
   env$row <- integer()
   env$column <- character()
   env$value <- numeric()
+  env$table <- character()
   env$cons <- list()
-  env$add <- function(kind, row, column, value) {
+  # a cell of the result's rows ("main") or of one of its tables
+  env$add <- function(kind, row, column, value, table = "main") {
     first <- length(env$value) + 1L
     env$kind <- c(env$kind, rep(kind, length(value)))
     env$row <- c(env$row, rep_len(as.integer(row), length(value)))
     env$column <- c(env$column, rep(column, length(value)))
     env$value <- c(env$value, as.double(value))
+    env$table <- c(env$table, rep(table, length(value)))
     seq.int(first, length.out = length(value))
   }
   env$sum <- function(total, parts) {
@@ -41,7 +45,10 @@ spec_builder <- function() {
 }
 
 finish_spec <- function(b) {
-  list(kind = b$kind, row = b$row, column = b$column, value = b$value, cons = b$cons)
+  list(
+    kind = b$kind, row = b$row, column = b$column, value = b$value,
+    table = b$table, cons = b$cons
+  )
 }
 
 row_key <- function(x, cols) {
@@ -50,10 +57,9 @@ row_key <- function(x, cols) {
 
 spec_cohort <- function(x) {
   b <- spec_builder()
-  by <- attr(x, "by")
   n <- b$add("shown", seq_len(nrow(x)), "n", x$n)
-  stratum <- row_key(x, by)
-  is_total <- attr(x, "total_rows") %||% rep(FALSE, nrow(x))
+  stratum <- row_key(x, unit_columns(x))
+  is_total <- x$pooled %||% rep(FALSE, nrow(x))
   level_key <- paste(x$variable, x$level, x$missing, sep = "\r")
   known_cells <- integer()
   known_var <- character()
@@ -93,9 +99,8 @@ spec_cohort <- function(x) {
 
 spec_access <- function(x) {
   b <- spec_builder()
-  by <- attr(x, "by")
   rows <- seq_len(nrow(x))
-  stratum <- row_key(x, by)
+  stratum <- row_key(x, unit_columns(x))
   include <- identical(attr(x, "missing_rule"), "include")
   tested <- if (include) rep(TRUE, nrow(x)) else !x$missing
   sides <- list(n = x$n)
@@ -123,7 +128,7 @@ spec_outcomes <- function(x) {
   b$add("shown", rows, "n_outcome_missing", x$n_outcome_missing)
   no <- b$add("hidden", rows, "n - events", x$n - x$events)
   for (i in rows) b$sum(n[[i]], c(ev[[i]], no[[i]]))
-  is_total <- attr(x, "total_rows") %||% rep(FALSE, nrow(x))
+  is_total <- x$pooled %||% rep(FALSE, nrow(x))
   if (any(is_total)) {
     within <- setdiff(c(attr(x, "by"), attr(x, "group")), attr(x, "pooled_over"))
     key <- row_key(x, within)
@@ -149,7 +154,7 @@ spec_groups <- function(x) {
     b$sum(cells$n[[i]], c(cells$events[[i]], no[[i]]))
     b$sum(cells$ref_n[[i]], c(cells$ref_events[[i]], ref_no[[i]]))
   }
-  stratum <- row_key(x, attr(x, "by"))
+  stratum <- row_key(x, unit_columns(x))
   for (s in unique(stratum)) {
     in_s <- which(stratum == s)
     rest <- x$reference[in_s[[1]]] == "rest"

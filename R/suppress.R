@@ -136,11 +136,7 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "none"),
   if (is.list(x) && !is.data.frame(x)) {
     return(suppress_together(x, rule, threshold, round_to))
   }
-  check_suppressible(x)
-  if (inherits(x, "equityaudit_suppressed")) {
-    abort_input("argument", "`x` has already been suppressed.", arg = "x")
-  }
-  if (!inherits(x, "data.frame")) class(x) <- "data.frame"
+  x <- as_suppressible(x)
   r <- suppression_rule(rule, threshold, round_to)
   spec <- count_spec(x)
   res <- protect_cells(spec, r)
@@ -154,23 +150,25 @@ apply_suppression <- function(x, suppress) {
   suppress_counts(x, rule = suppress)
 }
 
-# The four tables of people, or any other data frame of the package with a
-# count column `n` (tabulate_groups(), detectable_difference()).
-check_suppressible <- function(x) {
-  ok <- c(
-    "equityaudit_cohort", "equityaudit_access", "equityaudit_outcomes",
-    "equityaudit_groups"
-  )
-  if (!inherits(x, ok) && !(is.data.frame(x) && is.numeric(x[["n"]]))) {
-    abort_input(
-      "argument",
-      sprintf(
-        "`x` must be a result of describe_cohort(), compare_access(), %s",
-        "compare_outcomes(), compare_groups(), or a table with a count column `n`."
-      ),
-      arg = "x"
-    )
+# A result of the package, or any data frame with a count column `n` (as a
+# table of counts), not suppressed already.
+as_suppressible <- function(x) {
+  if (inherits(x, "equityaudit_suppressed")) {
+    abort_input("argument", "`x` has already been suppressed.", arg = "x")
   }
+  if (inherits(x, "equityaudit_result") && !inherits(x, "equityaudit_summary")) {
+    return(x)
+  }
+  if (is.data.frame(x) && is.numeric(x[["n"]])) {
+    d <- plain_frame(x)
+    labels <- names(d)[!vapply(d, is.numeric, TRUE)]
+    return(new_result(d, "counts", list(by = character(), group = labels)))
+  }
+  abort_input(
+    "argument",
+    "`x` must be a result of an equityaudit function, or a table with a count column `n`.",
+    arg = "x"
+  )
 }
 
 suppression_rule <- function(rule, threshold, round_to) {
@@ -230,44 +228,6 @@ suppression_footnote <- function(s) {
     },
     "."
   )
-}
-
-#' @export
-format.equityaudit_suppressed <- function(x, digits = NULL, ...) {
-  if (inherits(x, "equityaudit_cohort")) {
-    return(NextMethod())
-  }
-  starred <- attr(x, "suppression")$starred
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
-  attributes(df) <- attributes(df)[c("names", "row.names", "class")]
-  for (col in names(df)) {
-    v <- df[[col]]
-    rows <- starred[[col]] %||% integer()
-    if (length(rows) == 0 && !is.numeric(v)) next
-    # published-table conventions: p-values as "< 0.001", no scientific
-    # notation, counts with thousands separators
-    v <- if (is.numeric(v) && !is.null(digits)) {
-      format_stat(v, digits, na = "NA")
-    } else if (is.numeric(v)) {
-      readable_column(v, col)
-    } else {
-      format(v, trim = TRUE)
-    }
-    v[rows] <- "*"
-    df[[col]] <- v
-  }
-  df
-}
-
-#' @export
-print.equityaudit_suppressed <- function(x, ...) {
-  if (inherits(x, "equityaudit_cohort")) {
-    NextMethod()
-  } else {
-    print(format(x), ...)
-  }
-  cat(suppression_footnote(attr(x, "suppression")), "\n", sep = "")
-  invisible(x)
 }
 
 #' @export

@@ -68,6 +68,11 @@ encode_column <- function(x, column, arg) {
 # values, never a category of their own.
 blank_to_na <- function(x) {
   if (is.factor(x)) {
+    # a level that is NA itself (addNA()) holds missing values
+    if (anyNA(levels(x))) {
+      lv <- levels(x)
+      x <- factor(as.character(x), levels = lv[!is.na(lv)], ordered = is.ordered(x))
+    }
     blank <- !nzchar(trimws(levels(x)))
     if (any(blank)) levels(x)[blank] <- NA
   } else if (is.character(x)) {
@@ -78,15 +83,17 @@ blank_to_na <- function(x) {
 }
 
 # Counts the combinations of `columns` (names) of data, weighted by the
-# column `weight` if given. Returns list(count, dense, key, nlev, values):
+# column `weight` if given; `arg` names the argument of each column, for
+# errors. Returns list(count, dense, key, nlev, values):
 # with dense = TRUE count is the full array with dim nlev + 1 (the last
 # level of every dimension is NA); otherwise count and key give the cells
 # that occur, key being the 0-based index into that array.
 count_cells <- function(data, columns, weight = NULL, arg = "...") {
   n <- nrow(data)
-  enc <- lapply(columns, function(col) encode_column(data[[col]], col, arg))
+  arg <- rep_len(arg, length(columns))
+  enc <- Map(function(col, a) encode_column(data[[col]], col, a), columns, arg)
   w <- NULL
-  if (!is.null(weight)) {
+  if (length(weight) > 0) {
     w <- data[[weight]]
     check_counts(w, weight, "weight")
   }
@@ -100,16 +107,17 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
     ea_tabulate, lapply(enc, `[[`, "x"), vapply(enc, `[[`, 0L, "kind"),
     vapply(enc, function(e) as.integer(e$nlev), 0L), w, max_dense_cells(n)
   )
+  if (!is.null(res$too_many)) abort_too_many(res, enc, columns, arg)
   if (!is.null(res$bad_row)) {
     col <- columns[[res$bad_col]]
     abort_input(
       "column",
       sprintf(
         "Column `%s` (`%s`) is a malformed factor: row %s has code %s.",
-        col, arg, format(res$bad_row, scientific = FALSE),
+        col, arg[[res$bad_col]], format(res$bad_row, scientific = FALSE),
         unclass(data[[col]])[[res$bad_row]]
       ),
-      arg = arg, column = col
+      arg = arg[[res$bad_col]], column = col
     )
   }
   hashed <- vapply(enc, `[[`, 0L, "kind") == 2L
@@ -126,32 +134,69 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
   out
 }
 
+# More combinations of values than can be counted at once: the columns
+# and how many values each has.
+abort_too_many <- function(res, enc, columns, arg) {
+  nlev <- vapply(seq_along(enc), function(j) {
+    if (enc[[j]]$kind == 2L) length(res$levels[[j]]) else as.integer(enc[[j]]$nlev)
+  }, 0L)
+  abort_input(
+    "table",
+    sprintf(
+      paste0(
+        "The columns %s (`%s`) have %s values, about %s combinations: too many ",
+        "to count at once. Count fewer columns at a time, or group their values ",
+        "into fewer categories."
+      ),
+      paste0("`", columns, "`", collapse = ", "), paste(unique(arg), collapse = "`, `"),
+      paste(format_count(nlev + 1), collapse = " x "),
+      format(res$too_many, digits = 2, scientific = TRUE)
+    ),
+    arg = arg[[1]], column = columns, cells = res$too_many
+  )
+}
+
 # Puts the levels of hashed columns (found in order of first appearance) in
 # sorted order, merging values that are the same text in different
 # encodings. Works on the cells that occur.
 sort_hashed_levels <- function(cc, first_seen, hashed) {
-  # levels first seen in sorted order (such as stratum numbers) keep their
-  # keys: nothing to re-key
+  maps <- vector("list", length(cc$nlev))
   for (j in which(hashed)) {
     lv <- first_seen[[j]]
     if (is.character(lv)) lv <- enc2utf8(lv)
-    if (!isFALSE(is.unsorted(lv, strictly = TRUE))) next
-    cc$values[[j]] <- lv
-    hashed[[j]] <- FALSE
+    # levels first seen in sorted order (such as stratum numbers) keep
+    # their keys: nothing to re-key
+    if (isFALSE(is.unsorted(lv, strictly = TRUE))) {
+      cc$values[[j]] <- lv
+      next
+    }
+    sorted <- sort(unique(lv))
+    maps[[j]] <- list(map = c(match(lv, sorted), length(sorted) + 1L) - 1L, values = sorted)
   }
-  if (!any(hashed)) {
+  remap_levels(cc, maps)
+}
+
+# Gives columns new levels: maps[[j]] (NULL for a column left as it is)
+# holds `map`, the new 0-based slot of each old slot (NA slot last), and
+# `values`, the new level values. Cells that map to one cell are added up.
+remap_levels <- function(cc, maps) {
+  touched <- which(!vapply(maps, is.null, TRUE))
+  if (length(touched) == 0) {
     return(cc)
   }
   key <- if (cc$dense) which(cc$count > 0) - 1 else cc$key
   count <- if (cc$dense) cc$count[key + 1] else cc$count
-  sorted <- sorted_keys(key, cc$nlev, first_seen, hashed, cc$values)
-  new_key <- sorted$key
+  slots <- key_slots(key, cc$nlev)
+  for (j in touched) {
+    slots[[j]] <- as.integer(maps[[j]]$map[slots[[j]] + 1L])
+    cc$nlev[[j]] <- length(maps[[j]]$values)
+    cc$values[[j]] <- maps[[j]]$values
+  }
+  new_key <- slot_key(slots, cc$nlev)
   if (anyDuplicated(new_key)) {
     count <- as.vector(rowsum(count, new_key, reorder = FALSE))
     new_key <- unique(new_key)
   }
-  cc$nlev <- sorted$nlev
-  cc$values <- sorted$values
   if (prod(cc$nlev + 1) <= max_dense_cells(0)) {
     arr <- array(0, dim = cc$nlev + 1L)
     arr[new_key + 1] <- count
@@ -164,25 +209,6 @@ sort_hashed_levels <- function(cc, first_seen, hashed) {
     cc$dense <- FALSE
   }
   cc
-}
-
-# Cell keys after sorting the levels of hashed columns: list(key, nlev,
-# values). Keys of cells that merge (same text, different encodings) repeat.
-sorted_keys <- function(key, nlev, first_seen, hashed, values) {
-  if (!any(hashed)) {
-    return(list(key = key, nlev = nlev, values = values))
-  }
-  slots <- key_slots(key, nlev)
-  for (j in which(hashed)) {
-    lv <- first_seen[[j]]
-    if (is.character(lv)) lv <- enc2utf8(lv)
-    sorted <- sort(unique(lv))
-    map <- c(match(lv, sorted), length(sorted) + 1L) - 1L
-    slots[[j]] <- map[slots[[j]] + 1L]
-    nlev[[j]] <- length(sorted)
-    values[[j]] <- sorted
-  }
-  list(key = slot_key(slots, nlev), nlev = nlev, values = values)
 }
 
 # The level values of one column with NA appended, indexable by slot + 1.
@@ -235,9 +261,6 @@ cells_frame <- function(cc, columns, complete = FALSE) {
   new_tidy_frame(out)
 }
 
-new_tidy_frame <- function(cols) {
-  structure(cols, class = "data.frame", row.names = .set_row_names(length(cols[[1]])))
-}
 
 #' Count people by combinations of groups
 #'
@@ -256,11 +279,13 @@ new_tidy_frame <- function(cols) {
 #' @param complete If `TRUE`, every combination of levels is returned, with
 #'   `n = 0` for those that do not occur. Missing values get a row only in
 #'   columns that contain any.
-#' @return A data frame with one row per combination present (or every
-#'   combination with `complete = TRUE`): the `by` columns, the grouping
-#'   columns (factors keep their levels in their order; character columns
-#'   are sorted) and `n`, the number of people (a double, so counts beyond
-#'   2^31 are exact up to 2^53).
+#' @param suppress `NULL`, or a rule for [suppress_counts()] applied to the
+#'   counts.
+#' @return A data frame of class `equityaudit_counts` with one row per
+#'   combination present (or every combination with `complete = TRUE`): the
+#'   `by` columns, the grouping columns (factors keep their levels in their
+#'   order; character columns are sorted) and `n`, the number of people (a
+#'   double, so counts beyond 2^31 are exact up to 2^53).
 #' @seealso [chisq_strata()] to test the counts.
 #' @export
 #' @examples
@@ -271,42 +296,31 @@ new_tidy_frame <- function(cols) {
 #' tabulate_groups(people, ethnicity, by = service)
 #' tabulate_groups(people, "ethnicity", complete = TRUE)
 tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
-                            complete = FALSE) {
+                            complete = FALSE, suppress = NULL) {
   table <- data
-  data <- column_frame(table)
-  check_data_frame(data)
+  data <- check_data_frame(column_frame(table))
   env <- parent.frame()
   group_exprs <- as.list(substitute(list(...)))[-1]
   groups <- unlist(lapply(group_exprs, column_names,
     data = data, env = env, arg = "..."
   ))
-  by <- column_names(substitute(by), data, env, "by")
-  weight <- column_names(substitute(weight), data, env, "weight")
   check_flag(complete, "complete")
-  if (length(weight) > 1) {
-    abort_input("argument", "`weight` must name one column.", arg = "weight")
-  }
+  cols <- columns_of(list(by = substitute(by), weight = substitute(weight)), data, env, single = "weight")
+  by <- cols$by
+  weight <- cols$weight
   check_column_args(list(by = by, "..." = groups, weight = weight), data)
   if (is_lazy_table(table)) {
     counts <- db_counts(table, c(by, groups), weight = if (length(weight)) weight)
     return(do.call(tabulate_groups, c(
       list(counts), as.list(groups),
-      list(by = by, weight = ".n", complete = complete)
+      list(by = by, weight = ".n", complete = complete, suppress = suppress)
     )))
   }
   columns <- c(by, groups)
   cc <- count_cells(data, columns,
     weight = if (length(weight)) weight,
-    arg = "..."
+    arg = c(rep("by", length(by)), rep("...", length(groups)))
   )
-  cells_frame(cc, columns, complete = complete)
-}
-
-check_flag <- function(x, arg) {
-  if (!is.logical(x) || length(x) != 1 || is.na(x)) {
-    abort_input("argument", sprintf("`%s` must be TRUE or FALSE.", arg),
-      arg = arg
-    )
-  }
-  invisible(x)
+  out <- new_result(cells_frame(cc, columns, complete = complete), "counts", list(by = by, group = groups))
+  apply_suppression(out, suppress)
 }

@@ -1,17 +1,30 @@
-# tidy() and glance() methods (the generics package's, as broom uses): plain
-# data frames of a result's rows, and of one row per test or summary.
+# tidy(), glance() and summary() of every result kind (the generics
+# package's tidy and glance, as broom uses them).
 
-#' Tidy and glance at results
+#' Tidy, glance at and summarise results
 #'
-#' `tidy()` gives the rows of a result as a plain data frame (no class, no
-#' attributes: ready for `rbind()`, `dplyr` or a spreadsheet). `glance()`
-#' gives one row per test ([compare_outcomes()], [compare_access()]), one
-#' row per stratum with the people counted ([describe_cohort()]), or one
-#' row with the number of each verdict ([compare_groups()]).
+#' Every result of the package is a data frame underneath, with one row per
+#' stratum and group. `tidy()` gives its rows as a plain data frame (no
+#' class, no attributes: ready for `rbind()`, dplyr or a spreadsheet), or
+#' one of the other tables the result holds: `tidy(x, "tests")` (one row
+#' per test), `"cmh"` (the Cochran-Mantel-Haenszel tests of
+#' [compare_outcomes()]), `"adjusted"`, `"adjusted_strata"` and
+#' `"standard"` (see [adjustment]), `"pooled"` (the Mantel-Haenszel
+#' estimates of [compare_groups()]), `"funnels"` ([compare_services()]),
+#' `"trend"` ([compare_periods()]), `"counts"` (the counts a test or
+#' measure was computed from: [cmh_test()], [inequality_measures()]),
+#' `"cells"` ([chisq_strata()]) and `"left_out"` (the people a verb left
+#' out, and why). `print()` shows which a result has.
 #'
-#' @param x A result of [compare_outcomes()], [compare_access()],
-#'   [compare_groups()], [describe_cohort()] or [inequality_measures()]
-#'   (whose `glance()` has one row per stratum, one column per measure).
+#' `summary()` and `glance()` give one row per stratum (per test): the
+#' tests of [compare_outcomes()] and [compare_access()], the people of each
+#' stratum of [describe_cohort()], the verdicts of [compare_groups()], the
+#' flags of [compare_services()] per group, the trend tests of
+#' [compare_periods()], one column per measure of [inequality_measures()];
+#' `glance()` as a plain data frame.
+#'
+#' @param x,object A result of any function of the package.
+#' @param component Which table: `"main"` (the rows) or one of those above.
 #' @param ... Unused.
 #' @return A data frame.
 #' @name tidy-methods
@@ -19,8 +32,9 @@
 #' res <- compare_outcomes(ips_synthetic, ethnicity, employed,
 #'   by = service, exact = "never"
 #' )
-#' head(generics::tidy(res))
-#' generics::glance(res)
+#' head(tidy(res))
+#' glance(res)
+#' tidy(res, "cmh")
 NULL
 
 #' @importFrom generics tidy glance
@@ -30,67 +44,103 @@ generics::tidy
 #' @export
 generics::glance
 
-plain_frame <- function(x) {
-  out <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
-  attributes(out) <- attributes(out)[c("names", "row.names", "class")]
-  rownames(out) <- NULL
-  out
+#' @rdname tidy-methods
+#' @export
+tidy.equityaudit_result <- function(x, component = "main", ...) {
+  tables <- attr(x, "tables") %||% list()
+  # nobody left out: an empty table
+  if (is.null(tables$left_out)) tables$left_out <- data.frame(reason = character(), n = numeric())
+  available <- c("main", "tests", names(tables))
+  if (!is.character(component) || length(component) != 1 || !(component %in% available)) {
+    abort_input(
+      "argument",
+      sprintf("`component` must be one of %s.", format_values(available, 20)),
+      arg = "component"
+    )
+  }
+  if (component == "main") {
+    return(plain_frame(x))
+  }
+  if (component == "tests") {
+    return(plain_frame(summary(x)))
+  }
+  plain_frame(tables[[component]])
 }
 
 #' @rdname tidy-methods
 #' @export
-tidy.equityaudit_outcomes <- function(x, ...) plain_frame(x)
+glance.equityaudit_result <- function(x, ...) plain_frame(summary(x))
 
 #' @rdname tidy-methods
 #' @export
-glance.equityaudit_outcomes <- function(x, ...) plain_frame(summary(x))
+summary.equityaudit_result <- function(object, ...) new_summary(plain_frame(object))
 
-#' @rdname tidy-methods
 #' @export
-tidy.equityaudit_access <- function(x, ...) plain_frame(x)
-
-#' @rdname tidy-methods
-#' @export
-glance.equityaudit_access <- function(x, ...) plain_frame(summary(x))
-
-#' @rdname tidy-methods
-#' @export
-tidy.equityaudit_groups <- function(x, ...) plain_frame(x)
-
-#' @rdname tidy-methods
-#' @export
-glance.equityaudit_groups <- function(x, ...) {
-  v <- x$verdict
-  data.frame(
-    comparisons = length(v), different = sum(v %in% "different"),
-    equivalent = sum(v %in% "equivalent"), inconclusive = sum(v %in% "inconclusive"),
-    not_tested = sum(is.na(v))
-  )
+summary.equityaudit_groups <- function(object, ...) {
+  df <- plain_frame(object)
+  by <- unit_columns(object)
+  key <- strata_key(df[by], nrow(df))
+  first <- !duplicated(key)
+  out <- df[first, by, drop = FALSE]
+  count <- function(v) as.vector(rowsum(as.numeric(df$verdict %in% v), key, reorder = FALSE))
+  out$comparisons <- as.vector(table(factor(key, levels = unique(key))))
+  out$different <- count("different")
+  out$equivalent <- count("equivalent")
+  out$inconclusive <- count("inconclusive")
+  out$not_compared <- as.vector(rowsum(as.numeric(is.na(df$verdict)), key, reorder = FALSE))
+  new_summary(out)
 }
 
-#' @rdname tidy-methods
 #' @export
-tidy.equityaudit_cohort <- function(x, ...) plain_frame(x)
-
-#' @rdname tidy-methods
-#' @export
-glance.equityaudit_cohort <- function(x, ...) {
-  df <- plain_frame(x)
-  df <- df[df$variable == "people", c(attr(x, "by"), "n"), drop = FALSE]
-  names(df)[names(df) == "n"] <- "people"
-  rownames(df) <- NULL
-  df
+summary.equityaudit_cohort <- function(object, ...) {
+  df <- plain_frame(object)
+  keep <- df$variable == "people"
+  out <- df[keep, c(unit_columns(object), "n"), drop = FALSE]
+  names(out)[names(out) == "n"] <- "people"
+  new_summary(out)
 }
 
-#' @rdname tidy-methods
+#' @export
+summary.equityaudit_services <- function(object, ...) {
+  df <- plain_frame(object)
+  funnels <- plain_frame(result_table(object, "funnels"))
+  group <- attr(object, "group")
+  key <- as.character(df[[group]])
+  flags <- levels(df$flag)
+  for (f in flags) {
+    funnels[[f]] <- as.vector(tapply(df$flag %in% f, factor(key, levels = unique(as.character(funnels[[group]]))), sum))
+  }
+  new_summary(funnels)
+}
+
+#' @export
+summary.equityaudit_inequality <- function(object, ...) {
+  df <- plain_frame(object)
+  by <- unit_columns(object)
+  key <- strata_key(df[by], nrow(df))
+  first <- !duplicated(key)
+  out <- df[first, c(by, "groups", "reference"), drop = FALSE]
+  for (m in unique(df$measure)) {
+    out[[m]] <- df$value[df$measure == m][match(key[first], key[df$measure == m])]
+  }
+  new_summary(out)
+}
+
+#' @export
+summary.equityaudit_power <- function(object, ...) {
+  df <- plain_frame(object)
+  by <- unit_columns(object)
+  key <- strata_key(df[by], nrow(df))
+  first <- !duplicated(key)
+  new_summary(df[first, c(by, "n_tested", "df", "p_value", "power_w", "label"), drop = FALSE])
+}
+
 #' @export
 tidy.equityaudit_summary <- function(x, ...) plain_frame(x)
 
-#' @rdname tidy-methods
 #' @export
 tidy.equityaudit_reproduction <- function(x, ...) plain_frame(x)
 
-#' @rdname tidy-methods
 #' @export
 glance.equityaudit_reproduction <- function(x, ...) {
   s <- x$status
@@ -99,23 +149,4 @@ glance.equityaudit_reproduction <- function(x, ...) {
     misprint = sum(s == "misprint"), not_computable = sum(s == "not computable"),
     differs = sum(s == "differs")
   )
-}
-
-#' @rdname tidy-methods
-#' @export
-tidy.equityaudit_inequality <- function(x, ...) plain_frame(x)
-
-#' @rdname tidy-methods
-#' @export
-glance.equityaudit_inequality <- function(x, ...) {
-  df <- plain_frame(x)
-  by <- attr(x, "by")
-  key <- strata_key(df[by], nrow(df))
-  first <- !duplicated(key)
-  out <- df[first, c(by, "groups", "reference"), drop = FALSE]
-  for (m in unique(df$measure)) {
-    out[[m]] <- df$value[df$measure == m][match(key[first], key[df$measure == m])]
-  }
-  rownames(out) <- NULL
-  out
 }

@@ -20,60 +20,65 @@ trend_test <- function(x, n, score = seq_len(ncol(x))) {
   list(statistic = stat, p_value = stats::pchisq(stat, 1, lower.tail = FALSE))
 }
 
-period_result <- function(counts, periods, group, ref, conf_level) {
-  k <- length(counts$labels)
+period_result <- function(counts, periods, tl, ref, conf_level) {
+  k <- length(counts$rows)
   n_p <- length(periods)
   n <- counts$n
   period_n <- matrix(colSums(n), k, n_p, byrow = TRUE)
+  ref_n <- if (!is.null(ref)) matrix(ref$n[counts$rows], k, n_p)
+  stats <- period_stats(n, period_n, ref_n, ref$total, counts$events, counts$outcome_n, conf_level)
+  rows <- c(
+    list(period = factor(rep(periods, each = k), levels = periods)),
+    group_columns(tl$groups, counts$rows, n_p, tl$name),
+    list(n = as.vector(n), period_n = as.vector(period_n)),
+    stats$columns
+  )
+  trend <- c(group_columns(tl$groups, counts$rows, 1, tl$name), stats$trend)
+  new_result(rows, "periods", list(
+    by = "period", group = tl$name, parts = tl$parts, event = tl$event,
+    unknown_label = tl$unknown_label,
+    options = list(conf_level = conf_level, reference = !is.null(ref), ref_total = ref$total)
+  ), list(trend = new_tidy_frame(trend), left_out = counts$left_out))
+}
+
+# The shares, ratios and outcome percentages of groups (rows) by period
+# (columns), with their intervals and the trend tests: from the counts of
+# the data, or the published counts of a suppressed result (a cell not
+# published, NA, takes no part in its group's trend test).
+period_stats <- function(n, period_n, ref_n, ref_total, events, outcome_n, conf_level) {
   wil <- wilson_interval(n, period_n, conf_level)
-  gname <- group_name(group)
-  rows <- list(
-    period = factor(rep(periods, each = k), levels = periods),
-    group = label_column(counts$labels, counts$group_values, n_p),
-    n = as.vector(n), period_n = as.vector(period_n),
+  cols <- list(
     pct = as.vector(100 * n / period_n),
     pct_low = as.vector(wil$low), pct_high = as.vector(wil$high)
   )
-  if (!is.null(ref)) {
-    z <- stats::qnorm(1 - (1 - conf_level) / 2)
-    ref_pct <- 100 * ref$n / ref$total
-    ratio <- (n / period_n) / (ref$n / ref$total)
-    log_se <- sqrt(1 / n - 1 / period_n + 1 / ref$n - 1 / ref$total)
-    ok <- n > 0 & ref$n > 0
-    rows <- c(rows, list(
-      ref_pct = rep(ref_pct, n_p), representation_ratio = as.vector(ratio),
-      ratio_low = as.vector(ifelse(ok, ratio * exp(-z * log_se), NA_real_)),
-      ratio_high = as.vector(ifelse(ok, ratio * exp(z * log_se), NA_real_))
+  if (!is.null(ref_n)) {
+    katz <- katz_ratio(n, period_n, ref_n, ref_total, conf_level)
+    cols <- c(cols, list(
+      ref_pct = as.vector(100 * ref_n / ref_total), representation_ratio = as.vector(katz$ratio),
+      ratio_low = as.vector(katz$low), ratio_high = as.vector(katz$high)
     ))
   }
-  share <- trend_test(n, period_n)
-  trend <- list(
-    group = counts$labels, share_statistic = share$statistic, share_p_value = share$p_value
-  )
-  if (!is.null(counts$events)) {
-    ow <- wilson_interval(counts$events, counts$outcome_n, conf_level)
-    rows <- c(rows, list(
-      outcome_n = as.vector(counts$outcome_n), events = as.vector(counts$events),
-      outcome_pct = as.vector(100 * counts$events / counts$outcome_n),
+  shown <- !is.na(n) & !is.na(period_n)
+  share <- trend_test(ifelse(shown, n, 0), ifelse(shown, period_n, 0))
+  trend <- list(share_statistic = share$statistic, share_p_value = share$p_value)
+  if (!is.null(events)) {
+    ow <- wilson_interval(events, outcome_n, conf_level)
+    cols <- c(cols, list(
+      outcome_n = as.vector(outcome_n), n_outcome_missing = as.vector(n - outcome_n),
+      events = as.vector(events), outcome_pct = as.vector(100 * events / outcome_n),
       outcome_low = as.vector(ow$low), outcome_high = as.vector(ow$high)
     ))
-    out_t <- trend_test(counts$events, counts$outcome_n)
+    shown <- !is.na(events) & !is.na(outcome_n)
+    out_t <- trend_test(ifelse(shown, events, 0), ifelse(shown, outcome_n, 0))
     trend$outcome_statistic <- out_t$statistic
     trend$outcome_p_value <- out_t$p_value
   }
-  names(rows)[names(rows) == "group"] <- gname
-  names(trend)[[1]] <- gname
-  out <- new_tidy_frame(rows)
-  attr(out, "trend") <- new_tidy_frame(trend)
-  attr(out, "group") <- gname
-  attr(out, "by") <- "period"
-  class(out) <- c("equityaudit_periods", "data.frame")
-  out
+  list(columns = cols, trend = trend)
 }
 
 #' @export
 summary.equityaudit_periods <- function(object, ...) {
-  attr(object, "trend")
+  new_summary(plain_frame(result_table(object, "trend")))
 }
 
 #' Plot shares or outcomes over time

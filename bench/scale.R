@@ -36,7 +36,7 @@ audit <- function(df) {
   outcomes <- suppressMessages(compare_outcomes(df, ethnicity, employed,
     by = service, strata = gender, exact = "never"
   ))
-  list(counts, access, outcomes, attr(outcomes, "cmh"))
+  list(counts, access, outcomes, tidy(outcomes, "cmh"))
 }
 
 base_audit <- function(df) {
@@ -109,8 +109,8 @@ res <- suppressMessages(compare_outcomes(df, ethnicity, employed,
 ss <- system.time(published <- suppress_counts(res))[["elapsed"]]
 # the verdicts only: exact ranges of every cell take an integer programme
 # each over the whole linked table (see ?disclosure_check)
-sc <- system.time(chk <- disclosure_check(published, exact = FALSE))[["elapsed"]]
+sc <- system.time(chk <- disclosure_check(published, bounds = "verdict"))[["elapsed"]]
 cat(sprintf(
-  "\nsuppress_counts() on %d rows (%d starred): %.2f s; disclosure_check(exact = FALSE): %.2f s, protected: %s\n",
+  "\nsuppress_counts() on %d rows (%d starred): %.2f s; disclosure_check(bounds = "verdict"): %.2f s, protected: %s\n",
   nrow(res), sum(is.na(published$n) | is.na(published$events)), ss, sc, attr(chk, "protected")
 ))

@@ -148,11 +148,13 @@ static SEXP alloc_result(R_xlen_t nstrata, R_xlen_t cells) {
  * Returns list(summary, expected, residuals, stdres). */
 SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct) {
   int nprot = 0;
+  ea_check_dims(dims, 3, "ea_chisq: dims");
+  ea_check_vector(counts, REALSXP, ea_dims_product(dims), "ea_chisq: counts");
+  ea_check_vector(correct, LGLSXP, 1, "ea_chisq: correct");
   int nr = INTEGER_RO(dims)[0], nc = INTEGER_RO(dims)[1];
   R_xlen_t nstrata = (R_xlen_t) INTEGER_RO(dims)[2];
   R_xlen_t cells = (R_xlen_t) nr * nc;
-  if (XLENGTH(counts) != cells * nstrata) Rf_error("internal error: dims");
-  int corr = Rf_asLogical(correct) == 1;
+  int corr = LOGICAL_RO(correct)[0] == 1;
 
   SEXP out = PROTECT(alloc_result(nstrata, cells)); ++nprot;
   SEXP summary = VECTOR_ELT(out, 0);
@@ -216,12 +218,11 @@ static void gof_table(const double *x, const double *p, int k, double *e,
  * probability zero must have zero counts (checked in R). */
 SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims) {
   int nprot = 0;
+  ea_check_dims(dims, 2, "ea_chisq_gof: dims");
+  ea_check_vector(counts, REALSXP, ea_dims_product(dims), "ea_chisq_gof: counts");
+  ea_check_vector(probs, REALSXP, XLENGTH(counts), "ea_chisq_gof: probs");
   int k = INTEGER_RO(dims)[0];
   R_xlen_t nstrata = (R_xlen_t) INTEGER_RO(dims)[1];
-  if (XLENGTH(counts) != (R_xlen_t) k * nstrata ||
-      XLENGTH(probs) != XLENGTH(counts)) {
-    Rf_error("internal error: dims");
-  }
   SEXP out = PROTECT(alloc_result(nstrata, k)); ++nprot;
   SEXP summary = VECTOR_ELT(out, 0);
   double *e = REAL(VECTOR_ELT(out, 1));

@@ -167,8 +167,13 @@ static long double *aligned_long_doubles(int n) {
 /* x: double I x J x K; correct: continuity correction for 2 x 2 x K.
  * Returns c(statistic, df, p_value, strata_used). */
 SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
+  ea_check_dims(dims, 3, "ea_cmh: dims");
+  ea_check_vector(x, REALSXP, ea_dims_product(dims), "ea_cmh: x");
+  ea_check_vector(correct, LGLSXP, 1, "ea_cmh: correct");
   int I = INTEGER_RO(dims)[0], J = INTEGER_RO(dims)[1];
   R_xlen_t K = INTEGER_RO(dims)[2];
+  /* the covariance is D x D: the dense path is for a few thousand cells */
+  if ((double) (I - 1) * (J - 1) > 46340.0) ea_internal_error("ea_cmh: table too large");
   int D = (I - 1) * (J - 1);
   SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
   double *res = REAL(out);
@@ -193,7 +198,7 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
   memset(V, 0, (size_t) D * D * sizeof(double));
   for (R_xlen_t k = 0; k < K; ++k) {
     if (k % 256 == 255) R_CheckUserInterrupt();
-    const double *xs = REAL_RO(x) + k * I * J;
+    const double *xs = REAL_RO(x) + k * (R_xlen_t) I * J;
     double n = 0;
     for (int c = 0; c < I * J; ++c) n += xs[c];
     if (n < 2) continue;
@@ -212,7 +217,7 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
       if (n >= 2) scale += xs[0] + (xs[0] + xs[2]) * (xs[0] + xs[1]) / n;
     }
     double tol = 64 * DBL_EPSILON * scale;
-    int yates = Rf_asLogical(correct) == 1 && delta >= 0.5 - tol;
+    int yates = LOGICAL_RO(correct)[0] == 1 && delta >= 0.5 - tol;
     double dev = yates ? fmax(delta - 0.5, 0.0) : delta;
     if (V[0] > 0) res[0] = dev * dev / V[0];
   } else {

@@ -48,23 +48,28 @@ static int narrow_sum(double *lo, double *hi, const int *cells, int m) {
  * its total first).  Returns list(lo, hi), the narrowed ranges. */
 SEXP ea_interval_bounds(SEXP lo_, SEXP hi_, SEXP start_, SEXP cells_,
                         SEXP max_iter_) {
+  ea_check_vector(lo_, REALSXP, -1, "ea_interval_bounds: lo");
   R_xlen_t n = XLENGTH(lo_);
+  ea_check_vector(hi_, REALSXP, n, "ea_interval_bounds: hi");
+  ea_check_vector(start_, INTSXP, -1, "ea_interval_bounds: start");
+  ea_check_vector(cells_, INTSXP, -1, "ea_interval_bounds: cells");
+  ea_check_vector(max_iter_, INTSXP, 1, "ea_interval_bounds: max_iter");
   R_xlen_t n_sums = XLENGTH(start_) - 1;
-  if (XLENGTH(hi_) != n || n_sums < 0) Rf_error("ea_interval_bounds: bad arguments");
+  if (n_sums < 0) ea_internal_error("ea_interval_bounds: no sums");
   const int *start = INTEGER_RO(start_), *cells = INTEGER_RO(cells_);
   R_xlen_t n_cells = XLENGTH(cells_);
   for (R_xlen_t s = 0; s < n_sums; ++s) {
     if (start[s] < 0 || start[s + 1] < start[s] || start[s + 1] > n_cells)
-      Rf_error("ea_interval_bounds: bad sums");
+      ea_internal_error("ea_interval_bounds: bad sums");
   }
   for (R_xlen_t k = 0; k < n_cells; ++k) {
-    if (cells[k] < 0 || cells[k] >= n) Rf_error("ea_interval_bounds: bad cell");
+    if (cells[k] < 0 || cells[k] >= n) ea_internal_error("ea_interval_bounds: bad cell");
   }
   SEXP out = PROTECT(Rf_allocVector(VECSXP, 2));
   SEXP lo = SET_VECTOR_ELT(out, 0, Rf_duplicate(lo_));
   SEXP hi = SET_VECTOR_ELT(out, 1, Rf_duplicate(hi_));
   double *l = REAL(lo), *h = REAL(hi);
-  int max_iter = Rf_asInteger(max_iter_);
+  int max_iter = INTEGER_RO(max_iter_)[0];
   for (int iter = 0; iter < max_iter; ++iter) {
     int changed = 0;
     for (R_xlen_t s = 0; s < n_sums; ++s) {

@@ -12,6 +12,18 @@
 /* how many records are processed between two interrupt checks */
 #define EA_INTERRUPT_EVERY ((R_xlen_t) 1 << 20)
 
+/* tolerance on the log probability for "no more probable than the
+ * observed table": that of fisher.test()'s network algorithm (FEXACT);
+ * shared by the exact test and its Monte-Carlo fallback */
+#define EA_LOG_TOL 3.4525e-7
+
+/* checks.c: the one report of a state that should never happen (an error
+ * of class equityaudit_error_internal), and checks of what R passes in */
+void ea_internal_error(const char *fmt, ...);
+void ea_check_vector(SEXP x, SEXPTYPE type, R_xlen_t len, const char *what);
+void ea_check_dims(SEXP dims, int n, const char *what);
+R_xlen_t ea_dims_product(SEXP dims);
+
 SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
                  SEXP max_dense);
 SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x);

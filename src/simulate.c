@@ -14,11 +14,14 @@ static double draw_count(double events, double total, int poisson) {
 /* ea_simulate_rates(events, totals, sims, poisson): a sims x k matrix of
  * simulated rates per 100 (events / totals), k groups. */
 SEXP ea_simulate_rates(SEXP events, SEXP totals, SEXP sims, SEXP poisson) {
+  ea_check_vector(events, REALSXP, -1, "ea_simulate_rates: events");
   R_xlen_t k = XLENGTH(events);
-  int b = Rf_asInteger(sims);
-  int pois = Rf_asLogical(poisson);
-  if (XLENGTH(totals) != k || b < 1)
-    Rf_error("ea_simulate_rates: bad arguments");
+  ea_check_vector(totals, REALSXP, k, "ea_simulate_rates: totals");
+  ea_check_vector(sims, INTSXP, 1, "ea_simulate_rates: sims");
+  ea_check_vector(poisson, LGLSXP, 1, "ea_simulate_rates: poisson");
+  int b = INTEGER_RO(sims)[0];
+  int pois = LOGICAL_RO(poisson)[0] == 1;
+  if (b < 1 || b == NA_INTEGER) ea_internal_error("ea_simulate_rates: sims must be positive");
   const double *e = REAL(events), *t = REAL(totals);
   SEXP out = PROTECT(Rf_allocMatrix(REALSXP, b, (int) k));
   double *o = REAL(out);

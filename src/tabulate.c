@@ -157,6 +157,25 @@ typedef struct {
   int bad_col;
 } coded_columns;
 
+/* The columns, kinds and level counts R passes in: k vectors of one
+ * length n, each of the type its kind needs. */
+static void check_columns(SEXP columns, SEXP kinds, SEXP nlevels, R_xlen_t n) {
+  ea_check_vector(columns, VECSXP, -1, "columns");
+  int k = Rf_length(columns);
+  ea_check_vector(kinds, INTSXP, k, "kinds");
+  ea_check_vector(nlevels, INTSXP, k, "nlevels");
+  for (int j = 0; j < k; ++j) {
+    SEXP x = VECTOR_ELT(columns, j);
+    int kind = INTEGER_RO(kinds)[j];
+    int ok = (kind == KIND_CODES && TYPEOF(x) == INTSXP) ||
+             (kind == KIND_LOGICAL && TYPEOF(x) == LGLSXP) ||
+             (kind == KIND_HASHED && (TYPEOF(x) == INTSXP || TYPEOF(x) == STRSXP));
+    if (!ok) ea_internal_error("column %d is of type %s for kind %d", j + 1, Rf_type2char(TYPEOF(x)), kind);
+    if (XLENGTH(x) != n) ea_internal_error("column %d has length %.0f, not %.0f", j + 1, (double) XLENGTH(x), (double) n);
+    if (kind != KIND_HASHED && INTEGER_RO(nlevels)[j] < 0) ea_internal_error("column %d has a negative number of levels", j + 1);
+  }
+}
+
 /* Prepares the k columns for counting (scanning hashed ones for their
  * levels, stored in `levels`); returns the number of cells. */
 static double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels,
@@ -251,6 +270,20 @@ static void sparse_keys(const key_table *t, double *key) {
   }
 }
 
+/* list(too_many, levels): more combinations than `limit`, with the level
+ * counts found (for R's error message) */
+static SEXP too_many_cells(double ncell, SEXP levels) {
+  const char *names[] = {"too_many", "levels", ""};
+  SEXP out = PROTECT(Rf_mkNamed(VECSXP, names));
+  SET_VECTOR_ELT(out, 0, Rf_ScalarReal(ncell));
+  SET_VECTOR_ELT(out, 1, levels);
+  UNPROTECT(1);
+  return out;
+}
+
+/* Cell keys are doubles, exact below 2^52 cells. */
+#define EA_MAX_CELLS 4503599627370496.0
+
 /* columns: list of k vectors; kinds: KIND_* per column; nlevels: levels of
  * code and logical columns (ignored for hashed ones); weights: NULL, integer
  * or double (validated in R); max_dense: largest dense array.
@@ -259,19 +292,31 @@ static void sparse_keys(const key_table *t, double *key) {
  * otherwise count and key (0-based cell index) give the cells that occur.
  * levels holds, for hashed columns, their values in order of first
  * appearance, which is the order of their slots.  For a factor code out of
- * range it returns list(bad_row, bad_col) instead. */
+ * range it returns list(bad_row, bad_col) instead, and for more than 2^52
+ * combinations list(too_many, levels). */
 SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
                  SEXP max_dense) {
   int nprot = 0;
+  ea_check_vector(columns, VECSXP, -1, "ea_tabulate: columns");
   int k = Rf_length(columns);
   R_xlen_t n = k > 0 ? XLENGTH(VECTOR_ELT(columns, 0)) : 0;
+  check_columns(columns, kinds, nlevels, n);
+  if (weights != R_NilValue && TYPEOF(weights) != INTSXP) {
+    ea_check_vector(weights, REALSXP, n, "ea_tabulate: weights");
+  }
+  if (TYPEOF(weights) == INTSXP) ea_check_vector(weights, INTSXP, n, "ea_tabulate: weights");
+  ea_check_vector(max_dense, REALSXP, 1, "ea_tabulate: max_dense");
   coded_columns cc = {k, (column *) R_alloc(k, sizeof(column)), -1, -1};
   SEXP levels = PROTECT(Rf_allocVector(VECSXP, k)); ++nprot;
   double ncell = setup_columns(columns, kinds, nlevels, &cc, levels);
+  if (ncell > EA_MAX_CELLS) {
+    SEXP out = too_many_cells(ncell, levels);
+    UNPROTECT(nprot);
+    return out;
+  }
   const double *wd = TYPEOF(weights) == REALSXP ? REAL_RO(weights) : NULL;
   const int *wi = TYPEOF(weights) == INTSXP ? INTEGER_RO(weights) : NULL;
-  int dense = ncell <= Rf_asReal(max_dense);
-  if (ncell > 4503599627370496.0) Rf_error("internal error: too many cells");
+  int dense = ncell <= REAL_RO(max_dense)[0];
 
   SEXP count, key = R_NilValue;
   int ok;
@@ -333,12 +378,19 @@ static inline void add_value(moments *m, uint64_t c, double v) {
  * maximum, and the number of missing values. */
 SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x) {
   int nprot = 0;
+  ea_check_vector(x, REALSXP, -1, "ea_group_moments: x");
   int k = Rf_length(columns);
   R_xlen_t n = XLENGTH(x);
+  check_columns(columns, kinds, nlevels, n);
   coded_columns cc = {k, (column *) R_alloc(k, sizeof(column)), -1, -1};
   SEXP levels = PROTECT(Rf_allocVector(VECSXP, k)); ++nprot;
   double ncell = setup_columns(columns, kinds, nlevels, &cc, levels);
-  if (ncell > 1e8) Rf_error("internal error: too many cells for moments");
+  /* moments are kept for every combination, in memory */
+  if (ncell > 1e8) {
+    SEXP out = too_many_cells(ncell, levels);
+    UNPROTECT(nprot);
+    return out;
+  }
   R_xlen_t cells = (R_xlen_t) ncell;
   const char *names[] = {"n", "mean", "m2", "min", "max", "n_missing", "levels",
                          "bad_row", ""};
@@ -382,7 +434,7 @@ SEXP ea_first_bad_count(SEXP w) {
     }
     return Rf_ScalarReal(0);
   }
-  if (TYPEOF(w) != REALSXP) Rf_error("ea_first_bad_count: numeric input required");
+  if (TYPEOF(w) != REALSXP) ea_internal_error("ea_first_bad_count: numeric input required");
   const double *x = REAL(w);
   for (R_xlen_t i = 0; i < n; i++) {
     double v = x[i];

@@ -176,11 +176,14 @@ attack_frames <- function(s, x) {
   )
 }
 
+# A row's stratum: its `by` values, and whether it is a pooled one (a
+# stratum may be called "Total" as well).
 attack_strata <- function(d, by) {
-  if (length(by) == 0) {
+  cols <- c(lapply(d[by], as.character), if (!is.null(d$pooled)) list(d$pooled))
+  if (length(cols) == 0) {
     return(rep("", nrow(d)))
   }
-  do.call(paste, c(lapply(d[by], as.character), sep = "\r"))
+  do.call(paste, c(cols, sep = "\r"))
 }
 
 # `s` the published result, `x` the unsuppressed one (only for the truth).
@@ -198,7 +201,7 @@ attack_outcomes <- function(s, x, rule, m = attack_model(rule)) {
   }
   pooled <- attr(s, "pooled_over")
   if (length(pooled) > 0) {
-    total <- d[[pooled[[1]]]] == "Total"
+    total <- d$pooled
     keep <- setdiff(c(attr(s, "by"), attr(s, "group")), pooled)
     key <- do.call(paste, c(lapply(d[keep], as.character), sep = "\r"))
     for (i in which(total)) {
@@ -236,7 +239,7 @@ attack_cohort <- function(s, x, rule, m = attack_model(rule)) {
       known[[paste(s_, v, sep = "\n")]] <- k
     }
   }
-  total <- if (length(by) > 0) d[[by[[1]]]] == "Total" else rep(FALSE, nrow(d))
+  total <- if (!is.null(d$pooled)) d$pooled else rep(FALSE, nrow(d))
   if (any(total)) {
     key <- paste(d$variable, d$level, d$missing)
     for (i in which(total)) attack_sum(m, var[[i]], var[!total & key == key[[i]]])
@@ -362,7 +365,7 @@ attack_case <- function(kind, rule) {
     )),
     groups = compare_groups(d[d$n > 0, ], g,
       by = strata, events = e, total = n,
-      reference = sample(list(NULL, "rest"), 1)[[1]]
+      ref_group = sample(list(NULL, "rest"), 1)[[1]]
     ),
     cohort = {
       d$g[sample(nrow(d), 1)] <- NA
@@ -503,7 +506,7 @@ attack_report <- function(s, x, rule) {
   # a known group of a stratum that the group table does not compare (as
   # itself or as the reference) would be a group with nobody in it
   g_keys <- c(paste(gr$s, gr$h, gr$g), paste(gr$s, gr$h, gr$reference))
-  for (i in which(!o$missing & o$s != "Total" & !o_key %in% g_keys)) {
+  for (i in which(!o$missing & !o$pooled & !o_key %in% g_keys)) {
     attack_sum(m, var("outcomes", i, "n"), integer())
   }
   list(bounds = attack_verdict(attack_bounds(m), rule), limit_leaks = leaks)

@@ -65,11 +65,22 @@ postgres_connection <- function() {
   )
 }
 
-# data frames equal to 1e-10, attributes and all
+# results equal to 1e-10: their rows, and every other table they carry
+# (tests, CMH tests, adjusted and pooled estimates, funnels, trends, the
+# people left out)
 expect_same_result <- function(got, want) {
   testthat::expect_equal(
     as.data.frame(unclass(got), stringsAsFactors = FALSE),
     as.data.frame(unclass(want), stringsAsFactors = FALSE),
     tolerance = 1e-10
   )
+  tables <- names(attr(want, "tables"))
+  testthat::expect_equal(names(attr(got, "tables")), tables)
+  for (t in c("tests", tables)) {
+    testthat::expect_equal(generics::tidy(got, t), generics::tidy(want, t),
+      tolerance = 1e-10, label = paste("tidy(got, ", t, ")")
+    )
+  }
+  testthat::expect_equal(attr(got, "by"), attr(want, "by"))
+  testthat::expect_equal(attr(got, "group"), attr(want, "group"))
 }

@@ -62,7 +62,9 @@ test_that("missing = exclude and include", {
     "Excluded 65 people"
   )
   expect_equal(nrow(e), 10)
-  expect_equal(attr(e, "excluded")$n_excluded, c(47, 18))
+  left <- tidy(e, "left_out")
+  expect_equal(left$n, c(47, 18))
+  expect_equal(as.character(left$service), c("CNWL", "WWT"))
   i <- compare_access(t2$ips, ethnicity, t2$population,
     by = service, weight = n, unknown = "Not known/stated", missing = "include"
   )

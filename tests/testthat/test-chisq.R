@@ -2,33 +2,38 @@
 
 test_that("chisq_strata() equals chisq.test() on 1000 random tables", {
   set.seed(42)
+  got <- want <- list()
   for (i in seq_len(reps(1000))) {
     x <- random_table(sample(2:8, 1), sample(2:8, 1))
     correct <- i %% 2 == 0
     ref <- suppressWarnings(stats::chisq.test(x, correct = correct))
-    got <- chisq_strata(x, correct = correct)
-    cells <- attr(got, "cells")
-    expect_rel(got$statistic, ref$statistic)
-    expect_rel(got$df, ref$parameter)
-    expect_rel(got$p_value, ref$p.value)
-    expect_rel(cells$expected, as.vector(ref$expected))
-    expect_rel(cells$residual, as.vector(ref$residuals))
-    expect_rel(cells$std_residual, as.vector(ref$stdres))
-    expect_rel(got$min_expected, min(ref$expected))
-    expect_equal(got$n_expected_below_5, sum(ref$expected < 5))
+    res <- chisq_strata(x, correct = correct)
+    cells <- tidy(res, "cells")
+    got[[i]] <- c(
+      res$statistic, res$df, res$p_value, cells$expected, cells$residual,
+      cells$std_residual, res$min_expected, res$n_expected_below_5
+    )
+    want[[i]] <- c(
+      ref$statistic, ref$parameter, ref$p.value, ref$expected, ref$residuals,
+      ref$stdres, min(ref$expected), sum(ref$expected < 5)
+    )
   }
+  expect_equal(lengths(got), lengths(want))
+  expect_rel(unlist(got), unlist(want))
 })
 
 test_that("the G statistic is the likelihood ratio statistic", {
   set.seed(7)
+  got <- want <- matrix(NA_real_, reps(100), 2)
   for (i in seq_len(reps(100))) {
     x <- random_table(sample(2:5, 1), sample(2:5, 1))
     e <- outer(rowSums(x), colSums(x)) / sum(x)
     g <- 2 * sum(ifelse(x > 0, x * log(x / e), 0))
-    got <- chisq_strata(x)
-    expect_rel(got$g_statistic, g)
-    expect_rel(got$g_p_value, stats::pchisq(g, got$df, lower.tail = FALSE))
+    res <- chisq_strata(x)
+    got[i, ] <- c(res$g_statistic, res$g_p_value)
+    want[i, ] <- c(g, stats::pchisq(g, (nrow(x) - 1) * (ncol(x) - 1), lower.tail = FALSE))
   }
+  expect_rel(got, want)
 })
 
 test_that("a stack of strata equals one chisq.test() per stratum", {
@@ -70,13 +75,14 @@ test_that("empty rows and columns are dropped from the test, not NaN", {
   expect_rel(got$statistic, ref$statistic)
   expect_equal(got$df, 2)
   expect_equal(got$rows_used, 2L)
-  expect_true(all(is.na(attr(got, "cells")$residual[c(2, 5, 8)])))
+  expect_true(all(is.na(tidy(got, "cells")$residual[c(2, 5, 8)])))
 })
 
 # goodness of fit ----
 
 test_that("the goodness-of-fit core equals chisq.test(x, p = )", {
   set.seed(9)
+  got <- want <- list()
   for (i in seq_len(reps(300))) {
     k <- sample(2:8, 1)
     p <- stats::runif(k) + 0.05
@@ -84,12 +90,12 @@ test_that("the goodness-of-fit core equals chisq.test(x, p = )", {
     x <- stats::rpois(k, stats::runif(1, 1, 40))
     if (sum(x) == 0) next
     ref <- suppressWarnings(stats::chisq.test(x, p = p))
-    got <- .Call(equityaudit:::ea_chisq_gof, as.double(x), p, c(k, 1L))
-    expect_rel(got$summary$statistic, ref$statistic)
-    expect_rel(got$summary$p_value, ref$p.value)
-    expect_rel(got$expected, ref$expected)
-    expect_rel(got$stdres, ref$stdres)
+    res <- .Call(equityaudit:::ea_chisq_gof, as.double(x), p, c(k, 1L))
+    got[[i]] <- c(res$summary$statistic, res$summary$p_value, res$expected, res$stdres)
+    want[[i]] <- c(ref$statistic, ref$p.value, ref$expected, ref$stdres)
   }
+  expect_gt(length(unlist(got)), 1000)
+  expect_rel(unlist(got), unlist(want))
 })
 
 # bad input ----
@@ -118,5 +124,16 @@ test_that("Monte-Carlo p-values drawn in chunks equal one call", {
   many <- equityaudit:::monte_carlo_p(x, 2000, 7, function(k) ticks <<- k)
   expect_equal(many, one)
   expect_equal(ticks, 7)
-  expect_false(equityaudit:::show_progress(1e12) && !interactive())
+})
+
+test_that("a progress bar is shown only for long work in interactive sessions", {
+  shown <- function(interactive, work, option = NULL) {
+    old <- options(equityaudit.progress = option)
+    on.exit(options(old))
+    equityaudit:::show_progress(work, interactive = interactive)
+  }
+  expect_true(shown(TRUE, 1e9))
+  expect_false(shown(TRUE, 1e6))
+  expect_false(shown(FALSE, 1e9))
+  expect_false(shown(TRUE, 1e9, option = FALSE))
 })

@@ -9,7 +9,7 @@ test_that("column selection errors", {
   expect_equal(tabulate_groups(df, g, by = if (FALSE) "x")$n, c(1, 1))
   expect_error(tabulate_groups(df, g, weight = c(g, w)), "one column")
   expect_error(chisq_strata(df, c(g, w), g), class = "equityaudit_error_argument")
-  expect_error(chisq_strata(df, g, g, B = 0), class = "equityaudit_error_argument")
+  expect_error(chisq_strata(df, g, g, sims = 0), class = "equityaudit_error_argument")
 })
 
 test_that("compare_access() reference errors", {
@@ -125,12 +125,12 @@ test_that("Monte-Carlo p-values follow set.seed() and RNGkind()", {
   old <- RNGkind()
   on.exit(do.call(RNGkind, as.list(old)))
   set.seed(3)
-  a <- chisq_strata(x, simulate = TRUE, B = 500)$mc_p_value
+  a <- chisq_strata(x, simulate = TRUE, sims = 500)$mc_p_value
   set.seed(3)
-  b <- chisq_strata(x, simulate = TRUE, B = 500)$mc_p_value
+  b <- chisq_strata(x, simulate = TRUE, sims = 500)$mc_p_value
   RNGkind("Wichmann-Hill")
   set.seed(3)
-  c <- chisq_strata(x, simulate = TRUE, B = 500)$mc_p_value
+  c <- chisq_strata(x, simulate = TRUE, sims = 500)$mc_p_value
   expect_identical(a, b)
   expect_false(identical(a, c))
 })

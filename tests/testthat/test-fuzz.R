@@ -128,7 +128,7 @@ fuzz_cases <- list(
     by <- maybe("c", 0.3)
     list(
       call = quote(chisq_strata(df, a, b, by = by, weight = weight,
-                                simulate = stats::runif(1) < 0.1, B = 50)),
+                                simulate = stats::runif(1) < 0.1, sims = 50)),
       env = environment(),
       count = function(res) {
         list(in_ = people_in(df, weight), out = sum(res$n) + sum(res$n_missing))
@@ -148,11 +148,8 @@ fuzz_cases <- list(
       ))),
       env = environment(),
       count = function(res) {
-        excluded <- attr(res, "excluded")
-        list(
-          in_ = people_in(df, weight),
-          out = sum(res$n) + if (is.null(excluded)) 0 else sum(excluded$n_excluded)
-        )
+        left <- tidy(res, "left_out")
+        list(in_ = people_in(df, weight), out = sum(res$n) + sum(left$n))
       }
     )
   },
@@ -194,7 +191,7 @@ fuzz_cases <- list(
     by <- maybe("c", 0.4)
     reference <- sample(list(NULL, "rest", "White", "nobody"), 1)[[1]]
     list(
-      call = quote(compare_groups(df, a, y, by = by, event = event, reference = reference)),
+      call = quote(compare_groups(df, a, y, by = by, event = event, ref_group = reference)),
       env = environment(),
       count = function(res) list(in_ = 0, out = 0)
     )
@@ -217,7 +214,7 @@ fuzz_cases <- list(
     list(
       call = quote(inequality_measures(suppressMessages(
         compare_outcomes(df, a, y, by = by, event = event, exact = "never")
-      ), ordered = ordered, reference = reference, sims = 20)),
+      ), ordered = ordered, ref_group = reference, sims = 20)),
       env = environment(),
       count = function(res) list(in_ = 0, out = 0)
     )
@@ -244,7 +241,7 @@ fuzz_cases <- list(
   cmh_test = function(df) {
     event <- if (is.character(df$y)) "yes"
     list(
-      call = quote(cmh_test(df, a, y, strata = c, event = event)),
+      call = quote(cmh_test(df, a, y, by = c, event = event)),
       env = environment(),
       count = function(res) list(in_ = 0, out = 0)
     )

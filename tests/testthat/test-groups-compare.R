@@ -4,7 +4,7 @@ test_that("the Newcombe interval matches Newcombe's worked example", {
   ci <- equityaudit:::difference_interval(56, 70, 48, 80, 0.95, "newcombe")
   expect_equal(round(c(ci$low, ci$high), 4), c(0.0524, 0.3339))
   d <- data.frame(g = c("a", "b"), ev = c(56, 48), tot = c(70, 80))
-  res <- compare_groups(d, g, events = ev, total = tot, reference = "b")
+  res <- compare_groups(d, g, events = ev, total = tot, ref_group = "b")
   expect_equal(round(c(res$diff_low, res$diff_high), 2), c(5.24, 33.39))
   expect_equal(res$difference, 100 * (56 / 70 - 48 / 80))
 })
@@ -17,7 +17,7 @@ test_that("risk ratio, odds ratio and the Wald interval equal direct computation
     e1 <- sample(1:(n1 - 1), 1)
     e2 <- sample(1:(n2 - 1), 1)
     d <- data.frame(g = c("x", "r"), ev = c(e1, e2), tot = c(n1, n2))
-    res <- compare_groups(d, g, events = ev, total = tot, reference = "r", method = "wald")
+    res <- compare_groups(d, g, events = ev, total = tot, ref_group = "r", interval = "wald")
     p1 <- e1 / n1
     p2 <- e2 / n2
     se <- sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
@@ -40,7 +40,7 @@ test_that("risk ratio, odds ratio and the Wald interval equal direct computation
 test_that("the equivalence p-value and verdict come from one interval", {
   # 231/256 against 160/187: the Wald TOST gave p = 0.046, "inconclusive"
   d <- data.frame(g = c("x", "r"), ev = c(231, 160), tot = c(256, 187))
-  res <- compare_groups(d, g, events = ev, total = tot, reference = "r")
+  res <- compare_groups(d, g, events = ev, total = tot, ref_group = "r")
   expect_equal(res$verdict, "inconclusive")
   expect_gte(res$equivalence_p_value, 0.05)
   set.seed(66)
@@ -56,8 +56,8 @@ test_that("the equivalence p-value and verdict come from one interval", {
     level <- sample(c(0.9, 0.95), 1)
     method <- sample(c("newcombe", "wald"), 1)
     res <- compare_groups(d, g,
-      events = ev, total = tot, reference = "r", margin = margin,
-      conf_level = level, method = method
+      events = ev, total = tot, ref_group = "r", margin = margin,
+      conf_level = level, interval = method
     )
     ci <- equityaudit:::difference_interval(
       d$ev[[1]], n1, d$ev[[2]], n2, 1 - 2 * (1 - level), method
@@ -80,7 +80,7 @@ test_that("the equivalence p-value and verdict come from one interval", {
 
 test_that("zero cells get the 0.5 correction and say so", {
   d <- data.frame(g = c("x", "r"), ev = c(0, 10), tot = c(7, 50))
-  res <- compare_groups(d, g, events = ev, total = tot, reference = "r")
+  res <- compare_groups(d, g, events = ev, total = tot, ref_group = "r")
   expect_true(res$zero_cell)
   expect_equal(res$risk_ratio, (0.5 / 8) / (10.5 / 51))
   expect_equal(res$odds_ratio, (0.5 * 40.5) / (7.5 * 10.5))
@@ -101,10 +101,10 @@ test_that("verdicts: different, equivalent and inconclusive", {
 
 test_that("the reference can be the rest of the stratum", {
   d <- data.frame(g = c("a", "b", "c"), ev = c(10, 20, 30), tot = c(50, 60, 70))
-  res <- compare_groups(d, g, events = ev, total = tot, reference = "rest")
+  res <- compare_groups(d, g, events = ev, total = tot, ref_group = "rest")
   expect_equal(res$ref_n, c(130, 120, 110))
   expect_equal(res$ref_events, c(50, 40, 30))
-  expect_error(compare_groups(d, g, events = ev, total = tot, reference = "z"),
+  expect_error(compare_groups(d, g, events = ev, total = tot, ref_group = "z"),
                "not a group")
   expect_error(compare_groups(d, g, events = ev, total = tot, margin = 2),
                class = "equityaudit_error_argument")
@@ -113,8 +113,8 @@ test_that("the reference can be the rest of the stratum", {
 test_that("Mantel-Haenszel pooled difference and ratio equal direct computations", {
   t3 <- bjpsych_table3("all")
   res <- compare_groups(t3, ethnicity, by = service, events = employed, total = total,
-                        reference = "White")
-  pooled <- attr(res, "pooled")
+                        ref_group = "White")
+  pooled <- tidy(res, "pooled")
   expect_equal(nrow(pooled), 4)
   black <- t3[t3$ethnicity == "Black/Black British", ]
   white <- t3[t3$ethnicity == "White", ]
@@ -125,13 +125,13 @@ test_that("Mantel-Haenszel pooled difference and ratio equal direct computations
   tot <- n1 + n0
   rd <- sum((a * n0 - e0 * n1) / tot) / sum(n1 * n0 / tot)
   rr <- sum(a * n0 / tot) / sum(e0 * n1 / tot)
-  row <- pooled[pooled$group == "Black/Black British", ]
+  row <- pooled[pooled$ethnicity == "Black/Black British", ]
   expect_equal(row$mh_difference, 100 * rd)
   expect_equal(row$mh_risk_ratio, rr)
   # one stratum: the pooled difference is the crude difference
   one <- compare_groups(t3[t3$service == "CNWL", ], ethnicity, by = service,
-                        events = employed, total = total, reference = "White")
-  p1 <- attr(one, "pooled")
+                        events = employed, total = total, ref_group = "White")
+  p1 <- tidy(one, "pooled")
   expect_equal(p1$mh_difference, one$difference)
   expect_equal(p1$mh_risk_ratio, one$risk_ratio)
 })
@@ -155,17 +155,18 @@ test_that("every stratum has a row for every group, even one with nobody", {
     expect_false(anyNA(out[[col]][!empty]), label = col)
   }
   expect_equal(out$ref_pct, c(25, 25, 100 / 9, 100 / 9, 40, 40))
-  expect_equal(glance(cmp)$not_tested, 3)
+  # A compares everybody; B has nobody of z; C nobody of x or y
+  expect_equal(glance(cmp)$not_compared, c(0, 1, 2))
   # the rest of one group is nobody: nothing to compare
   one <- data.frame(g = "a", e = 1, n = 4)
-  expect_equal(nrow(compare_groups(one, g, events = e, total = n, reference = "rest")), 0)
+  expect_equal(nrow(compare_groups(one, g, events = e, total = n, ref_group = "rest")), 0)
   # a given reference with nobody in a stratum: rows, without statistics
-  ref_x <- as.data.frame(unclass(compare_groups(d, g, by = s, events = e, total = n, reference = "x")))
+  ref_x <- as.data.frame(unclass(compare_groups(d, g, by = s, events = e, total = n, ref_group = "x")))
   expect_equal(nrow(ref_x), 6)
   expect_true(all(is.na(ref_x$difference[ref_x$s == "C"])))
   # the pooled differences leave out the strata where a side has nobody
-  pooled <- attr(cmp, "pooled")
-  expect_equal(pooled$strata[pooled$group == "x" & pooled$reference == "y"], 2)
+  pooled <- tidy(cmp, "pooled")
+  expect_equal(pooled$strata_used[pooled$g == "x" & pooled$reference == "y"], 2)
 })
 
 test_that("a suppressed table's largest reference is chosen from the published counts", {

@@ -37,7 +37,7 @@ test_that("measures equal their definitions on random tables", {
     res <- compare_outcomes(d, g, events = e, total = n, exact = "never")
     # HEAT measures PAR from the best group
     best <- paste0("g", which.max(events / n))
-    m <- inequality_measures(res, ordered = ordered, sims = 20, reference = best)
+    m <- inequality_measures(res, ordered = ordered, sims = 20, ref_group = best)
     want <- heat_direct(events, n, ordered)
     expect_equal(m$measure, names(want))
     expect_rel(m$value, unname(want))
@@ -86,7 +86,7 @@ test_that("access results use access rates weighted by the population", {
   ips <- data.frame(g = c("W", "B", "A"), n = c(134, 64, 77))
   pop <- data.frame(g = c("W", "B", "A"), n = c(2774, 810, 1158))
   res <- compare_access(ips, g, pop, weight = n)
-  m <- inequality_measures(res, sims = 50, reference = "W")
+  m <- inequality_measures(res, sims = 50, ref_group = "W")
   rate <- 100 * c(77, 64, 134) / c(1158, 810, 2774)
   p <- c(1158, 810, 2774) / sum(c(1158, 810, 2774))
   mu <- sum(p * rate)
@@ -102,7 +102,7 @@ test_that("strata are summarised separately and bad input is refused", {
   expect_equal(nrow(m), 3 * 9)
   expect_error(inequality_measures(data.frame()), class = "equityaudit_error_argument")
   res <- compare_outcomes(ips_synthetic, ethnicity, employed)
-  expect_error(inequality_measures(res, reference = "Martian"),
+  expect_error(inequality_measures(res, ref_group = "Martian"),
     class = "equityaudit_error_argument"
   )
   expect_error(inequality_measures(res, sims = 1), class = "equityaudit_error_argument")

@@ -141,7 +141,7 @@ test_that("CMH equals mantelhaen.test() on random 2 x k x K tables", {
     n_strata <- sample(2:5, 1)
     d <- random_outcomes(k, n_strata, 30)
     d$total <- d$total + 2
-    res <- cmh_test(d, g, strata = s, events = events, total = total)
+    res <- cmh_test(d, g, by = s, events = events, total = total)
     x <- array(0, c(k, 2, n_strata))
     x[, 1, ] <- d$events
     x[, 2, ] <- d$total - d$events
@@ -150,7 +150,7 @@ test_that("CMH equals mantelhaen.test() on random 2 x k x K tables", {
     expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
     expect_equal(res$df, unname(ref$parameter))
   }
-  attached <- attr(compare_outcomes(d, g, by = s, events = events, total = total,
+  attached <- tidy(compare_outcomes(d, g, by = s, events = events, total = total,
                                     exact = "never"), "cmh")
   expect_equal(attached$statistic, res$statistic)
 })
@@ -164,7 +164,7 @@ test_that("CMH with many groups and few strata equals mantelhaen.test()", {
     d <- as.data.frame(as.table(x), responseName = "n")
     names(d)[1:3] <- c("g", "o", "s")
     d$o <- d$o == "A"
-    res <- cmh_test(d, g, o, strata = s, weight = n, event = FALSE)
+    res <- cmh_test(d, g, o, by = s, weight = n, event = FALSE)
     ref <- stats::mantelhaen.test(x, correct = FALSE)
     expect_equal(res$statistic, unname(ref$statistic), tolerance = 1e-10)
     expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
@@ -176,7 +176,7 @@ test_that("CMH with many groups and few strata equals mantelhaen.test()", {
     g = rep(sprintf("g%05d", seq_len(g)), each = 10),
     s = rep(c("a", "b"), 5 * g), o = stats::runif(10 * g) < 0.3
   )
-  res <- cmh_test(big, g, o, strata = s)
+  res <- cmh_test(big, g, o, by = s)
   expect_equal(res$df, g - 1)
   expect_true(res$statistic > 0 && res$p_value > 0 && res$p_value < 1)
 })
@@ -185,7 +185,7 @@ test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
   # |O - E| is exactly 0.5: corrected in both orientations of the table
   d <- expand.grid(g = c("g1", "g2"), o = c(TRUE, FALSE), s = c("s1", "s2", "s3"))
   d$n <- c(4, 5, 6, 5, 17, 2, 3, 3, 6, 4, 11, 4)
-  res <- cmh_test(d, g, o, strata = s, weight = n, correct = TRUE)
+  res <- cmh_test(d, g, o, by = s, weight = n, correct = TRUE)
   ref <- stats::mantelhaen.test(array(d$n, c(2, 2, 3)), correct = TRUE)
   expect_equal(res$statistic, 0)
   expect_equal(res$p_value, ref$p.value)
@@ -200,7 +200,7 @@ test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
     names(d)[1:3] <- c("g", "o", "s")
     d$o <- d$o == "B"
     lvl <- sample(c(0.9, 0.95, 0.99), 1)
-    res <- cmh_test(d, g, o, strata = s, weight = n, correct = TRUE, conf_level = lvl)
+    res <- cmh_test(d, g, o, by = s, weight = n, correct = TRUE, conf_level = lvl)
     ref <- stats::mantelhaen.test(x, correct = TRUE, conf.level = lvl)
     expect_equal(res$statistic, unname(ref$statistic), tolerance = 1e-10)
     expect_equal(res$p_value, ref$p.value, tolerance = 1e-10)
@@ -208,17 +208,17 @@ test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
     expect_equal(c(res$or_low, res$or_high), ref$conf.int[1:2], tolerance = 1e-10)
   }
   three <- data.frame(g = c("a", "b", "c"), ev = c(3, 5, 7), tot = 10, s = 1)
-  expect_true(is.na(cmh_test(three, g, strata = s, events = ev, total = tot)$odds_ratio))
+  expect_true(is.na(cmh_test(three, g, by = s, events = ev, total = tot)$odds_ratio))
 })
 
 test_that("Monte-Carlo p-values agree with chisq.test within sampling error", {
   x <- matrix(c(3, 5, 2, 8, 1, 4, 6, 2, 7), 3)
   set.seed(10)
-  got <- chisq_strata(x, simulate = TRUE, B = 20000)$mc_p_value
+  got <- chisq_strata(x, simulate = TRUE, sims = 20000)$mc_p_value
   ref <- stats::chisq.test(x, simulate.p.value = TRUE, B = 20000)$p.value
   expect_lt(abs(got - ref), 4 * sqrt(ref * (1 - ref) / 20000) * sqrt(2))
   set.seed(10)
-  again <- chisq_strata(x, simulate = TRUE, B = 20000)$mc_p_value
+  again <- chisq_strata(x, simulate = TRUE, sims = 20000)$mc_p_value
   expect_identical(got, again)
 })
 

@@ -67,7 +67,7 @@ services_data <- function(n = 20000, n_services = 40, seed = 1) {
 
 test_that("outcome funnels: percentages, targets and limits against a direct computation", {
   d <- services_data()
-  res <- compare_services(d, ethnicity, service, outcome = employed)
+  res <- compare_services(d, ethnicity, by = service, outcome = employed)
   expect_s3_class(res, "equityaudit_services")
   known <- d[!is.na(d$ethnicity), ]
   tab <- table(known$service, known$ethnicity, known$employed)
@@ -84,7 +84,7 @@ test_that("outcome funnels: percentages, targets and limits against a direct com
   expect_true(all(lim[, 1] <= lim[, 2] & lim[, 2] <= lim[, 3] & lim[, 3] <= lim[, 4]))
   flag_high <- black$pct > black$upper_95
   expect_equal(as.character(black$flag) %in% c("high (95%)", "high (99.8%)"), flag_high)
-  f <- attr(res, "funnels")
+  f <- tidy(res, "funnels")
   expect_equal(f$ethnicity, c("Asian", "Black", "White"))
   expect_false(any(f$widened))
 })
@@ -97,14 +97,14 @@ test_that("ratio funnels: expected users from the reference shares", {
     stringsAsFactors = FALSE
   )
   pop$n <- stats::rpois(nrow(pop), 300)
-  res <- compare_services(d, ethnicity, service, reference = pop, overdispersion = TRUE)
+  res <- compare_services(d, ethnicity, by = service, reference = pop, overdispersion = TRUE)
   acc <- compare_access(d[!is.na(d$ethnicity), ], ethnicity, pop, by = service)
   key <- paste(res$service, res$ethnicity)
   m <- match(paste(acc$service, acc$ethnicity), key)
   expect_equal(res$representation_ratio[m], acc$representation_ratio, tolerance = 1e-10)
   expect_equal(res$expected, res$service_n * res$ref_n /
     ave(res$ref_n, res$service, FUN = sum), tolerance = 1e-10)
-  f <- attr(res, "funnels")
+  f <- tidy(res, "funnels")
   for (g in f$ethnicity) {
     r <- res[res$ethnicity == g, ]
     od <- dispersion_estimate(2 * (sqrt(r$n) - sqrt(r$expected)), r$expected)
@@ -123,18 +123,20 @@ test_that("one group, intersections, and errors", {
   one <- compare_services(d, c(ethnicity, gender), service,
     outcome = employed, groups = "Black, Female"
   )
-  expect_equal(unique(one$ethnicity_gender), "Black, Female")
+  expect_equal(as.character(unique(one$ethnicity_gender)), "Black, Female")
+  expect_equal(as.character(unique(one$ethnicity)), "Black")
+  expect_equal(as.character(unique(one$gender)), "Female")
   sel <- d[d$ethnicity %in% "Black" & d$gender == "Female", ]
   expect_equal(one$n, as.vector(table(sel$service)))
-  expect_error(compare_services(d, ethnicity, service), class = "equityaudit_error_argument")
-  expect_error(compare_services(d, ethnicity, service, outcome = employed, groups = "Blak"),
+  expect_error(compare_services(d, ethnicity, by = service), class = "equityaudit_error_argument")
+  expect_error(compare_services(d, ethnicity, by = service, outcome = employed, groups = "Blak"),
     class = "equityaudit_error_labels"
   )
 })
 
 test_that("funnel plots draw", {
   d <- services_data(5000, 20)
-  res <- compare_services(d, ethnicity, service, outcome = employed)
+  res <- compare_services(d, ethnicity, by = service, outcome = employed)
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
   expect_invisible(plot(res))

@@ -17,7 +17,7 @@ isr_example <- function() {
 test_that("indirectly standardised ratio equals the worked example", {
   ex <- isr_example()
   res <- compare_access(ex$users, group, ex$eligible, weight = n, adjust = age)
-  adj <- attr(res, "adjusted")
+  adj <- tidy(res, "adjusted")
   # rates of the whole service: young 50 / 400 = 0.125, old 50 / 1000 = 0.05
   # expected A = 300 * 0.125 + 200 * 0.05 = 47.5; B = 100 * 0.125 + 800 * 0.05 = 52.5
   expect_equal(adj$expected, c(47.5, 52.5), tolerance = 1e-10)
@@ -29,11 +29,13 @@ test_that("indirectly standardised ratio equals the worked example", {
   want <- stats::mantelhaen.test(array(c(30, 20, 300, 100, 10, 40, 200, 800), c(2, 2, 2)), correct = FALSE)
   expect_equal(adj$statistic[[1]], unname(want$statistic), tolerance = 1e-10)
   expect_equal(adj$p_value[[1]], want$p.value, tolerance = 1e-10)
-  st <- attr(res, "adjusted_strata")
+  st <- tidy(res, "adjusted_strata")
   expect_equal(st$expected[st$group == "A" & st$age == "young"], 37.5, tolerance = 1e-10)
   # the unadjusted result is that of the reference summed over the strata
   eligible <- stats::aggregate(n ~ group, ex$eligible, sum)
-  expect_same_result(res, compare_access(ex$users, group, eligible, weight = n))
+  crude <- compare_access(ex$users, group, eligible, weight = n)
+  expect_equal(tidy(res), tidy(crude), tolerance = 1e-10)
+  expect_equal(tidy(res, "tests"), tidy(crude, "tests"), tolerance = 1e-10)
 })
 
 test_that("adjusted access on random tables, with by, against a direct computation", {
@@ -48,7 +50,7 @@ test_that("adjusted access on random tables, with by, against a direct computati
     eligible <- grid
     eligible$n <- stats::rpois(nrow(grid), 300) + 1
     res <- compare_access(users, group, eligible, by = service, weight = n, adjust = c(age, sex))
-    adj <- attr(res, "adjusted")
+    adj <- tidy(res, "adjusted")
     for (s in c("S1", "S2")) {
       u <- users[users$service == s, ]
       e <- eligible[eligible$service == s, ]
@@ -75,14 +77,24 @@ test_that("directly standardised percentages equal the worked example", {
     events = c(4, 9, 20, 4), total = c(10, 30, 40, 20)
   )
   res <- compare_outcomes(d, group, events = events, total = total, exact = "never", adjust = stratum)
-  adj <- attr(res, "adjusted")
+  adj <- tidy(res, "adjusted")
   # standard: 50 people in each stratum, weights 0.5 and 0.5
-  expect_equal(attr(adj, "standard")$weight, c(0.5, 0.5))
+  expect_equal(tidy(res, "standard")$weight, c(0.5, 0.5))
   expect_equal(adj$pct, c(32.5, 40))
   expect_equal(adj$std_pct, c(35, 35), tolerance = 1e-10)
+  # Dobson et al. (1991): the exact Poisson limits of all the events (13
+  # and 24), scaled by sqrt(v / O) with v = sum((w / n)^2 o)
+  v <- c((0.5 / 10)^2 * 4 + (0.5 / 30)^2 * 9, (0.5 / 40)^2 * 20 + (0.5 / 20)^2 * 4)
+  o <- c(13, 24)
+  expect_equal(adj$std_low, 100 * (0.35 + sqrt(v / o) * (qchisq(0.025, 2 * o) / 2 - o)), tolerance = 1e-10)
+  expect_equal(adj$std_high, 100 * (0.35 + sqrt(v / o) * (qchisq(0.975, 2 * o + 2) / 2 - o)), tolerance = 1e-10)
+  # the Wald interval of the binomial variance
+  wald <- tidy(compare_outcomes(d, group,
+    events = events, total = total, exact = "never", adjust = stratum, std_interval = "wald"
+  ), "adjusted")
   v <- c(0.25 * 0.4 * 0.6 / 10 + 0.25 * 0.3 * 0.7 / 30, 0.25 * 0.5 * 0.5 / 40 + 0.25 * 0.2 * 0.8 / 20)
-  expect_equal(adj$std_low, 100 * (0.35 - qnorm(0.975) * sqrt(v)), tolerance = 1e-10)
-  expect_equal(adj$std_high, 100 * (0.35 + qnorm(0.975) * sqrt(v)), tolerance = 1e-10)
+  expect_equal(wald$std_low, 100 * (0.35 - qnorm(0.975) * sqrt(v)), tolerance = 1e-10)
+  expect_equal(wald$std_high, 100 * (0.35 + qnorm(0.975) * sqrt(v)), tolerance = 1e-10)
   want <- stats::mantelhaen.test(array(c(4, 20, 6, 20, 9, 4, 21, 16), c(2, 2, 2)), correct = FALSE)
   expect_equal(adj$statistic[[1]], unname(want$statistic), tolerance = 1e-10)
 })
@@ -97,7 +109,7 @@ test_that("adjusted outcomes on record-level data: by, pooled, missing strata", 
     ),
     "left out 1 person"
   )
-  adj <- attr(res, "adjusted")
+  adj <- tidy(res, "adjusted")
   expect_equal(unique(as.character(adj$service)), c("CNWL", "WWT", "Total"))
   known <- ips[!is.na(ips$ethnicity) & !is.na(ips$gender), ]
   w <- table(paste(known$age_band, known$gender)) / nrow(known)
@@ -109,7 +121,7 @@ test_that("adjusted outcomes on record-level data: by, pooled, missing strata", 
   )
   expect_error(
     compare_outcomes(ips, ethnicity, employed, adjust = ethnicity),
-    class = "equityaudit_error_argument"
+    "used twice", class = "equityaudit_error_column"
   )
 })
 
@@ -129,24 +141,24 @@ test_that("adjusted analyses of a database table equal the data frame's", {
   pop <- equityaudit::ips_population
   pop$age_band <- as.character(pop$age_band)
   expect_same_result(
-    attr(compare_access(db$tbl, ethnicity, pop,
+    compare_access(db$tbl, ethnicity, pop,
       by = service, unknown = "Not known/stated", adjust = c(age_band, gender)
-    ), "adjusted"),
-    attr(compare_access(d, ethnicity, pop,
+    ),
+    compare_access(d, ethnicity, pop,
       by = service, unknown = "Not known/stated", adjust = c(age_band, gender)
-    ), "adjusted")
+    )
   )
   DBI::dbWriteTable(db$con, "population", pop)
   expect_same_result(
-    attr(compare_access(db$tbl, ethnicity, dplyr::tbl(db$con, "population"),
+    compare_access(db$tbl, ethnicity, dplyr::tbl(db$con, "population"),
       by = service, unknown = "Not known/stated", adjust = c(age_band, gender)
-    ), "adjusted"),
-    attr(compare_access(d, ethnicity, pop,
+    ),
+    compare_access(d, ethnicity, pop,
       by = service, unknown = "Not known/stated", adjust = c(age_band, gender)
-    ), "adjusted")
+    )
   )
   expect_same_result(
-    attr(compare_outcomes(db$tbl, ethnicity, employed, by = service, exact = "never", adjust = gender), "adjusted"),
-    attr(compare_outcomes(d, ethnicity, employed, by = service, exact = "never", adjust = gender), "adjusted")
+    compare_outcomes(db$tbl, ethnicity, employed, by = service, exact = "never", adjust = gender),
+    compare_outcomes(d, ethnicity, employed, by = service, exact = "never", adjust = gender)
   )
 })

@@ -136,7 +136,7 @@ test_that("no suppressed count is recoverable in random tables", {
         suppressMessages(compare_outcomes(d, g, by = s, events = e, total = n))
       } else {
         ref <- sample(list(NULL, "rest"), 1)[[1]]
-        compare_groups(d, g, by = s, events = e, total = n, reference = ref)
+        compare_groups(d, g, by = s, events = e, total = n, ref_group = ref)
       }
     }
     s <- suppress_counts(x, rule, threshold = thr)
@@ -364,20 +364,26 @@ test_that("a count published in one table is not starred in another", {
   }
 })
 
-test_that("attributes that carry unpublished counts are dropped", {
+test_that("tables that carry unpublished counts are dropped, the others computed again", {
   d <- data.frame(s = rep(c("A", "B"), each = 40), g = rep(c("x", "y"), 40))
   d$g[c(1, 41, 43, 45)] <- NA
   pop <- expand.grid(s = c("A", "B"), g = c("x", "y"), stringsAsFactors = FALSE)
   pop$n <- 100
   a <- suppressMessages(compare_access(d, g, pop, by = s, missing = "exclude"))
   # the people excluded for an unknown group: 1 in A and 3 in B
-  expect_equal(attr(a, "excluded")$n_excluded, c(1, 3))
+  expect_equal(tidy(a, "left_out")$n, c(1, 3))
   s <- suppress_counts(a, "nhs_digital")
-  expect_null(attr(s, "excluded"))
+  expect_equal(nrow(tidy(s, "left_out")), 0)
   expect_equal(attr(s, "by"), "s")
-  svc <- suppressWarnings(compare_services(ips_synthetic, ethnicity, service, outcome = employed))
-  expect_false(is.null(attr(svc, "funnels")))
+  svc <- suppressWarnings(compare_services(ips_synthetic, ethnicity, by = service, outcome = employed))
   s2 <- suppress_counts(svc, "nhs_digital")
-  expect_null(attr(s2, "funnels"))
-  expect_null(attr(s2, "n_excluded"))
+  # the funnels of the published counts: WWT's Other (7 people) is hidden,
+  # so Other's target is CNWL's published rate
+  f <- tidy(s2, "funnels")
+  other <- s2[s2$ethnicity == "Other", ]
+  expect_true(is.na(other$n[other$service == "WWT"]))
+  expect_equal(f$target[f$ethnicity == "Other"], 100 * other$events[[1]] / other$n[[1]])
+  expect_equal(f$services[f$ethnicity == "Other"], 1)
+  expect_true(is.na(other$flag[other$service == "WWT"]))
+  expect_equal(nrow(tidy(s2, "left_out")), 0)
 })

@@ -1,6 +1,32 @@
-# Choosing and checking the columns an analysis uses.
+# Choosing and checking the columns an analysis uses: every column argument
+# takes bare names or strings alike (or c() of them, or a variable holding
+# strings), resolved here against the data.
 
-`%||%` <- function(x, y) if (is.null(x)) y else x
+# The column arguments of a verb (a named list of unevaluated
+# expressions, from substitute()) as column names of `data`, checked: each
+# names columns of the data, none is used twice, those in `single` name at
+# most one column and those in `required` at least one.
+columns_of <- function(exprs, data, env, single = character(),
+                       required = character(), data_arg = "data") {
+  cols <- lapply(stats::setNames(names(exprs), names(exprs)), function(a) {
+    column_names(exprs[[a]], data, env, a)
+  })
+  for (a in required) {
+    if (length(cols[[a]]) == 0) {
+      abort_input("argument", sprintf("Give the `%s` column.", a), arg = a)
+    }
+  }
+  for (a in single) one_column(cols[[a]], a, allow_none = TRUE)
+  check_column_args(cols[lengths(cols) > 0], data, data_arg)
+  cols
+}
+
+one_column <- function(name, arg, allow_none = FALSE) {
+  if (length(name) > 1 || (!allow_none && length(name) != 1)) {
+    abort_input("argument", sprintf("`%s` must name one column.", arg), arg = arg)
+  }
+  name
+}
 
 check_data_frame <- function(data, arg = "data") {
   if (!is.data.frame(data)) {

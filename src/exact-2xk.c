@@ -1,8 +1,5 @@
-/* exact.c: conditional tests for tables with fixed margins.
- *
- * Owns the exact (Freeman-Halton) p-value of a 2 x k table and the
- * Monte-Carlo p-values of an r x c table: of the Pearson statistic, or of
- * the table probability (the simulated Freeman-Halton p-value).
+/* exact-2xk.c: the exact (Freeman-Halton) p-value of 2 x k tables with
+ * fixed margins (the Monte-Carlo fallback is in monte-carlo.c).
  *
  * Exact 2 x k test.  With column totals c_j and first-row total m, the
  * tables are the vectors x with 0 <= x_j <= c_j and sum x_j = m, each with
@@ -25,21 +22,9 @@
  * for whole subtrees.  The split minimises the estimated work (the tables
  * near the ellipsoid of the observed Pearson statistic); a table whose
  * estimate is far beyond the budget is not attempted.
- *
- * Monte-Carlo test.  Random tables with the observed margins are drawn by
- * sequential conditional hypergeometric sampling (each cell given the
- * cells before it, the decomposition behind Patefield's AS 159), using R's
- * random number generator, so set.seed() reproduces the result.  The
- * p-value is (1 + #{X^2_b >= X^2_obs}) / (B + 1), as in
- * stats::chisq.test(simulate.p.value = TRUE).
  */
 #include "equityaudit.h"
-#include <float.h>
 #include <R_ext/Utils.h>
-
-/* tolerance on the log probability for "no more probable than the
- * observed table": that of fisher.test()'s network algorithm (FEXACT) */
-#define EA_LOG_TOL 3.4525e-7
 
 /* The tables of the tail columns (t0 .. k-1) with r events: those that may
  * matter, sorted by their log probability g, after the lumped mass of those
@@ -420,11 +405,21 @@ static double exact_2xk(int k, const int *x, const int *c_in, double budget) {
   return p > 1.0 ? 1.0 : p;
 }
 
+/* The largest table enumerated: its log factorials are held in memory, so
+ * a table of more people than this is left to simulation (in R). */
+#define EA_EXACT_MAX_N 5e6
+
 /* events, totals: integer k x nstrata; budget: nodes of the enumeration
  * allowed per table. Returns the exact p-value of each stratum's 2 x k
  * table (events vs non-events), NA where fewer than two groups have people,
- * nobody or everybody had the event, or the budget ran out. */
+ * nobody or everybody had the event, the table has more than
+ * EA_EXACT_MAX_N people, or the budget ran out. Sums of counts are held
+ * as doubles, so no table overflows an int. */
 SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget) {
+  ea_check_dims(dims, 2, "ea_exact_2xk: dims");
+  ea_check_vector(events, INTSXP, ea_dims_product(dims), "ea_exact_2xk: events");
+  ea_check_vector(totals, INTSXP, XLENGTH(events), "ea_exact_2xk: totals");
+  ea_check_vector(budget, REALSXP, 1, "ea_exact_2xk: budget");
   int k = INTEGER_RO(dims)[0];
   R_xlen_t nstrata = (R_xlen_t) INTEGER_RO(dims)[1];
   SEXP out = PROTECT(Rf_allocVector(REALSXP, nstrata));
@@ -433,16 +428,18 @@ SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget) {
   for (R_xlen_t s = 0; s < nstrata; ++s) {
     const int *ev = INTEGER_RO(events) + s * k;
     const int *tot = INTEGER_RO(totals) + s * k;
-    int used = 0, m = 0, N = 0;
+    int used = 0;
+    double m = 0, N = 0;
     for (int j = 0; j < k; ++j) {
       if (tot[j] <= 0) continue;
+      if (ev[j] < 0 || ev[j] > tot[j]) ea_internal_error("ea_exact_2xk: events outside 0..total");
       x[used] = ev[j];
       c[used] = tot[j];
       m += ev[j];
       N += tot[j];
       ++used;
     }
-    if (used < 2 || m == 0 || m == N) {
+    if (used < 2 || m == 0 || m == N || N > EA_EXACT_MAX_N) {
       REAL(out)[s] = NA_REAL;
       continue;
     }
@@ -450,107 +447,9 @@ SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget) {
     if (2 * m > N) {
       for (int j = 0; j < used; ++j) x[j] = c[j] - x[j];
     }
-    REAL(out)[s] = exact_2xk(used, x, c, Rf_asReal(budget));
+    REAL(out)[s] = exact_2xk(used, x, c, REAL_RO(budget)[0]);
   }
   UNPROTECT(1);
   return out;
 }
 
-/* ---- Monte-Carlo p-value ------------------------------------------------- */
-
-/* one random table with row totals sr and column totals sc into tab */
-static void random_table(int nr, int nc, const int *sr, const int *sc,
-                         int *col_left, int *tab) {
-  memcpy(col_left, sc, nc * sizeof(int));
-  int rest_total = 0;
-  for (int j = 0; j < nc; ++j) rest_total += sc[j];
-  for (int i = 0; i < nr - 1; ++i) {
-    int need = sr[i], pool = rest_total;
-    for (int j = 0; j < nc - 1; ++j) {
-      pool -= col_left[j];
-      int v = need == 0 ? 0 : (int) Rf_rhyper(col_left[j], pool, need);
-      tab[i + j * nr] = v;
-      need -= v;
-      col_left[j] -= v;
-    }
-    tab[i + (nc - 1) * nr] = need;
-    col_left[nc - 1] -= need;
-    rest_total -= sr[i];
-  }
-  for (int j = 0; j < nc; ++j) tab[nr - 1 + j * nr] = col_left[j];
-}
-
-static double pearson_stat(int nr, int nc, const int *tab, const double *e) {
-  double s = 0.0;
-  for (int c = 0; c < nr * nc; ++c) {
-    if (e[c] > 0) {
-      double d = tab[c] - e[c];
-      s += d * d / e[c];
-    }
-  }
-  return s;
-}
-
-/* sum of log(x!) over the cells: minus the log probability of the table,
- * up to a constant given the margins */
-static double sum_log_factorial(int cells, const int *tab, const double *lf) {
-  double s = 0.0;
-  for (int c = 0; c < cells; ++c) s += lf != NULL ? lf[tab[c]] : lgammafn(tab[c] + 1.0);
-  return s;
-}
-
-/* x: integer nr x nc table with no empty row or column; B draws.
- * by_probability FALSE: tables at least as extreme in the Pearson
- * statistic (chisq.test()); TRUE: tables no more probable than the
- * observed one, with fisher.test()'s relative tolerance (the Monte-Carlo
- * Freeman-Halton p-value). */
-SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B_, SEXP by_probability) {
-  int nr = INTEGER_RO(dims)[0], nc = INTEGER_RO(dims)[1];
-  double B = Rf_asReal(B_);
-  const int *obs = INTEGER_RO(x);
-  int *sr = (int *) R_alloc(nr, sizeof(int));
-  int *sc = (int *) R_alloc(nc, sizeof(int));
-  double n = 0;
-  memset(sr, 0, nr * sizeof(int));
-  memset(sc, 0, nc * sizeof(int));
-  for (int j = 0; j < nc; ++j) {
-    for (int i = 0; i < nr; ++i) {
-      sr[i] += obs[i + j * nr];
-      sc[j] += obs[i + j * nr];
-      n += obs[i + j * nr];
-    }
-  }
-  double *e = (double *) R_alloc((size_t) nr * nc, sizeof(double));
-  for (int j = 0; j < nc; ++j) {
-    for (int i = 0; i < nr; ++i) e[i + j * nr] = (double) sr[i] * sc[j] / n;
-  }
-  int *tab = (int *) R_alloc((size_t) nr * nc, sizeof(int));
-  int *col_left = (int *) R_alloc(nc, sizeof(int));
-  int by_prob = Rf_asLogical(by_probability) == 1;
-  double *lf = NULL;
-  if (by_prob && n <= 1e7) {
-    lf = (double *) R_alloc((size_t) n + 1, sizeof(double));
-    lf[0] = 0.0;
-    for (R_xlen_t i = 1; i <= (R_xlen_t) n; ++i) lf[i] = lf[i - 1] + log((double) i);
-  }
-  double stat_obs = by_prob ? sum_log_factorial(nr * nc, obs, lf) - EA_LOG_TOL
-                            : pearson_stat(nr, nc, obs, e);
-  double almost_one = 1.0 - 64.0 * DBL_EPSILON;
-  double hits = 0;
-  GetRNGstate();
-  for (double b = 0; b < B; ++b) {
-    if (((R_xlen_t) b + 1) % 1024 == 0) {
-      PutRNGstate();
-      R_CheckUserInterrupt();
-      GetRNGstate();
-    }
-    random_table(nr, nc, sr, sc, col_left, tab);
-    if (by_prob) {
-      if (sum_log_factorial(nr * nc, tab, lf) >= stat_obs) ++hits;
-    } else if (pearson_stat(nr, nc, tab, e) >= almost_one * stat_obs) {
-      ++hits;
-    }
-  }
-  PutRNGstate();
-  return Rf_ScalarReal((1.0 + hits) / (B + 1.0));
-}

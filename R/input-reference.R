@@ -1,0 +1,166 @@
+# The reference population, lined up in one place with the groups and
+# strata of a tally (input-groups.R), under the same rule for missing
+# values: for compare_access(), compare_services(), compare_periods() and
+# the adjusted access analysis.
+
+# The population counts (or proportions) `values` of the rows of
+# `reference` as a matrix [group row, stratum] matching the tally `tl`
+# (counted by `group` within `split`). Every group and stratum is on at
+# most one row of the reference (a repeated row would be summed into the
+# population); a group of the reference with anybody in it must be a group
+# of the data, and a group with people in a stratum of the data must have a
+# row there (the unknown group only when `unknown_needed`); the strata of
+# the data must be in the reference (bar the unknown stratum, which is then
+# left without a population) and, with `all_strata`, the other way round.
+align_reference <- function(reference, tl, group, split, values,
+                            unknown_needed = FALSE, all_strata = TRUE) {
+  split <- unname(split)
+  check_data_frame(reference, "reference")
+  check_columns(c(group, split), reference, "reference", "reference")
+  raw <- lapply(reference[c(split, group)], blank_to_na)
+  check_reference_keys(raw, split, group)
+  row <- reference_rows(raw[group], tl)
+  check_group_labels(tl, row, raw[group], values)
+  n_s <- utils::tail(dim(tl$array), 1)
+  data_key <- strata_key(lapply(split, function(s) {
+    replace(as.character(tl$strata[[s]]), tl$strata_unknown[[s]], NA)
+  }), n_s)
+  ref_key <- strata_key(lapply(raw[split], function(v) {
+    as.character(fold_values(v, tl$unknown))
+  }), nrow(reference))
+  col <- match(ref_key, data_key)
+  unknown_stratum <- Reduce(`|`, tl$strata_unknown[split], rep(FALSE, n_s))
+  only_data <- data_key[!(data_key %in% ref_key) & !unknown_stratum]
+  only_ref <- if (all_strata) setdiff(ref_key[is.na(col)], data_key) else character()
+  check_labels(only_data, only_ref, split, "strata")
+  used <- !is.na(col)
+  m <- matrix(0, length(tl$groups$label), n_s)
+  cell <- (col[used] - 1) * nrow(m) + row[used]
+  m[unique(cell)] <- as.vector(rowsum(values[used], cell, reorder = FALSE))
+  present <- matrix(FALSE, nrow(m), n_s)
+  present[cell] <- TRUE
+  check_group_rows(tl, present, split, group, unknown_needed, unknown_stratum)
+  m
+}
+
+# Values with the `unknown` labels made missing (blank strings are missing
+# already).
+fold_values <- function(v, unknown) {
+  v <- blank_to_na(v)
+  if (length(unknown) > 0) v[as.character(v) %in% unknown] <- NA
+  v
+}
+
+# The tally row of each reference row: its group's row, the unknown row
+# when any part is missing or unknown, NA for a label the data does not
+# have.
+reference_rows <- function(parts, tl) {
+  g <- tl$groups
+  n_known <- sum(!g$unknown)
+  levels <- lapply(g$parts, function(v) unique(as.character(v[!g$unknown])))
+  values <- lapply(parts, function(v) as.character(fold_values(v, tl$unknown)))
+  missing <- Reduce(`|`, lapply(values, is.na))
+  idx <- Map(match, values, levels)
+  stride <- rev(cumprod(rev(c(lengths(levels)[-1], 1))))
+  row <- Reduce(`+`, Map(function(i, st) (i - 1) * st, idx, stride)) + 1
+  row[missing] <- n_known + 1
+  row
+}
+
+# A group of the reference with anybody in it must be a group of the data,
+# and the data's groups with people must be in the reference.
+check_group_labels <- function(tl, row, parts, values) {
+  g <- tl$groups
+  people <- apply(tl$array, 1, sum) > 0
+  only_data <- g$label[!g$unknown & people & !(seq_along(g$label) %in% row)]
+  absent <- is.na(row) & values > 0
+  only_ref <- unique(combined_labels(lapply(parts, function(v) as.character(v[absent]))))
+  check_labels(only_data, only_ref, names(parts), "group labels")
+}
+
+# Every group with people in a stratum of the data needs a row of the
+# reference there.
+check_group_rows <- function(tl, present, split, group, unknown_needed, unknown_stratum) {
+  g <- tl$groups
+  needed <- people_by_stratum(tl) > 0 & !present
+  if (!unknown_needed) needed[g$unknown, ] <- FALSE
+  needed[, unknown_stratum & colSums(present) == 0] <- FALSE
+  absent <- which(needed, arr.ind = TRUE)
+  if (nrow(absent) == 0) {
+    return(invisible())
+  }
+  s <- absent[1, 2]
+  in_s <- g$label[absent[absent[, 2] == s, 1]]
+  abort_input(
+    "labels",
+    sprintf(
+      paste0(
+        "In %s, `data` has people in %s of `%s` but `reference` has no row ",
+        "for %s there."
+      ),
+      stratum_label(tl$strata[split], s), format_values(in_s),
+      paste(group, collapse = "`, `"), if (length(in_s) == 1) "it" else "them"
+    ),
+    arg = "reference"
+  )
+}
+
+# People per group row and stratum of a tally (summing any inner slots).
+people_by_stratum <- function(tl) {
+  d <- dim(tl$array)
+  if (length(d) == 2) {
+    return(tl$array)
+  }
+  inner <- prod(d[-c(1, length(d))])
+  a <- array(tl$array, c(d[[1]], inner, d[[length(d)]]))
+  out <- matrix(0, d[[1]], d[[length(d)]])
+  for (j in seq_len(inner)) out <- out + a[, j, ]
+  out
+}
+
+# Each stratum and group on one row of the reference.
+check_reference_keys <- function(raw, split, group) {
+  key <- strata_key(raw, length(raw[[1]]))
+  twice <- which(duplicated(key))
+  if (length(twice) == 0) {
+    return(invisible())
+  }
+  shown <- gsub("\u2205NA", "NA", gsub("\r", ", ", key[twice]))
+  abort_input(
+    "labels",
+    sprintf(
+      paste0(
+        "`reference` has more than one row for %s (of `%s`) in row%s %s; ",
+        "give one population count per group and stratum."
+      ),
+      format_values(shown), paste(c(split, group), collapse = "`, `"),
+      if (length(twice) > 1) "s" else "", paste(twice, collapse = ", ")
+    ),
+    arg = "reference", rows = twice
+  )
+}
+
+check_labels <- function(only_data, only_ref, column, what) {
+  if (length(only_data) + length(only_ref) == 0) {
+    return(invisible())
+  }
+  show <- function(x) {
+    if (length(x) == 0) {
+      return("none")
+    }
+    format_values(gsub("\u2205NA", "NA", gsub("\r", ", ", x)), max = 10)
+  }
+  abort_input(
+    "labels",
+    sprintf(
+      paste0(
+        "The %s of `%s` differ between `data` and `reference`.\n",
+        "Only in data: %s.\nOnly in reference: %s.\n",
+        "Check the spelling, or use `unknown` for labels meaning ",
+        "\"not known\"."
+      ),
+      what, paste(column, collapse = "`, `"), show(only_data), show(only_ref)
+    ),
+    arg = "reference", only_in_data = only_data, only_in_reference = only_ref
+  )
+}

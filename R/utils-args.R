@@ -1,0 +1,111 @@
+# Checks of the arguments that are not columns, shared by every verb: one
+# helper per kind of argument, so that an argument means and checks the same
+# in every function (see ?equityaudit-arguments).
+
+`%||%` <- function(x, y) if (is.null(x)) y else x
+
+check_flag <- function(x, arg) {
+  if (!is.logical(x) || length(x) != 1 || is.na(x)) {
+    abort_input("argument", sprintf("`%s` must be TRUE or FALSE.", arg), arg = arg)
+  }
+  invisible(x)
+}
+
+# A single number in [lower, upper] (bounds excluded where `open`), whole if
+# asked.
+check_number <- function(x, arg, lower = -Inf, upper = Inf, open = FALSE,
+                         whole = FALSE) {
+  ok <- is.numeric(x) && !is.object(x) && length(x) == 1 && !is.na(x) &&
+    (if (open) x > lower && x < upper else x >= lower && x <= upper) &&
+    (!whole || (is.finite(x) && x == round(x)))
+  if (!ok) {
+    range <- if (open) "between %s and %s" else "from %s to %s"
+    abort_input(
+      "argument",
+      sprintf(
+        "`%s` must be a single %s %s.", arg, if (whole) "whole number" else "number",
+        sprintf(range, format_bound(lower), format_bound(upper))
+      ),
+      arg = arg
+    )
+  }
+  invisible(x)
+}
+
+format_bound <- function(x) {
+  if (is.infinite(x)) {
+    return(if (x > 0) "infinity" else "minus infinity")
+  }
+  format(x, scientific = FALSE, big.mark = ",", drop0trailing = TRUE)
+}
+
+check_conf_level <- function(conf_level) {
+  check_number(conf_level, "conf_level", 0, 1, open = TRUE)
+  conf_level
+}
+
+# Simulated draws (`sims`): a whole number from 10 to 10^7, so that a typo
+# such as 1e12 stops at once instead of running for hours.
+check_sims <- function(sims) {
+  check_number(sims, "sims", 10, 1e7, whole = TRUE)
+  as.double(sims)
+}
+
+# One of `choices`; the default (the whole vector) means the first.
+match_arg <- function(x, choices, arg) {
+  if (identical(x, choices)) {
+    return(choices[[1]])
+  }
+  if (!is.character(x) || length(x) != 1 || !(x %in% choices)) {
+    abort_input(
+      "argument",
+      sprintf("`%s` must be one of %s.", arg, format_values(choices)),
+      arg = arg
+    )
+  }
+  x
+}
+
+# Labels meaning "not known" (see ?equityaudit-arguments).
+check_unknown <- function(unknown) {
+  if (!is.null(unknown) && (!is.character(unknown) || anyNA(unknown))) {
+    abort_input("argument", "`unknown` must be a character vector of labels.",
+      arg = "unknown"
+    )
+  }
+  unknown
+}
+
+# One group label (a `ref_group`): NULL or a single string.
+check_label <- function(x, arg, extra = NULL) {
+  if (!is.null(x) && (!is.character(x) || length(x) != 1 || is.na(x))) {
+    abort_input(
+      "argument",
+      sprintf("`%s` must be one group label%s.", arg, extra %||% ""),
+      arg = arg
+    )
+  }
+  x
+}
+
+# One date: a Date, or a "YYYY-MM-DD" string (nothing else is guessed:
+# "31/12/2019" could be read as the year 31 or 20).
+check_date <- function(x, arg) {
+  ok <- length(x) == 1 && !is.na(x) && (inherits(x, "Date") ||
+    (is.character(x) && grepl("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", x)))
+  value <- if (ok) as.Date(x, format = "%Y-%m-%d", optional = TRUE) else NA
+  if (!ok || is.na(value) || (is.character(x) && format(value) != x)) {
+    abort_input(
+      "argument",
+      sprintf(
+        paste0(
+          "`%s` must be one date: a Date or a string \"YYYY-MM-DD\" ",
+          "(e.g. \"2019-12-31\"), not %s."
+        ),
+        arg, if (is.character(x) && length(x) == 1) format_values(x) else class(x)[[1]]
+      ),
+      arg = arg
+    )
+  }
+  as.Date(value)
+}
