@@ -12,7 +12,7 @@ DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	valgrind r-cran-dbi r-cran-dbplyr r-cran-dplyr r-cran-rsqlite r-cran-rpostgresql \
 	postgresql r-cran-lpsolve r-cran-generics
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-CHECK_ENV := _R_CHECK_CRAN_INCOMING_=false \
+CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_CRAN_INCOMING_REMOTE_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"

@@ -110,14 +110,9 @@ summary.equityaudit_access <- function(object, ...) {
 # One row per stratum: the stratum columns, people counted and the test
 # columns.
 stratum_summary <- function(object, test_cols) {
-  df <- plain_frame(object)
-  by <- unit_columns(object)
-  key <- strata_key(df[by], nrow(df))
-  first <- !duplicated(key)
-  out <- df[first, c(by, test_cols), drop = FALSE]
-  n_cols <- intersect(c("n", "ref_n"), names(df))
-  for (col in rev(n_cols)) {
-    out[[col]] <- as.vector(rowsum(as.double(df[[col]]), key, reorder = FALSE))
-  }
-  new_summary(out[c(by, n_cols, test_cols)])
+  st <- stratum_rows(object)
+  out <- st$df[st$first, c(st$by, test_cols), drop = FALSE]
+  n_cols <- intersect(c("n", "ref_n"), names(st$df))
+  for (col in n_cols) out[[col]] <- stratum_sums(st, st$df[[col]])
+  new_summary(out[c(st$by, n_cols, test_cols)])
 }

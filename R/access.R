@@ -105,11 +105,7 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  cols <- columns_of(
-    list(group = substitute(group), by = substitute(by), adjust = substitute(adjust), weight = substitute(weight)),
-    data, env,
-    single = "weight", required = "group"
-  )
+  cols <- columns_of(c("group", "by", "adjust", "weight"), data, environment(), env, required = "group")
   ref_count <- substitute(ref_count)
   ref_prop <- substitute(ref_prop)
   if (is_lazy_table(reference)) {

@@ -101,9 +101,7 @@ chisq_strata <- function(data, row, col, by = NULL, weight = NULL,
     return(apply_suppression(out, suppress))
   }
   data <- check_data_frame(data)
-  cols <- columns_of(
-    list(row = substitute(row), col = substitute(col), by = substitute(by), weight = substitute(weight)),
-    data, parent.frame(),
+  cols <- columns_of(c("row", "col", "by", "weight"), data, environment(), parent.frame(),
     single = c("row", "col", "weight"), required = c("row", "col")
   )
   row <- cols$row
@@ -214,7 +212,7 @@ chisq_frame <- function(arr, strata, n_missing, labels, correct) {
     n = s$n, n_missing = as.double(n_missing),
     rows_used = as.integer(s$rows_used), cols_used = as.integer(s$cols_used)
   ))
-  new_result(out, "chisq", list(by = names(strata), options = list(correct = correct)),
+  new_result(out, "chisq", list(by = names(strata), options = list(correct = correct, vars = names(labels))),
     list(cells = chisq_cells(arr, res, strata, labels))
   )
 }

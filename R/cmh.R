@@ -60,15 +60,7 @@ cmh_test <- function(data, group, outcome = NULL, by, strata = NULL,
   check_flag(correct, "correct")
   check_conf_level(conf_level)
   unknown <- check_unknown(unknown)
-  cols <- columns_of(
-    list(
-      group = substitute(group), outcome = substitute(outcome), by = substitute(by),
-      strata = substitute(strata), events = substitute(events), total = substitute(total),
-      weight = substitute(weight)
-    ),
-    data, parent.frame(),
-    single = c("outcome", "events", "total", "weight"), required = c("group", "by")
-  )
+  cols <- columns_of(outcome_args, data, environment(), parent.frame(), required = c("group", "by"))
   tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
   g <- tl$groups
   known <- !g$unknown

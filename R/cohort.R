@@ -163,11 +163,7 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
   data <- check_data_frame(column_frame(table))
   unknown <- check_unknown(unknown)
   check_flag(pooled, "pooled")
-  cols <- columns_of(
-    list(vars = substitute(vars), by = substitute(by), age = substitute(age), weight = substitute(weight)),
-    data, parent.frame(),
-    single = c("age", "weight")
-  )
+  cols <- columns_of(c("vars", "by", "age", "weight"), data, environment(), parent.frame())
   if (length(cols$weight) > 0 && length(cols$age) > 0) {
     abort_input(
       "argument",

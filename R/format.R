@@ -43,7 +43,7 @@ format_stat <- function(x, digits = 2, na = "") {
 #' @export
 format_count <- function(x, na = "") {
   check_numbers(x)
-  out <- formatC(round(x), format = "f", digits = 0, big.mark = ",")
+  out <- formatC(round(as.double(x)), format = "f", digits = 0, big.mark = ",")
   out[is.na(x)] <- na
   out
 }
@@ -52,10 +52,11 @@ format_count <- function(x, na = "") {
 #' @export
 format_pct <- function(x, digits = 1, na = "") format_stat(x, digits, na)
 
-fixed <- function(x, digits) formatC(x, format = "f", digits = digits)
+fixed <- function(x, digits) formatC(as.double(x), format = "f", digits = digits)
 
 check_numbers <- function(x) {
-  if (!is.numeric(x) && !all(is.na(x))) {
+  numbers <- is.numeric(x) && !is.object(x)
+  if (!numbers && !(is.logical(x) && all(is.na(x)))) {
     abort_input("argument", sprintf("`x` must be numbers, not %s.", class(x)[[1]]), arg = "x")
   }
 }

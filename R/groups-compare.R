@@ -91,15 +91,7 @@ compare_groups <- function(data, group, outcome = NULL, by = NULL,
   check_number(margin, "margin", 0, 1, open = TRUE)
   check_label(ref_group, "ref_group", " or \"rest\"")
   unknown <- check_unknown(unknown)
-  cols <- columns_of(
-    list(
-      group = substitute(group), outcome = substitute(outcome), by = substitute(by),
-      strata = substitute(strata), events = substitute(events), total = substitute(total),
-      weight = substitute(weight)
-    ),
-    data, parent.frame(),
-    single = c("outcome", "events", "total", "weight"), required = "group"
-  )
+  cols <- columns_of(outcome_args, data, environment(), parent.frame(), required = "group")
   tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
   known <- which(!tl$groups$unknown)
   labels <- tl$groups$label[known]
@@ -124,6 +116,7 @@ compare_groups <- function(data, group, outcome = NULL, by = NULL,
   rows <- group_pairs(n, yes, labels, ref_group)
   unknown_by <- Reduce(`|`, tl$strata_unknown[cols$by], rep(FALSE, ncol(n)))
   out <- groups_result(rows, tl, known, options, unknown_by)
+  out <- set_result_table(out, "left_out", outcome_left_out(tl))
   apply_suppression(out, suppress)
 }
 

@@ -2,6 +2,9 @@
 # guessed), and counts of people with and without it by group and stratum,
 # from record-level data or from columns of event and group counts.
 
+# The column arguments of every verb comparing outcomes.
+outcome_args <- c("group", "outcome", "by", "strata", "events", "total", "weight")
+
 # Counts by group, outcome and the `split` columns: a tally (see tally())
 # whose array is [group row, c(no event, event, outcome missing), stratum],
 # with `event`, a description of the event ("employed = TRUE").
@@ -33,6 +36,22 @@ outcome_tally <- function(data, cols, split, event, unknown) {
     if (is.character(ev) || is.factor(ev)) format_values(ev) else paste(ev, collapse = ", ")
   )
   tl
+}
+
+# The people of an outcome tally left out of a comparison of the known
+# groups, per stratum: those of unknown group and those whose outcome is
+# not known.
+outcome_left_out <- function(tl) {
+  a <- tl$array
+  n_s <- dim(a)[[3]]
+  unknown <- tl$groups$unknown
+  left_out_by_stratum(tl$strata, stats::setNames(
+    list(
+      colSums(matrix(a[unknown, , ], ncol = n_s)),
+      colSums(matrix(a[!unknown, 3, ], ncol = n_s))
+    ),
+    c(sprintf("`%s` not known", tl$name), "outcome not known")
+  ))
 }
 
 # Sums arr[, which, ] over its second dimension, as a matrix.

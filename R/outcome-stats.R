@@ -79,19 +79,17 @@ outcome_cmh <- function(a, strata, tested, options) {
 
 #' @export
 summary.equityaudit_outcomes <- function(object, ...) {
-  df <- plain_frame(object)
-  by <- unit_columns(object)
-  key <- strata_key(df[by], nrow(df))
-  first <- !duplicated(key)
+  st <- stratum_rows(object)
+  df <- st$df
   test_cols <- c(
     "statistic", "df", "p_value", "g_statistic", "exact_p_value",
     "exact_method", "exact_p_se", "min_expected", "cramers_v", "p_adjusted"
   )
-  out <- df[first, c(by, test_cols), drop = FALSE]
+  out <- df[st$first, c(st$by, test_cols), drop = FALSE]
   # tested people; on a suppressed result, those of the published groups
   in_test <- !df$missing & !is.na(df$n) & !is.na(df$events)
-  out$n <- as.vector(rowsum(as.double(ifelse(in_test, df$n, 0)), key, reorder = FALSE))
-  out$events <- as.vector(rowsum(as.double(ifelse(in_test, df$events, 0)), key, reorder = FALSE))
+  out$n <- stratum_sums(st, ifelse(in_test, df$n, 0))
+  out$events <- stratum_sums(st, ifelse(in_test, df$events, 0))
   out$pct <- 100 * out$events / out$n
-  new_summary(out[c(by, "n", "events", "pct", test_cols)])
+  new_summary(out[c(st$by, "n", "events", "pct", test_cols)])
 }

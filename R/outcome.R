@@ -100,15 +100,7 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
   check_flag(pooled, "pooled")
   check_p_adjust(p_adjust)
   unknown <- check_unknown(unknown)
-  cols <- columns_of(
-    list(
-      group = substitute(group), outcome = substitute(outcome), by = substitute(by),
-      strata = substitute(strata), adjust = substitute(adjust),
-      events = substitute(events), total = substitute(total), weight = substitute(weight)
-    ),
-    data, parent.frame(),
-    single = c("outcome", "events", "total", "weight"), required = "group"
-  )
+  cols <- columns_of(c(outcome_args, "adjust"), data, environment(), parent.frame(), required = "group")
   tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
   options <- list(
     exact = exact, conf_level = conf_level, p_adjust = p_adjust,

@@ -69,10 +69,8 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  cols <- columns_of(
-    list(group = substitute(group), date = substitute(date), outcome = substitute(outcome), weight = substitute(weight)),
-    data, env,
-    single = c("date", "outcome", "weight"), required = c("group", "date")
+  cols <- columns_of(c("group", "date", "outcome", "weight"), data, environment(), env,
+    required = c("group", "date")
   )
   tmp <- data[c(cols$group, cols$outcome, cols$weight)]
   tmp[[".period"]] <- if (period == "column") data[[cols$date]] else date_days(data[[cols$date]], cols$date)

@@ -27,7 +27,7 @@ display_spec.equityaudit_outcomes <- function(x) {
     parts = list(
       list(title = "Tests", table = tests, cols = c(by, "n", "statistic", "df", "p_value", "exact_p_value", "cramers_v")),
       cmh_part(x),
-      adjusted_part(x, c(attr(x, "by"), "pooled", attr(x, "group"), "n", "pct", "std_pct", "std_low", "std_high"))
+      adjusted_part(x, c(attr(x, "by"), attr(x, "group"), "n", "pct", "std_pct", "std_low", "std_high"))
     )
   )
 }
@@ -117,7 +117,15 @@ display_spec.equityaudit_cmh <- function(x) {
 
 #' @export
 display_spec.equityaudit_chisq <- function(x) {
-  list(title = "Chi-square tests", cols = names(x), parts = list())
+  vars <- attr(x, "options")$vars
+  list(
+    title = sprintf(
+      "Chi-square tests%s%s",
+      if (length(vars) == 2) sprintf(" of %s by %s", vars[[1]], vars[[2]]) else "",
+      within_text(attr(x, "by"))
+    ),
+    cols = names(x), parts = list()
+  )
 }
 
 #' @export
@@ -166,7 +174,10 @@ adjusted_part <- function(x, cols) {
   }
   list(
     title = sprintf("Adjusted for %s", paste(attr(x, "options")$adjust %||% "the adjustment strata", collapse = " and ")),
-    table = adj, cols = c(cols, "statistic", "df", "p_value")
+    table = adj, cols = c(cols, "statistic", "df", "p_value"),
+    note = if ("std_pct" %in% names(adj) && anyNA(adj$std_pct)) {
+      "A blank standardised % means the group has nobody in a stratum of the standard."
+    }
   )
 }
 
@@ -196,6 +207,7 @@ print.equityaudit_result <- function(x, ...) {
     if (is.null(part) || nrow(part$table) == 0) next
     cat("\n", part$title, ":\n", sep = "")
     print_rows(readable_frame(part$table, part$cols), getOption("equityaudit.print_rows", 40))
+    if (!is.null(part$note)) cat(part$note, "\n", sep = "")
   }
   tables <- setdiff(names(attr(x, "tables")), "left_out")
   cat(

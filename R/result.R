@@ -57,6 +57,19 @@ unit_columns <- function(x) {
   c(attr(x, "by"), if ("pooled" %in% names(x)) "pooled")
 }
 
+# The rows of a result as a plain frame with what one-row-per-stratum
+# summaries need: its stratum columns (`by`), each row's stratum (`key`)
+# and the first row of each stratum (`first`).
+stratum_rows <- function(x) {
+  df <- plain_frame(x)
+  by <- unit_columns(x)
+  key <- strata_key(df[by], nrow(df))
+  list(df = df, by = by, key = key, first = !duplicated(key))
+}
+
+# A column summed within each stratum of stratum_rows(), in their order.
+stratum_sums <- function(st, v) as.vector(rowsum(as.double(v), st$key, reorder = FALSE))
+
 # One row per stratum of a result (summary(), glance()).
 new_summary <- function(df) {
   rownames(df) <- NULL
@@ -65,10 +78,18 @@ new_summary <- function(df) {
 }
 
 # People a verb left out of its analysis: one row per stratum and reason.
+# `strata` (a list of stratum columns) and `n` are one element per stratum.
 left_out_frame <- function(strata, reason, n) {
+  new_tidy_frame(c(strata, list(reason = rep(reason, length(n)), n = as.double(n))))
+}
+
+# The same for several reasons: `reasons` is a named list of counts per
+# stratum.
+left_out_by_stratum <- function(strata, reasons) {
+  n_s <- length(reasons[[1]])
   new_tidy_frame(c(
-    lapply(strata, function(v) v[seq_along(n)]),
-    list(reason = rep(reason, length(n)), n = as.double(n))
+    lapply(strata, function(v) rep(v, times = length(reasons))),
+    list(reason = rep(names(reasons), each = n_s), n = as.double(unlist(reasons, use.names = FALSE)))
   ))
 }
 

@@ -97,10 +97,8 @@ compare_services <- function(data, group, by, reference = NULL,
   check_flag(overdispersion, "overdispersion")
   unknown <- check_unknown(unknown)
   env <- parent.frame()
-  cols <- columns_of(
-    list(group = substitute(group), by = substitute(by), outcome = substitute(outcome), weight = substitute(weight)),
-    data, env,
-    single = c("outcome", "weight"), required = c("group", "by")
+  cols <- columns_of(c("group", "by", "outcome", "weight"), data, environment(), env,
+    required = c("group", "by")
   )
   if (is.null(reference) == (length(cols$outcome) == 0)) {
     abort_input(
@@ -129,17 +127,13 @@ compare_services <- function(data, group, by, reference = NULL,
 
 # People a funnel analysis leaves out, by reason.
 service_left_out <- function(tl, by, outcome = FALSE) {
-  a <- tl$array
-  d <- dim(a)
-  s_unknown <- Reduce(`|`, tl$strata_unknown[by])
+  people <- people_by_stratum(tl)
+  s_unknown <- Reduce(`|`, tl$strata_unknown[by], rep(FALSE, ncol(people)))
   g_unknown <- tl$groups$unknown
-  total <- function(rows, strata, inner = TRUE) {
-    if (length(d) == 2) sum(a[rows, strata]) else sum(a[rows, inner, strata])
-  }
   n <- c(
-    total(g_unknown, TRUE),
-    total(!g_unknown, s_unknown),
-    if (outcome) total(!g_unknown, !s_unknown, 3)
+    sum(people[g_unknown, ]),
+    sum(people[!g_unknown, s_unknown]),
+    if (outcome) sum(tl$array[!g_unknown, 3, !s_unknown])
   )
   reasons <- c(
     sprintf("`%s` not known", tl$name),

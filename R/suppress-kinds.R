@@ -31,17 +31,17 @@ spec_services <- function(x) {
     }
   } else {
     ev <- b$add("shown", rows, "events", x$events)
-    no <- b$add("hidden", rows, "n - events", x$n - x$events)
-    for (i in rows) b$sum(n[[i]], c(ev[[i]], no[[i]]))
+    split_rest(b, rows, n, ev, x$n - x$events, "n - events")
   }
   finish_spec(b)
 }
 
 spec_periods <- function(x) {
-  b <- spec_builder()
-  rows <- seq_len(nrow(x))
-  n <- b$add("shown", rows, "n", x$n)
-  total <- b$add("shown", rows, "period_n", x$period_n)
+  s <- spec_rows(x, c("n", "period_n"))
+  b <- s$b
+  rows <- s$rows
+  n <- s$cells$n
+  total <- s$cells$period_n
   period <- as.character(x$period)
   for (p in unique(period)) {
     in_p <- which(period == p)
@@ -50,42 +50,36 @@ spec_periods <- function(x) {
   if (!is.null(x$outcome_n)) {
     known <- b$add("shown", rows, "outcome_n", x$outcome_n)
     ev <- b$add("shown", rows, "events", x$events)
-    no <- b$add("hidden", rows, "outcome_n - events", x$outcome_n - x$events)
+    split_rest(b, rows, known, ev, x$outcome_n - x$events, "outcome_n - events")
     miss <- b$add("shown", rows, "n_outcome_missing", x$n_outcome_missing)
-    for (i in rows) {
-      b$sum(known[[i]], c(ev[[i]], no[[i]]))
-      b$sum(n[[i]], c(known[[i]], miss[[i]]))
-    }
+    for (i in rows) b$sum(n[[i]], c(known[[i]], miss[[i]]))
   }
   finish_spec(b)
+}
+
+# A table of counts of people (`total`) and of those of them with the
+# event (`part`) on each row; the rest follow from them (unless `rest` is
+# FALSE: the two are not nested).
+spec_split <- function(counts, total, part, table, rest = TRUE) {
+  s <- spec_rows(counts, c(total, part), table)
+  if (rest) {
+    split_rest(s$b, s$rows, s$cells[[total]], s$cells[[part]],
+      counts[[total]] - counts[[part]], paste(total, "-", part), table
+    )
+  }
+  finish_spec(s$b)
 }
 
 # The counts a CMH test is computed from (tidy(x, "counts")).
-spec_cmh <- function(x) {
-  counts <- result_table(x, "counts")
-  b <- spec_builder()
-  rows <- seq_len(nrow(counts))
-  n <- b$add("shown", rows, "n", counts$n, table = "counts")
-  ev <- b$add("shown", rows, "events", counts$events, table = "counts")
-  no <- b$add("hidden", rows, "n - events", counts$n - counts$events, table = "counts")
-  for (i in rows) b$sum(n[[i]], c(ev[[i]], no[[i]]))
-  finish_spec(b)
-}
+spec_cmh <- function(x) spec_split(result_table(x, "counts"), "n", "events", "counts")
 
 # The counts inequality measures are computed from: people with the
-# outcome of each group, or for access its users and its eligible
-# population.
+# outcome of each group, or for access its users (not nested in) its
+# eligible population.
 spec_inequality <- function(x) {
-  counts <- result_table(x, "counts")
-  b <- spec_builder()
-  rows <- seq_len(nrow(counts))
-  ev <- b$add("shown", rows, "events", counts$events, table = "counts")
-  tot <- b$add("shown", rows, "total", counts$total, table = "counts")
-  if (!isTRUE(attr(x, "options")$poisson)) {
-    no <- b$add("hidden", rows, "total - events", counts$total - counts$events, table = "counts")
-    for (i in rows) b$sum(tot[[i]], c(ev[[i]], no[[i]]))
-  }
-  finish_spec(b)
+  spec_split(result_table(x, "counts"), "total", "events", "counts",
+    rest = !isTRUE(attr(x, "options")$poisson)
+  )
 }
 
 # The cells of the tables tested (tidy(x, "cells")), and the people tested

@@ -124,13 +124,16 @@ shown_denominators <- function(spec, totals) {
 # (`by`: the columns that identify a stratum, see unit_columns()).
 block_size <- function(y, by) {
   n <- length(y[[1]])
-  if (length(by) == 0) {
+  if (length(by) == 0 || n == 0) {
     return(n)
   }
   n / length(unique(strata_key(y[by], n)))
 }
 
 starred_rows <- function(starred, cols) sort(unique(unlist(starred[cols])))
+
+# The first row of each block of k rows.
+block_firsts <- function(n, k) if (n == 0 || k == 0) integer() else seq(1, n, by = k)
 
 derive_cohort <- function(y, spec, totals, x, r) {
   den <- shown_denominators(spec, totals)
@@ -176,7 +179,7 @@ derive_access <- function(y, spec, totals, starred, x) {
   shown <- function(v) matrix(ifelse(hide, 0, v), k)
   ref <- if (opt$ref_is_prop) y$ref_pct / 100 else y$ref_n
   if (opt$ref_is_prop) denom$ref_n <- rep(1, length(y$n))
-  strata <- lapply(unclass(x)[attr(x, "by")], function(v) v[seq(1, length(v), by = k)])
+  strata <- lapply(unclass(x)[attr(x, "by")], function(v) v[block_firsts(length(v), k)])
   stats <- access_statistics(shown(y$n), shown(ref), tested,
     matrix(denom$n, k), matrix(denom$ref_n, k),
     options = opt, strata = strata
@@ -206,7 +209,7 @@ derive_outcomes <- function(y, starred, x) {
   out <- blank(y, which(hide), c("pct", "pct_low", "pct_high", "adj_residual"))
   if (!is.null(result_table(x, "cmh"))) {
     # the test across the strata, of their published counts
-    first <- seq(1, length(y$n), by = k)
+    first <- block_firsts(length(y$n), k)
     base <- !y$pooled[first] & !unknown_stratum(y, x)[first]
     a <- array(0, c(k, 2, sum(base)))
     a[, 1, ] <- no[, base]

@@ -44,6 +44,23 @@ spec_builder <- function() {
   env
 }
 
+# A builder with a shown cell for every row of x in each of `cols`: list(b,
+# cells), cells[[col]] the cells of column col.
+spec_rows <- function(x, cols, table = "main") {
+  b <- spec_builder()
+  rows <- seq_len(nrow(x))
+  cells <- lapply(stats::setNames(cols, cols), function(col) b$add("shown", rows, col, x[[col]], table))
+  list(b = b, rows = rows, cells = cells)
+}
+
+# The hidden rest of each row (total - part, named `name`) and the sums
+# total = part + rest; `total` and `part` are cells added already.
+split_rest <- function(b, rows, total, part, value, name, table = "main") {
+  rest <- b$add("hidden", rows, name, value, table)
+  for (i in seq_along(rows)) b$sum(total[[i]], c(part[[i]], rest[[i]]))
+  rest
+}
+
 finish_spec <- function(b) {
   list(
     kind = b$kind, row = b$row, column = b$column, value = b$value,
@@ -121,13 +138,11 @@ spec_access <- function(x) {
 }
 
 spec_outcomes <- function(x) {
-  b <- spec_builder()
-  rows <- seq_len(nrow(x))
-  n <- b$add("shown", rows, "n", x$n)
-  ev <- b$add("shown", rows, "events", x$events)
-  b$add("shown", rows, "n_outcome_missing", x$n_outcome_missing)
-  no <- b$add("hidden", rows, "n - events", x$n - x$events)
-  for (i in rows) b$sum(n[[i]], c(ev[[i]], no[[i]]))
+  s <- spec_rows(x, c("n", "events", "n_outcome_missing"))
+  b <- s$b
+  n <- s$cells$n
+  ev <- s$cells$events
+  split_rest(b, s$rows, n, ev, x$n - x$events, "n - events")
   is_total <- x$pooled %||% rep(FALSE, nrow(x))
   if (any(is_total)) {
     within <- setdiff(c(attr(x, "by"), attr(x, "group")), attr(x, "pooled_over"))
@@ -142,18 +157,12 @@ spec_outcomes <- function(x) {
 }
 
 spec_groups <- function(x) {
-  b <- spec_builder()
-  rows <- seq_len(nrow(x))
-  cells <- list()
-  for (col in c("n", "events", "ref_n", "ref_events")) {
-    cells[[col]] <- b$add("shown", rows, col, x[[col]])
-  }
-  no <- b$add("hidden", rows, "n - events", x$n - x$events)
-  ref_no <- b$add("hidden", rows, "ref_n - ref_events", x$ref_n - x$ref_events)
-  for (i in rows) {
-    b$sum(cells$n[[i]], c(cells$events[[i]], no[[i]]))
-    b$sum(cells$ref_n[[i]], c(cells$ref_events[[i]], ref_no[[i]]))
-  }
+  s <- spec_rows(x, c("n", "events", "ref_n", "ref_events"))
+  b <- s$b
+  rows <- s$rows
+  cells <- s$cells
+  split_rest(b, rows, cells$n, cells$events, x$n - x$events, "n - events")
+  split_rest(b, rows, cells$ref_n, cells$ref_events, x$ref_n - x$ref_events, "ref_n - ref_events")
   stratum <- row_key(x, unit_columns(x))
   for (s in unique(stratum)) {
     in_s <- which(stratum == s)

@@ -305,7 +305,7 @@ tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
     data = data, env = env, arg = "..."
   ))
   check_flag(complete, "complete")
-  cols <- columns_of(list(by = substitute(by), weight = substitute(weight)), data, env, single = "weight")
+  cols <- columns_of(c("by", "weight"), data, environment(), env)
   by <- cols$by
   weight <- cols$weight
   check_column_args(list(by = by, "..." = groups, weight = weight), data)

@@ -77,17 +77,12 @@ summary.equityaudit_result <- function(object, ...) new_summary(plain_frame(obje
 
 #' @export
 summary.equityaudit_groups <- function(object, ...) {
-  df <- plain_frame(object)
-  by <- unit_columns(object)
-  key <- strata_key(df[by], nrow(df))
-  first <- !duplicated(key)
-  out <- df[first, by, drop = FALSE]
-  count <- function(v) as.vector(rowsum(as.numeric(df$verdict %in% v), key, reorder = FALSE))
-  out$comparisons <- as.vector(table(factor(key, levels = unique(key))))
-  out$different <- count("different")
-  out$equivalent <- count("equivalent")
-  out$inconclusive <- count("inconclusive")
-  out$not_compared <- as.vector(rowsum(as.numeric(is.na(df$verdict)), key, reorder = FALSE))
+  st <- stratum_rows(object)
+  out <- st$df[st$first, st$by, drop = FALSE]
+  verdict <- st$df$verdict
+  out$comparisons <- stratum_sums(st, rep(1, nrow(st$df)))
+  for (v in c("different", "equivalent", "inconclusive")) out[[v]] <- stratum_sums(st, verdict %in% v)
+  out$not_compared <- stratum_sums(st, is.na(verdict))
   new_summary(out)
 }
 
@@ -115,24 +110,19 @@ summary.equityaudit_services <- function(object, ...) {
 
 #' @export
 summary.equityaudit_inequality <- function(object, ...) {
-  df <- plain_frame(object)
-  by <- unit_columns(object)
-  key <- strata_key(df[by], nrow(df))
-  first <- !duplicated(key)
-  out <- df[first, c(by, "groups", "reference"), drop = FALSE]
+  st <- stratum_rows(object)
+  df <- st$df
+  out <- df[st$first, c(st$by, "groups", "reference"), drop = FALSE]
   for (m in unique(df$measure)) {
-    out[[m]] <- df$value[df$measure == m][match(key[first], key[df$measure == m])]
+    out[[m]] <- df$value[df$measure == m][match(st$key[st$first], st$key[df$measure == m])]
   }
   new_summary(out)
 }
 
 #' @export
 summary.equityaudit_power <- function(object, ...) {
-  df <- plain_frame(object)
-  by <- unit_columns(object)
-  key <- strata_key(df[by], nrow(df))
-  first <- !duplicated(key)
-  new_summary(df[first, c(by, "n_tested", "df", "p_value", "power_w", "label"), drop = FALSE])
+  st <- stratum_rows(object)
+  new_summary(st$df[st$first, c(st$by, "n_tested", "df", "p_value", "power_w", "label"), drop = FALSE])
 }
 
 #' @export

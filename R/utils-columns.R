@@ -2,21 +2,23 @@
 # takes bare names or strings alike (or c() of them, or a variable holding
 # strings), resolved here against the data.
 
-# The column arguments of a verb (a named list of unevaluated
-# expressions, from substitute()) as column names of `data`, checked: each
-# names columns of the data, none is used twice, those in `single` name at
-# most one column and those in `required` at least one.
-columns_of <- function(exprs, data, env, single = character(),
-                       required = character(), data_arg = "data") {
-  cols <- lapply(stats::setNames(names(exprs), names(exprs)), function(a) {
-    column_names(exprs[[a]], data, env, a)
+# The column arguments `args` of a verb, read unevaluated from its frame
+# (`frame`, the verb's environment(); `env`, its caller's), as column names
+# of `data`, checked: each names columns of the data, none is used twice,
+# those in `single` name at most one column and those in `required` at
+# least one. Counts and the outcome are single columns.
+columns_of <- function(args, data, frame, env, required = character(),
+                       single = c("outcome", "events", "total", "weight", "date", "age"),
+                       data_arg = "data") {
+  cols <- lapply(stats::setNames(args, args), function(a) {
+    column_names(eval(call("substitute", as.name(a)), frame), data, env, a)
   })
   for (a in required) {
     if (length(cols[[a]]) == 0) {
       abort_input("argument", sprintf("Give the `%s` column.", a), arg = a)
     }
   }
-  for (a in single) one_column(cols[[a]], a, allow_none = TRUE)
+  for (a in intersect(single, args)) one_column(cols[[a]], a, allow_none = TRUE)
   check_column_args(cols[lengths(cols) > 0], data, data_arg)
   cols
 }

@@ -2,6 +2,8 @@
 # by `make sanitize` and `make valgrind`. Fails on any test failure or
 # example error.
 suppressPackageStartupMessages(library(equityaudit))
+# snapshot tests compare printed output, as under make check
+Sys.setenv(NOT_CRAN = "true")
 grDevices::pdf(NULL)
 
 db <- tools::Rd_db("equityaudit")

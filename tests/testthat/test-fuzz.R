@@ -81,7 +81,22 @@ people_in <- function(df, weight) {
   if (is.null(weight)) nrow(df) else sum(df[[weight]])
 }
 
-# runs one call; returns NULL if fine, or a description of the failure
+# People of compare_groups() in a stratum with no row: one whose only known
+# group (with a known outcome) is its reference.
+unseen_reference <- function(df, res, by) {
+  t <- suppressMessages(compare_outcomes(df, a, y,
+    by = by, event = if (is.character(df$y)) "yes", exact = "never", pooled = FALSE
+  ))
+  known <- t[!t$missing & t$n > 0, ]
+  key <- if (is.null(by)) rep("", nrow(known)) else as.character(known[[by]])
+  have <- if (is.null(by)) rep("", nrow(res)) else as.character(res[[by]])
+  lone <- setdiff(unique(key), unique(have))
+  sum(known$n[key %in% lone])
+}
+
+# runs one call; returns NULL if fine, or a description of the failure. A
+# result must account for every person (`count`), and print, format,
+# tidy (every table it has) and glance without error.
 fuzz_check <- function(case) {
   warned <- character()
   res <- tryCatch(
@@ -103,14 +118,32 @@ fuzz_check <- function(case) {
     if (!grepl("`", msg) || !inherits(res, "equityaudit_error_input")) {
       return(paste("error without a named argument:", msg))
     }
-    return(NULL)
+    return("error")
   }
   got <- case$count(res)
   if (!isTRUE(all.equal(got$out, got$in_))) {
     return(sprintf("people lost: %s in, %s out", got$in_, got$out))
   }
+  if (inherits(res, "equityaudit_result")) {
+    shown <- tryCatch(
+      {
+        utils::capture.output(print(res), format(res))
+        for (t in c("main", "tests", "left_out", names(attr(res, "tables")))) tidy(res, t)
+        glance(res)
+        NULL
+      },
+      error = function(e) conditionMessage(e)
+    )
+    if (!is.null(shown)) {
+      return(paste("printing or tidying failed:", shown))
+    }
+  }
   NULL
 }
+
+# people counted in a result, and those it reports left out
+left_out_n <- function(res) sum(tidy(res, "left_out")$n)
+not_pooled <- function(res) if (is.null(res$pooled)) rep(TRUE, nrow(res)) else !res$pooled
 
 fuzz_cases <- list(
   tabulate_groups = function(df) {
@@ -147,10 +180,7 @@ fuzz_cases <- list(
         unknown = "Not known"
       ))),
       env = environment(),
-      count = function(res) {
-        left <- tidy(res, "left_out")
-        list(in_ = people_in(df, weight), out = sum(res$n) + sum(left$n))
-      }
+      count = function(res) list(in_ = people_in(df, weight), out = sum(res$n) + left_out_n(res))
     )
   },
   describe_cohort = function(df) {
@@ -160,9 +190,8 @@ fuzz_cases <- list(
       call = quote(describe_cohort(df, c(a, b), by = by, age = age)),
       env = environment(),
       count = function(res) {
-        people <- res$n[res$variable == "people"]
-        strata_people <- if (length(people) > 1) people[-length(people)] else people
-        list(in_ = nrow(df), out = sum(strata_people))
+        people <- res$variable == "people" & not_pooled(res)
+        list(in_ = nrow(df), out = sum(res$n[people]))
       }
     )
   },
@@ -178,10 +207,10 @@ fuzz_cases <- list(
       ))),
       env = environment(),
       count = function(res) {
-        base <- if (is.null(by)) rep(TRUE, nrow(res)) else res[[by]] %in% "Total" == FALSE
+        base <- not_pooled(res)
         list(
           in_ = people_in(df, weight),
-          out = sum(res$n[base]) + sum(res$n_outcome_missing[base])
+          out = sum(res$n[base]) + sum(res$n_outcome_missing[base]) + left_out_n(res)
         )
       }
     )
@@ -193,7 +222,46 @@ fuzz_cases <- list(
     list(
       call = quote(compare_groups(df, a, y, by = by, event = event, ref_group = reference)),
       env = environment(),
-      count = function(res) list(in_ = 0, out = 0)
+      count = function(res) {
+        # each stratum's compared groups and its reference (once), or with
+        # "rest" its first row's group and rest
+        key <- if (is.null(by)) rep("", nrow(res)) else as.character(res[[by]])
+        first <- !duplicated(key)
+        people <- if (identical(reference, "rest")) {
+          sum(res$n[first] + res$ref_n[first])
+        } else {
+          sum(res$n) + sum(res$ref_n[first])
+        }
+        # a stratum whose only known group is its reference has no row
+        list(in_ = people_in(df, NULL), out = people + left_out_n(res) + unseen_reference(df, res, by))
+      }
+    )
+  },
+  compare_services = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    ref <- if (stats::runif(1) < 0.5) {
+      expand.grid(a = c("White", "Black", "Asian", "Caf\u00e9"), c = unique(df$c), stringsAsFactors = FALSE)
+    }
+    if (!is.null(ref)) ref$n <- sample(0:200, nrow(ref), TRUE)
+    list(
+      call = quote(suppressMessages(if (is.null(ref)) {
+        compare_services(df, a, by = c, outcome = y, event = event, unknown = "Not known")
+      } else {
+        compare_services(df, a, by = c, reference = ref, unknown = "Not known")
+      })),
+      env = environment(),
+      count = function(res) list(in_ = nrow(df), out = sum(res$n) + left_out_n(res))
+    )
+  },
+  compare_periods = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    outcome <- maybe("y", 0.5)
+    list(
+      call = quote(suppressMessages(compare_periods(df, a, d,
+        period = sample(c("month", "quarter", "year"), 1), outcome = outcome, event = event
+      ))),
+      env = environment(),
+      count = function(res) list(in_ = nrow(df), out = sum(res$n) + left_out_n(res))
     )
   },
   detectable_difference = function(df) {
@@ -203,7 +271,11 @@ fuzz_cases <- list(
         compare_outcomes(df, a, y, event = event, exact = "never")
       ))),
       env = environment(),
-      count = function(res) list(in_ = 0, out = 0)
+      count = function(res) {
+        # the people of the known groups with a known outcome
+        src <- suppressMessages(compare_outcomes(df, a, y, event = event, exact = "never"))
+        list(in_ = sum(src$n[!src$missing]), out = sum(res$n))
+      }
     )
   },
   inequality_measures = function(df) {
@@ -212,11 +284,15 @@ fuzz_cases <- list(
     ordered <- sample(c(TRUE, FALSE, NA), 1, prob = c(0.45, 0.45, 0.1))
     reference <- sample(list(NULL, "White", "nobody"), 1)[[1]]
     list(
-      call = quote(inequality_measures(suppressMessages(
-        compare_outcomes(df, a, y, by = by, event = event, exact = "never")
-      ), ordered = ordered, ref_group = reference, sims = 20)),
+      call = quote(suppressMessages(inequality_measures(
+        compare_outcomes(df, a, y, by = by, event = event, exact = "never"),
+        ordered = ordered, ref_group = reference, sims = 20
+      ))),
       env = environment(),
-      count = function(res) list(in_ = 0, out = 0)
+      count = function(res) {
+        src <- suppressMessages(compare_outcomes(df, a, y, by = by, event = event, exact = "never"))
+        list(in_ = sum(src$n[!src$missing]), out = sum(tidy(res, "counts")$total))
+      }
     )
   },
   suppress_counts = function(df) {
@@ -230,7 +306,7 @@ fuzz_cases <- list(
           by = by, event = event, exact = "never"
         ))
         s <- suppress_counts(res, rule, threshold = threshold)
-        chk <- disclosure_check(s)
+        chk <- disclosure_check(s, bounds = sample(c("exact", "verdict"), 1))
         if (!attr(chk, "protected")) stop("a suppressed count is recoverable")
         s
       }),
@@ -242,6 +318,59 @@ fuzz_cases <- list(
     event <- if (is.character(df$y)) "yes"
     list(
       call = quote(cmh_test(df, a, y, by = c, event = event)),
+      env = environment(),
+      count = function(res) list(in_ = nrow(df), out = sum(tidy(res, "counts")$n) + left_out_n(res))
+    )
+  },
+  age_at = function(df) {
+    on <- sample(list("2020-01-01", as.Date("2019-06-30"), "31/12/2019", df$d), 1)[[1]]
+    birth <- if (stats::runif(1) < 0.8) df$d - sample(0:30000, nrow(df), TRUE) else df$a
+    list(
+      call = quote(age_at(birth, on)),
+      env = environment(),
+      count = function(res) list(in_ = length(birth), out = length(res))
+    )
+  },
+  collapse_ethnicity = function(df) {
+    x <- df$a
+    list(
+      call = quote(suppressWarnings(collapse_ethnicity(x, to = sample(c("broad", "detailed"), 1),
+        unknown = "Not known"
+      ))),
+      env = environment(),
+      count = function(res) list(in_ = length(x), out = length(res))
+    )
+  },
+  format_numbers = function(df) {
+    x <- sample(list(df$w, df$a, c(1e-9, 2.5e7, NA)), 1)[[1]]
+    list(
+      call = quote(list(format_p(x), format_stat(x), format_count(x), format_pct(x))),
+      env = environment(),
+      count = function(res) list(in_ = 4 * length(x), out = sum(lengths(res)))
+    )
+  },
+  readable_table = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    list(
+      call = quote(readable_table(
+        suppressMessages(compare_outcomes(df, a, y, event = event, exact = "never")),
+        c("a", "n", "events", "pct_ci")
+      )),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
+  equity_report = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    out <- tempfile(fileext = ".html")
+    list(
+      # rendering costs seconds: generated data that passes the checks is
+      # reported on only now and then
+      call = quote(if (stats::runif(1) < 0.03 && rmarkdown::pandoc_available()) {
+        equity_report(df, a, y, event = event, output_file = out, quiet = TRUE)
+      } else {
+        equityaudit:::check_report_data(as.data.frame(df), list(group = "a", outcome = "y"))
+      }),
       env = environment(),
       count = function(res) list(in_ = 0, out = 0)
     )
@@ -278,18 +407,26 @@ fuzz_cases <- list(
 test_that("every exported function survives generated input", {
   set.seed(20191231)
   failures <- character()
-  cases <- 0
+  answered <- stats::setNames(integer(length(fuzz_cases)), names(fuzz_cases))
   for (name in names(fuzz_cases)) {
     for (i in seq_len(fuzz_n())) {
       df <- fuzz_data()
       case <- fuzz_cases[[name]](df)
       problem <- fuzz_check(case)
-      cases <- cases + 1
-      if (!is.null(problem)) {
+      if (is.null(problem)) {
+        answered[[name]] <- answered[[name]] + 1L
+      } else if (!identical(problem, "error")) {
         failures <- c(failures, sprintf("%s case %d: %s", name, i, problem))
       }
     }
   }
   expect_equal(failures, character())
-  expect_equal(cases, length(fuzz_cases) * fuzz_n())
+  # every exported function is exercised, and answers generated input
+  # (not only refuses it)
+  exported <- setdiff(getNamespaceExports("equityaudit"), c("tidy", "glance"))
+  covered <- c(names(fuzz_cases), "disclosure_check", "format_p", "format_stat", "format_count", "format_pct")
+  expect_equal(setdiff(exported, covered), character())
+  expect_true(all(answered[setdiff(names(answered), "reproduce_bjpsych")] > 0), label = paste(
+    names(answered)[answered == 0], collapse = ", "
+  ))
 })

@@ -1,0 +1,247 @@
+# Bounds on the counts of a published table, as an attacker who knows the
+# rule can work them out: quick outer bounds by interval propagation over
+# the table's sums (the shuttle algorithm, src/disclosure.c), and exact
+# bounds from integer programmes solved with lpSolve, over the connected
+# part of the table that holds each cell. Used by disclosure_check() and by
+# the secondary suppression of suppress-protect.R.
+
+# Outer bounds: interval propagation along each sum (total = parts).
+propagated_bounds <- function(k, sums) {
+  res <- .Call(
+    ea_interval_bounds, as.double(k$lo), as.double(k$hi), sums$start,
+    sums$cells, 1000L
+  )
+  list(lo = res[[1]], hi = res[[2]])
+}
+
+# The sums as 0-based compressed rows for the C code.
+sums_csr <- function(cons) {
+  list(
+    start = as.integer(c(0, cumsum(lengths(cons)))),
+    cells = as.integer(unlist(cons)) - 1L
+  )
+}
+
+# Exact bounds of the cells in `targets` (logical); the others keep their
+# propagated bounds. Bounds come from integer programmes over the connected
+# part of the table that holds each target. Every solution found is a
+# feasible table, so it shows values a cell can take: where one of them
+# already reaches a cell's propagated (outer) bound, that bound is exact and
+# no programme of its own is needed. Two programmes on the sum of all
+# targets usually settle most of them.
+#
+# With `settled` (a function of the witnessed low and high values and the
+# outer bounds, TRUE where they already decide the question asked), cells
+# so decided keep their witnessed range instead of being solved exactly.
+exact_bounds <- function(spec, k, targets, r, settled = NULL, pool = NULL) {
+  b <- propagated_bounds(k, sums_csr(spec$cons))
+  if (any(b$lo > b$hi)) {
+    abort_internal("the published table is inconsistent with its own sums")
+  }
+  todo <- which(targets)
+  if (length(todo) == 0) {
+    return(b)
+  }
+  part <- connected_parts(spec$cons, length(spec$value))
+  for (p in unique(part[todo])) {
+    cells <- which(part == p)
+    if (length(cells) == 1) next # in no sum: known as the publication says
+    model <- integer_model(spec$cons, cells, b)
+    j <- match(intersect(todo, cells), cells)
+    bounds <- part_bounds(model, j, b$lo[cells[j]], b$hi[cells[j]], settled,
+      prior = pooled_tables(pool, cells, b),
+      record = function(sol) pool_table(pool, cells, sol)
+    )
+    b$lo[cells[j]] <- bounds$lo
+    b$hi[cells[j]] <- bounds$hi
+    if (any(bounds$inner)) {
+      if (is.null(b$inner)) b$inner <- rep(FALSE, length(b$lo))
+      b$inner[cells[j]] <- bounds$inner
+    }
+  }
+  b
+}
+
+# Exact bounds of the variables j of one part, given outer bounds lo, hi.
+# Programmes on the sum of the unsettled variables first, while they
+# settle some; then one programme per variable left.
+part_bounds <- function(model, j, lo, hi, settled = NULL, prior = NULL,
+                        record = function(sol) NULL) {
+  seen <- list(min = rep(Inf, length(j)), max = rep(-Inf, length(j)))
+  witness <- function(sol, new = TRUE) {
+    if (is.null(sol)) {
+      return()
+    }
+    seen$min <<- pmin(seen$min, sol[j])
+    seen$max <<- pmax(seen$max, sol[j])
+    if (new) record(sol)
+  }
+  for (i in seq_len(NROW(prior))) witness(prior[i, ], new = FALSE)
+  open <- function(direction) {
+    if (direction == "min") which(seen$min > lo) else which(seen$max < hi & is.finite(hi))
+  }
+  for (direction in c("min", "max")) {
+    left <- open(direction)
+    while (length(left) > 0) {
+      witness(solve_programme(model, j[left], direction)$solution)
+      now <- open(direction)
+      if (length(now) == length(left)) break
+      left <- now
+    }
+  }
+  undecided <- rep(TRUE, length(j))
+  inner <- rep(FALSE, length(j))
+  if (!is.null(settled)) {
+    undecided <- !settled(seen$min, seen$max, lo, hi)
+    inner <- !undecided & (seen$min > lo | seen$max < hi)
+    lo[!undecided] <- seen$min[!undecided]
+    hi[!undecided] <- seen$max[!undecided]
+  }
+  for (i in intersect(open("min"), which(undecided))) {
+    sol <- solve_programme(model, j[[i]], "min")$solution
+    record(sol)
+    lo[[i]] <- sol[j[[i]]]
+  }
+  for (i in intersect(union(open("max"), which(!is.finite(hi))), which(undecided))) {
+    sol <- solve_programme(model, j[[i]], "max")$solution
+    if (!is.null(sol)) {
+      record(sol)
+      hi[[i]] <- sol[j[[i]]]
+    } # else unbounded: stays Inf
+  }
+  list(lo = lo, hi = hi, inner = inner)
+}
+
+# Feasible tables found so far. Every solution satisfies the sums, which
+# do not change while one table is suppressed; a later check whose bounds a
+# solution also satisfies (such as a trial with fewer stars) can use it as
+# a witness of the values cells can take, without solving again. The most
+# recent 64 are kept.
+solution_pool <- function(n) {
+  pool <- new.env(parent = emptyenv())
+  pool$tables <- matrix(NA_real_, 0, n)
+  pool
+}
+
+pool_table <- function(pool, cells, sol) {
+  if (is.null(pool) || is.null(sol) || any(!is.finite(sol))) {
+    return(invisible())
+  }
+  row <- rep(NA_real_, ncol(pool$tables))
+  row[cells] <- sol
+  pool$tables <- rbind(row, pool$tables[seq_len(min(63, nrow(pool$tables))), , drop = FALSE])
+  invisible()
+}
+
+# The pooled tables that cover `cells` and lie within bounds b there.
+pooled_tables <- function(pool, cells, b) {
+  if (is.null(pool) || nrow(pool$tables) == 0) {
+    return(NULL)
+  }
+  t <- pool$tables[, cells, drop = FALSE]
+  lo <- matrix(b$lo[cells], nrow(t), length(cells), byrow = TRUE)
+  hi <- matrix(b$hi[cells], nrow(t), length(cells), byrow = TRUE)
+  ok <- rowSums(is.na(t) | t < lo | t > hi) == 0
+  t[ok, , drop = FALSE]
+}
+
+# Connected parts of the table: cells linked through shared sums.
+connected_parts <- function(cons, n) {
+  label <- seq_len(n)
+  if (length(cons) == 0) {
+    return(label)
+  }
+  members <- unlist(cons)
+  sum_id <- rep(seq_along(cons), lengths(cons))
+  cells <- sort(unique(members))
+  repeat {
+    low <- vapply(split(label[members], sum_id), min, 0L)
+    new <- label
+    new[cells] <- pmin(label[cells], vapply(split(low[sum_id], members), min, 0L))
+    new <- new[new]
+    if (identical(new, label)) break
+    label <- new
+  }
+  label
+}
+
+# The integer programme of one part: x = lo + y with 0 <= y <= hi - lo,
+# each sum an equality.
+integer_model <- function(cons, cells, b) {
+  in_part <- vapply(cons, function(con) con[[1]] %in% cells, TRUE)
+  part_cons <- cons[in_part]
+  lo <- b$lo[cells]
+  span <- b$hi[cells] - lo
+  rows <- rep(seq_along(part_cons), lengths(part_cons))
+  cols <- match(unlist(part_cons), cells)
+  coef <- unlist(lapply(part_cons, function(con) c(1, rep(-1, length(con) - 1))))
+  rhs <- vapply(part_cons, function(con) {
+    j <- match(con, cells)
+    sum(lo[j[-1]]) - lo[j[[1]]]
+  }, 0)
+  capped <- which(is.finite(span))
+  n_eq <- length(part_cons)
+  dense <- rbind(
+    cbind(rows, cols, coef),
+    cbind(n_eq + seq_along(capped), capped, rep(1, length(capped)))
+  )
+  model <- list(
+    dense = unname(dense), n = length(cells), lo = lo,
+    dir = c(rep("=", n_eq), rep("<=", length(capped))),
+    rhs = c(rhs, span[capped])
+  )
+  # small parts as a plain matrix: lpSolve's sparse input costs more to set up
+  if (as.double(length(model$rhs)) * model$n <= 40000) {
+    model$mat <- matrix(0, length(model$rhs), model$n)
+    model$mat[model$dense[, 1:2, drop = FALSE]] <- model$dense[, 3]
+  }
+  model
+}
+
+# Minimise or maximise the sum of variables j. Returns the solution (the
+# values of all the part's cells), or NULL solution when unbounded.
+solve_programme <- function(model, j, direction) {
+  obj <- numeric(model$n)
+  obj[j] <- 1
+  fit <- lp_fit(model, obj, direction)
+  if (fit$status == 2) {
+    # lpSolve can call a feasible programme (the published table is one
+    # solution) infeasible; stated with each equality as two inequalities
+    # it solves
+    fit <- lp_fit(split_equalities(model), obj, direction)
+  }
+  if (fit$status == 3) {
+    return(list(solution = NULL))
+  }
+  if (fit$status != 0) {
+    abort_internal(sprintf("the disclosure solver failed (lpSolve status %d)", fit$status))
+  }
+  sol <- model$lo + round(fit$solution)
+  sol[fit$solution >= 1e29] <- Inf # lpSolve's infinity
+  list(solution = sol)
+}
+
+lp_fit <- function(model, obj, direction) {
+  if (is.null(model$mat)) {
+    lpSolve::lp(direction, obj,
+      const.dir = model$dir, const.rhs = model$rhs,
+      dense.const = model$dense, all.int = TRUE
+    )
+  } else {
+    lpSolve::lp(direction, obj, model$mat, model$dir, model$rhs, all.int = TRUE)
+  }
+}
+
+# The same programme with each equality a <= and a >= row.
+split_equalities <- function(model) {
+  eq <- which(model$dir == "=")
+  n_rows <- length(model$rhs)
+  again <- model$dense[model$dense[, 1] %in% eq, , drop = FALSE]
+  again[, 1] <- n_rows + match(again[, 1], eq)
+  out <- model
+  out$dense <- rbind(model$dense, again)
+  out$dir <- c(ifelse(model$dir == "=", "<=", model$dir), rep(">=", length(eq)))
+  out$rhs <- c(model$rhs, model$rhs[eq])
+  if (!is.null(model$mat)) out$mat <- rbind(model$mat, model$mat[eq, , drop = FALSE])
+  out
+}

@@ -1,0 +1,129 @@
+/* columns.c: the columns being counted (see columns.h): the hash table,
+ * the discovery of a hashed column's values, the check of what R passes
+ * in, and the cell index of each record. */
+#include "columns.h"
+
+void key_table_init(key_table *t, size_t size) {
+  t->keys = (uint64_t *) R_alloc(size, sizeof(uint64_t));
+  t->value = (int *) R_alloc(size, sizeof(int));
+  memset(t->value, 0, size * sizeof(int));
+  t->mask = size - 1;
+  t->shift = 64;
+  for (size_t s = size; s > 1; s >>= 1) --t->shift;
+  t->used = 0;
+}
+
+/* doubles the table; R_alloc memory of the old one is freed after .Call */
+void key_table_grow(key_table *t) {
+  key_table bigger;
+  key_table_init(&bigger, 2 * (t->mask + 1));
+  for (size_t s = 0; s <= t->mask; ++s) {
+    if (t->value[s] == 0) continue;
+    size_t h = key_table_slot(&bigger, t->keys[s]);
+    bigger.keys[h] = t->keys[s];
+    bigger.value[h] = t->value[s];
+  }
+  bigger.used = t->used;
+  *t = bigger;
+}
+
+/* First pass over a character or integer column: its distinct values in
+ * order of first appearance, returned as an R vector. */
+static SEXP discover_levels(column *c, SEXP x) {
+  R_xlen_t n = XLENGTH(x);
+  R_xlen_t cap = 64;
+  R_xlen_t *first_at = (R_xlen_t *) R_alloc(cap, sizeof(R_xlen_t));
+  key_table_init(&c->table, 1024);
+  for (R_xlen_t i = 0; i < n; ++i) {
+    if ((i + 1) % EA_INTERRUPT_EVERY == 0) R_CheckUserInterrupt();
+    int is_na, first;
+    uint64_t key = hashed_key(c, i, &is_na);
+    if (is_na) continue;
+    int code = key_table_code(&c->table, key, &first);
+    if (!first) continue;
+    if (code > cap) {
+      R_xlen_t *bigger = (R_xlen_t *) R_alloc(2 * cap, sizeof(R_xlen_t));
+      memcpy(bigger, first_at, cap * sizeof(R_xlen_t));
+      first_at = bigger;
+      cap *= 2;
+    }
+    first_at[code - 1] = i;
+  }
+  c->nlev = c->table.used;
+  SEXP levels = PROTECT(Rf_allocVector(TYPEOF(x), c->nlev));
+  for (int l = 0; l < c->nlev; ++l) {
+    if (c->sv != NULL) SET_STRING_ELT(levels, l, c->sv[first_at[l]]);
+    else INTEGER(levels)[l] = c->iv[first_at[l]];
+  }
+  UNPROTECT(1);
+  return levels;
+}
+
+/* The columns, kinds and level counts R passes in: k vectors of one
+ * length n, each of the type its kind needs. */
+void ea_check_columns(SEXP columns, SEXP kinds, SEXP nlevels, R_xlen_t n) {
+  ea_check_vector(columns, VECSXP, -1, "columns");
+  int k = Rf_length(columns);
+  ea_check_vector(kinds, INTSXP, k, "kinds");
+  ea_check_vector(nlevels, INTSXP, k, "nlevels");
+  for (int j = 0; j < k; ++j) {
+    SEXP x = VECTOR_ELT(columns, j);
+    int kind = INTEGER_RO(kinds)[j];
+    int ok = (kind == KIND_CODES && TYPEOF(x) == INTSXP) ||
+             (kind == KIND_LOGICAL && TYPEOF(x) == LGLSXP) ||
+             (kind == KIND_HASHED && (TYPEOF(x) == INTSXP || TYPEOF(x) == STRSXP));
+    if (!ok) ea_internal_error("column %d is of type %s for kind %d", j + 1, Rf_type2char(TYPEOF(x)), kind);
+    if (XLENGTH(x) != n) ea_internal_error("column %d has length %.0f, not %.0f", j + 1, (double) XLENGTH(x), (double) n);
+    if (kind != KIND_HASHED && INTEGER_RO(nlevels)[j] < 0) ea_internal_error("column %d has a negative number of levels", j + 1);
+  }
+}
+
+/* Prepares the k columns for counting (scanning hashed ones for their
+ * levels, stored in `levels`); returns the number of cells. */
+double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels,
+                            coded_columns *cc, SEXP levels) {
+  double ncell = 1.0;
+  for (int j = 0; j < cc->k; ++j) {
+    SEXP x = VECTOR_ELT(columns, j);
+    column *c = &cc->col[j];
+    c->kind = INTEGER_RO(kinds)[j];
+    c->sv = TYPEOF(x) == STRSXP ? STRING_PTR_RO(x) : NULL;
+    c->iv = TYPEOF(x) == STRSXP ? NULL : INTEGER_RO(x);
+    c->nlev = INTEGER_RO(nlevels)[j];
+    if (c->kind == KIND_HASHED) SET_VECTOR_ELT(levels, j, discover_levels(c, x));
+    ncell *= (double) c->nlev + 1.0;
+  }
+  return ncell;
+}
+
+/* fills cell[] with the cell index of rows [from, from + len); false if a
+ * code is out of range (the position is recorded in cc) */
+int cell_index(coded_columns *cc, R_xlen_t from, int len,
+                      uint64_t *cell) {
+  for (int r = 0; r < len; ++r) cell[r] = 0;
+  uint64_t stride = 1;
+  for (int j = 0; j < cc->k; ++j) {
+    for (int r = 0; r < len; ++r) {
+      int sl = slot_of(&cc->col[j], from + r);
+      if (sl < 0) {
+        cc->bad_row = from + r;
+        cc->bad_col = j;
+        return 0;
+      }
+      cell[r] += (uint64_t) sl * stride;
+    }
+    stride *= (uint64_t) cc->col[j].nlev + 1;
+  }
+  return 1;
+}
+
+/* list(too_many, levels): more combinations than `limit`, with the level
+ * counts found (for R's error message) */
+SEXP too_many_cells(double ncell, SEXP levels) {
+  const char *names[] = {"too_many", "levels", ""};
+  SEXP out = PROTECT(Rf_mkNamed(VECSXP, names));
+  SET_VECTOR_ELT(out, 0, Rf_ScalarReal(ncell));
+  SET_VECTOR_ELT(out, 1, levels);
+  UNPROTECT(1);
+  return out;
+}
