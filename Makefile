@@ -17,7 +17,7 @@ CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check demo report-shot bench bench-scale data sanitize valgrind fuzz attack coverage lint clean
+.PHONY: deps document build install check layout demo report-shot bench bench-scale data sanitize valgrind fuzz attack coverage lint clean
 
 deps:
 	@missing=""; \
@@ -55,6 +55,10 @@ check: deps build
 	  grep -E '(ERROR|WARNING|NOTE)$$' $(CHECKDIR)/$(PKG).Rcheck/00check.log; \
 	  exit 1; \
 	fi
+
+# Dependencies one way through the layers, no file much over 400 lines.
+layout: deps
+	$(RSCRIPT) tools/layout.R
 
 demo: deps install
 	$(RSCRIPT) tools/demo.R

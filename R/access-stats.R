@@ -116,3 +116,49 @@ stratum_summary <- function(object, test_cols) {
   for (col in n_cols) out[[col]] <- stratum_sums(st, st$df[[col]])
   new_summary(out[c(st$by, n_cols, test_cols)])
 }
+
+# The rows of the result from the tally and the aligned reference.
+access_result <- function(tl, ref, cols, options) {
+  g <- tl$groups
+  n <- matrix(tl$array, nrow = length(g$label))
+  # every known group shows (a factor's unused levels too); the unknown
+  # group when anybody has it on either side
+  keep <- !g$unknown | rowSums(n) + rowSums(ref) > 0
+  n <- n[keep, , drop = FALSE]
+  ref <- ref[keep, , drop = FALSE]
+  is_miss <- g$unknown[keep]
+  k <- sum(keep)
+  n_strata <- ncol(n)
+  tested <- if (options$missing == "include") rep(TRUE, k) else !is_miss
+  stats <- access_statistics(n, ref, tested,
+    access_denominators(n, tested), access_denominators(ref, tested),
+    options = options, strata = tl$strata
+  )
+  rows <- c(
+    strata_frame_rep(tl$strata, k),
+    group_columns(g, keep, n_strata, tl$name),
+    list(missing = rep(is_miss, n_strata), n = as.vector(n)),
+    stats
+  )
+  out <- new_tidy_frame(rows)
+  # an unknown group the reference does not count has no population share
+  no_ref <- out$missing & out$ref_n %in% 0
+  out[no_ref, c("ref_pct", "access_rate", "representation_ratio")] <- NA
+  tables <- list()
+  if (options$missing == "exclude") {
+    dropped <- colSums(n[is_miss, , drop = FALSE])
+    out <- out[!out$missing, , drop = FALSE]
+    rownames(out) <- NULL
+    tables$left_out <- left_out_frame(tl$strata, sprintf("`%s` not known", tl$name), dropped)
+    if (sum(dropped) > 0) {
+      message(sprintf(
+        "Excluded %s whose `%s` is missing or unknown.", people_count(sum(dropped)), tl$name
+      ))
+    }
+  }
+  new_result(out, "access", list(
+    by = cols$by, group = tl$name, parts = tl$parts, missing_rule = options$missing,
+    unknown_label = tl$unknown_label,
+    options = c(options[c("method", "conf_level", "ratio_margin", "ref_is_prop")], list(adjust = cols$adjust))
+  ), tables)
+}

@@ -104,3 +104,43 @@ funnel_flag <- function(estimate, lim) {
   )
   factor(flag, levels = lv)
 }
+
+# Funnel limits, z-scores and flags of k groups (rows) across services
+# (columns) from the precision `size` and the estimate `est`, with each
+# group's target. Returns list(columns: the result's columns from `target`
+# on, funnels: per group the target, phi, tau2, whether widened and the
+# services counted).
+funnel_fit <- function(size, est, target, type, overdispersion) {
+  k <- nrow(size)
+  n_s <- ncol(size)
+  lim <- array(NA_real_, c(k, n_s, 4))
+  z <- matrix(NA_real_, k, n_s)
+  funnels <- vector("list", k)
+  for (i in seq_len(k)) {
+    z[i, ] <- funnel_z(est[i, ], size[i, ], target[[i]], type)
+    od <- dispersion_estimate(z[i, ], size[i, ])
+    tau2 <- if (overdispersion) od$tau2 else 0
+    if (is.finite(target[[i]])) lim[i, , ] <- funnel_limits(size[i, ], target[[i]], type, tau2)
+    funnels[[i]] <- list(
+      target = target[[i]], phi = od$phi, tau2 = od$tau2,
+      widened = overdispersion && od$tau2 > 0, services = od$n
+    )
+  }
+  scale <- if (type == "ratio") 1 else 100
+  lim_flat <- matrix(lim, k * n_s, 4)
+  list(
+    columns = list(
+      target = scale * rep(vapply(funnels, `[[`, 0, "target"), n_s),
+      lower_998 = scale * lim_flat[, 1], lower_95 = scale * lim_flat[, 2],
+      upper_95 = scale * lim_flat[, 3], upper_998 = scale * lim_flat[, 4],
+      z_score = as.vector(z), flag = funnel_flag(as.vector(est), lim_flat)
+    ),
+    funnels = list(
+      target = scale * vapply(funnels, `[[`, 0, "target"),
+      phi = vapply(funnels, `[[`, 0, "phi"),
+      tau2 = vapply(funnels, `[[`, 0, "tau2"),
+      widened = vapply(funnels, `[[`, TRUE, "widened"),
+      services = vapply(funnels, function(f) as.double(f$services), 0)
+    )
+  )
+}

@@ -208,3 +208,23 @@ unknown_strata_labels <- function(tl, by) {
   }
   out
 }
+
+# The group columns of result rows (`times` blocks of the rows `keep`):
+# the label column named `name`, and for combined groups each part first.
+group_columns <- function(groups, keep, times, name) {
+  out <- list()
+  if (length(groups$parts) > 1) {
+    out <- lapply(groups$parts, function(v) rep(v[keep], times))
+  }
+  out[[name]] <- rep(groups$column[keep], times)
+  out
+}
+
+# The key of each stratum of a tally, unknown values as NA (as
+# strata_key() writes raw values folded by fold_values()).
+tally_strata_key <- function(tl, by) {
+  n_s <- utils::tail(dim(tl$array), 1)
+  strata_key(lapply(by, function(b) {
+    replace(as.character(tl$strata[[b]]), tl$strata_unknown[[b]], NA)
+  }), n_s)
+}

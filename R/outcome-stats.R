@@ -93,3 +93,67 @@ summary.equityaudit_outcomes <- function(object, ...) {
   out$pct <- 100 * out$events / out$n
   new_summary(out[c(st$by, "n", "events", "pct", test_cols)])
 }
+
+# The test units of an outcome tally: its strata, then (with `pooled` and
+# `by` columns) the pooled strata. Returns list(array, strata, pooled,
+# unknown), `unknown` marking strata whose `by` value is not known (left
+# out of the test across the `by` levels).
+outcome_units <- function(tl, by, pooled) {
+  a <- tl$array
+  n_s <- dim(a)[[3]]
+  unknown_by <- Reduce(`|`, tl$strata_unknown[by], rep(FALSE, n_s))
+  if (!pooled || length(by) == 0) {
+    return(list(array = a, strata = tl$strata, pooled = rep(FALSE, n_s), unknown = unknown_by))
+  }
+  p <- append_pooled(a, tl$strata, by)
+  n_p <- length(p$pooled) - n_s
+  list(array = p$array, strata = p$strata, pooled = p$pooled, unknown = c(unknown_by, rep(FALSE, n_p)))
+}
+
+# The rows of the result: one per unit and group (the unknown group only
+# where it has anybody).
+outcome_result <- function(tl, cols, options) {
+  units <- outcome_units(tl, options$by, options$pooled)
+  g <- tl$groups
+  a <- units$array
+  keep <- !g$unknown | row_totals(a) > 0
+  a <- a[keep, , , drop = FALSE]
+  miss <- g$unknown[keep]
+  k <- sum(keep)
+  n_units <- dim(a)[[3]]
+  no <- matrix(a[, 1, ], k)
+  yes <- matrix(a[, 2, ], k)
+  stats <- outcome_statistics(yes, no, !miss, options$exact, options$conf_level, options$p_adjust)
+  if (options$exact == "auto" && stats$n_exact > 0) {
+    message(sprintf(
+      "Exact p-values computed for %d of %d tests with an expected count below 5.",
+      stats$n_exact, n_units
+    ))
+  }
+  if (stats$n_exact > 0) exact_messages(stats$methods)
+  rows <- c(
+    strata_frame_rep(units$strata, k),
+    list(pooled = rep(units$pooled, each = k)),
+    group_columns(g, keep, n_units, tl$name),
+    list(
+      missing = rep(miss, n_units),
+      n = as.vector(no + yes), events = as.vector(yes)
+    ),
+    stats$columns
+  )
+  rows <- append(rows,
+    list(n_outcome_missing = as.vector(matrix(a[, 3, ], k))),
+    after = match("adj_residual", names(rows))
+  )
+  tables <- list()
+  if (length(options$by) + length(options$strata) > 0) {
+    base <- !units$pooled & !units$unknown
+    tables$cmh <- outcome_cmh(a[, 1:2, base, drop = FALSE], lapply(units$strata, `[`, base), !miss, options)
+  }
+  new_result(rows, "outcomes", list(
+    by = c(options$by, options$strata), group = tl$name, parts = tl$parts,
+    unknown_label = tl$unknown_label,
+    event = tl$event, pooled_over = if (any(units$pooled)) options$by else character(),
+    options = options
+  ), tables)
+}

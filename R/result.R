@@ -16,11 +16,6 @@ new_result <- function(rows, kind, meta = list(), tables = list()) {
   out
 }
 
-new_tidy_frame <- function(cols) {
-  n <- if (length(cols) == 0) 0L else length(cols[[1]])
-  structure(cols, class = "data.frame", row.names = .set_row_names(n))
-}
-
 result_kind <- function(x) {
   cls <- grep("^equityaudit_", class(x), value = TRUE)
   sub("^equityaudit_", "", setdiff(cls, c("equityaudit_result", "equityaudit_suppressed"))[1])
@@ -75,35 +70,4 @@ new_summary <- function(df) {
   rownames(df) <- NULL
   class(df) <- c("equityaudit_summary", "data.frame")
   df
-}
-
-# People a verb left out of its analysis: one row per stratum and reason.
-# `strata` (a list of stratum columns) and `n` are one element per stratum.
-left_out_frame <- function(strata, reason, n) {
-  new_tidy_frame(c(strata, list(reason = rep(reason, length(n)), n = as.double(n))))
-}
-
-# The same for several reasons: `reasons` is a named list of counts per
-# stratum.
-left_out_by_stratum <- function(strata, reasons) {
-  n_s <- length(reasons[[1]])
-  new_tidy_frame(c(
-    lapply(strata, function(v) rep(v, times = length(reasons))),
-    list(reason = rep(names(reasons), each = n_s), n = as.double(unlist(reasons, use.names = FALSE)))
-  ))
-}
-
-rbind_left_out <- function(a, b) {
-  if (is.null(a) || nrow(a) == 0) {
-    return(b)
-  }
-  if (is.null(b) || nrow(b) == 0) {
-    return(a)
-  }
-  cols <- union(names(a), names(b))
-  fill <- function(d) {
-    for (cl in setdiff(cols, names(d))) d[[cl]] <- rep(NA, nrow(d))
-    d[cols]
-  }
-  rbind(fill(a), fill(b))
 }

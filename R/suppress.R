@@ -201,35 +201,6 @@ round_count <- function(v, round_to) floor(v / round_to + 0.5) * round_to
 
 # ---- printing -------------------------------------------------------------
 
-suppression_footnote <- function(s) {
-  what <- switch(s$rule,
-    nhs_digital = "NHS Digital rule",
-    opensafely = "OpenSAFELY rule",
-    none = "no suppression rule"
-  )
-  lowest <- if (s$zero) 0 else 1
-  paste0(
-    "* ", if (s$threshold > 0) {
-      sprintf("counts of %g to %g suppressed", lowest, s$threshold)
-    } else {
-      "no counts suppressed"
-    },
-    ", with any that would reveal them",
-    if (s$round_to > 1) sprintf("; other counts rounded to the nearest %g", s$round_to) else "",
-    " (", what, "). Every percentage, interval and test is computed from the ",
-    "published counts",
-    if (isTRUE(s$left_out > 0)) {
-      sprintf(
-        "; %d group%s with a suppressed count %s left out of the tests",
-        s$left_out, if (s$left_out == 1) "" else "s", if (s$left_out == 1) "is" else "are"
-      )
-    } else {
-      ""
-    },
-    "."
-  )
-}
-
 #' @export
 `[.equityaudit_suppressed` <- function(x, i, j, ...) {
   s <- attr(x, "suppression")

@@ -1,0 +1,170 @@
+# The statistics of inequality_measures(): the counts behind each
+# indicator, the measures of one stratum with their analytic or simulated
+# intervals, and the result.
+
+# The measures of every stratum of the counts `d` (see inequality_inputs()).
+inequality_result <- function(d, by, group, options) {
+  key <- strata_key(d[by], nrow(d))
+  pieces <- lapply(unique(key), function(s) {
+    rows <- which(key == s)
+    m <- stratum_measures(d[rows, ], options$ordered, options$ref_group, options$favourable,
+      options$conf_level, options$sims)
+    strata <- lapply(d[by], function(v) rep(v[rows[[1]]], nrow(m)))
+    c(strata, as.list(m))
+  })
+  cols <- c(by, "measure", "value", "low", "high", "interval", "groups", "reference")
+  out <- lapply(cols, function(cl) do.call(c, lapply(pieces, function(p) p[[cl]])))
+  names(out) <- cols
+  for (b in by) {
+    if (is.factor(d[[b]])) out[[b]] <- factor(as.character(out[[b]]), levels = levels(d[[b]]))
+    if (is.null(out[[b]])) out[[b]] <- d[[b]][0]
+  }
+  if (is.null(out$measure)) {
+    out[c("measure", "value", "low", "high", "interval", "groups", "reference")] <- list(
+      character(), numeric(), numeric(), numeric(), character(), numeric(), character()
+    )
+  }
+  out <- append(out, list(label = measure_labels(out$measure)), after = match("measure", names(out)))
+  new_result(out, "inequality", list(by = setdiff(by, "pooled"), group = group, options = options),
+    list(counts = d))
+}
+
+# The measures in words.
+measure_labels <- function(code) {
+  words <- c(
+    difference = "Difference (best minus worst)", ratio = "Ratio (best over worst)",
+    par = "Population attributable risk", paf = "Population attributable fraction (%)",
+    idis = "Index of disparity (%)", idis_weighted = "Weighted index of disparity (%)",
+    bgv = "Between-group variance", theil = "Theil index", mld = "Mean log deviation",
+    sii = "Slope index of inequality", rii = "Relative index of inequality",
+    aci = "Absolute concentration index", rci = "Relative concentration index"
+  )
+  unname(words[code])
+}
+
+# Per group: label, events and total behind the indicator, its weight, and
+# whether counts are Poisson (access rates).
+inequality_inputs <- function(x) {
+  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
+  df <- df[!df$missing, , drop = FALSE]
+  group <- attr(x, "group")
+  if (inherits(x, "equityaudit_access")) {
+    if (all(is.na(df$ref_n))) {
+      abort_input(
+        "argument",
+        "Access rates need population counts; `x` was computed from proportions.",
+        arg = "x"
+      )
+    }
+    out <- data.frame(
+      label = as.character(df[[group]]), events = df$n, total = df$ref_n,
+      weight = df$ref_n, stringsAsFactors = FALSE
+    )
+    poisson <- TRUE
+  } else {
+    out <- data.frame(
+      label = as.character(df[[group]]), events = df$events, total = df$n,
+      weight = df$n, stringsAsFactors = FALSE
+    )
+    poisson <- FALSE
+  }
+  out <- cbind(df[unit_columns(x)], out)
+  # a suppressed result: only the published counts are used
+  out <- out[!is.na(out$events) & !is.na(out$total) & out$total > 0, , drop = FALSE]
+  attr(out, "poisson") <- poisson
+  out
+}
+
+# The measures of one set of rates y (percent) with population shares p;
+# works on a matrix of simulated rates (one simulation per row).
+measure_values <- function(y, p, ref, ordered, favourable) {
+  y <- rbind(y)
+  mu <- as.vector(y %*% p)
+  r <- y / mu
+  dev <- y - mu
+  best <- y[, ref]
+  plogp <- ifelse(r > 0, r * log(r), 0)
+  out <- list(
+    par = best - mu,
+    paf = 100 * (best - mu) / mu,
+    idis = 100 * rowMeans(abs(dev)) / mu,
+    idis_weighted = 100 * as.vector(abs(dev) %*% p) / mu,
+    bgv = as.vector(dev^2 %*% p),
+    theil = as.vector(plogp %*% p),
+    mld = ifelse(apply(y, 1, min) > 0, as.vector(-log(r) %*% p), NA_real_)
+  )
+  if (ordered) {
+    ridit <- cumsum(p) - p / 2
+    xc <- ridit - sum(p * ridit)
+    slope <- as.vector(y %*% (p * xc)) / sum(p * xc^2)
+    intercept <- mu - slope * sum(p * ridit)
+    aci <- as.vector(y %*% (p * (2 * ridit - 1)))
+    out <- c(out, list(
+      sii = slope,
+      rii = (intercept + slope) / intercept,
+      aci = aci,
+      rci = aci / mu
+    ))
+  }
+  out
+}
+
+stratum_measures <- function(d, ordered, reference, favourable, conf_level, sims) {
+  poisson <- attr(d, "poisson") %||% FALSE
+  y <- 100 * d$events / d$total
+  p <- d$weight / sum(d$weight)
+  k <- length(y)
+  # the reference group is fixed at the observed best one, also in the
+  # simulations
+  ref <- if (is.null(reference)) {
+    if (favourable) which.max(y) else which.min(y)
+  } else {
+    match(reference, d$label)
+  }
+  ref_label <- d$label[ref]
+  if (k < 2 || is.na(ref)) {
+    names_m <- c(
+      "difference", "ratio",
+      names(measure_values(rep(1, 2), c(0.5, 0.5), 1L, ordered, TRUE))
+    )
+    return(data.frame(
+      measure = names_m, value = NA_real_, low = NA_real_, high = NA_real_,
+      interval = NA_character_, groups = k, reference = NA_character_,
+      stringsAsFactors = FALSE
+    ))
+  }
+  se <- if (poisson) 100 * sqrt(d$events) / d$total else sqrt(y * (100 - y) / d$total)
+  hi <- which.max(y)
+  lo <- which.min(y)
+  z <- stats::qnorm(1 - (1 - conf_level) / 2)
+  diff <- y[[hi]] - y[[lo]]
+  diff_se <- sqrt(se[[hi]]^2 + se[[lo]]^2)
+  ratio <- y[[hi]] / y[[lo]]
+  log_se <- sqrt((se[[hi]] / y[[hi]])^2 + (se[[lo]] / y[[lo]])^2)
+  point <- measure_values(y, p, ref, ordered, favourable)
+  simulated <- .Call(
+    ea_simulate_rates, as.double(d$events), as.double(d$total),
+    as.integer(sims), poisson
+  )
+  sim <- measure_values(simulated, p, ref, ordered, favourable)
+  probs <- c((1 - conf_level) / 2, 1 - (1 - conf_level) / 2)
+  bounds <- vapply(sim, function(v) {
+    if (all(is.na(v))) c(NA_real_, NA_real_) else unname(stats::quantile(v, probs, na.rm = TRUE))
+  }, numeric(2))
+  finite_ratio <- is.finite(ratio) && y[[lo]] > 0
+  ratio_low <- if (finite_ratio) ratio * exp(-z * log_se) else NA_real_
+  ratio_high <- if (finite_ratio) ratio * exp(z * log_se) else NA_real_
+  data.frame(
+    measure = c("difference", "ratio", names(point)),
+    value = c(diff, if (finite_ratio) ratio else NA_real_, unlist(point)),
+    low = c(diff - z * diff_se, ratio_low, bounds[1, ]),
+    high = c(diff + z * diff_se, ratio_high, bounds[2, ]),
+    interval = c("analytic", "analytic", rep("simulation", length(point))),
+    groups = k, reference = ref_label, stringsAsFactors = FALSE
+  )
+}
+
+# Simulated rates, exposed for the tests.
+simulate_rates <- function(events, totals, sims, poisson = FALSE) {
+  .Call(ea_simulate_rates, as.double(events), as.double(totals), as.integer(sims), poisson)
+}

@@ -1,0 +1,52 @@
+# Text that comes from the user or the data (titles, group labels,
+# levels, column names, the event, unknown labels) made inert before it
+# reaches the report. The report is Markdown read by pandoc: there, a
+# backslash before any ASCII punctuation character makes it that character
+# and nothing else, so escaping every one of them leaves no HTML element,
+# attribute, Markdown emphasis or link, LaTeX math or pandoc attribute for
+# pandoc to interpret, and nothing for it to fetch into a self-contained
+# page. Control and bidirectional formatting characters, which would
+# reorder or hide text, are written as their code points.
+
+# The Markdown of text to be read as it is.
+md_literal <- function(x) {
+  x <- as.character(x)
+  x[is.na(x)] <- ""
+  x <- gsub("[\r\n\t\f\v]+", " ", x)
+  x <- visible_controls(x)
+  gsub("([][!\"#$%&'()*+,./:;<=>?@\\\\^_`{|}~-])", "\\\\\\1", x, perl = TRUE)
+}
+
+# Control characters and the Unicode bidirectional formatting characters
+# as "[U+202E]".
+visible_controls <- function(x) {
+  pattern <- "[\\x{0000}-\\x{0008}\\x{000E}-\\x{001F}\\x{007F}-\\x{009F}\\x{061C}\\x{200B}-\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}\\x{FEFF}]"
+  hit <- grepl(pattern, x, perl = TRUE)
+  if (!any(hit)) {
+    return(x)
+  }
+  x[hit] <- vapply(x[hit], function(s) {
+    chars <- strsplit(enc2utf8(s), "")[[1]]
+    bad <- grepl(pattern, chars, perl = TRUE)
+    chars[bad] <- sprintf("[U+%04X]", vapply(chars[bad], utf8ToInt, 0L))
+    paste(chars, collapse = "")
+  }, "", USE.NAMES = FALSE)
+  x
+}
+
+# A YAML single-quoted scalar of Markdown-literal text (a report title).
+yaml_literal <- function(x) {
+  paste0("'", gsub("'", "''", md_literal(x), fixed = TRUE), "'")
+}
+
+# A pipe table of a data frame of text, every cell and heading literal.
+md_table <- function(df, align = "l") {
+  if (nrow(df) == 0) {
+    return("")
+  }
+  cells <- lapply(df, function(v) md_literal(v))
+  body <- do.call(paste, c(cells, sep = " | "))
+  head <- paste(md_literal(names(df)), collapse = " | ")
+  rule <- paste(rep(if (align == "l") ":---" else "---:", ncol(df)), collapse = " | ")
+  paste0("| ", c(head, rule, body), " |", collapse = "\n")
+}

@@ -1,0 +1,62 @@
+# Numbers for people to read, as published tables show them: the one place
+# that decides how p-values, statistics, counts and percentages are written.
+
+#' Format numbers as published tables do
+#'
+#' `format_p()` writes p-values as `"< 0.001"` or with three decimals,
+#' `format_stat()` writes test statistics and ratios with two decimals,
+#' `format_count()` writes counts with thousands separators and
+#' `format_pct()` percentages with one decimal. None of them ever uses
+#' scientific notation; missing values become `""` (or `na`).
+#' `readable_table()` applies them to a result of the package, with
+#' headings a reader understands (used by [equity_report()] and the
+#' printed results).
+#'
+#' @param x Numbers (or, for `readable_table()`, a result data frame).
+#' @param digits Decimals shown.
+#' @param na Text for missing values.
+#' @return A character vector (a data frame of text for `readable_table()`).
+#' @export
+#' @examples
+#' format_p(c(0.2, 0.0312, 0.0004, 6.7e-07, NA))
+#' format_stat(22.0468)
+#' format_count(50000)
+format_p <- function(x, digits = 3, na = "") {
+  check_numbers(x)
+  small <- 10^-digits
+  out <- ifelse(x < small, paste0("< ", fixed(small, digits)), fixed(x, digits))
+  out[is.na(x)] <- na
+  out
+}
+
+#' @rdname format_p
+#' @export
+format_stat <- function(x, digits = 2, na = "") {
+  check_numbers(x)
+  out <- fixed(x, digits)
+  out[is.na(x)] <- na
+  out[is.infinite(x)] <- ifelse(x[is.infinite(x)] > 0, "Inf", "-Inf")
+  out
+}
+
+#' @rdname format_p
+#' @export
+format_count <- function(x, na = "") {
+  check_numbers(x)
+  out <- formatC(round(as.double(x)), format = "f", digits = 0, big.mark = ",")
+  out[is.na(x)] <- na
+  out
+}
+
+#' @rdname format_p
+#' @export
+format_pct <- function(x, digits = 1, na = "") format_stat(x, digits, na)
+
+fixed <- function(x, digits) formatC(as.double(x), format = "f", digits = digits)
+
+check_numbers <- function(x) {
+  numbers <- is.numeric(x) && !is.object(x)
+  if (!numbers && !(is.logical(x) && all(is.na(x)))) {
+    abort_input("argument", sprintf("`x` must be numbers, not %s.", class(x)[[1]]), arg = "x")
+  }
+}
