@@ -166,8 +166,9 @@ period_index <- function(values, period) {
 }
 
 # Counts [group, period] of people (all with a known group), and of
-# events and people with a known outcome, for the known groups with anybody;
-# with the people left out.
+# events and people with a known outcome, for every known group (those
+# with nobody too: the rows do not depend on the counts); with the people
+# left out.
 period_arrays <- function(tl, cut, has_outcome) {
   n_p <- length(cut$labels)
   g <- tl$groups
@@ -190,7 +191,7 @@ period_arrays <- function(tl, cut, has_outcome) {
     yes <- to_periods(a[, 2, ])
     total <- yes + to_periods(a[, 1, ])
   }
-  rows <- which(!g$unknown & rowSums(n) > 0)
+  rows <- which(!g$unknown)
   keep <- function(m) if (is.null(m)) NULL else m[rows, , drop = FALSE]
   no_date <- sum(people[, !dated])
   if (no_date > 0) {

@@ -149,7 +149,9 @@ service_ratio_cells <- function(data, cols, reference, values, unknown) {
   ref_mat <- align_reference(reference, tl, cols$group, cols$by, values, all_strata = FALSE)
   known_s <- !Reduce(`|`, tl$strata_unknown[cols$by])
   n_all <- matrix(tl$array, nrow = length(tl$groups$label))
-  rows <- which(!tl$groups$unknown & rowSums(n_all) + rowSums(ref_mat) > 0)
+  # every known group, those with nobody too: the rows do not depend on
+  # the counts (a missing row would say "nobody" under suppression)
+  rows <- which(!tl$groups$unknown)
   n <- n_all[rows, known_s, drop = FALSE]
   ref_mat <- ref_mat[rows, known_s, drop = FALSE]
   service_n <- matrix(colSums(n), nrow(n), ncol(n), byrow = TRUE)
@@ -169,7 +171,7 @@ service_outcome_cells <- function(data, cols, event, unknown) {
   known_s <- !Reduce(`|`, tl$strata_unknown[cols$by])
   yes <- matrix(tl$array[, 2, known_s], nrow = length(tl$groups$label))
   total <- yes + matrix(tl$array[, 1, known_s], nrow = length(tl$groups$label))
-  rows <- which(!tl$groups$unknown & rowSums(total) > 0)
+  rows <- which(!tl$groups$unknown)
   yes <- yes[rows, , drop = FALSE]
   total <- total[rows, , drop = FALSE]
   list(

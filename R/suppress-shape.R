@@ -191,8 +191,10 @@ set_groups <- function(out, idx, x, labels) {
 complete_unknown_group <- function(x, results) {
   d <- unclass(x)
   group <- attr(x, "group")
+  # a cohort of a combined group's parts shows their unknown values
+  parts <- c(group, attr(x, "parts"))
   shown <- vapply(results, function(r) {
-    inherits(r, "equityaudit_cohort") && group %in% unclass(r)$variable
+    inherits(r, "equityaudit_cohort") && any(parts %in% unclass(r)$variable)
   }, TRUE)
   if (any(d$missing) || !any(shown) || length(d$n) == 0) {
     return(x)

@@ -142,6 +142,7 @@ spec_outcomes <- function(x) {
   b <- s$b
   n <- s$cells$n
   ev <- s$cells$events
+  miss <- s$cells$n_outcome_missing
   split_rest(b, s$rows, n, ev, x$n - x$events, "n - events")
   is_total <- x$pooled %||% rep(FALSE, nrow(x))
   if (any(is_total)) {
@@ -151,6 +152,7 @@ spec_outcomes <- function(x) {
       parts <- which(!is_total & key == key[[t]])
       b$sum(n[[t]], n[parts])
       b$sum(ev[[t]], ev[parts])
+      b$sum(miss[[t]], miss[parts])
     }
   }
   finish_spec(b)

@@ -6,12 +6,15 @@
 # recovered, narrowed below the rule's range, or misjudged by
 # disclosure_check().
 suppressPackageStartupMessages(library(equityaudit))
-source("tests/testthat/helper-attack.R")
+for (f in Sys.glob("tests/testthat/helper-attack*.R")) source(f)
 n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "10000"))
-# the report's four tables together cost some 60 times a single table
+# tables attacked together (the report's four, a cohort with a services,
+# periods or combined-group table) cost some 20-60 times a single table
 n_report <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_REPORT_N", as.character(n)))
+joint <- c("report", "services", "periods", "combined")
 cores <- max(1L, min(2L, parallel::detectCores()))
-kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report", "measures")
+kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report", "measures",
+  "services", "periods", "combined")
 # EQUITYAUDIT_ATTACK_KINDS="report,measures" runs some of them (same seeds)
 only <- strsplit(Sys.getenv("EQUITYAUDIT_ATTACK_KINDS", ""), ",")[[1]]
 if (length(only) > 0) {
@@ -26,7 +29,7 @@ for (kind in run) {
     started <- proc.time()[["elapsed"]]
     parts <- parallel::mclapply(seq_len(cores), function(core) {
       set.seed(1000 * core + match(kind, kinds) * 10 + match(rule, rules))
-      attack_tally(kind, rule, ceiling((if (kind == "report") n_report else n) / cores))
+      attack_tally(kind, rule, ceiling((if (kind %in% joint) n_report else n) / cores))
     }, mc.cores = cores)
     tally <- do.call(rbind, parts)
     sums <- colSums(tally[, -(1:2)])
