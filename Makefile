@@ -10,7 +10,7 @@ DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	r-cran-testthat r-cran-data.table r-cran-collapse r-cran-bench \
 	r-cran-ggplot2 r-cran-tibble r-cran-pwr r-cran-covr r-cran-lintr r-cran-pkgbuild tidy qpdf \
 	valgrind r-cran-dbi r-cran-dbplyr r-cran-dplyr r-cran-rsqlite r-cran-rpostgresql \
-	postgresql r-cran-lpsolve r-cran-generics
+	postgresql r-cran-lpsolve r-cran-generics r-cran-rsymphony r-cran-slam
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_CRAN_INCOMING_REMOTE_=false \
@@ -70,13 +70,20 @@ bench: deps install
 	$(RSCRIPT) bench/tests.R
 
 # Look at the report as a reader would: a headless Chromium screenshot.
+# The demo report as a reader sees it: a phone, a laptop and an A4 page
+# (794 px at 96 dpi; also printed to PDF).
 report-shot: demo
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
-	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-	  --window-size=1200,4200 --screenshot=demo-output/equity-report.png \
-	  file://$(CURDIR)/demo-output/equity-report.html
-	@echo "Wrote demo-output/equity-report.png"
+	for w in 390 794 1366; do \
+	  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	    --window-size=$$w,9000 --screenshot=demo-output/equity-report-$$w.png \
+	    file://$(CURDIR)/demo-output/equity-report.html 2>/dev/null; \
+	done
+	chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+	  --print-to-pdf=demo-output/equity-report.pdf \
+	  file://$(CURDIR)/demo-output/equity-report.html 2>/dev/null
+	@echo "Wrote demo-output/equity-report-{390,794,1366}.png and equity-report.pdf"
 
 bench-scale: deps install
 	$(RSCRIPT) bench/scale.R

@@ -190,6 +190,9 @@ integer_model <- function(cons, cells, b) {
     dir = c(rep("=", n_eq), rep("<=", length(capped))),
     rhs = c(rhs, span[capped])
   )
+  if (model_solver() == "symphony" && n_eq > 0) {
+    return(symphony_model(model, n_eq))
+  }
   # small parts as a plain matrix: lpSolve's sparse input costs more to set up
   if (as.double(length(model$rhs)) * model$n <= 40000) {
     model$mat <- matrix(0, length(model$rhs), model$n)
@@ -221,7 +224,14 @@ solve_programme <- function(model, j, direction) {
   list(solution = sol)
 }
 
+# The solver: SYMPHONY (Rsymphony), several times faster on these
+# programmes, when it is installed; else lpSolve. Both solve the same
+# integer programme exactly; options(equityaudit.solver = "lpSolve" or
+# "symphony") chooses one.
 lp_fit <- function(model, obj, direction) {
+  if (!is.null(model$stm)) {
+    return(symphony_fit(model, obj, direction))
+  }
   if (is.null(model$mat)) {
     lpSolve::lp(direction, obj,
       const.dir = model$dir, const.rhs = model$rhs,
@@ -230,6 +240,51 @@ lp_fit <- function(model, obj, direction) {
   } else {
     lpSolve::lp(direction, obj, model$mat, model$dir, model$rhs, all.int = TRUE)
   }
+}
+
+model_solver <- function() {
+  choice <- getOption("equityaudit.solver", "auto")
+  have <- requireNamespace("Rsymphony", quietly = TRUE) && requireNamespace("slam", quietly = TRUE)
+  if (identical(choice, "symphony") && !have) {
+    abort_input("argument", "options(equityaudit.solver = \"symphony\") needs the Rsymphony and slam packages.",
+      arg = "equityaudit.solver"
+    )
+  }
+  if (identical(choice, "lpSolve") || !have) "lpSolve" else "symphony"
+}
+
+# The programme for SYMPHONY, built once per part: the sums as equalities
+# (a sparse matrix, made directly: slam's constructor checks for
+# duplicates, which costs more than the solve), the caps as bounds (a cell
+# with no cap at 10^12, read back as unbounded).
+symphony_model <- function(model, n_eq) {
+  eq <- model$dense[, 1] <= n_eq
+  d <- model$dense[eq, , drop = FALSE]
+  caps <- model$dense[!eq, , drop = FALSE]
+  model$stm <- structure(
+    list(i = as.integer(d[, 1]), j = as.integer(d[, 2]), v = as.double(d[, 3]),
+      nrow = as.integer(n_eq), ncol = as.integer(model$n), dimnames = NULL),
+    class = "simple_triplet_matrix"
+  )
+  model$upper <- rep(1e12, model$n)
+  model$upper[caps[, 2]] <- model$rhs[caps[, 1]]
+  model$n_eq <- n_eq
+  model
+}
+
+# Statuses as lpSolve's (0 solved, 2 infeasible, 3 unbounded).
+symphony_fit <- function(model, obj, direction) {
+  eq <- seq_len(model$n_eq)
+  fit <- Rsymphony::Rsymphony_solve_LP(obj, model$stm, rep("==", model$n_eq), model$rhs[eq],
+    bounds = list(upper = list(ind = seq_len(model$n), val = model$upper)),
+    types = rep("I", model$n), max = direction == "max"
+  )
+  status <- switch(names(fit$status), TM_OPTIMAL_SOLUTION_FOUND = 0L, TM_NO_SOLUTION = 2L, 5L)
+  solution <- fit$solution
+  unbounded <- solution >= 1e11
+  if (status == 0 && any(unbounded[obj != 0])) status <- 3L
+  solution[unbounded] <- 1e30
+  list(status = status, solution = solution, objval = fit$objval)
 }
 
 # The same programme with each equality a <= and a >= row.

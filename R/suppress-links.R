@@ -26,9 +26,10 @@ described_cells <- function(x, spec, first, table) {
   d <- unclass(x)
   kind <- result_kind(x)
   measure <- cell_measures(x, kind)
-  described <- spec$kind == "shown" & mapply(function(tb, col) {
-    !is.null(measure[[tb]]) && col %in% names(measure[[tb]])
-  }, spec$table, spec$column)
+  described <- spec$kind == "shown" & vapply(seq_along(spec$kind), function(i) {
+    tb <- spec$table[[i]]
+    !is.null(measure[[tb]]) && spec$column[[i]] %in% names(measure[[tb]])
+  }, TRUE)
   shown <- which(described)
   places <- lapply(shown, function(cell) cell_place(x, d, spec, cell, kind))
   totals <- described_totals(x, spec)
@@ -58,7 +59,7 @@ described_cells <- function(x, spec, first, table) {
     leaves = rep(partition_leaves(x, kind), n_cells),
     parts = rep(if (combined) paste(attr(x, "parts"), collapse = "\r") else "", n_cells),
     unknown_row = unknown_row,
-    combination = FALSE,
+    combination = rep(FALSE, n_cells),
     stringsAsFactors = FALSE
   )
 }

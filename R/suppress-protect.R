@@ -22,19 +22,42 @@ protect_cells <- function(spec, r) {
   table <- list(
     spec = spec, r = r, always_hidden = always_hidden,
     published = ifelse(always_hidden, NA_real_, round_count(v, r$round_to)),
-    sums = sums_csr(spec$cons), pool = solution_pool(length(v))
+    sums = sums_csr(spec$cons), pool = solution_pool(length(v)),
+    members = cells_constraints(spec$cons, length(v)),
+    is_margin = seq_along(v) %in% sum_totals(spec$cons),
+    same = connected_parts(spec$cons[lengths(spec$cons) == 2], length(v))
   )
   primary <- !always_hidden & is_small(v, r)
-  supp <- primary
-  members <- cells_constraints(spec$cons, length(v))
-  is_margin <- seq_along(v) %in% sum_totals(spec$cons)
-  unsolved <- rep(FALSE, length(v))
+  weight <- 1 + pmax(v, 0, na.rm = TRUE)
+  found <- greedy_pattern(table, primary, primary, forbid = rep(FALSE, length(v)))
+  supp <- found$suppressed
+  if (found$unsolved == 0) {
+    supp <- release_redundant(table, supp, primary)
+    # in small tables the search rarely has a better choice to find
+    if (sum(spec$kind == "shown") >= 40) supp <- exchange_stars(table, supp, primary, weight)
+  }
+  supp <- show_known_copies(table, supp)
+  warn_exposed(found$unsolved)
+  list(
+    suppressed = supp, published = table$published,
+    loss = suppression_loss(spec, supp, primary, weight)
+  )
+}
+
+# Stars added to `supp` until no starred or hidden count can be narrowed:
+# for the first count at risk, the published count sharing a sum with it
+# that widens it most (never one in `forbid`). Returns the stars and how
+# many counts could not be protected.
+greedy_pattern <- function(table, supp, primary, forbid) {
+  spec <- table$spec
+  unsolved <- rep(FALSE, length(supp))
   repeat {
     risk <- cells_at_risk(table, supp, ignore = unsolved)
     if (!any(risk$at_risk)) break
     cell <- which(risk$at_risk)[[1]]
     pool <- candidate_cells(
-      cell, members, spec$cons, v, supp | risk$hidden, spec$kind, is_margin
+      cell, table$members, spec$cons, spec$value, supp | risk$hidden | forbid,
+      spec$kind, table$is_margin
     )
     if (length(pool) == 0) {
       # everything linked to it is hidden already: the shape of the tables
@@ -42,13 +65,45 @@ protect_cells <- function(spec, r) {
       unsolved[[cell]] <- TRUE
       next
     }
-    extra <- best_candidate(cell, pool, risk$vals, supp, risk$hidden, table$sums, r)
+    extra <- best_candidate(cell, pool, risk$vals, supp, risk$hidden, table)
     supp[extra] <- TRUE
   }
-  if (!any(unsolved)) supp <- release_redundant(table, supp, primary)
-  supp <- show_known_copies(table, supp)
-  warn_exposed(sum(unsolved))
-  list(suppressed = supp, published = table$published)
+  list(suppressed = supp, unsolved = sum(unsolved))
+}
+
+# The greedy search protects each count in turn and may pay for an early
+# choice later (a large total starred where a smaller count would do, once
+# other stars are in place). Each secondary star, costliest first, is
+# shown and the search run again without it; the result is kept when it
+# loses less. At most `tries` stars are tried, in tables of 40 or more
+# counts.
+exchange_stars <- function(table, supp, primary, weight, tries = 4) {
+  cost <- function(s) sum(weight[s])
+  secondary <- which(supp & !primary)
+  groups <- unique(table$same[secondary])
+  group_cost <- vapply(groups, function(g) sum(weight[supp & table$same == g]), 0)
+  for (g in utils::head(groups[order(-group_cost)], tries)) {
+    forbid <- table$same == g & !primary
+    if (!any(supp & forbid)) next
+    trial <- greedy_pattern(table, supp & !forbid, primary, forbid)
+    if (trial$unsolved > 0) next
+    candidate <- release_redundant(table, trial$suppressed, primary)
+    if (cost(candidate) < cost(supp)) supp <- candidate
+  }
+  supp
+}
+
+# What the stars cost: the counts starred (first for the rule, then to
+# protect them), the people in them, the weighted loss and a lower bound
+# on the least weighted loss any protecting choice has.
+suppression_loss <- function(spec, supp, primary, weight) {
+  shown <- spec$kind == "shown"
+  list(
+    cells = sum(shown), starred = sum(supp & shown), primary = sum(primary & shown),
+    secondary = sum(supp & shown & !primary),
+    people_hidden = sum(spec$value[supp & shown & !primary]),
+    weighted = sum(weight[supp]), lower_bound = sum(weight[primary])
+  )
 }
 
 # The starred and hidden counts that a reader can narrow down, given the
@@ -62,7 +117,11 @@ cells_at_risk <- function(table, supp, ignore = FALSE) {
   vals <- ifelse(supp | hidden, NA_real_, table$published)
   k <- knowledge_bounds(vals, supp, hidden, r)
   b <- propagated_bounds(k, table$sums)
-  at_risk <- (supp | hidden) & too_narrow(b, r) & !ignore
+  # narrow outer bounds within the protected range stay so exactly; others
+  # (a hidden difference of two rounded copies of one count, say) may turn
+  # out to be an exact, published 0 or a count above the range
+  at_risk <- (supp | hidden) & too_narrow(b, r) & !ignore &
+    b$lo >= protected_low(r) & b$hi <= r$threshold
   if (!any(at_risk)) {
     targets <- (supp | hidden) & could_be_small(b, r)
     b <- exact_bounds(table$spec, k, targets, r, wide_enough(r), table$pool)
@@ -80,13 +139,18 @@ release_redundant <- function(table, supp, primary) {
   if (length(secondary) == 0 || length(secondary) > 60) {
     return(supp)
   }
+  # copies of one count (the same people in two tables) are shown or
+  # starred together
+  spec <- table$spec
+  same <- table$same
   # showing one count may reveal a total and so let another go: sweep
   # again while a sweep shows something
   repeat {
     shown <- FALSE
-    for (cell in secondary[order(-table$spec$value[secondary])]) {
+    for (cell in secondary[order(-spec$value[secondary])]) {
+      if (!supp[[cell]]) next
       trial <- supp
-      trial[[cell]] <- FALSE
+      trial[same == same[[cell]] & !primary] <- FALSE
       if (!any(cells_at_risk(table, trial)$at_risk)) {
         supp <- trial
         shown <- TRUE
@@ -172,14 +236,15 @@ candidate_cells <- function(cell, members, cons, v, unavailable, kind, is_margin
 # The first candidate whose suppression leaves `cell` protected by
 # propagation, or else the one that widens its range most (the first of
 # them on ties). At most 25 candidates are tried.
-best_candidate <- function(cell, pool, vals, supp, hidden, sums, r) {
+best_candidate <- function(cell, pool, vals, supp, hidden, table) {
+  r <- table$r
   pool <- pool[seq_len(min(length(pool), 25))]
   width <- vapply(pool, function(j) {
     s <- supp
     s[[j]] <- TRUE
     v <- vals
     v[[j]] <- NA
-    b <- propagated_bounds(knowledge_bounds(v, s, hidden, r), sums)
+    b <- propagated_bounds(knowledge_bounds(v, s, hidden, r), table$sums)
     here <- list(lo = b$lo[[cell]], hi = b$hi[[cell]])
     if (!too_narrow(here, r)) Inf else here$hi - here$lo
   }, 0)

@@ -56,7 +56,10 @@ publish_cells <- function(x, spec, res, r) {
   attr(out, "suppression") <- list(
     rule = r$rule, threshold = r$threshold, round_to = r$round_to,
     zero = r$zero, totals = totals, starred = starred,
-    starred_tables = starred_tables, left_out = derived$left_out %||% 0
+    starred_tables = starred_tables, left_out = derived$left_out %||% 0,
+    # what the stars cost, in counts: how many people they hide is not
+    # given, as a sum of hidden counts would narrow them
+    loss = list(cells = length(shown), starred = sum(res$suppressed[shown]))
   )
   class(out) <- c("equityaudit_suppressed", cls)
   out

@@ -40,7 +40,12 @@
 #' ([disclosure_check()]). Last, each count suppressed only to protect
 #' another is shown again, largest first, if the table stays protected
 #' without it (for tables with up to 60 such counts; each trial is an exact
-#' check). A count published in one place (the same people in another
+#' check). Then the search tries to lose less: the four costliest of
+#' those counts (each with its copies in other tables) are shown in turn
+#' and the search run again without them, keeping the new stars when they
+#' hide less, a count weighted by 1 + the people in it so that a large
+#' count is rarely hidden. This is a heuristic: it does not prove that no
+#' choice of stars loses less. A count published in one place (the same people in another
 #' table, or a total a percentage reveals) is not starred in another, since
 #' the star would hide nothing. The reader modelled, like [disclosure_check()], knows the rule
 #' but not how this search chose its stars; the pattern of stars itself
@@ -118,8 +123,11 @@
 #' @param round_to Counts are rounded to the nearest multiple of this
 #'   (default 5; 1 means no rounding).
 #' @return `x` with the rule applied, and attribute `"suppression"`
-#'   (the rule, threshold and rounding, the published implicit totals and
-#'   the cells suppressed); for a list, the list of suppressed tables.
+#'   (the rule, threshold and rounding, the published implicit totals,
+#'   the cells suppressed, and `loss`: how many counts the table shows and
+#'   how many of them are starred); for a list, the list of suppressed
+#'   tables. How many people the stars hide is not given: a sum of hidden
+#'   counts would narrow them.
 #' @seealso [disclosure_check()].
 #' @export
 #' @examples
