@@ -151,9 +151,13 @@ access_result <- function(tl, ref, cols, options) {
     rownames(out) <- NULL
     tables$left_out <- left_out_frame(tl$strata, sprintf("`%s` not known", tl$name), dropped)
     if (sum(dropped) > 0) {
-      message(sprintf(
-        "Excluded %s whose `%s` is missing or unknown.", people_count(sum(dropped)), tl$name
-      ))
+      note(
+        sprintf("Excluded %s whose `%s` is missing or unknown.", people_count(sum(dropped)), tl$name),
+        sprintf(
+          "Excluded the people whose `%s` is missing or unknown (how many is withheld under the suppression rule).",
+          tl$name
+        )
+      )
     }
   }
   new_result(out, "access", list(

@@ -95,6 +95,7 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
                            conf_level = 0.95, ratio_margin = c(0.8, 1.25),
                            adjust = NULL, ref_count = NULL, ref_prop = NULL,
                            weight = NULL, suppress = NULL) {
+  withhold_counts(suppress)
   if (is_lazy_table(data)) {
     return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by", "adjust")))
   }

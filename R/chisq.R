@@ -77,6 +77,7 @@ array_input <- function(counts) {
 chisq_strata <- function(data, row, col, by = NULL, weight = NULL,
                          correct = FALSE, simulate = FALSE, sims = 2000,
                          suppress = NULL) {
+  withhold_counts(suppress)
   check_flag(correct, "correct")
   check_flag(simulate, "simulate")
   sims <- check_sims(sims)

@@ -50,6 +50,7 @@ cmh_test <- function(data, group, outcome = NULL, by, strata = NULL,
                      event = NULL, unknown = NULL, correct = FALSE,
                      conf_level = 0.95, events = NULL, total = NULL,
                      weight = NULL, suppress = NULL) {
+  withhold_counts(suppress)
   if (is_lazy_table(data)) {
     return(lazy_call(
       cmh_test, data, match.call(), parent.frame(),

@@ -47,6 +47,7 @@
 #' as.data.frame(cohort)[1:6, ]
 describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
                             pooled = TRUE, weight = NULL, suppress = NULL) {
+  withhold_counts(suppress)
   table <- data
   data <- check_data_frame(column_frame(table))
   unknown <- check_unknown(unknown)

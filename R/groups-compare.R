@@ -79,6 +79,7 @@ compare_groups <- function(data, group, outcome = NULL, by = NULL,
                            interval = c("newcombe", "wald"),
                            events = NULL, total = NULL, weight = NULL,
                            suppress = NULL) {
+  withhold_counts(suppress)
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_groups, data, match.call(), parent.frame(),

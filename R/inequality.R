@@ -84,6 +84,7 @@
 inequality_measures <- function(x, ordered = FALSE, ref_group = NULL,
                                 favourable = TRUE, conf_level = 0.95,
                                 sims = 1000, suppress = NULL) {
+  withhold_counts(suppress)
   check_inequality_args(x, ordered, ref_group, favourable, conf_level)
   sims <- check_sims(sims)
   d <- inequality_inputs(x)
@@ -98,16 +99,24 @@ inequality_measures <- function(x, ordered = FALSE, ref_group = NULL,
     )
   }
   if (is.null(ref_group) && nrow(d) > 0) {
-    # one reference for every stratum: the largest group overall
-    sizes <- rowsum(d$weight, d$label, reorder = FALSE)
-    ref_group <- rownames(sizes)[which.max(sizes)]
-    message(sprintf(
-      paste0(
-        "PAR and PAF are measured from %s, the largest group of `%s` overall ",
-        "(choose another with `ref_group`)."
-      ),
-      format_values(ref_group), attr(x, "group")
-    ))
+    # one reference for every stratum: the largest group overall, by the
+    # published counts when a rule is on (the true order is not published)
+    sizes <- if (is.null(suppress) || identical(suppress, "none") || inherits(x, "equityaudit_suppressed")) {
+      rowsum(d$weight, d$label, reorder = FALSE)
+    } else {
+      published <- inequality_inputs(suppress_counts(x, suppress))
+      rowsum(published$weight, published$label, reorder = FALSE)
+    }
+    if (length(sizes) > 0) {
+      ref_group <- rownames(sizes)[which.max(sizes)]
+      note(sprintf(
+        paste0(
+          "PAR and PAF are measured from %s, the largest group of `%s` overall ",
+          "(choose another with `ref_group`)."
+        ),
+        format_values(ref_group), attr(x, "group")
+      ), published = TRUE)
+    }
   }
   options <- list(
     ordered = ordered, ref_group = ref_group, favourable = favourable,

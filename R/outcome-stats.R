@@ -90,7 +90,7 @@ summary.equityaudit_outcomes <- function(object, ...) {
   in_test <- !df$missing & !is.na(df$n) & !is.na(df$events)
   out$n <- stratum_sums(st, ifelse(in_test, df$n, 0))
   out$events <- stratum_sums(st, ifelse(in_test, df$events, 0))
-  out$pct <- 100 * out$events / out$n
+  out$pct <- percent_of(out$events, out$n)
   new_summary(out[c(st$by, "n", "events", "pct", test_cols)])
 }
 
@@ -125,7 +125,7 @@ outcome_result <- function(tl, cols, options) {
   yes <- matrix(a[, 2, ], k)
   stats <- outcome_statistics(yes, no, !miss, options$exact, options$conf_level, options$p_adjust)
   if (options$exact == "auto" && stats$n_exact > 0) {
-    message(sprintf(
+    note(sprintf(
       "Exact p-values computed for %d of %d tests with an expected count below 5.",
       stats$n_exact, n_units
     ))

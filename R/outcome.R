@@ -87,6 +87,7 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
                              adjust = NULL, std_interval = c("dobson", "wald"),
                              events = NULL, total = NULL, weight = NULL,
                              suppress = NULL) {
+  withhold_counts(suppress)
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_outcomes, data, match.call(), parent.frame(),

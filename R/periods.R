@@ -58,6 +58,7 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
                             reference = NULL, outcome = NULL, event = NULL,
                             unknown = NULL, conf_level = 0.95, ref_count = NULL,
                             weight = NULL, suppress = NULL) {
+  withhold_counts(suppress)
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_periods, data, match.call(), parent.frame(),
@@ -195,7 +196,10 @@ period_arrays <- function(tl, cut, has_outcome) {
   keep <- function(m) if (is.null(m)) NULL else m[rows, , drop = FALSE]
   no_date <- sum(people[, !dated])
   if (no_date > 0) {
-    message(sprintf("Left out %s with no date.", people_count(no_date)))
+    note(
+      sprintf("Left out %s with no date.", people_count(no_date)),
+      "Left out the people with no date (how many is withheld under the suppression rule)."
+    )
   }
   list(
     rows = rows, n = keep(n), events = keep(yes), outcome_n = keep(total),

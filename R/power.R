@@ -44,6 +44,7 @@
 #' detectable_difference(res)
 detectable_difference <- function(x, w = 0.3, power = 0.8, conf_level = 0.95,
                                   margin = 0.1, suppress = NULL) {
+  withhold_counts(suppress)
   if (!inherits(x, "equityaudit_outcomes")) {
     abort_input("argument", "`x` must be a result of compare_outcomes().", arg = "x")
   }

@@ -78,6 +78,7 @@ compare_services <- function(data, group, by, reference = NULL,
                              outcome = NULL, event = NULL, unknown = NULL,
                              groups = NULL, overdispersion = FALSE,
                              ref_count = NULL, weight = NULL, suppress = NULL) {
+  withhold_counts(suppress)
   if (is_lazy_table(data)) {
     call <- match.call()
     env <- parent.frame()

@@ -86,10 +86,14 @@ adjustable_strata <- function(tl, adjust, counts, by) {
   na <- Reduce(`|`, tl$strata_unknown[adjust], rep(FALSE, length(counts)))
   left <- rowsum(counts[na], strata_key(lapply(tl$strata[by], `[`, na), sum(na)), reorder = FALSE)
   if (sum(counts[na]) > 0) {
-    message(sprintf(
-      "Adjusted analysis: left out %s with a missing or unknown %s.",
-      people_count(sum(counts[na])), paste0("`", adjust, "`", collapse = " or ")
-    ))
+    what <- paste0("`", adjust, "`", collapse = " or ")
+    note(
+      sprintf("Adjusted analysis: left out %s with a missing or unknown %s.", people_count(sum(counts[na])), what),
+      sprintf(
+        "Adjusted analysis: left out the people with a missing or unknown %s (how many is withheld under the suppression rule).",
+        what
+      )
+    )
   }
   first <- match(rownames(left), strata_key(tl$strata[by], length(counts)))
   list(
@@ -219,7 +223,7 @@ adjusted_outcomes <- function(data, cols, event, unknown, conf_level, pooled,
     list(pooled = rep(units$pooled[first], each = k)),
     group_columns(g, rows_kept, length(ids), tl$name),
     list(
-      n = take("n"), events = take("events"), pct = 100 * take("events") / take("n"),
+      n = take("n"), events = take("events"), pct = percent_of(take("events"), take("n")),
       std_pct = 100 * take("dsr"), std_low = 100 * take("low"), std_high = 100 * take("high")
     ),
     test_columns(lapply(parts, `[[`, "cmh"), k)

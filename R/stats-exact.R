@@ -59,7 +59,7 @@ exact_messages <- function(method) {
   n_mc <- sum(method %in% "monte_carlo")
   n_no <- sum(method %in% "not_attempted")
   if (n_mc > 0) {
-    message(sprintf(
+    note(sprintf(
       paste0(
         "%d exact p-value%s too long to enumerate %s simulated (Monte-Carlo, ",
         "tables ordered by probability): `exact_method` is \"monte_carlo\" ",
@@ -69,7 +69,7 @@ exact_messages <- function(method) {
     ))
   }
   if (n_no > 0) {
-    message(sprintf(
+    note(sprintf(
       paste0(
         "The exact test was not attempted for %d test%s, too large to ",
         "enumerate or simulate (`exact_method` \"not_attempted\"): use the ",

@@ -113,6 +113,7 @@ derive_services <- function(y, starred, x) {
     est <- m(y$events) / size
     target <- rowSums(m(y$events), na.rm = TRUE) / rowSums(size, na.rm = TRUE)
     y$pct <- 100 * as.vector(est)
+    y$pct[is.nan(y$pct)] <- NA_real_
   }
   fit <- funnel_fit(size, est, target, opt$type, opt$overdispersion)
   for (col in names(fit$columns)) y[[col]] <- fit$columns[[col]]

@@ -36,6 +36,7 @@
 #' tabulate_groups(people, "ethnicity", complete = TRUE)
 tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
                             complete = FALSE, suppress = NULL) {
+  withhold_counts(suppress)
   table <- data
   data <- check_data_frame(column_frame(table))
   env <- parent.frame()

@@ -81,3 +81,38 @@ format_values <- function(x, max = 5) {
 people_count <- function(n) {
   paste(format_count(n), if (isTRUE(n == 1)) "person" else "people")
 }
+
+# A note to the user about what a verb did (people left out, tests run
+# another way). Under a suppression rule (see withhold_counts()) a note
+# computed from counts the tables do not publish says only `withheld`
+# (NULL: nothing), unless `published` (the note rests on published counts
+# alone).
+note <- function(message, withheld = NULL, published = FALSE) {
+  if (!published && isTRUE(getOption("equityaudit.withhold_counts"))) {
+    if (is.null(withheld)) {
+      return(invisible())
+    }
+    message <- withheld
+  }
+  cnd <- structure(
+    class = c("equityaudit_note", "message", "condition"),
+    list(message = paste0(message, "\n"), call = NULL)
+  )
+  message(cnd)
+}
+
+# Called first by every verb with `suppress =`: checks the rule, and
+# until the verb returns makes its notes withhold exact counts when a rule
+# is on (a verb inside another keeps the outer rule).
+withhold_counts <- function(suppress, frame = parent.frame()) {
+  if (is.null(suppress)) {
+    return(invisible())
+  }
+  rule <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
+  if (rule == "none") {
+    return(invisible())
+  }
+  old <- options(equityaudit.withhold_counts = TRUE)
+  do.call(on.exit, list(call("options", old), add = TRUE), envir = frame)
+  invisible()
+}

@@ -60,3 +60,10 @@ check_numbers <- function(x) {
     abort_input("argument", sprintf("`x` must be numbers, not %s.", class(x)[[1]]), arg = "x")
   }
 }
+
+# A percentage of `den`; NA (not NaN) where `den` is 0: nobody to count.
+percent_of <- function(num, den) {
+  out <- 100 * num / den
+  out[!is.na(den) & den == 0] <- NA_real_
+  out
+}
