@@ -13,16 +13,30 @@ column_headings <- c(
   exact_p_value = "Exact p", method = "Test", cramers_v = "Cramer's V",
   reference = "Compared with", difference = "Difference (points)",
   diff_ci = "Difference, points (95% interval)",
-  measure = "Measure", value = "Value", value_ci = "Value (95% interval)",
-  n_outcome_missing = "Outcome not known", strata_used = "Strata used"
+  measure = "Measure", label = "Measure", value = "Value", value_ci = "Value (95% interval)",
+  groups = "Groups compared",
+  n_outcome_missing = "Outcome not known", strata_used = "Strata used",
+  expected = "Expected", isr = "Adjusted ratio", isr_ci = "Adjusted ratio (95% interval)",
+  std_pct = "Standardised %", std_ci = "Standardised % (95% interval)",
+  target = "Expected %", limits_95 = "Expected range (95%)", flag = "Against the expected range",
+  z_score = "z", period = "Period", share_ci = "Share of the period's people, % (95% interval)",
+  outcome_pct = "% with the outcome", outcome_ci = "% with the outcome (95% interval)",
+  share_statistic = "Trend in share: chi-square", share_p_value = "Trend in share: p",
+  outcome_statistic = "Trend in outcome: chi-square", outcome_p_value = "Trend in outcome: p"
 )
 
-# Columns shown as "estimate (low to high)".
+# Columns shown as "estimate (low to high)"; a pair without an estimate
+# ("low to high").
 interval_columns <- list(
   pct_ci = c("pct", "pct_low", "pct_high"),
   ratio_ci = c("representation_ratio", "ratio_low", "ratio_high"),
   diff_ci = c("difference", "diff_low", "diff_high"),
-  value_ci = c("value", "low", "high")
+  value_ci = c("value", "low", "high"),
+  isr_ci = c("isr", "isr_low", "isr_high"),
+  std_ci = c("std_pct", "std_low", "std_high"),
+  share_ci = c("pct", "pct_low", "pct_high"),
+  outcome_ci = c("outcome_pct", "outcome_low", "outcome_high"),
+  limits_95 = c(NA, "lower_95", "upper_95")
 )
 
 #' @rdname format_p
@@ -36,19 +50,7 @@ readable_table <- function(x, cols = names(x)) {
   cols <- cols[cols %in% c(names(df), names(interval_columns))]
   out <- lapply(cols, function(col) {
     if (col %in% names(interval_columns)) {
-      parts <- interval_columns[[col]]
-      if (!all(parts %in% names(df))) {
-        return(NULL)
-      }
-      d <- if (col == "ratio_ci" || col == "value_ci") 2 else 1
-      v <- ifelse(is.na(df[[parts[[1]]]]), "",
-        paste0(
-          format_stat(df[[parts[[1]]]], d), " (", format_stat(df[[parts[[2]]]], d, "?"),
-          " to ", format_stat(df[[parts[[3]]]], d, "?"), ")"
-        )
-      )
-      v[unique(unlist(starred[parts]))] <- "*"
-      return(v)
+      return(interval_text(df, interval_columns[[col]], col, starred))
     }
     v <- readable_column(df[[col]], col)
     v[starred[[col]] %||% integer()] <- "*"
@@ -64,6 +66,28 @@ readable_table <- function(x, cols = names(x)) {
   out <- as.data.frame(out, stringsAsFactors = FALSE, optional = TRUE)
   names(out) <- heads
   out
+}
+
+# "estimate (low to high)"; an estimate without both limits is withheld
+# ("n/a"), never shown with an empty interval.
+interval_text <- function(df, parts, col, starred) {
+  have <- parts[!is.na(parts)]
+  if (!all(have %in% names(df))) {
+    return(NULL)
+  }
+  if (nrow(df) == 0) {
+    return(character())
+  }
+  d <- if (col %in% c("ratio_ci", "value_ci", "isr_ci")) 2 else 1
+  est <- if (is.na(parts[[1]])) rep(0, nrow(df)) else df[[parts[[1]]]]
+  lo <- df[[parts[[2]]]]
+  hi <- df[[parts[[3]]]]
+  limits <- paste(format_stat(lo, d), "to", format_stat(hi, d))
+  v <- if (is.na(parts[[1]])) limits else paste0(format_stat(est, d), " (", limits, ")")
+  v[is.na(est) | is.na(lo) | is.na(hi)] <- "n/a"
+  v[is.na(est) & !is.na(parts[[1]])] <- ""
+  v[unique(unlist(starred[have]))] <- "*"
+  v
 }
 
 readable_column <- function(v, col) {

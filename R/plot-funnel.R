@@ -37,7 +37,7 @@ plot.equityaudit_services <- function(x, main = NULL, ...) {
     ylim <- range(c(dp$est, cp$lower_998, cp$upper_998), finite = TRUE)
     graphics::plot(dp$size, dp$est,
       type = "n", ylim = ylim, xlab = d$xlab[[1]], ylab = d$ylab[[1]],
-      main = if (is.null(main)) p else main
+      main = if (is.null(main)) short_label(p) else main
     )
     graphics::abline(h = cp$target[[1]], col = "grey30")
     for (col in c("lower_95", "upper_95")) graphics::lines(cp$size, cp[[col]], lty = 2)

@@ -29,9 +29,10 @@ plot.equityaudit_periods <- function(x, what = c("share", "outcome"), main = NUL
     ylim <- range(c(dp$low, dp$high, dp$ref), finite = TRUE)
     graphics::plot(xs, dp$est,
       type = "b", pch = 19, ylim = ylim, xaxt = "n", xlab = "",
-      ylab = dp$ylab[[1]], main = if (is.null(main)) p else main
+      ylab = dp$ylab[[1]], main = if (is.null(main)) short_label(p) else main
     )
-    graphics::axis(1, at = xs, labels = as.character(dp$period), las = 2, cex.axis = 0.8)
+    tick <- thin_ticks(xs)
+    graphics::axis(1, at = xs[tick], labels = as.character(dp$period)[tick], las = 2, cex.axis = 0.8)
     graphics::segments(xs, dp$low, xs, dp$high)
     if (any(is.finite(dp$ref))) graphics::abline(h = dp$ref[[1]], lty = 2, col = "grey40")
   }

@@ -5,7 +5,10 @@
 interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
                             log = "", note = NULL) {
   panels <- unique(panel)
-  groups <- unique(group)
+  # in the table's order, whichever panel a group first appears in
+  groups <- if (is.factor(group)) intersect(levels(group), as.character(group)) else unique(group)
+  group <- as.character(group)
+  shown <- short_label(groups)
   if (length(groups) == 0) {
     graphics::plot.new()
     graphics::title(main = main)
@@ -14,7 +17,7 @@ interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
   }
   old <- graphics::par(
     mfrow = c(1, length(panels)), mar = c(4.5, 1, 3, 1),
-    oma = c(if (is.null(note)) 0 else 1.5, max(nchar(groups)) * 0.45 + 1, 2, 0)
+    oma = c(if (is.null(note)) 0 else 1.5, max(nchar(shown)) * 0.45 + 1, 2, 0)
   )
   on.exit(graphics::par(old))
   finite <- c(low, high, est, ref)
@@ -25,17 +28,35 @@ interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
     y <- rev(seq_along(groups))[match(group[sel], groups)]
     graphics::plot(est[sel], y,
       xlim = xlim, ylim = c(0.5, length(groups) + 0.5),
-      yaxt = "n", pch = 19, xlab = xlab, ylab = "", main = p, log = log
+      yaxt = "n", pch = 19, xlab = xlab, ylab = "", main = short_label(p), log = log
     )
     graphics::segments(low[sel], y, high[sel], y, lwd = 2)
     graphics::abline(v = ref[sel][1], lty = 2, col = "grey40")
     if (p == panels[[1]]) {
-      graphics::axis(2, at = rev(seq_along(groups)), labels = groups, las = 1)
+      graphics::axis(2, at = rev(seq_along(groups)), labels = shown, las = 1)
     }
   }
   graphics::mtext(main, outer = TRUE, cex = 1.1, font = 2)
   if (!is.null(note)) graphics::mtext(note, side = 1, outer = TRUE, cex = 0.8, adj = 0)
   invisible()
+}
+
+# A label cut to `width` characters for a plot, so that a long group or
+# stratum label cannot crowd out the drawing (tables show it in full).
+short_label <- function(x, width = 30) {
+  x <- as.character(x)
+  long <- !is.na(x) & nchar(x, type = "chars") > width
+  x[long] <- paste0(substr(x[long], 1, width - 1), "\u2026")
+  x
+}
+
+# At most `most` of the positions `at`, evenly spaced, first and last kept
+# when they fit: axis labels that do not overlap.
+thin_ticks <- function(at, most = 8) {
+  if (length(at) <= most) {
+    return(seq_along(at))
+  }
+  unique(round(seq(1, length(at), length.out = most)))
 }
 
 panel_labels <- function(x, by) {
@@ -94,11 +115,12 @@ plot.equityaudit_outcomes <- function(x, main = "People with the outcome, %", ..
 }
 
 access_plot_data <- function(x) {
+  group_order <- unique(as.character(x[[attr(x, "group")]]))
   x <- x[!x$missing, , drop = FALSE]
   hidden <- is.na(x$n) | (!all(is.na(x$ref_pct)) & is.na(x$ref_pct))
   x <- x[!hidden, , drop = FALSE]
   d <- data.frame(
-    group = as.character(x[[attr(x, "group")]]),
+    group = factor(as.character(x[[attr(x, "group")]]), group_order),
     panel = panel_labels(x, attr(x, "by")),
     est = x$representation_ratio, low = x$ratio_low, high = x$ratio_high,
     ref = 1, stringsAsFactors = FALSE
@@ -107,13 +129,14 @@ access_plot_data <- function(x) {
 }
 
 outcome_plot_data <- function(x) {
+  group_order <- unique(as.character(x[[attr(x, "group")]]))
   x <- x[!x$missing, , drop = FALSE]
   hidden <- is.na(x$n) | is.na(x$events)
   x <- x[!hidden & x$n > 0, , drop = FALSE]
   panel <- panel_labels(x, attr(x, "by"))
   rate <- 100 * tapply(x$events, panel, sum) / tapply(x$n, panel, sum)
   d <- data.frame(
-    group = as.character(x[[attr(x, "group")]]), panel = panel,
+    group = factor(as.character(x[[attr(x, "group")]]), group_order), panel = panel,
     est = x$pct, low = x$pct_low, high = x$pct_high,
     ref = as.vector(rate[panel]), stringsAsFactors = FALSE
   )
@@ -208,6 +231,7 @@ plot.equityaudit_cohort <- function(x, main = "Who used the service, % of those 
     dv <- d[d$variable == v, , drop = FALSE]
     m <- tapply(dv$pct, list(factor(dv$level, unique(dv$level)), factor(dv$panel, unique(dv$panel))), sum)
     m[is.na(m)] <- 0
+    dimnames(m) <- lapply(dimnames(m), short_label, width = 20)
     graphics::barplot(m,
       beside = TRUE, legend.text = rownames(m), las = 2, ylim = c(0, 100),
       ylab = "%", main = v, args.legend = list(cex = 0.7, bty = "n")

@@ -287,12 +287,17 @@ print.equityaudit_reproduction <- function(x, ...) {
   invisible(x)
 }
 
-suppression_footnote <- function(s) {
-  what <- switch(s$rule,
-    nhs_digital = "NHS Digital rule",
-    opensafely = "OpenSAFELY rule",
-    none = "no suppression rule"
+# The rule's name in words.
+rule_name <- function(rule) {
+  switch(rule,
+    nhs_digital = "NHS Digital",
+    opensafely = "OpenSAFELY",
+    none = "no suppression"
   )
+}
+
+suppression_footnote <- function(s) {
+  what <- paste(rule_name(s$rule), "rule")
   lowest <- if (s$zero) 0 else 1
   paste0(
     "* ", if (s$threshold > 0) {
@@ -304,6 +309,11 @@ suppression_footnote <- function(s) {
     if (s$round_to > 1) sprintf("; other counts rounded to the nearest %g", s$round_to) else "",
     " (", what, "). Every percentage, interval and test is computed from the ",
     "published counts",
+    if (!is.null(s$loss) && s$threshold > 0) {
+      sprintf("; %d of %d counts starred", s$loss$starred, s$loss$cells)
+    } else {
+      ""
+    },
     if (isTRUE(s$left_out > 0)) {
       sprintf(
         "; %d group%s with a suppressed count %s left out of the tests",

@@ -1,12 +1,14 @@
 # Text that comes from the user or the data (titles, group labels,
 # levels, column names, the event, unknown labels) made inert before it
-# reaches the report. The report is Markdown read by pandoc: there, a
-# backslash before any ASCII punctuation character makes it that character
-# and nothing else, so escaping every one of them leaves no HTML element,
-# attribute, Markdown emphasis or link, LaTeX math or pandoc attribute for
-# pandoc to interpret, and nothing for it to fetch into a self-contained
-# page. Control and bidirectional formatting characters, which would
-# reorder or hide text, are written as their code points.
+# reaches the report. The report is Markdown read by pandoc, which reads a
+# numeric character reference ("&#60;") as that character and nothing
+# else: writing every ASCII punctuation character so leaves no HTML
+# element, attribute or entity, Markdown emphasis, link or table cell
+# break, LaTeX math, citation or pandoc attribute for pandoc to interpret,
+# and nothing for it to fetch into a self-contained page (a backslash
+# escape would not do: with rmarkdown's tex_math_single_backslash, "\("
+# starts math). Control and bidirectional formatting characters, which
+# would reorder or hide text, are written as their code points.
 
 # The Markdown of text to be read as it is.
 md_literal <- function(x) {
@@ -14,13 +16,17 @@ md_literal <- function(x) {
   x[is.na(x)] <- ""
   x <- gsub("[\r\n\t\f\v]+", " ", x)
   x <- visible_controls(x)
-  gsub("([][!\"#$%&'()*+,./:;<=>?@\\\\^_`{|}~-])", "\\\\\\1", x, perl = TRUE)
+  hits <- gregexpr("[!-/:-@\\[-`{-~]", x, perl = TRUE)
+  regmatches(x, hits) <- lapply(regmatches(x, hits), function(p) {
+    sprintf("&#%d;", vapply(p, utf8ToInt, 0L))
+  })
+  x
 }
 
 # Control characters and the Unicode bidirectional formatting characters
 # as "[U+202E]".
 visible_controls <- function(x) {
-  pattern <- "[\\x{0000}-\\x{0008}\\x{000E}-\\x{001F}\\x{007F}-\\x{009F}\\x{061C}\\x{200B}-\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}\\x{FEFF}]"
+  pattern <- "(*UTF)[\\x{0000}-\\x{0008}\\x{000E}-\\x{001F}\\x{007F}-\\x{009F}\\x{061C}\\x{200B}-\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}\\x{FEFF}]"
   hit <- grepl(pattern, x, perl = TRUE)
   if (!any(hit)) {
     return(x)
@@ -34,16 +40,18 @@ visible_controls <- function(x) {
   x
 }
 
-# A YAML single-quoted scalar of Markdown-literal text (a report title).
-yaml_literal <- function(x) {
-  paste0("'", gsub("'", "''", md_literal(x), fixed = TRUE), "'")
-}
+# A YAML double-quoted scalar of Markdown-literal text (a report title):
+# md_literal() leaves no quote or backslash in it.
+yaml_literal <- function(x) paste0("\"", md_literal(x), "\"")
 
 # A pipe table of a data frame of text, every cell and heading literal.
 md_table <- function(df, align = "l") {
   if (nrow(df) == 0) {
     return("")
   }
+  # a column with nothing in it (no exact p-value was needed, say) is left
+  # out rather than shown empty
+  df <- df[vapply(df, function(v) any(nzchar(v)), TRUE)]
   cells <- lapply(df, function(v) md_literal(v))
   body <- do.call(paste, c(cells, sep = " | "))
   head <- paste(md_literal(names(df)), collapse = " | ")

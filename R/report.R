@@ -10,7 +10,13 @@
 #' when the inputs allow it, adjusted comparisons (`adjust`), the services
 #' side by side with funnel limits (when `by` is one column with five or
 #' more levels) and change over time (`date`).
-#' Small counts are suppressed by default, and the report says so.
+#'
+#' Every table is computed once, by [report_tables()], and suppressed
+#' together with the others (small counts are suppressed by default, and
+#' the report says so); the template only renders them. For a database
+#' table, the counts come from one query. Labels, column names, the event
+#' and the title are shown as the literal text they are: nothing in the
+#' data is read as HTML, Markdown or LaTeX, or fetched into the page.
 #'
 #' @param data A data frame of one row per person, the path of a CSV file
 #'   of them (read with blank cells as missing and text kept as text), or a
@@ -29,7 +35,7 @@
 #' @param suppress Suppression rule for [suppress_counts()]: `"nhs_digital"`
 #'   (the default), `"opensafely"` or `"none"`.
 #' @param output_file Path of the HTML file to write.
-#' @param title Title of the report.
+#' @param title Title of the report (shown as it is written).
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param ... Further arguments to [rmarkdown::render()].
@@ -65,38 +71,14 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   if (!rmarkdown::pandoc_available()) {
     abort_input("argument", "equity_report() needs pandoc, which was not found.", arg = "data")
   }
-  if (is.character(data) && length(data) == 1) data <- read_people(data)
-  columns <- column_frame(data)
-  check_data_frame(columns)
-  env <- parent.frame()
-  cols <- list(
-    group = one_column(column_names(substitute(group), columns, env, "group"), "group"),
-    outcome = one_column(column_names(substitute(outcome), columns, env, "outcome"), "outcome"),
-    by = column_names(substitute(by), columns, env, "by"),
-    strata = column_names(substitute(strata), columns, env, "strata"),
-    weight = column_names(substitute(weight), columns, env, "weight"),
-    adjust = column_names(substitute(adjust), columns, env, "adjust"),
-    date = one_column(column_names(substitute(date), columns, env, "date"), "date", TRUE)
-  )
-  check_column_args(cols, columns)
-  adjust <- if (length(cols$adjust)) cols$adjust
-  date <- if (length(cols$date)) cols$date
-  unknown <- check_unknown(unknown)
-  suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
-  if (!is_lazy_table(data)) check_report_data(data, cols, unknown)
-  # fail here, with the user's arguments, rather than inside the report
-  compare_outcomes(data, cols$group, cols$outcome,
-    by = cols$by, strata = cols$strata, event = event, unknown = unknown,
-    weight = if (length(cols$weight)) cols$weight, exact = "never"
-  )
-  if (!is.null(reference)) {
-    compare_access(data, cols$group, reference,
-      by = cols$by, unknown = unknown,
-      weight = if (length(cols$weight)) cols$weight, ref_count = ref_count,
-      ref_prop = ref_prop, method = if (is.null(ref_prop)) "homogeneity" else "goodness_of_fit",
-      adjust = reference_adjust(reference, adjust)
-    )
+  if (!is.character(title) || length(title) != 1 || is.na(title)) {
+    abort_input("argument", "`title` must be one string.", arg = "title")
   }
+  # every table, once, with the user's arguments (errors name them)
+  call <- match.call(expand.dots = FALSE)
+  call <- call[setdiff(names(call), c("output_file", "title", "quiet", "..."))]
+  call[[1]] <- report_tables
+  r <- eval(call, parent.frame())
   template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
     "skeleton.Rmd",
     package = "equityaudit"
@@ -105,19 +87,10 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   dir.create(work)
   on.exit(unlink(work, recursive = TRUE), add = TRUE)
   file.copy(template, file.path(work, "report.Rmd"))
-  file.copy(file.path(dirname(template), "beyond.Rmd"), file.path(work, "beyond.Rmd"))
   output_file <- normalizePath(output_file, mustWork = FALSE)
   rmarkdown::render(file.path(work, "report.Rmd"),
     output_file = basename(output_file), output_dir = dirname(output_file),
-    intermediates_dir = work,
-    params = list(
-      title = title, data = data, group = cols$group, outcome = cols$outcome,
-      reference = reference, by = cols$by, strata = cols$strata,
-      event = event, suppress = suppress,
-      unknown = unknown, ref_count = ref_count, ref_prop = ref_prop,
-      weight = if (length(cols$weight)) cols$weight,
-      adjust = adjust, date = date, period = period
-    ),
+    intermediates_dir = work, params = list(title = title, report = r),
     envir = new.env(parent = globalenv()), quiet = quiet, ...
   )
   invisible(output_file)

@@ -375,6 +375,14 @@ fuzz_cases <- list(
       count = function(res) list(in_ = 0, out = 0)
     )
   },
+  report_tables = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    list(
+      call = quote(report_tables(df, a, y, event = event)),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
   age_band = function(df) {
     x <- df[["w"]]
     list(

@@ -15,7 +15,7 @@ test_that("equity_report() writes the tables and figures", {
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   for (heading in c(
     "Who used the service", "Equality of access", "Equality of outcome",
-    "Equal, different, or too small to tell?", "Inequality measures"
+    "Equal, different, or too few people to tell?", "How unequal are the groups?"
   )) {
     expect_true(grepl(heading, html, fixed = TRUE), label = heading)
   }
@@ -100,7 +100,7 @@ test_that("equity_report() from a CSV counts the event the user names", {
     suppress = "none", output_file = out
   )
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
-  expect_true(grepl("outcome\\s+=\\s+\\S{1,6}Employed", html))
+  expect_true(grepl("<strong>outcome</strong> = &quot;Employed&quot;", html, fixed = TRUE))
   known <- d[d$outcome != "" & d$`ethnic group` != "", ]
   white <- known[known$`ethnic group` == "White", ]
   pct <- sprintf("%.1f", 100 * mean(white$outcome == "Employed"))
@@ -111,7 +111,7 @@ test_that("equity_report() from a CSV counts the event the user names", {
   d$employed[d$outcome == ""] <- NA
   equity_report(d, `ethnic group`, employed, by = site, suppress = "none", output_file = out)
   html2 <- paste(readLines(out, warn = FALSE), collapse = "\n")
-  expect_true(grepl("employed\\s+=\\s+TRUE", html2))
+  expect_true(grepl("<strong>employed</strong> = TRUE", html2, fixed = TRUE))
   expect_true(grepl(paste0(">", pct, " \\("), html2))
 })
 
@@ -135,4 +135,64 @@ test_that("equity_report() stops early on data it cannot report", {
     class = "equityaudit_error_column"
   )
   expect_false(file.exists(out))
+})
+
+test_that("the report's tables are computed once, with one query of a database", {
+  skip_if_not_installed("RSQLite")
+  db <- sqlite_table(ips_plain())
+  on.exit(DBI::dbDisconnect(db$con))
+  counter <- new.env()
+  counter$queries <- 0
+  suppressMessages(trace("grouped_query",
+    tracer = bquote(assign("queries", get("queries", envir = .(counter)) + 1, envir = .(counter))),
+    where = asNamespace("equityaudit"), print = FALSE
+  ))
+  on.exit(suppressMessages(untrace("grouped_query", where = asNamespace("equityaudit"))), add = TRUE)
+  r <- report_tables(db$tbl, "ethnicity", "employed", by = "service", strata = "gender")
+  expect_equal(counter$queries, 1)
+  expect_setequal(names(r$tables), c("cohort", "outcomes", "groups"))
+  # the same tables as from the data in memory, suppressed together
+  local <- report_tables(ips_plain(), "ethnicity", "employed", by = "service", strata = "gender")
+  for (t in names(r$tables)) {
+    expect_equal(as.data.frame(unclass(r$tables[[t]]))$n, as.data.frame(unclass(local$tables[[t]]))$n)
+  }
+})
+
+test_that("the report leaves the user's random numbers as they were", {
+  set.seed(99)
+  before <- .Random.seed
+  r <- report_tables(ips_synthetic, "ethnicity", "employed", by = "service")
+  expect_identical(.Random.seed, before)
+  # and its simulated intervals are the same each time
+  again <- report_tables(ips_synthetic, "ethnicity", "employed", by = "service")
+  expect_identical(r$measures$value_low, again$measures$value_low)
+  expect_false(anyNA(r$measures$value_low[r$measures$measure == "difference"]))
+})
+
+test_that("messages under a suppression rule give no count", {
+  d <- ips_plain()
+  d$ethnicity[1:3] <- NA
+  d$employed[4:5] <- NA
+  said <- character()
+  keep <- function(m) {
+    said <<- c(said, conditionMessage(m))
+    invokeRestart("muffleMessage")
+  }
+  withCallingHandlers({
+    compare_outcomes(d, ethnicity, employed, by = service, suppress = "nhs_digital")
+    compare_access(d, ethnicity, caseload_population(), by = service,
+      unknown = "Not known", missing = "exclude", suppress = "nhs_digital")
+    compare_periods(ips_synthetic, ethnicity, date_joined, suppress = "nhs_digital")
+    report_tables(d, "ethnicity", "employed", by = "service")
+  }, message = keep)
+  expect_gt(length(said), 0)
+  expect_false(any(grepl("[0-9]", said)), label = paste(said, collapse = " | "))
+  # without a rule the analyst is told how many
+  said <- character()
+  withCallingHandlers(
+    compare_access(d, ethnicity, caseload_population(), by = service,
+      unknown = "Not known", missing = "exclude"),
+    message = keep
+  )
+  expect_true(any(grepl("Excluded [0-9]+ people", said)))
 })
