@@ -66,7 +66,7 @@ period_plot_data <- function(x, what) {
     ref <- if (is.null(x$ref_pct)) rep(NA_real_, nrow(x)) else x$ref_pct
     return(data.frame(
       panel = panel, period = x$period, est = x$pct, low = x$pct_low, high = x$pct_high,
-      ref = ref, ylab = "% of the period's people", stringsAsFactors = FALSE
+      ref = ref, ylab = "% of the period", stringsAsFactors = FALSE
     ))
   }
   overall <- tapply(x$events, panel, sum) / tapply(x$outcome_n, panel, sum)

@@ -123,7 +123,7 @@ access_plot_data <- function(x) {
     group = factor(as.character(x[[attr(x, "group")]]), group_order),
     panel = panel_labels(x, attr(x, "by")),
     est = x$representation_ratio, low = x$ratio_low, high = x$ratio_high,
-    ref = 1, stringsAsFactors = FALSE
+    ref = rep(1, nrow(x)), stringsAsFactors = FALSE
   )
   with_hidden_note(d, sum(hidden))
 }
