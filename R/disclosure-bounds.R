@@ -207,10 +207,15 @@ solve_programme <- function(model, j, direction) {
   obj <- numeric(model$n)
   obj[j] <- 1
   fit <- lp_fit(model, obj, direction)
+  if (!fit$status %in% c(0, 3) && !is.null(model$stm)) {
+    # SYMPHONY can stop without a solution to a feasible programme (the
+    # published table is one solution); lpSolve solves it instead
+    model$stm <- NULL
+    fit <- lp_fit(model, obj, direction)
+  }
   if (fit$status == 2) {
-    # lpSolve can call a feasible programme (the published table is one
-    # solution) infeasible; stated with each equality as two inequalities
-    # it solves
+    # lpSolve can call a feasible programme infeasible; stated with each
+    # equality as two inequalities it solves
     fit <- lp_fit(split_equalities(model), obj, direction)
   }
   if (fit$status == 3) {
