@@ -40,10 +40,6 @@ visible_controls <- function(x) {
   x
 }
 
-# A YAML double-quoted scalar of Markdown-literal text (a report title):
-# md_literal() leaves no quote or backslash in it.
-yaml_literal <- function(x) paste0("\"", md_literal(x), "\"")
-
 # A pipe table of a data frame of text, every cell and heading literal.
 md_table <- function(df, align = "l") {
   if (nrow(df) == 0) {

@@ -30,7 +30,7 @@ suppress_together <- function(results, rule, threshold, round_to) {
   res <- protect_cells(joint, r)
   out <- Map(function(x, spec, first) {
     cells <- first + seq_along(spec$value)
-    publish_cells(x, spec, lapply(res[c("suppressed", "published")], function(v) v[cells]), r)
+    publish_cells(x, spec, lapply(res, function(v) v[cells]), r)
   }, results, specs, joint$first)
   names(out) <- names(results)
   out

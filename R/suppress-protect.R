@@ -15,7 +15,8 @@ wide_enough <- function(r) {
 # could be small and is known too precisely, a published count sharing a
 # sum with it is starred as well. Quick outer bounds steer the search;
 # exact bounds confirm that the result is safe. Then the secondary stars
-# that turn out not to be needed are taken back, largest count first.
+# that turn out not to be needed are taken back, largest count first, and
+# the costliest are exchanged where the search finds a cheaper choice.
 protect_cells <- function(spec, r) {
   v <- spec$value
   always_hidden <- spec$kind == "hidden"
@@ -29,7 +30,7 @@ protect_cells <- function(spec, r) {
   )
   primary <- !always_hidden & is_small(v, r)
   weight <- 1 + pmax(v, 0, na.rm = TRUE)
-  found <- greedy_pattern(table, primary, primary, forbid = rep(FALSE, length(v)))
+  found <- greedy_pattern(table, primary, forbid = rep(FALSE, length(v)))
   supp <- found$suppressed
   if (found$unsolved == 0) {
     supp <- release_redundant(table, supp, primary)
@@ -38,17 +39,14 @@ protect_cells <- function(spec, r) {
   }
   supp <- show_known_copies(table, supp)
   warn_exposed(found$unsolved)
-  list(
-    suppressed = supp, published = table$published,
-    loss = suppression_loss(spec, supp, primary, weight)
-  )
+  list(suppressed = supp, published = table$published)
 }
 
 # Stars added to `supp` until no starred or hidden count can be narrowed:
 # for the first count at risk, the published count sharing a sum with it
 # that widens it most (never one in `forbid`). Returns the stars and how
 # many counts could not be protected.
-greedy_pattern <- function(table, supp, primary, forbid) {
+greedy_pattern <- function(table, supp, forbid) {
   spec <- table$spec
   unsolved <- rep(FALSE, length(supp))
   repeat {
@@ -85,25 +83,12 @@ exchange_stars <- function(table, supp, primary, weight, tries = 4) {
   for (g in utils::head(groups[order(-group_cost)], tries)) {
     forbid <- table$same == g & !primary
     if (!any(supp & forbid)) next
-    trial <- greedy_pattern(table, supp & !forbid, primary, forbid)
+    trial <- greedy_pattern(table, supp & !forbid, forbid)
     if (trial$unsolved > 0) next
     candidate <- release_redundant(table, trial$suppressed, primary)
     if (cost(candidate) < cost(supp)) supp <- candidate
   }
   supp
-}
-
-# What the stars cost: the counts starred (first for the rule, then to
-# protect them), the people in them, the weighted loss and a lower bound
-# on the least weighted loss any protecting choice has.
-suppression_loss <- function(spec, supp, primary, weight) {
-  shown <- spec$kind == "shown"
-  list(
-    cells = sum(shown), starred = sum(supp & shown), primary = sum(primary & shown),
-    secondary = sum(supp & shown & !primary),
-    people_hidden = sum(spec$value[supp & shown & !primary]),
-    weighted = sum(weight[supp]), lower_bound = sum(weight[primary])
-  )
 }
 
 # The starred and hidden counts that a reader can narrow down, given the
