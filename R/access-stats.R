@@ -153,10 +153,7 @@ access_result <- function(tl, ref, cols, options) {
     if (sum(dropped) > 0) {
       note(
         sprintf("Excluded %s whose `%s` is missing or unknown.", people_count(sum(dropped)), tl$name),
-        sprintf(
-          "Excluded the people whose `%s` is missing or unknown (how many is withheld under the suppression rule).",
-          tl$name
-        )
+        sprintf("Excluded the people whose `%s` is missing or unknown", tl$name)
       )
     }
   }

@@ -198,7 +198,7 @@ period_arrays <- function(tl, cut, has_outcome) {
   if (no_date > 0) {
     note(
       sprintf("Left out %s with no date.", people_count(no_date)),
-      "Left out the people with no date (how many is withheld under the suppression rule)."
+      "Left out the people with no date"
     )
   }
   list(

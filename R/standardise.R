@@ -89,10 +89,7 @@ adjustable_strata <- function(tl, adjust, counts, by) {
     what <- paste0("`", adjust, "`", collapse = " or ")
     note(
       sprintf("Adjusted analysis: left out %s with a missing or unknown %s.", people_count(sum(counts[na])), what),
-      sprintf(
-        "Adjusted analysis: left out the people with a missing or unknown %s (how many is withheld under the suppression rule).",
-        what
-      )
+      sprintf("Adjusted analysis: left out the people with a missing or unknown %s", what)
     )
   }
   first <- match(rownames(left), strata_key(tl$strata[by], length(counts)))

@@ -84,15 +84,15 @@ people_count <- function(n) {
 
 # A note to the user about what a verb did (people left out, tests run
 # another way). Under a suppression rule (see withhold_counts()) a note
-# computed from counts the tables do not publish says only `withheld`
-# (NULL: nothing), unless `published` (the note rests on published counts
-# alone).
+# computed from counts the tables do not publish says only `withheld`, the
+# same without its number, and that the number is withheld (NULL: nothing
+# is said), unless `published` (the note rests on published counts alone).
 note <- function(message, withheld = NULL, published = FALSE) {
   if (!published && isTRUE(getOption("equityaudit.withhold_counts"))) {
     if (is.null(withheld)) {
       return(invisible())
     }
-    message <- withheld
+    message <- paste0(withheld, " (how many is withheld under the suppression rule).")
   }
   cnd <- structure(
     class = c("equityaudit_note", "message", "condition"),
