@@ -129,26 +129,29 @@ attack_periods <- function(s, x, rule, m = attack_model(rule)) {
 
 # ---- random sets ----------------------------------------------------------------
 
-# People of 1-3 services in groups g (some unknown) and genders h (some
-# unknown), with an outcome y (some unknown) and a date (some missing).
-joint_people <- function() {
+# People of 1-3 services in groups g (a share `unknown_group` unknown) and
+# genders h (unknown with a chance of 1 in 2, then a share
+# `unknown_gender`), with an outcome y (a share `missing_outcome` unknown)
+# and, with `dates`, a date dt (some missing). Returns the people, the
+# services and the groups.
+random_people <- function(unknown_group, unknown_gender, missing_outcome, dates = FALSE) {
   n_s <- sample(1:3, 1)
   groups <- paste0("g", seq_len(sample(2:4, 1)))
   size <- sample(20:150, 1)
   d <- data.frame(
     s = sample(LETTERS[seq_len(n_s)], size, TRUE),
-    g = sample(c(groups, NA), size, TRUE, prob = c(stats::runif(length(groups)), 0.06)),
-    h = sample(c("F", "M", NA), size, TRUE, prob = c(0.5, 0.5, sample(c(0, 0.06), 1))),
-    y = stats::runif(size) < stats::runif(1, 0.1, 0.9),
-    dt = as.Date("2024-01-01") + sample(0:364, size, TRUE)
+    g = sample(c(groups, NA), size, TRUE, prob = c(stats::runif(length(groups)), unknown_group)),
+    h = sample(c("F", "M", NA), size, TRUE, prob = c(0.5, 0.5, sample(c(0, unknown_gender), 1))),
+    y = stats::runif(size) < stats::runif(1, 0.1, 0.9)
   )
-  d$y[stats::runif(size) < 0.05] <- NA
-  d$dt[stats::runif(size) < 0.05] <- NA
-  d
+  if (dates) d$dt <- as.Date("2024-01-01") + sample(0:364, size, TRUE)
+  d$y[stats::runif(size) < missing_outcome] <- NA
+  if (dates) d$dt[stats::runif(size) < 0.05] <- NA
+  list(d = d, services = LETTERS[seq_len(n_s)], groups = groups)
 }
 
 joint_case <- function(kind, rule) {
-  d <- joint_people()
+  d <- random_people(0.06, 0.06, 0.05, dates = TRUE)$d
   by <- if (length(unique(d$s)) > 1 && stats::runif(1) < 0.7) "s"
   x <- switch(kind,
     services = {

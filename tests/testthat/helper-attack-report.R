@@ -5,22 +5,15 @@
 # A random person-level data set and the tables equity_report() publishes
 # (with strata = gender, as the demo report has).
 report_case <- function(rule) {
-  n_s <- sample(1:3, 1)
-  groups <- paste0("g", seq_len(sample(2:4, 1)))
-  size <- sample(20:150, 1)
-  d <- data.frame(
-    s = sample(LETTERS[seq_len(n_s)], size, TRUE),
-    g = sample(c(groups, NA), size, TRUE, prob = c(stats::runif(length(groups)), 0.05)),
-    h = sample(c("F", "M", NA), size, TRUE, prob = c(0.5, 0.5, sample(c(0, 0.04), 1))),
-    y = stats::runif(size) < stats::runif(1, 0.1, 0.9)
-  )
-  d$y[stats::runif(size) < 0.03] <- NA
+  people <- random_people(0.05, 0.04, 0.03)
+  d <- people$d
+  groups <- people$groups
   # services with and without people of unknown group or gender: the
   # tables must agree in shape either way
   first <- match(unique(d$s), d$s)
   if (stats::runif(1) < 0.5) d$g[first] <- NA
   if (stats::runif(1) < 0.5) d$h[first] <- NA
-  ref <- expand.grid(s = LETTERS[seq_len(n_s)], g = c(groups, NA), stringsAsFactors = FALSE)
+  ref <- expand.grid(s = people$services, g = c(groups, NA), stringsAsFactors = FALSE)
   ref$n <- stats::rpois(nrow(ref), 200) + 1
   x <- list(
     cohort = describe_cohort(d, c(g, h), by = s),
