@@ -5,7 +5,7 @@
 chisq_core <- function(arr, correct = FALSE) {
   d <- dim(arr)
   if (!is.double(arr)) arr <- as.double(arr)
-  .Call(ea_chisq, arr, as.integer(d), correct)
+  .Call(ea_chisq, arr, as.integer(d), correct, thread_count())
 }
 
 # Adds the Monte-Carlo p-value of every stratum of arr.

@@ -18,8 +18,10 @@ encode_column <- function(x, column, arg) {
       arg = arg, column = column
     )
   }
-  x <- blank_to_na(x)
+  # blank strings of a character column become missing in the C encoder,
+  # once per distinct string; a factor's blank levels here
   if (is.factor(x)) {
+    x <- blank_to_na(x)
     return(list(
       x = x, kind = 0L, nlev = length(levels(x)),
       values = structure(seq_along(levels(x)),
@@ -76,8 +78,10 @@ blank_to_na <- function(x) {
     blank <- !nzchar(trimws(levels(x)))
     if (any(blank)) levels(x)[blank] <- NA
   } else if (is.character(x)) {
-    spaced <- which(startsWith(x, " "))
-    x[c(which(!nzchar(x)), spaced[!nzchar(trimws(x[spaced]))])] <- NA
+    # the same test as the C encoder's, once per distinct string
+    u <- unique(x)
+    blank <- u[!is.na(u) & !nzchar(trimws(u))]
+    if (length(blank) > 0) x[x %in% blank] <- NA
   }
   x
 }
@@ -105,7 +109,8 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
   }
   res <- .Call(
     ea_tabulate, lapply(enc, `[[`, "x"), vapply(enc, `[[`, 0L, "kind"),
-    vapply(enc, function(e) as.integer(e$nlev), 0L), w, max_dense_cells(n)
+    vapply(enc, function(e) as.integer(e$nlev), 0L), w, max_dense_cells(n),
+    thread_count()
   )
   if (!is.null(res$too_many)) abort_too_many(res, enc, columns, arg)
   if (!is.null(res$bad_row)) {

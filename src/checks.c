@@ -52,3 +52,15 @@ R_xlen_t ea_dims_product(SEXP dims) {
   if (p > (double) R_XLEN_T_MAX) ea_internal_error("dimensions too large");
   return (R_xlen_t) p;
 }
+
+int ea_thread_count(SEXP threads) {
+  ea_check_vector(threads, INTSXP, 1, "threads");
+  int t = INTEGER_RO(threads)[0];
+  if (t == NA_INTEGER || t < 1) ea_internal_error("threads must be a positive count");
+#ifdef _OPENMP
+  int limit = omp_get_thread_limit();
+  return t < limit ? t : limit;
+#else
+  return 1;
+#endif
+}

@@ -105,8 +105,18 @@ static void chisq_table(const double *x, int nr, int nc, int correct,
   out->statistic = (double) stat;
   out->g_statistic = 2.0 * (double) g;
   out->df = (double) (out->rows_used - 1) * (out->cols_used - 1);
-  out->p_value = Rf_pchisq(out->statistic, out->df, 0, 0);
-  out->g_p_value = Rf_pchisq(out->g_statistic, out->df, 0, 0);
+  /* p-values are added by chisq_p_values(), outside any thread */
+  out->p_value = out->g_p_value = NA_REAL;
+}
+
+/* The p-values of strata [from, to): Rmath may warn, which only the main
+ * thread may do. */
+static void chisq_p_values(double **col, R_xlen_t from, R_xlen_t to) {
+  for (R_xlen_t k = from; k < to; ++k) {
+    if (ISNAN(col[0][k])) continue;
+    col[2][k] = Rf_pchisq(col[0][k], col[1][k], 0, 0);
+    col[4][k] = Rf_pchisq(col[3][k], col[1][k], 0, 0);
+  }
 }
 
 static const char *summary_names[] = {
@@ -124,11 +134,16 @@ static SEXP alloc_summary(R_xlen_t nstrata) {
   return out;
 }
 
-static void store_summary(SEXP summary, R_xlen_t k, const chisq_result *r) {
+/* the summary's columns, so that threads store results without touching R */
+static void summary_columns(SEXP summary, double **col) {
+  for (int s = 0; s < N_SUMMARY; ++s) col[s] = REAL(VECTOR_ELT(summary, s));
+}
+
+static void store_summary(double **col, R_xlen_t k, const chisq_result *r) {
   double v[N_SUMMARY] = {r->statistic, r->df, r->p_value, r->g_statistic,
                          r->g_p_value, r->min_expected, (double) r->below_5,
                          r->n, (double) r->rows_used, (double) r->cols_used};
-  for (int s = 0; s < N_SUMMARY; ++s) REAL(VECTOR_ELT(summary, s))[k] = v[s];
+  for (int s = 0; s < N_SUMMARY; ++s) col[s][k] = v[s];
 }
 
 /* list(summary, expected, residuals, stdres) for nstrata strata of
@@ -144,9 +159,14 @@ static SEXP alloc_result(R_xlen_t nstrata, R_xlen_t cells) {
   return out;
 }
 
-/* counts: double array nr x nc x nstrata; dims = c(nr, nc, nstrata).
+/* strata between two interrupt checks */
+#define EA_STRATA_BLOCK ((R_xlen_t) 1 << 16)
+
+/* counts: double array nr x nc x nstrata; dims = c(nr, nc, nstrata);
+ * threads: see ea_thread_count().  The strata are independent, so threads
+ * take them in turn; each result is the same whichever thread computes it.
  * Returns list(summary, expected, residuals, stdres). */
-SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct) {
+SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct, SEXP threads) {
   int nprot = 0;
   ea_check_dims(dims, 3, "ea_chisq: dims");
   ea_check_vector(counts, REALSXP, ea_dims_product(dims), "ea_chisq: counts");
@@ -155,21 +175,35 @@ SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct) {
   R_xlen_t nstrata = (R_xlen_t) INTEGER_RO(dims)[2];
   R_xlen_t cells = (R_xlen_t) nr * nc;
   int corr = LOGICAL_RO(correct)[0] == 1;
+  int nt = nstrata >= 1024 ? ea_thread_count(threads) : 1;
 
   SEXP out = PROTECT(alloc_result(nstrata, cells)); ++nprot;
-  SEXP summary = VECTOR_ELT(out, 0);
+  double *col[N_SUMMARY];
+  summary_columns(VECTOR_ELT(out, 0), col);
   double *e = REAL(VECTOR_ELT(out, 1));
   double *res = REAL(VECTOR_ELT(out, 2));
   double *std = REAL(VECTOR_ELT(out, 3));
-  double *sr = (double *) R_alloc(nr, sizeof(double));
-  double *sc = (double *) R_alloc(nc, sizeof(double));
+  double *sr = (double *) R_alloc((size_t) nt * nr, sizeof(double));
+  double *sc = (double *) R_alloc((size_t) nt * nc, sizeof(double));
   const double *x = REAL_RO(counts);
-  for (R_xlen_t k = 0; k < nstrata; ++k) {
-    if ((k + 1) % 65536 == 0) R_CheckUserInterrupt();
-    chisq_result r;
-    R_xlen_t off = k * cells;
-    chisq_table(x + off, nr, nc, corr, sr, sc, e + off, res + off, std + off, &r);
-    store_summary(summary, k, &r);
+  for (R_xlen_t block = 0; block < nstrata; block += EA_STRATA_BLOCK) {
+    R_xlen_t end = nstrata - block < EA_STRATA_BLOCK ? nstrata : block + EA_STRATA_BLOCK;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+    for (R_xlen_t k = block; k < end; ++k) {
+      int t = 0;
+#ifdef _OPENMP
+      t = omp_get_thread_num();
+#endif
+      chisq_result r;
+      R_xlen_t off = k * cells;
+      chisq_table(x + off, nr, nc, corr, sr + (size_t) t * nr, sc + (size_t) t * nc,
+                  e + off, res + off, std + off, &r);
+      store_summary(col, k, &r);
+    }
+    chisq_p_values(col, block, end);
+    R_CheckUserInterrupt();
   }
   UNPROTECT(nprot);
   return out;
@@ -224,7 +258,8 @@ SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims) {
   int k = INTEGER_RO(dims)[0];
   R_xlen_t nstrata = (R_xlen_t) INTEGER_RO(dims)[1];
   SEXP out = PROTECT(alloc_result(nstrata, k)); ++nprot;
-  SEXP summary = VECTOR_ELT(out, 0);
+  double *col[N_SUMMARY];
+  summary_columns(VECTOR_ELT(out, 0), col);
   double *e = REAL(VECTOR_ELT(out, 1));
   double *res = REAL(VECTOR_ELT(out, 2));
   double *std = REAL(VECTOR_ELT(out, 3));
@@ -233,7 +268,7 @@ SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims) {
     R_xlen_t off = s * k;
     gof_table(REAL_RO(counts) + off, REAL_RO(probs) + off, k, e + off,
               res + off, std + off, &r);
-    store_summary(summary, s, &r);
+    store_summary(col, s, &r);
   }
   UNPROTECT(nprot);
   return out;

@@ -27,8 +27,40 @@ void key_table_grow(key_table *t) {
   *t = bigger;
 }
 
+/* A blank string: empty or only spaces, tabs, carriage returns and
+ * newlines (what trimws() removes), as a CSV's empty cells; missing, never
+ * a value of its own.  Checked once per distinct string. */
+static int is_blank(SEXP s) {
+  for (const char *p = CHAR(s); *p != '\0'; ++p) {
+    if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') return 0;
+  }
+  return 1;
+}
+
+/* Renumbers the table's entries to the values kept (1-based, in order of
+ * first appearance); a blank string's entry becomes the NA slot + 1. */
+static int drop_blank_levels(column *c, R_xlen_t *first_at) {
+  int used = c->table.used;
+  int *renum = (int *) R_alloc(used, sizeof(int));
+  int kept = 0;
+  for (int e = 0; e < used; ++e) {
+    if (is_blank(c->sv[first_at[e]])) renum[e] = -1;
+    else {
+      first_at[kept] = first_at[e];
+      renum[e] = ++kept;
+    }
+  }
+  if (kept == used) return kept;
+  for (size_t s = 0; s <= c->table.mask; ++s) {
+    int v = c->table.value[s];
+    if (v != 0) c->table.value[s] = renum[v - 1] < 0 ? kept + 1 : renum[v - 1];
+  }
+  return kept;
+}
+
 /* First pass over a character or integer column: its distinct values in
- * order of first appearance, returned as an R vector. */
+ * order of first appearance, returned as an R vector (blank strings left
+ * out: they count as missing). */
 static SEXP discover_levels(column *c, SEXP x) {
   R_xlen_t n = XLENGTH(x);
   R_xlen_t cap = 64;
@@ -49,7 +81,7 @@ static SEXP discover_levels(column *c, SEXP x) {
     }
     first_at[code - 1] = i;
   }
-  c->nlev = c->table.used;
+  c->nlev = c->sv != NULL ? drop_blank_levels(c, first_at) : c->table.used;
   SEXP levels = PROTECT(Rf_allocVector(TYPEOF(x), c->nlev));
   for (int l = 0; l < c->nlev; ++l) {
     if (c->sv != NULL) SET_STRING_ELT(levels, l, c->sv[first_at[l]]);
@@ -97,17 +129,18 @@ double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels,
 }
 
 /* fills cell[] with the cell index of rows [from, from + len); false if a
- * code is out of range (the position is recorded in cc) */
-int cell_index(coded_columns *cc, R_xlen_t from, int len,
-                      uint64_t *cell) {
+ * code is out of range (its row and column in *bad_row, *bad_col).  Reads
+ * the columns only, so threads may call it on different rows. */
+int cell_index(const coded_columns *cc, R_xlen_t from, int len, uint64_t *cell,
+               R_xlen_t *bad_row, int *bad_col) {
   for (int r = 0; r < len; ++r) cell[r] = 0;
   uint64_t stride = 1;
   for (int j = 0; j < cc->k; ++j) {
     for (int r = 0; r < len; ++r) {
       int sl = slot_of(&cc->col[j], from + r);
       if (sl < 0) {
-        cc->bad_row = from + r;
-        cc->bad_col = j;
+        *bad_row = from + r;
+        *bad_col = j;
         return 0;
       }
       cell[r] += (uint64_t) sl * stride;

@@ -8,6 +8,9 @@
 #include <Rinternals.h>
 #include <Rmath.h>
 #include <stdint.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* how many records are processed between two interrupt checks */
 #define EA_INTERRUPT_EVERY ((R_xlen_t) 1 << 20)
@@ -22,12 +25,16 @@
 void ea_internal_error(const char *fmt, ...);
 void ea_check_vector(SEXP x, SEXPTYPE type, R_xlen_t len, const char *what);
 void ea_check_dims(SEXP dims, int n, const char *what);
+/* the number of threads to use: `threads` (from R's
+ * options(equityaudit.threads)) within the OpenMP thread limit; 1 in a
+ * build without OpenMP */
+int ea_thread_count(SEXP threads);
 R_xlen_t ea_dims_product(SEXP dims);
 
 SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
-                 SEXP max_dense);
+                 SEXP max_dense, SEXP threads);
 SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x);
-SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct);
+SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct, SEXP threads);
 SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims);
 SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget);
 SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B, SEXP by_probability);

@@ -3,9 +3,9 @@
 #include <R_ext/Rdynload.h>
 
 static const R_CallMethodDef call_methods[] = {
-  {"ea_tabulate",    (DL_FUNC) &ea_tabulate,    5},
+  {"ea_tabulate",    (DL_FUNC) &ea_tabulate,    6},
   {"ea_group_moments", (DL_FUNC) &ea_group_moments, 4},
-  {"ea_chisq",       (DL_FUNC) &ea_chisq,       3},
+  {"ea_chisq",       (DL_FUNC) &ea_chisq,       4},
   {"ea_chisq_gof",   (DL_FUNC) &ea_chisq_gof,   3},
   {"ea_exact_2xk",   (DL_FUNC) &ea_exact_2xk,   4},
   {"ea_monte_carlo", (DL_FUNC) &ea_monte_carlo, 4},

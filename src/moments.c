@@ -58,7 +58,7 @@ SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x) {
   uint64_t cell[EA_CHUNK];
   for (R_xlen_t from = 0; from < n; from += EA_CHUNK) {
     int len = (int) (n - from < EA_CHUNK ? n - from : EA_CHUNK);
-    if (!cell_index(&cc, from, len, cell)) {
+    if (!cell_index(&cc, from, len, cell, &cc.bad_row, &cc.bad_col)) {
       SET_VECTOR_ELT(out, 7, Rf_ScalarReal((double) cc.bad_row + 1.0));
       break;
     }

@@ -17,19 +17,82 @@ static inline double weight_of(const double *wd, const int *wi, R_xlen_t i) {
   return 1.0;
 }
 
-/* dense counting: count[cell] for every cell of the full array */
-static int count_dense(coded_columns *cc, R_xlen_t n, const double *wd,
-                       const int *wi, double *count) {
+/* Rows counted by the threads between two interrupt checks, per thread. */
+#define EA_BLOCK ((R_xlen_t) 1 << 21)
+
+/* counts rows [from, to) into count; false, with the first bad row, if a
+ * factor code is out of range */
+static int count_rows(const coded_columns *cc, R_xlen_t from, R_xlen_t to,
+                      const double *wd, const int *wi, double *count,
+                      R_xlen_t *bad_row, int *bad_col) {
   uint64_t cell[EA_CHUNK];
-  for (R_xlen_t from = 0; from < n; from += EA_CHUNK) {
-    int len = (int) (n - from < EA_CHUNK ? n - from : EA_CHUNK);
-    if (!cell_index(cc, from, len, cell)) return 0;
+  for (R_xlen_t at = from; at < to; at += EA_CHUNK) {
+    int len = (int) (to - at < EA_CHUNK ? to - at : EA_CHUNK);
+    if (!cell_index(cc, at, len, cell, bad_row, bad_col)) return 0;
     if (wd == NULL && wi == NULL) {
       for (int r = 0; r < len; ++r) count[cell[r]] += 1.0;
     } else {
-      for (int r = 0; r < len; ++r) count[cell[r]] += weight_of(wd, wi, from + r);
+      for (int r = 0; r < len; ++r) count[cell[r]] += weight_of(wd, wi, at + r);
     }
-    if ((from / EA_CHUNK) % 256 == 255) R_CheckUserInterrupt();
+  }
+  return 1;
+}
+
+/* Threads worth using for a dense array of ncell cells over n rows: each
+ * thread but the first counts into an array of its own, added up at the
+ * end, so the arrays must be small beside the rows. */
+static int dense_threads(int threads, R_xlen_t n, double ncell) {
+  if (threads < 2 || n < 4 * EA_CHUNK || ncell > 1 << 24 || 8.0 * ncell > (double) n) return 1;
+  return threads;
+}
+
+/* Dense counting: count[cell] for every cell of the full array.  Each
+ * thread counts a contiguous share of every block of rows; counts are
+ * whole numbers (weights are validated as counts), so the sums are exact
+ * and the same for any number of threads. */
+static int count_dense(coded_columns *cc, R_xlen_t n, const double *wd,
+                       const int *wi, double *count, R_xlen_t ncell,
+                       int threads) {
+  int nt = dense_threads(threads, n, (double) ncell);
+  double *part = NULL;
+  if (nt > 1) {
+    part = (double *) R_alloc((size_t) (nt - 1) * ncell, sizeof(double));
+    memset(part, 0, (size_t) (nt - 1) * ncell * sizeof(double));
+  }
+  for (R_xlen_t block = 0; block < n; block += EA_BLOCK * nt) {
+    R_xlen_t end = n - block < EA_BLOCK * nt ? n : block + EA_BLOCK * nt;
+    R_xlen_t share = (end - block + nt - 1) / nt;
+    R_xlen_t bad_row = -1;
+    int bad_col = -1;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+#endif
+    for (int t = 0; t < nt; ++t) {
+      R_xlen_t from = block + t * share;
+      R_xlen_t to = end - from < share ? end : from + share;
+      R_xlen_t row = -1;
+      int col = -1;
+      double *mine = t == 0 ? count : part + (size_t) (t - 1) * ncell;
+      if (from < to && !count_rows(cc, from, to, wd, wi, mine, &row, &col)) {
+#ifdef _OPENMP
+#pragma omp critical(ea_bad_row)
+#endif
+        if (bad_row < 0 || row < bad_row) {
+          bad_row = row;
+          bad_col = col;
+        }
+      }
+    }
+    if (bad_row >= 0) {
+      cc->bad_row = bad_row;
+      cc->bad_col = bad_col;
+      return 0;
+    }
+    R_CheckUserInterrupt();
+  }
+  for (int t = 1; t < nt; ++t) {
+    const double *p = part + (size_t) (t - 1) * ncell;
+    for (R_xlen_t c = 0; c < ncell; ++c) count[c] += p[c];
   }
   return 1;
 }
@@ -41,7 +104,7 @@ static int count_sparse(coded_columns *cc, R_xlen_t n, const double *wd,
   uint64_t cell[EA_CHUNK];
   for (R_xlen_t from = 0; from < n; from += EA_CHUNK) {
     int len = (int) (n - from < EA_CHUNK ? n - from : EA_CHUNK);
-    if (!cell_index(cc, from, len, cell)) return 0;
+    if (!cell_index(cc, from, len, cell, &cc->bad_row, &cc->bad_col)) return 0;
     for (int r = 0; r < len; ++r) {
       int first;
       int e = key_table_code(t, cell[r], &first);
@@ -68,7 +131,8 @@ static void sparse_keys(const key_table *t, double *key) {
 
 /* columns: list of k vectors; kinds: KIND_* per column; nlevels: levels of
  * code and logical columns (ignored for hashed ones); weights: NULL, integer
- * or double (validated in R); max_dense: largest dense array.
+ * or double (validated in R); max_dense: largest dense array; threads:
+ * the threads to count a dense array with (see ea_thread_count()).
  * Returns list(dense, count, key, levels): with dense = TRUE count is the
  * full array (the NA level last in every dimension) and key is NULL;
  * otherwise count and key (0-based cell index) give the cells that occur.
@@ -77,7 +141,7 @@ static void sparse_keys(const key_table *t, double *key) {
  * range it returns list(bad_row, bad_col) instead, and for more than 2^52
  * combinations list(too_many, levels). */
 SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
-                 SEXP max_dense) {
+                 SEXP max_dense, SEXP threads) {
   int nprot = 0;
   ea_check_vector(columns, VECSXP, -1, "ea_tabulate: columns");
   int k = Rf_length(columns);
@@ -99,13 +163,14 @@ SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
   const double *wd = TYPEOF(weights) == REALSXP ? REAL_RO(weights) : NULL;
   const int *wi = TYPEOF(weights) == INTSXP ? INTEGER_RO(weights) : NULL;
   int dense = ncell <= REAL_RO(max_dense)[0];
+  int nt = ea_thread_count(threads);
 
   SEXP count, key = R_NilValue;
   int ok;
   if (dense) {
     count = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) ncell)); ++nprot;
     memset(REAL(count), 0, (size_t) ncell * sizeof(double));
-    ok = count_dense(&cc, n, wd, wi, REAL(count));
+    ok = count_dense(&cc, n, wd, wi, REAL(count), (R_xlen_t) ncell, nt);
   } else {
     key_table t;
     key_table_init(&t, 1024);

@@ -126,3 +126,43 @@ test_that("bad input gives classed errors naming the column", {
   dup <- data.frame(a = 1:2, a = 3:4, check.names = FALSE)
   expect_error(tabulate_groups(dup, a), class = "equityaudit_error_column")
 })
+
+# threads ----
+
+with_threads <- function(n, code) {
+  old <- options(equityaudit.threads = n)
+  on.exit(options(old))
+  code
+}
+
+test_that("counts and statistics are the same with one thread or two", {
+  set.seed(11)
+  n <- 60000
+  d <- data.frame(
+    s = factor(sample(sprintf("S%d", 1:7), n, TRUE)),
+    g = sample(c("a", "b", " ", "c", NA), n, TRUE),
+    e = sample(c(TRUE, FALSE, NA), n, TRUE),
+    w = sample.int(5, n, TRUE)
+  )
+  one <- with_threads(1, tabulate_groups(d, c(s, g, e), weight = w))
+  two <- with_threads(2, tabulate_groups(d, c(s, g, e), weight = w))
+  expect_identical(one, two)
+  expect_equal(sum(two$n), sum(d$w))
+  expect_equal(sum(two$n[two$e %in% TRUE]), sum(d$w[d$e %in% TRUE]))
+  arr <- array(rpois(3 * 4 * 3000, 6), c(3, 4, 3000))
+  expect_identical(with_threads(1, chisq_strata(arr)), with_threads(2, chisq_strata(arr)))
+  # the first malformed code is the one reported, whichever thread meets it
+  codes <- rep(1L, n)
+  codes[c(45000, 52000, 21000)] <- c(9L, 8L, 7L)
+  f <- structure(codes, levels = "a", class = "factor")
+  bad <- data.frame(f = 1:n)
+  bad$f <- f
+  expect_error(with_threads(2, tabulate_groups(bad, f)), "row 21000 has code 7")
+})
+
+test_that("the thread option is checked", {
+  d <- data.frame(g = c("a", "b"))
+  expect_error(with_threads(0, tabulate_groups(d, g)), class = "equityaudit_error_argument")
+  expect_error(with_threads("two", tabulate_groups(d, g)), "equityaudit.threads")
+  expect_equal(with_threads(8, tabulate_groups(d, g))$n, c(1, 1))
+})

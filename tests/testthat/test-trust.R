@@ -34,6 +34,18 @@ test_that("blank strings are missing, not a group or outcome of their own", {
   expect_true(anyNA(tabulate_groups(f, g)$g))
 })
 
+test_that("any whitespace-only string is missing, in character and factor columns alike", {
+  v <- c("a", "", " ", "\t", "\r\n", " \t ", "b", NA, "a", " a")
+  chr <- tabulate_groups(data.frame(g = v), g)
+  fac <- tabulate_groups(data.frame(g = factor(v)), g)
+  expect_equal(as.character(chr$g), c(" a", "a", "b", NA))
+  expect_equal(chr$n, c(1, 2, 1, 6))
+  expect_equal(as.character(fac$g), as.character(chr$g))
+  expect_equal(fac$n, chr$n)
+  # a column of blanks only has no values at all
+  expect_equal(tabulate_groups(data.frame(g = c("", " ")), g)$n, 2)
+})
+
 test_that("a grouped data frame is refused, naming its groups", {
   skip_if_not_installed("dplyr")
   d <- data.frame(
