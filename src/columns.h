@@ -56,7 +56,9 @@ static inline int key_table_code(key_table *t, uint64_t key, int *first) {
 
 /* ---- the columns ----------------------------------------------------------- */
 
-enum column_kind { KIND_CODES = 0, KIND_LOGICAL = 1, KIND_HASHED = 2 };
+/* KIND_RANGE: an integer column passed as hashed whose values span a
+ * short range, coded through a table indexed by value - min */
+enum column_kind { KIND_CODES = 0, KIND_LOGICAL = 1, KIND_HASHED = 2, KIND_RANGE = 3 };
 
 typedef struct {
   int kind;
@@ -64,6 +66,8 @@ typedef struct {
   const SEXP *sv;      /* strings, for hashed character columns */
   int nlev;            /* levels, the NA slot being nlev */
   key_table table;     /* hashed columns: value -> 1-based level */
+  const int *map;      /* range columns: value - min -> 1-based level */
+  int min;
 } column;
 
 static inline uint64_t hashed_key(const column *c, R_xlen_t i, int *is_na) {
@@ -83,6 +87,8 @@ static inline int slot_of(const column *c, R_xlen_t i) {
     uint64_t key = hashed_key(c, i, &is_na);
     return is_na ? c->nlev : c->table.value[key_table_slot(&c->table, key)] - 1;
   }
+  case KIND_RANGE:
+    return c->iv[i] == NA_INTEGER ? c->nlev : c->map[c->iv[i] - c->min] - 1;
   case KIND_LOGICAL:
     return c->iv[i] == NA_LOGICAL ? 2 : c->iv[i];
   default: {
