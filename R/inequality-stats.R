@@ -78,20 +78,25 @@ inequality_inputs <- function(x) {
 # The measures of one set of rates y (percent) with population shares p;
 # works on a matrix of simulated rates (one simulation per row).
 measure_values <- function(y, p, ref, ordered, favourable) {
-  y <- rbind(y)
+  # one pass per quantity over the simulations x groups matrix: with many
+  # groups it is large
+  if (is.null(dim(y))) y <- matrix(y, nrow = 1)
   mu <- as.vector(y %*% p)
   r <- y / mu
-  dev <- y - mu
+  dev <- abs(y - mu)
   best <- y[, ref]
-  plogp <- ifelse(r > 0, r * log(r), 0)
+  log_r <- log(r)
+  plogp <- r * log_r
+  plogp[!is.na(r) & r <= 0] <- 0
+  positive <- rowSums(y <= 0) == 0
   out <- list(
     par = best - mu,
     paf = 100 * (best - mu) / mu,
-    idis = 100 * rowMeans(abs(dev)) / mu,
-    idis_weighted = 100 * as.vector(abs(dev) %*% p) / mu,
+    idis = 100 * rowMeans(dev) / mu,
+    idis_weighted = 100 * as.vector(dev %*% p) / mu,
     bgv = as.vector(dev^2 %*% p),
     theil = as.vector(plogp %*% p),
-    mld = ifelse(apply(y, 1, min) > 0, as.vector(-log(r) %*% p), NA_real_)
+    mld = ifelse(positive, -as.vector(log_r %*% p), NA_real_)
   )
   if (ordered) {
     ridit <- cumsum(p) - p / 2

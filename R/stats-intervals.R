@@ -101,15 +101,19 @@ tost_p_value <- function(e1, n1, e2, n2, margin, method) {
   # on the side of the bound reaches it (limits widen with z)
   one_sided <- function(bound) {
     towards <- sign(bound - d) # the limit moving towards the bound
+    up <- which(towards > 0)
     lo <- rep(0, length(d))
     hi <- rep(40, length(d))
-    for (i in 1:80) {
+    # 52 halvings of [0, 40] reach the spacing of doubles near z
+    for (i in 1:52) {
       mid <- (lo + hi) / 2
       lim <- limits(mid)
-      at <- ifelse(towards > 0, lim$high, lim$low)
+      at <- lim$low
+      at[up] <- lim$high[up]
       reached <- towards * (at - bound) >= 0
-      hi <- ifelse(reached, mid, hi)
-      lo <- ifelse(reached, lo, mid)
+      reached[is.na(reached)] <- FALSE # a group with nobody: NA either way
+      hi[reached] <- mid[reached]
+      lo[!reached] <- mid[!reached]
     }
     z <- (lo + hi) / 2
     # inside the margin: H0 is rejected at the level where the inner limit
