@@ -36,6 +36,21 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   data.frame(` ` = rows, out, check.names = FALSE, stringsAsFactors = FALSE)
 }
 
+# What a cohort shows, for write_tables(): its rows in long form.
+#' @export
+display_spec.equityaudit_cohort <- function(x) {
+  d <- unclass(x)
+  vars <- setdiff(unique(as.character(d$variable)), "people")
+  list(
+    title = sprintf(
+      "People by %s%s", if (length(vars)) paste(vars, collapse = ", ") else "stratum",
+      within_text(attr(x, "by"))
+    ),
+    cols = intersect(c(attr(x, "by"), "variable", "level", "n", "pct", "mean", "sd", "min", "max"), names(x)),
+    parts = list()
+  )
+}
+
 # Whole ages as they are, fractional ones to one decimal.
 age_limit <- function(v) {
   ifelse(is.na(v), "", ifelse(v == round(v), sprintf("%.0f", v), sprintf("%.1f", v)))
