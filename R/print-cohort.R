@@ -12,7 +12,7 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   }
   stratum <- if (length(by)) do.call(paste, c(df[by], sep = " / ")) else "All"
   age_row <- df$variable != "people" & is.na(df$level) & !df$missing
-  count <- ifelse(is.na(df$n), "*", format(df$n, trim = TRUE, big.mark = ","))
+  count <- ifelse(is.na(df$n), withheld_mark(), format(df$n, trim = TRUE, big.mark = ","))
   cell <- ifelse(
     !is.na(df$mean),
     sprintf(
@@ -24,7 +24,7 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   # nobody's age known: no summary to show
   cell[age_row & is.na(df$mean) & df$n %in% 0] <- "-"
   if (inherits(x, "equityaudit_suppressed")) {
-    cell[age_row & is.na(df$mean) & (is.na(df$n) | df$n > 0)] <- "*"
+    cell[age_row & is.na(df$mean) & (is.na(df$n) | df$n > 0)] <- withheld_mark()
   }
   row_label <- ifelse(is.na(df$level), df$variable, paste0(df$variable, ": ", df$level))
   row_label[df$missing & is.na(df$level)] <- paste0(df$variable[df$missing & is.na(df$level)], ": not known")

@@ -231,13 +231,14 @@ format.equityaudit_result <- function(x, columns = c("shown", "all"), ...) {
 
 # The columns `cols` of a data frame with every number written as a
 # published table writes it, and the starred cells (a list: column ->
-# rows) as "*". Column names are kept: they are what the user indexes by.
+# rows) as "*" (or "[c]": withheld_mark()). Column names are kept: they
+# are what the user indexes by.
 readable_frame <- function(x, cols = names(x), starred = list()) {
   df <- plain_frame(x)
   df <- df[intersect(cols, names(df))]
   for (col in names(df)) {
     v <- readable_column(df[[col]], col)
-    v[starred[[col]] %||% integer()] <- "*"
+    v[starred[[col]] %||% integer()] <- withheld_mark()
     df[[col]] <- v
   }
   df
@@ -301,7 +302,7 @@ suppression_footnote <- function(s) {
   what <- paste(rule_name(s$rule), "rule")
   lowest <- if (s$zero) 0 else 1
   paste0(
-    "* ", if (s$threshold > 0) {
+    withheld_mark(), " ", if (s$threshold > 0) {
       sprintf("counts of %g to %g suppressed", lowest, s$threshold)
     } else {
       "no counts suppressed"

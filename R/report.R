@@ -17,6 +17,9 @@
 #' table, the counts come from one query. Labels, column names, the event
 #' and the title are shown as the literal text they are: nothing in the
 #' data is read as HTML, Markdown or LaTeX, or fetched into the page.
+#' Suppressed values are shown as `*`, or as the Government Statistical
+#' Service shorthand `[c]` with `options(equityaudit.withheld = "gss")`
+#' (see [format_p()]).
 #'
 #' @param data A data frame of one row per person, the path of a CSV file
 #'   of them (read with blank cells as missing and text kept as text), or a
