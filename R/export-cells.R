@@ -92,6 +92,9 @@ sheet_cells <- function(s) {
   }
   cols <- intersect(s$cols, names(d))
   n <- nrow(d)
+  # a missing label of a group or stratum is the unknown group
+  unknown <- attr(s$table, "unknown_label") %||% "Not known"
+  label_cols <- c(attr(s$table, "by"), attr(s$table, "group"))
   columns <- lapply(cols, function(col) {
     v <- d[[col]]
     starred <- seq_len(n) %in% (s$starred[[col]] %||% integer())
@@ -105,16 +108,25 @@ sheet_cells <- function(s) {
       text[starred] <- "[c]"
       value[!is.na(text)] <- NA
       format <- switch(as.character(digits), `0` = "#,##0", `1` = "0.0", `3` = "0.000", "0.00")
-      return(list(value = value, text = text, format = format, empty = all(is.na(v)) && !any(starred)))
+      return(list(value = value, text = text, format = format, empty = n > 0 && all(is.na(v)) && !any(starred)))
     }
     v <- labels[[col]]
-    text <- if (is.logical(v)) ifelse(v, "Yes", "No") else as.character(v)
+    text <- if (is.logical(v)) ifelse(v, "Yes", "No") else cell_text(as.character(v))
+    if (col %in% label_cols) text[is.na(text)] <- unknown[[1]]
     text[is.na(text)] <- ifelse(z[is.na(text)], "[z]", "[x]")
     text[starred] <- "[c]"
-    list(value = NULL, text = text, format = NULL, empty = all(is.na(v)) && !any(starred))
+    list(value = NULL, text = text, format = NULL, empty = n > 0 && all(is.na(v)) && !any(starred))
   })
   keep <- !vapply(columns, `[[`, TRUE, "empty")
-  list(headings = export_headings(cols[keep], s$kind), columns = columns[keep], n = n)
+  list(headings = cell_text(export_headings(cols[keep], s$kind)), columns = columns[keep], n = n)
+}
+
+# Text for a cell, as it is: line breaks and tabs as spaces, control and
+# bidirectional formatting characters as their code points (XML cannot
+# hold most control characters: the file would not open).
+cell_text <- function(x) {
+  x <- gsub("[\r\n\t\f\v]+", " ", x)
+  visible_controls(x)
 }
 
 # The rule in one sentence, for the cover sheet.

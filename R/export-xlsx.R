@@ -39,8 +39,10 @@
 #' left out.
 #'
 #' Labels, titles and notes are written as literal text: a label that
-#' starts with `=` is a string, never a formula, and no sheet is named
-#' after a label.
+#' starts with `=` is a string, never a formula, no sheet is named after a
+#' label, and control and bidirectional formatting characters are shown as
+#' their code points (`"[U+202E]"`), as in [equity_report()]. A missing
+#' group or stratum label is the unknown group (`"Not known"`).
 #'
 #' Results without a suppression rule are written too, with a cover sheet
 #' that says they are not suppressed and not for publication. The tables
@@ -88,6 +90,7 @@ write_tables <- function(x, path, title = "Equality audit tables", source = NULL
       abort_input("argument", sprintf("`%s` must be one string.", arg), arg = arg)
     }
   }
+  text <- lapply(text, cell_text)
   book <- export_book(x)
   sheets <- export_sheets(book$tables)
   wb <- openxlsx::createWorkbook()
@@ -161,14 +164,14 @@ export_sheets <- function(tables) {
       spec_of(t)
     }
     sheets[[length(sheets) + 1]] <- list(
-      name = name, title = spec$title, kind = kind, table = t, cols = spec$cols,
+      name = name, title = cell_text(spec$title), kind = kind, table = t, cols = spec$cols,
       starred = attr(t, "suppression")$starred %||% list(), part = FALSE
     )
     for (p in names(spec$parts)) {
       part <- spec$parts[[p]]
       if (is.null(part) || is.null(part$table) || nrow(part$table) == 0) next
       sheets[[length(sheets) + 1]] <- list(
-        name = paste0(name, "_", p), title = paste0(spec$title, ": ", part$title),
+        name = paste0(name, "_", p), title = cell_text(paste0(spec$title, ": ", part$title)),
         kind = kind, table = part$table, cols = part$cols, starred = list(), part = TRUE,
         of = name
       )
@@ -212,7 +215,10 @@ write_contents <- function(wb, sheets) {
 
 write_notes <- function(wb, notes) {
   openxlsx::addWorksheet(wb, "Notes")
-  d <- data.frame(`Note number` = seq_along(notes), `Note text` = notes, check.names = FALSE, stringsAsFactors = FALSE)
+  d <- data.frame(
+    `Note number` = seq_along(notes), `Note text` = cell_text(notes),
+    check.names = FALSE, stringsAsFactors = FALSE
+  )
   write_plain_table(wb, "Notes", "Notes", d, c(14, 120))
   openxlsx::addStyle(wb, "Notes", openxlsx::createStyle(wrapText = TRUE), rows = 2 + seq_along(notes), cols = 2)
 }

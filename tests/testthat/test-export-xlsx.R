@@ -166,6 +166,17 @@ test_that("write_tables() writes one result, says when it is not suppressed, and
   expect_true(is.numeric(got$People))
   expect_equal(got$People, unclass(o)$n)
   expect_false(any(got == "[c]"))
+  # control characters as code points (the file stays valid XML), a
+  # missing group label as the unknown group, an empty table its header
+  d <- data.frame(g = rep(c("a\x01b", "c\u202Ed", "e"), each = 30), o = rep(c(TRUE, FALSE), 45))
+  write_tables(compare_outcomes(d, g, o), path)
+  expect_identical(read_sheet(path, "outcomes")$g, c("a[U+0001]b", "c[U+202E]d", "e"))
+  write_tables(tabulate_groups(ips_synthetic, ethnicity), path)
+  expect_identical(read_sheet(path, "counts")$ethnicity[6], "Not known")
+  write_tables(o[0, ], path)
+  empty <- openxlsx::read.xlsx(path, "outcomes", colNames = FALSE)
+  expect_identical(dim(empty), c(2L, 7L))
+  expect_identical(empty[2, 2], "People")
   # tables of one list must share one rule
   mixed <- list(suppress_counts(o), compare_outcomes(ips_synthetic, ethnicity, employed))
   expect_error(write_tables(mixed, path), class = "equityaudit_error_argument")
