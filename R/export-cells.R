@@ -105,17 +105,21 @@ sheet_cells <- function(s) {
       text <- rep(NA_character_, n)
       if (digits == 3) text[!is.na(value) & v < 0.001] <- "< 0.001"
       text[is.na(v)] <- ifelse(z[is.na(v)], "[z]", "[x]")
+      # no number in a spreadsheet is infinite
+      text[is.infinite(v)] <- "[x]"
       text[starred] <- "[c]"
       value[!is.na(text)] <- NA
       format <- switch(as.character(digits), `0` = "#,##0", `1` = "0.0", `3` = "0.000", "0.00")
-      return(list(value = value, text = text, format = format, empty = n > 0 && all(is.na(v)) && !any(starred)))
+      empty <- n > 0 && all(is.na(v)) && !any(starred)
+      return(list(value = value, text = text, format = format, empty = empty))
     }
     v <- labels[[col]]
     text <- if (is.logical(v)) ifelse(v, "Yes", "No") else cell_text(as.character(v))
     if (col %in% label_cols) text[is.na(text)] <- unknown[[1]]
     text[is.na(text)] <- ifelse(z[is.na(text)], "[z]", "[x]")
     text[starred] <- "[c]"
-    list(value = NULL, text = text, format = NULL, empty = n > 0 && all(is.na(v)) && !any(starred))
+    empty <- n > 0 && all(is.na(v)) && !any(starred)
+    list(value = NULL, text = text, format = NULL, empty = empty)
   })
   keep <- !vapply(columns, `[[`, TRUE, "empty")
   list(headings = cell_text(export_headings(cols[keep], s$kind)), columns = columns[keep], n = n)
@@ -134,20 +138,17 @@ rule_summary <- function(rule) {
   if (rule$threshold == 0 && rule$round_to == 1) {
     return("None: counts are exact. These tables are for internal use, not for publication.")
   }
-  paste0(
-    rule_name(rule$rule), " rule: ", rule_counts_text(rule),
-    " See the Notes sheet."
-  )
+  paste0(rule_label(rule), ": ", rule_counts_text(rule), " See the Notes sheet.")
 }
 
 rule_counts_text <- function(rule) {
   lowest <- if (rule$zero) 0 else 1
   paste0(
     if (rule$threshold > 0) {
-      sprintf(
-        "counts of %g to %g people are suppressed (shown as [c]), with any other count that would reveal them",
-        lowest, rule$threshold
-      )
+      sprintf(paste(
+        "counts of %g to %g people are suppressed (shown as [c]), with any other count",
+        "that would reveal them"
+      ), lowest, rule$threshold)
     } else {
       "no counts are suppressed"
     },
@@ -155,13 +156,34 @@ rule_counts_text <- function(rule) {
   )
 }
 
+# The rule's name: a rule's own, or its numbers alone.
+rule_label <- function(rule) {
+  if (rule$rule == "none") "Suppression" else paste(rule_name(rule$rule), "rule")
+}
+
 # Who a table of each kind counts.
 population_text <- c(
-  cohort = "everyone in the data, by each characteristic, within each stratum and in total; a percentage is of the people whose value is known.",
-  access = "the people using the service in each group, against the eligible population given as the reference; a share is of the people whose group is known.",
-  outcomes = "the people of each group whose outcome is known; people whose outcome is not known are counted in \"Outcome not known\" and left out of the percentages.",
-  groups = "the people of each group whose outcome is known, against those of the group it is compared with (the largest group of its stratum, by published count, unless a reference was given).",
-  services = "the people of each group in each service, against the range expected from the group across all services.",
+  cohort = paste(
+    "everyone in the data, by each characteristic, within each stratum and in total;",
+    "a percentage is of the people whose value is known."
+  ),
+  access = paste(
+    "the people using the service in each group, against the eligible population given",
+    "as the reference; a share is of the people whose group is known."
+  ),
+  outcomes = paste(
+    "the people of each group whose outcome is known; people whose outcome is not known",
+    "are counted in \"Outcome not known\" and left out of the percentages."
+  ),
+  groups = paste(
+    "the people of each group whose outcome is known, against those of the group it is",
+    "compared with (the largest group of its stratum, by published count, unless a",
+    "reference was given)."
+  ),
+  services = paste(
+    "the people of each group in each service, against the range expected from the",
+    "group across all services."
+  ),
   periods = "the people who joined in each period, by group.",
   inequality = "the groups of the published outcome table, from their published counts.",
   counts = "the people counted in each combination of values."
@@ -170,31 +192,47 @@ population_text <- c(
 export_notes <- function(book, sheets) {
   rule <- book$rule
   none <- rule$threshold == 0 && rule$round_to == 1
-  unknown <- if (length(book$unknown)) paste0("\"", book$unknown[[1]], "\"") else "\"Not known\""
+  unknown <- if (length(book$unknown)) book$unknown[[1]] else "Not known"
   notes <- c(
     if (none) {
-      "No suppression rule was applied: counts are exact. These tables are for internal use, not for publication."
+      paste(
+        "No suppression rule was applied: counts are exact. These tables are for internal",
+        "use, not for publication."
+      )
     } else {
       paste0(
-        "Suppression (", rule_name(rule$rule), " rule): ", rule_counts_text(rule),
-        " Every percentage, interval, test and measure is computed from the published counts; groups with a suppressed count are left out of the tests."
+        "Suppression", if (rule$rule != "none") paste0(" (", rule_label(rule), ")"), ": ",
+        rule_counts_text(rule),
+        " Every percentage, interval, test and measure is computed from the published",
+        " counts; groups with a suppressed count are left out of the tests."
       )
     },
     paste0(
-      if (none) "Counts are whole numbers. " else "Counts are rounded as note 1 says. ",
-      "Percentages and their 95% limits are rounded to 1 decimal place, p-values to 3 (a p-value below 0.001 is shown as \"< 0.001\"), and ratios, test statistics and other measures to 2."
+      if (rule$round_to > 1) "Counts are rounded as note 1 says. " else "Counts are whole numbers. ",
+      "Percentages and their 95% limits are rounded to 1 decimal place, p-values to 3",
+      " (a p-value below 0.001 is shown as \"< 0.001\"), and ratios, test statistics,",
+      " expected percentages with their ranges and other measures to 2."
     ),
     paste(
-      "Shorthand: [c] confidential, withheld under the suppression rule (note 1) or computed from a withheld count;",
-      "[x] not available, cannot be computed from the published counts (such as an interval for nobody, or a test of a stratum with fewer than two groups with published counts);",
-      "[z] not applicable, the value does not apply to the row (such as a percentage of the unknown group, or an exact p-value where no expected count is below 5)."
+      "Shorthand: [c] confidential, withheld under the suppression rule (note 1) or",
+      "computed from a withheld count; [x] not available, cannot be computed from the",
+      "published counts (such as an interval for nobody, or a test of a stratum with fewer",
+      "than two groups with published counts); [z] not applicable, the value does not",
+      "apply to the row (such as the cohort's percentage of the unknown group, or an exact",
+      "p-value where no expected count is below 5)."
     ),
     paste0(
-      "Unknown groups: blank and missing values, and the labels given as unknown, are one unknown group, labelled ", unknown,
-      ", shown in a row of its own and left out of the tests and of the known groups' percentages. A blank stratum is a stratum of its own, left out of the tests across strata. A blank outcome is counted as not known, never as not having the outcome."
+      "Unknown groups: blank and missing values, and the labels given as unknown, are one",
+      " unknown group, labelled \"", unknown, "\", shown in a row of its own and left out",
+      " of the tests and of the known groups' percentages. A blank stratum is a stratum of",
+      " its own, left out of the tests across strata. A blank outcome is counted as not",
+      " known, never as not having the outcome."
     ),
     if (!is.na(book$records)) {
-      paste0("The tables rest on ", if (none) "" else "about ", format_count(book$records), " records", if (none) "." else " (rounded).")
+      paste0(
+        "The tables rest on ", if (none) "" else "about ", format_count(book$records),
+        " records", if (none) "." else " (rounded)."
+      )
     }
   )
   for (s in sheets) {

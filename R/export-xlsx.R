@@ -18,8 +18,8 @@
 #'   shorthand, how unknown groups are treated and who each table counts
 #'   (and, for a report, what the analyses left out);
 #' * one table per sheet, named after the package's own tables (`cohort`,
-#'   `access`, `outcomes`, `groups`, `services`, `periods`, `measures`,
-#'   `inequality`, `counts`; a second table of a kind gets `_2`), and one
+#'   `access`, `outcomes`, `groups`, `services`, `periods`, `inequality`
+#'   (the measures), `counts`; a second table of a kind gets `_2`), and one
 #'   sheet for each of a table's other parts (`outcomes_tests`,
 #'   `outcomes_cmh`, `groups_pooled`, `services_funnels`, `periods_trend`,
 #'   ...): a plain title in cell A1, one header row in row 2 and the rows
@@ -76,11 +76,14 @@
 write_tables <- function(x, path, title = "Equality audit tables", source = NULL,
                          contact = NULL) {
   if (!requireNamespace("openxlsx", quietly = TRUE)) {
-    abort_input("argument", "write_tables() needs the openxlsx package: install.packages(\"openxlsx\").",
+    abort_input("argument",
+      "write_tables() needs the openxlsx package: install.packages(\"openxlsx\").",
       arg = "path"
     )
   }
-  if (!is.character(path) || length(path) != 1 || is.na(path) || !grepl("\\.xlsx$", path, ignore.case = TRUE)) {
+  xlsx <- is.character(path) && length(path) == 1 && !is.na(path) &&
+    grepl("\\.xlsx$", path, ignore.case = TRUE)
+  if (!xlsx) {
     abort_input("argument", "`path` must be one file name ending in \".xlsx\".", arg = "path")
   }
   text <- list(title = title, source = source %||% "Not given", contact = contact %||% "Not given")
@@ -116,10 +119,11 @@ export_book <- function(x) {
     rule <- NULL
   }
   if (is.data.frame(x)) x <- list(x)
-  ok <- is.list(x) && length(x) > 0 &&
-    all(vapply(x, function(t) inherits(t, "equityaudit_result") || inherits(t, "equityaudit_summary"), TRUE))
-  if (!ok) {
-    abort_input("argument", "`x` must be a result of an equityaudit function, a list of them, or report_tables().",
+  results <- vapply(x, inherits, TRUE, c("equityaudit_result", "equityaudit_summary"))
+  if (!is.list(x) || length(x) == 0 || !all(results)) {
+    abort_input(
+      "argument",
+      "`x` must be a result of an equityaudit function, a list of them, or report_tables().",
       arg = "x"
     )
   }
@@ -131,7 +135,10 @@ export_book <- function(x) {
   if (length(names_of) > 1) {
     abort_input(
       "argument",
-      "The tables of `x` are not suppressed by one rule: suppress them together with suppress_counts(list(...)).",
+      paste(
+        "The tables of `x` are not suppressed by one rule:",
+        "suppress them together with suppress_counts(list(...))."
+      ),
       arg = "x"
     )
   }
@@ -198,8 +205,9 @@ write_cover <- function(wb, text, rule) {
   ), startRow = 2)
   openxlsx::writeData(wb, "Cover_sheet", rows, startRow = 3, colNames = FALSE)
   openxlsx::addStyle(wb, "Cover_sheet", title_style(), rows = 1, cols = 1)
-  openxlsx::addStyle(wb, "Cover_sheet", openxlsx::createStyle(textDecoration = "bold"), rows = 2 + seq_len(nrow(rows)), cols = 1)
-  openxlsx::addStyle(wb, "Cover_sheet", openxlsx::createStyle(wrapText = TRUE), rows = 2 + seq_len(nrow(rows)), cols = 2)
+  fields <- 2 + seq_len(nrow(rows))
+  openxlsx::addStyle(wb, "Cover_sheet", openxlsx::createStyle(textDecoration = "bold"), rows = fields, cols = 1)
+  openxlsx::addStyle(wb, "Cover_sheet", openxlsx::createStyle(wrapText = TRUE), rows = fields, cols = 2)
   openxlsx::setColWidths(wb, "Cover_sheet", 1:2, c(16, 100))
 }
 
@@ -220,13 +228,17 @@ write_notes <- function(wb, notes) {
     check.names = FALSE, stringsAsFactors = FALSE
   )
   write_plain_table(wb, "Notes", "Notes", d, c(14, 120))
-  openxlsx::addStyle(wb, "Notes", openxlsx::createStyle(wrapText = TRUE), rows = 2 + seq_along(notes), cols = 2)
+  openxlsx::addStyle(wb, "Notes", openxlsx::createStyle(wrapText = TRUE),
+    rows = 2 + seq_along(notes), cols = 2
+  )
 }
 
 # A title in A1, the header row in row 2, the rows below.
 write_plain_table <- function(wb, sheet, title, d, widths) {
   openxlsx::writeData(wb, sheet, title, startRow = 1)
-  openxlsx::writeData(wb, sheet, d, startRow = 2, headerStyle = openxlsx::createStyle(textDecoration = "bold"))
+  openxlsx::writeData(wb, sheet, d,
+    startRow = 2, headerStyle = openxlsx::createStyle(textDecoration = "bold")
+  )
   openxlsx::addStyle(wb, sheet, title_style(), rows = 1, cols = 1)
   openxlsx::setColWidths(wb, sheet, seq_along(widths), widths)
 }
@@ -244,13 +256,17 @@ write_table_sheet <- function(wb, s) {
   openxlsx::writeData(wb, sheet, as.data.frame(as.list(cells$headings), stringsAsFactors = FALSE),
     startRow = 2, colNames = FALSE
   )
-  openxlsx::addStyle(wb, sheet, openxlsx::createStyle(textDecoration = "bold", wrapText = TRUE), rows = 2, cols = seq_along(cells$headings))
+  openxlsx::addStyle(wb, sheet, openxlsx::createStyle(textDecoration = "bold", wrapText = TRUE),
+    rows = 2, cols = seq_along(cells$headings)
+  )
   rows <- 2 + seq_len(cells$n)
   for (j in seq_along(cells$columns)) {
     col <- cells$columns[[j]]
     if (is.numeric(col$value)) {
       openxlsx::writeData(wb, sheet, col$value, startCol = j, startRow = 3, keepNA = FALSE)
-      openxlsx::addStyle(wb, sheet, openxlsx::createStyle(numFmt = col$format), rows = rows, cols = j)
+      openxlsx::addStyle(wb, sheet, openxlsx::createStyle(numFmt = col$format),
+        rows = rows, cols = j
+      )
     }
     if (!is.numeric(col$value)) {
       openxlsx::writeData(wb, sheet, col$text, startCol = j, startRow = 3)
@@ -260,7 +276,9 @@ write_table_sheet <- function(wb, s) {
     text <- which(!is.na(col$text))
     for (i in text) openxlsx::writeData(wb, sheet, col$text[[i]], startCol = j, startRow = 2 + i)
     if (length(text)) {
-      openxlsx::addStyle(wb, sheet, openxlsx::createStyle(halign = "right"), rows = 2 + text, cols = j, stack = TRUE)
+      openxlsx::addStyle(wb, sheet, openxlsx::createStyle(halign = "right"),
+        rows = 2 + text, cols = j, stack = TRUE
+      )
     }
   }
   widths <- pmin(40, pmax(10, nchar(cells$headings) + 2))
