@@ -50,7 +50,7 @@ export_digits <- function(col) {
 }
 
 # Cells of the table that do not apply to their row ([z]): numbers of the
-# unknown group other than its counts, a cohort's percentage of all people
+# unknown group other than its counts, numbers of a row of nobody, a cohort's percentage of all people
 # or of a summary row and its summaries of rows that are not summaries,
 # and exact p-values where no exact test was needed.
 not_applicable <- function(d, col, kind) {
@@ -59,6 +59,8 @@ not_applicable <- function(d, col, kind) {
   if (is.logical(d$missing)) {
     z <- z | (d$missing %in% TRUE & export_digits(col) != 0)
   }
+  # a percentage or interval of nobody
+  if (is.numeric(d$n) && export_digits(col) != 0) z <- z | d$n %in% 0
   if (kind == "cohort" && all(c("variable", "level") %in% names(d))) {
     people <- d$variable == "people"
     summary_row <- is.na(d$level) & !people & !(d$missing %in% TRUE)
@@ -218,8 +220,8 @@ export_notes <- function(book, sheets) {
       "computed from a withheld count; [x] not available, cannot be computed from the",
       "published counts (such as an interval for nobody, or a test of a stratum with fewer",
       "than two groups with published counts); [z] not applicable, the value does not",
-      "apply to the row (such as the cohort's percentage of the unknown group, or an exact",
-      "p-value where no expected count is below 5)."
+      "apply to the row (such as a percentage of nobody, the cohort's percentage of the",
+      "unknown group, or an exact p-value where no expected count is below 5)."
     ),
     paste0(
       "Unknown groups: blank and missing values, and the labels given as unknown, are one",

@@ -34,7 +34,7 @@
 #' sheet: `[c]` confidential (withheld by the suppression rule, or computed
 #' from a withheld count: every cell printed as `"*"`), `[x]` not available
 #' (it cannot be computed from the published counts) and `[z]` not
-#' applicable (a percentage of the unknown group in the cohort, an exact
+#' applicable (a percentage of nobody, or of the unknown group in the cohort; an exact
 #' p-value where none was needed). A column with no value in any row is
 #' left out.
 #'

@@ -173,6 +173,10 @@ test_that("write_tables() writes one result, says when it is not suppressed, and
   expect_identical(read_sheet(path, "outcomes")$g, c("a[U+0001]b", "c[U+202E]d", "e"))
   write_tables(tabulate_groups(ips_synthetic, ethnicity), path)
   expect_identical(read_sheet(path, "counts")$ethnicity[6], "Not known")
+  # a percentage of nobody does not apply
+  nobody <- data.frame(g = c("a", "b", "c"), e = c(10, 5, 0), t = c(20, 30, 0))
+  write_tables(compare_outcomes(nobody, g, events = e, total = t), path)
+  expect_identical(read_sheet(path, "outcomes")[["%"]], c("50", "16.7", "[z]"))
   write_tables(o[0, ], path)
   empty <- openxlsx::read.xlsx(path, "outcomes", colNames = FALSE)
   expect_identical(dim(empty), c(2L, 7L))
