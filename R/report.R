@@ -54,10 +54,11 @@
 #'   [compare_periods()].
 #' @param format `"html"` or `"word"`; by default, `"word"` when
 #'   `output_file` ends in `.docx` and `"html"` otherwise. A Word document
-#'   ([rmarkdown::word_document()], with a table of contents) has the same
-#'   sections, tables, plots and suppression as the HTML page; the page's
-#'   style sheet (tables that scroll sideways on a phone) has no part in
-#'   it, and its tables take Word's default table style.
+#'   ([rmarkdown::word_document()]) has the same sections, tables, plots
+#'   and suppression as the HTML page, without its table of contents (Word
+#'   would ask to update it when the document is opened); the page's style
+#'   sheet (tables that scroll sideways on a phone) has no part in it, and
+#'   its tables take Word's default table style.
 #' @return The path of the report, invisibly.
 #' @export
 #' @examples
@@ -133,13 +134,10 @@ report_format <- function(format, output_file) {
   format
 }
 
-# The rmarkdown format of the report: NULL for the template's own HTML
-# page; for Word, the same pipe tables sized by their contents.
+# The rmarkdown format of the report, as the template's YAML sets it
+# (NULL: its first, the HTML page).
 report_output_format <- function(format) {
-  if (format == "html") {
-    return(NULL)
-  }
-  rmarkdown::word_document(toc = TRUE, pandoc_args = "--columns=100000")
+  if (format == "word") "word_document"
 }
 
 # Reads a CSV of people: blank cells are missing, text stays text (so that
