@@ -10,7 +10,7 @@ DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	r-cran-testthat r-cran-data.table r-cran-collapse r-cran-bench \
 	r-cran-ggplot2 r-cran-tibble r-cran-pwr r-cran-covr r-cran-lintr r-cran-pkgbuild tidy qpdf \
 	valgrind r-cran-dbi r-cran-dbplyr r-cran-dplyr r-cran-rsqlite r-cran-rpostgresql \
-	postgresql r-cran-lpsolve r-cran-generics r-cran-rsymphony r-cran-slam
+	postgresql r-cran-lpsolve r-cran-generics r-cran-rsymphony r-cran-slam r-cran-openxlsx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_CRAN_INCOMING_REMOTE_=false \

@@ -53,7 +53,7 @@ readable_table <- function(x, cols = names(x)) {
       return(interval_text(df, interval_columns[[col]], col, starred))
     }
     v <- readable_column(df[[col]], col)
-    v[starred[[col]] %||% integer()] <- "*"
+    v[starred[[col]] %||% integer()] <- withheld_mark()
     v
   })
   names(out) <- cols
@@ -69,7 +69,7 @@ readable_table <- function(x, cols = names(x)) {
 }
 
 # "estimate (low to high)"; an estimate without both limits is withheld
-# ("n/a"), never shown with an empty interval.
+# ("n/a", or "[x]"), never shown with an empty interval.
 interval_text <- function(df, parts, col, starred) {
   have <- parts[!is.na(parts)]
   if (!all(have %in% names(df))) {
@@ -84,9 +84,9 @@ interval_text <- function(df, parts, col, starred) {
   hi <- df[[parts[[3]]]]
   limits <- paste(format_stat(lo, d), "to", format_stat(hi, d))
   v <- if (is.na(parts[[1]])) limits else paste0(format_stat(est, d), " (", limits, ")")
-  v[is.na(est) | is.na(lo) | is.na(hi)] <- "n/a"
+  v[is.na(est) | is.na(lo) | is.na(hi)] <- withheld_mark("x")
   v[is.na(est) & !is.na(parts[[1]])] <- ""
-  v[unique(unlist(starred[have]))] <- "*"
+  v[unique(unlist(starred[have]))] <- withheld_mark()
   v
 }
 
@@ -112,4 +112,24 @@ readable_column <- function(v, col) {
     return(format_pct(v))
   }
   format_stat(v)
+}
+
+# How a value that is not shown is marked: `"c"` a value withheld by the
+# suppression rule ("*"), `"x"` one that cannot be computed ("n/a"); with
+# options(equityaudit.withheld = "gss"), the Government Statistical
+# Service shorthand "[c]" and "[x]".
+withheld_mark <- function(what = c("c", "x")) {
+  what <- what[[1]]
+  style <- getOption("equityaudit.withheld", "star")
+  if (!is.character(style) || length(style) != 1 || !style %in% c("star", "gss")) {
+    abort_input(
+      "argument",
+      "`options(equityaudit.withheld =)` must be \"star\" (the default) or \"gss\".",
+      arg = "equityaudit.withheld"
+    )
+  }
+  if (style == "gss") {
+    return(paste0("[", what, "]"))
+  }
+  if (what == "c") "*" else "n/a"
 }

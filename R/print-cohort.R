@@ -12,7 +12,7 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   }
   stratum <- if (length(by)) do.call(paste, c(df[by], sep = " / ")) else "All"
   age_row <- df$variable != "people" & is.na(df$level) & !df$missing
-  count <- ifelse(is.na(df$n), "*", format(df$n, trim = TRUE, big.mark = ","))
+  count <- ifelse(is.na(df$n), withheld_mark(), format(df$n, trim = TRUE, big.mark = ","))
   cell <- ifelse(
     !is.na(df$mean),
     sprintf(
@@ -24,7 +24,7 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   # nobody's age known: no summary to show
   cell[age_row & is.na(df$mean) & df$n %in% 0] <- "-"
   if (inherits(x, "equityaudit_suppressed")) {
-    cell[age_row & is.na(df$mean) & (is.na(df$n) | df$n > 0)] <- "*"
+    cell[age_row & is.na(df$mean) & (is.na(df$n) | df$n > 0)] <- withheld_mark()
   }
   row_label <- ifelse(is.na(df$level), df$variable, paste0(df$variable, ": ", df$level))
   row_label[df$missing & is.na(df$level)] <- paste0(df$variable[df$missing & is.na(df$level)], ": not known")
@@ -34,6 +34,21 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
   out <- matrix("", length(rows), length(cols), dimnames = list(NULL, cols))
   out[cbind(match(row_label, rows), match(stratum, cols))] <- cell
   data.frame(` ` = rows, out, check.names = FALSE, stringsAsFactors = FALSE)
+}
+
+# What a cohort shows, for write_tables(): its rows in long form.
+#' @export
+display_spec.equityaudit_cohort <- function(x) {
+  d <- unclass(x)
+  vars <- setdiff(unique(as.character(d$variable)), "people")
+  list(
+    title = sprintf(
+      "People by %s%s", if (length(vars)) paste(vars, collapse = ", ") else "stratum",
+      within_text(attr(x, "by"))
+    ),
+    cols = intersect(c(attr(x, "by"), "variable", "level", "n", "pct", "mean", "sd", "min", "max"), names(x)),
+    parts = list()
+  )
 }
 
 # Whole ages as they are, fractional ones to one decimal.

@@ -5,7 +5,8 @@
 # stars its hidden counts and ends with the rule applied.
 
 # What a result of each kind shows: its heading, the columns of its rows,
-# and its other tables (title, table, columns).
+# and its other tables (title, table, columns), named (the names make the
+# sheet names of write_tables()).
 display_spec <- function(x) UseMethod("display_spec")
 
 #' @export
@@ -25,9 +26,9 @@ display_spec.equityaudit_outcomes <- function(x) {
     title = sprintf("Outcome %s by %s%s", attr(x, "event") %||% "", attr(x, "group"), within_text(by)),
     cols = c(by, attr(x, "group"), "n", "events", "pct", "pct_low", "pct_high", "n_outcome_missing"),
     parts = list(
-      list(title = "Tests", table = tests, cols = c(by, "n", "statistic", "df", "p_value", "exact_p_value", "cramers_v")),
-      cmh_part(x),
-      adjusted_part(x, c(attr(x, "by"), attr(x, "group"), "n", "pct", "std_pct", "std_low", "std_high"))
+      tests = list(title = "Tests", table = tests, cols = c(by, "n", "statistic", "df", "p_value", "exact_p_value", "cramers_v")),
+      cmh = cmh_part(x),
+      adjusted = adjusted_part(x, c(attr(x, "by"), attr(x, "group"), "n", "pct", "std_pct", "std_low", "std_high"))
     )
   )
 }
@@ -42,8 +43,8 @@ display_spec.equityaudit_access <- function(x) {
       "ratio_low", "ratio_high", "verdict"
     ),
     parts = list(
-      list(title = "Tests", table = summary(x), cols = c(by, "n", "ref_n", "statistic", "df", "p_value", "cramers_v")),
-      adjusted_part(x, c(by, attr(x, "group"), "n", "expected", "isr", "isr_low", "isr_high"))
+      tests = list(title = "Tests", table = summary(x), cols = c(by, "n", "ref_n", "statistic", "df", "p_value", "cramers_v")),
+      adjusted = adjusted_part(x, c(by, attr(x, "group"), "n", "expected", "isr", "isr_low", "isr_high"))
     )
   )
 }
@@ -61,7 +62,7 @@ display_spec.equityaudit_groups <- function(x) {
       attr(x, "by"), attr(x, "group"), "reference", "n", "pct", "ref_pct",
       "difference", "diff_low", "diff_high", "verdict"
     ),
-    parts = list(if (!is.null(pooled)) {
+    parts = list(pooled = if (!is.null(pooled)) {
       list(
         title = sprintf("Pooled across %s (Mantel-Haenszel)", paste(attr(x, "options")$by, collapse = " and ")),
         table = pooled, cols = setdiff(names(pooled), c("mh_risk_ratio", "mh_rr_low", "mh_rr_high"))
@@ -85,7 +86,7 @@ display_spec.equityaudit_services <- function(x) {
       if (ratio) c("expected", "representation_ratio") else c("events", "pct"),
       "target", "lower_95", "upper_95", "flag"
     ),
-    parts = list(list(title = "Funnels", table = funnels, cols = names(funnels)))
+    parts = list(funnels = list(title = "Funnels", table = funnels, cols = names(funnels)))
   )
 }
 
@@ -98,7 +99,7 @@ display_spec.equityaudit_periods <- function(x) {
   list(
     title = sprintf("Each group of %s by period", attr(x, "group")),
     cols = cols,
-    parts = list(list(title = "Trend tests (1 df)", table = trend, cols = names(trend)))
+    parts = list(trend = list(title = "Trend tests (1 df)", table = trend, cols = names(trend)))
   )
 }
 
@@ -230,13 +231,14 @@ format.equityaudit_result <- function(x, columns = c("shown", "all"), ...) {
 
 # The columns `cols` of a data frame with every number written as a
 # published table writes it, and the starred cells (a list: column ->
-# rows) as "*". Column names are kept: they are what the user indexes by.
+# rows) as "*" (or "[c]": withheld_mark()). Column names are kept: they
+# are what the user indexes by.
 readable_frame <- function(x, cols = names(x), starred = list()) {
   df <- plain_frame(x)
   df <- df[intersect(cols, names(df))]
   for (col in names(df)) {
     v <- readable_column(df[[col]], col)
-    v[starred[[col]] %||% integer()] <- "*"
+    v[starred[[col]] %||% integer()] <- withheld_mark()
     df[[col]] <- v
   }
   df
@@ -300,7 +302,7 @@ suppression_footnote <- function(s) {
   what <- paste(rule_name(s$rule), "rule")
   lowest <- if (s$zero) 0 else 1
   paste0(
-    "* ", if (s$threshold > 0) {
+    withheld_mark(), " ", if (s$threshold > 0) {
       sprintf("counts of %g to %g suppressed", lowest, s$threshold)
     } else {
       "no counts suppressed"

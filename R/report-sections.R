@@ -69,7 +69,7 @@ suppression_text <- function(rule) {
   }
   paste0(
     "Small counts are suppressed with the ", rule_name(rule), " rule: counts of ",
-    if (rule == "opensafely") 0 else 1, " to 7 people are shown as \\*, other counts are ",
+    if (rule == "opensafely") 0 else 1, " to 7 people are shown as ", md_literal(withheld_mark()), ", other counts are ",
     "rounded to the nearest 5, and further counts are hidden wherever a reader could ",
     "otherwise narrow a hidden count down, from one table or by combining tables. ",
     "Every percentage, interval, test, plot and measure is computed from the published ",
@@ -134,7 +134,7 @@ report_verdicts <- function(r) {
     "interval, and a verdict against an equivalence margin of 10 points. **How to read ",
     "this:** \"different\" means the interval of the difference excludes zero; ",
     "\"equivalent\" that the difference is shown to be within 10 points; \"inconclusive\" ",
-    "that there are too few people to tell. n/a: no interval can be computed.\n\n",
+    "that there are too few people to tell. ", md_literal(withheld_mark("x")), ": no interval can be computed.\n\n",
     md_table(readable_table(g, c(s$by, s$strata, attr(g, "group"), "reference", "n", "pct", "ref_pct", "diff_ci", "verdict"))),
     if (untold > 0) {
       sprintf(

@@ -1,4 +1,4 @@
-# The one-call HTML report.
+# The one-call report, as an HTML page or a Word document.
 
 #' Write an equality audit report
 #'
@@ -9,7 +9,9 @@
 #' where counts are small, equality verdicts and inequality measures; and,
 #' when the inputs allow it, adjusted comparisons (`adjust`), the services
 #' side by side with funnel limits (when `by` is one column with five or
-#' more levels) and change over time (`date`).
+#' more levels) and change over time (`date`). It writes an HTML page, or
+#' a Word document when `output_file` ends in `.docx` (or with `format =
+#' "word"`): the same sections, tables, plots and suppression.
 #'
 #' Every table is computed once, by [report_tables()], and suppressed
 #' together with the others (small counts are suppressed by default, and
@@ -17,6 +19,9 @@
 #' table, the counts come from one query. Labels, column names, the event
 #' and the title are shown as the literal text they are: nothing in the
 #' data is read as HTML, Markdown or LaTeX, or fetched into the page.
+#' Suppressed values are shown as `*`, or as the Government Statistical
+#' Service shorthand `[c]` with `options(equityaudit.withheld = "gss")`
+#' (see [format_p()]).
 #'
 #' @param data A data frame of one row per person, the path of a CSV file
 #'   of them (read with blank cells as missing and text kept as text), or a
@@ -34,7 +39,8 @@
 #' @param weight Column of counts, for aggregated data.
 #' @param suppress Suppression rule for [suppress_counts()]: `"nhs_digital"`
 #'   (the default), `"opensafely"` or `"none"`.
-#' @param output_file Path of the HTML file to write.
+#' @param output_file Path of the file to write: an HTML page, or a Word
+#'   document when it ends in `.docx` (see `format`).
 #' @param title Title of the report (shown as it is written).
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
@@ -46,6 +52,13 @@
 #'   ([compare_periods()]), by `period`.
 #' @param period `"quarter"`, `"month"`, `"year"` or `"column"`, as for
 #'   [compare_periods()].
+#' @param format `"html"` or `"word"`; by default, `"word"` when
+#'   `output_file` ends in `.docx` and `"html"` otherwise. A Word document
+#'   ([rmarkdown::word_document()]) has the same sections, tables, plots
+#'   and suppression as the HTML page, without its table of contents (Word
+#'   would ask to update it when the document is opened); the page's style
+#'   sheet (tables that scroll sideways on a phone) has no part in it, and
+#'   its tables take Word's default table style.
 #' @return The path of the report, invisibly.
 #' @export
 #' @examples
@@ -61,7 +74,8 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", output_file = "equity-report.html",
                           title = "Equality audit", quiet = !interactive(), ...,
-                          adjust = NULL, date = NULL, period = "quarter") {
+                          adjust = NULL, date = NULL, period = "quarter", format = NULL) {
+  format <- report_format(format, output_file)
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
     !requireNamespace("knitr", quietly = TRUE)) {
     abort_input("argument", "equity_report() needs the rmarkdown and knitr packages.",
@@ -76,7 +90,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   }
   # every table, once, with the user's arguments (errors name them)
   call <- match.call(expand.dots = FALSE)
-  call <- call[setdiff(names(call), c("output_file", "title", "quiet", "..."))]
+  call <- call[setdiff(names(call), c("output_file", "title", "quiet", "...", "format"))]
   call[[1]] <- report_tables
   r <- eval(call, parent.frame())
   template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
@@ -89,11 +103,41 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   file.copy(template, file.path(work, "report.Rmd"))
   output_file <- normalizePath(output_file, mustWork = FALSE)
   rmarkdown::render(file.path(work, "report.Rmd"),
+    output_format = report_output_format(format),
     output_file = basename(output_file), output_dir = dirname(output_file),
     intermediates_dir = work, params = list(title = title, report = r),
     envir = new.env(parent = globalenv()), quiet = quiet, ...
   )
   invisible(output_file)
+}
+
+# "html" or "word": as asked, or from the extension of the output file.
+report_format <- function(format, output_file) {
+  if (!is.character(output_file) || length(output_file) != 1 || is.na(output_file)) {
+    abort_input("argument", "`output_file` must be one file name.", arg = "output_file")
+  }
+  docx <- grepl("\\.docx$", output_file, ignore.case = TRUE)
+  if (is.null(format)) {
+    return(if (docx) "word" else "html")
+  }
+  format <- match_arg(format, c("html", "word"), "format")
+  if (format == "word" && !docx) {
+    abort_input("argument", "A Word report (`format = \"word\"`) needs an `output_file` ending in \".docx\".",
+      arg = "output_file"
+    )
+  }
+  if (format == "html" && docx) {
+    abort_input("argument", "An HTML report (`format = \"html\"`) cannot be written to a \".docx\" file.",
+      arg = "output_file"
+    )
+  }
+  format
+}
+
+# The rmarkdown format of the report, as the template's YAML sets it
+# (NULL: its first, the HTML page).
+report_output_format <- function(format) {
+  if (format == "word") "word_document"
 }
 
 # Reads a CSV of people: blank cells are missing, text stays text (so that

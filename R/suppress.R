@@ -59,7 +59,8 @@
 #' from the unrounded counts:
 #'
 #' * counts: suppressed ones become `NA` (printed, and formatted by
-#'   [format()], as `"*"`), the others are rounded;
+#'   [format()], as `"*"`, or `"[c]"` with `options(equityaudit.withheld =
+#'   "gss")`: see [format_p()]), the others are rounded;
 #' * percentages: published count over the published (rounded) total;
 #' * intervals of a percentage (Wilson), representation ratios and access
 #'   rates with their intervals, differences, risk and odds ratios with

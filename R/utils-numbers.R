@@ -12,6 +12,15 @@
 #' headings a reader understands (used by [equity_report()] and the
 #' printed results).
 #'
+#' **Withheld values.** Counts withheld by a suppression rule, and the
+#' numbers computed from them, are shown as `"*"`, and an interval that
+#' cannot be computed as `"n/a"`. With `options(equityaudit.withheld =
+#' "gss")`, printed results, [format()], `readable_table()` and
+#' [equity_report()] use the Government Statistical Service shorthand
+#' instead: `"[c]"` (confidential: withheld by the rule) and `"[x]"` (not
+#' available), as [write_tables()] does. The default is
+#' `options(equityaudit.withheld = "star")`.
+#'
 #' @param x Numbers (or, for `readable_table()`, a result data frame).
 #' @param digits Decimals shown.
 #' @param na Text for missing values.

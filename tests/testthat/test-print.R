@@ -65,3 +65,21 @@ test_that("the main errors say what is wrong, naming the argument", {
     suppress_counts(d)
   })
 })
+
+test_that("options(equityaudit.withheld = \"gss\") shows the GSS shorthand instead of stars", {
+  ips <- ips_synthetic
+  o <- compare_outcomes(ips, ethnicity, employed, by = service, exact = "never", suppress = "nhs_digital")
+  cohort <- describe_cohort(ips, ethnicity, by = service, suppress = "nhs_digital")
+  starred <- attr(o, "suppression")$starred$n
+  expect_identical(format(o)$n[starred], rep("*", length(starred)))
+  old <- options(equityaudit.withheld = "gss")
+  on.exit(options(old))
+  expect_identical(format(o)$n[starred], rep("[c]", length(starred)))
+  expect_identical(readable_table(o, c("n", "pct_ci"))[["People"]][starred], rep("[c]", length(starred)))
+  printed <- capture.output(print(o))
+  expect_true(any(grepl("[c] counts of 1 to 7 suppressed", printed, fixed = TRUE)))
+  expect_false(any(grepl("\\*", printed)))
+  expect_match(format(cohort)$WWT[format(cohort)[[1]] == "ethnicity: Other"], "^\\[c\\]$")
+  options(equityaudit.withheld = "stars")
+  expect_error(format(o), class = "equityaudit_error_argument")
+})

@@ -196,3 +196,17 @@ test_that("messages under a suppression rule give no count", {
   )
   expect_true(any(grepl("Excluded [0-9]+ people", said)))
 })
+
+test_that("the report's tables and text use the GSS shorthand when asked", {
+  r <- report_tables(ips_synthetic, ethnicity, employed, by = service)
+  md <- report_markdown(r)
+  expect_match(md$intro, "shown as &#42;", fixed = TRUE)
+  expect_match(md$outcomes, "| &#42; |", fixed = TRUE)
+  old <- options(equityaudit.withheld = "gss")
+  on.exit(options(old))
+  md <- report_markdown(r)
+  expect_match(md$intro, "shown as &#91;c&#93;", fixed = TRUE)
+  expect_match(md$outcomes, "| &#91;c&#93; |", fixed = TRUE)
+  expect_false(grepl("&#42;", md$outcomes, fixed = TRUE))
+  expect_match(md$cohort, "| &#91;c&#93; |", fixed = TRUE)
+})

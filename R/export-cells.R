@@ -1,0 +1,251 @@
+# The cells of each sheet that write_tables() writes (export-xlsx.R): the
+# headings, the numbers rounded as printed, the GSS shorthand where a value
+# is not shown, and the notes sheet.
+
+# Headings of the limits of an interval, from the estimate's heading.
+limit_headings <- function() {
+  out <- character()
+  for (parts in interval_columns) {
+    est <- if (is.na(parts[[1]])) "Expected range" else column_headings[[parts[[1]]]]
+    if (parts[[2]] %in% names(out)) next
+    out[parts[[2]]] <- paste0(est, ", lower 95% limit")
+    out[parts[[3]]] <- paste0(est, ", upper 95% limit")
+  }
+  out
+}
+
+export_headings <- function(cols, kind) {
+  h <- c(
+    column_headings, limit_headings(),
+    variable = "Characteristic", level = "Group", mean = "Mean", sd = "Standard deviation",
+    min = "Minimum", max = "Maximum", events = "With the outcome",
+    mh_difference = "Pooled difference (points)",
+    mh_diff_low = "Pooled difference (points), lower 95% limit",
+    mh_diff_high = "Pooled difference (points), upper 95% limit",
+    mh_risk_ratio = "Pooled risk ratio", mh_rr_low = "Pooled risk ratio, lower 95% limit",
+    mh_rr_high = "Pooled risk ratio, upper 95% limit", phi = "Overdispersion factor",
+    tau2 = "Between-service variance", widened = "Limits widened", services = "Services"
+  )
+  if (kind == "groups") h[c("ref_n", "ref_pct")] <- c("People compared with", "% compared with")
+  ifelse(cols %in% names(h), h[cols], cols)
+}
+
+# Decimals of a number column, as printed (format.R); NA: a count.
+export_digits <- function(col) {
+  counts <- c(
+    "n", "events", "ref_n", "ref_events", "n_outcome_missing", "df", "groups",
+    "strata_used", "people", "period_n", "outcome_n", "service_n", "service_ref_n", "services",
+    "n_missing", "observed"
+  )
+  if (col %in% counts) {
+    return(0)
+  }
+  if (grepl("p_value$|^p_adjusted$", col)) {
+    return(3)
+  }
+  if (grepl("pct|^outcome_(low|high)$", col)) {
+    return(1)
+  }
+  2
+}
+
+# Cells of the table that do not apply to their row ([z]): numbers of the
+# unknown group other than its counts, numbers of a row of nobody, a cohort's percentage of all people
+# or of a summary row and its summaries of rows that are not summaries,
+# and exact p-values where no exact test was needed.
+not_applicable <- function(d, col, kind) {
+  n <- length(d[[1]])
+  z <- rep(FALSE, n)
+  if (is.logical(d$missing)) {
+    z <- z | (d$missing %in% TRUE & export_digits(col) != 0)
+  }
+  # a percentage or interval of nobody
+  if (is.numeric(d$n) && export_digits(col) != 0) z <- z | d$n %in% 0
+  if (kind == "cohort" && all(c("variable", "level") %in% names(d))) {
+    people <- d$variable == "people"
+    summary_row <- is.na(d$level) & !people & !(d$missing %in% TRUE)
+    if (col == "pct") z <- z | people | summary_row
+    if (col %in% c("mean", "sd", "min", "max")) z <- z | !summary_row
+  }
+  if (col == "exact_p_value" && "exact_method" %in% names(d)) z <- z | is.na(d$exact_method)
+  z
+}
+
+# The labels of a cohort's rows that have no level: all people, the
+# people whose value is not known, and a summary (such as mean age).
+cohort_levels <- function(d) {
+  level <- as.character(d$level)
+  people <- d$variable == "people"
+  none <- is.na(level)
+  level[none & people] <- "All people"
+  level[none & !people & d$missing %in% TRUE] <- "Not known"
+  level[none & !people & !(d$missing %in% TRUE)] <- "Summary of known values"
+  level
+}
+
+# The columns of a sheet: for each, its heading, its numbers (NULL for a
+# text column) and its text (the shorthand or "< 0.001" over a number).
+sheet_cells <- function(s) {
+  d <- plain_frame(s$table)
+  labels <- d
+  if (s$kind == "cohort" && !s$part && all(c("variable", "level", "missing") %in% names(d))) {
+    labels$level <- cohort_levels(d)
+    labels$variable[d$variable == "people"] <- "People"
+  }
+  cols <- intersect(s$cols, names(d))
+  n <- nrow(d)
+  # a missing label of a group or stratum is the unknown group
+  unknown <- attr(s$table, "unknown_label") %||% "Not known"
+  label_cols <- c(attr(s$table, "by"), attr(s$table, "group"))
+  columns <- lapply(cols, function(col) {
+    v <- d[[col]]
+    starred <- seq_len(n) %in% (s$starred[[col]] %||% integer())
+    z <- not_applicable(d, col, s$kind)
+    if (is.numeric(v) && !is.object(v)) {
+      digits <- export_digits(col)
+      value <- round(as.double(v), digits)
+      text <- rep(NA_character_, n)
+      if (digits == 3) text[!is.na(value) & v < 0.001] <- "< 0.001"
+      text[is.na(v)] <- ifelse(z[is.na(v)], "[z]", "[x]")
+      # no number in a spreadsheet is infinite
+      text[is.infinite(v)] <- "[x]"
+      text[starred] <- "[c]"
+      value[!is.na(text)] <- NA
+      format <- switch(as.character(digits), `0` = "#,##0", `1` = "0.0", `3` = "0.000", "0.00")
+      empty <- n > 0 && all(is.na(v)) && !any(starred)
+      return(list(value = value, text = text, format = format, empty = empty))
+    }
+    v <- labels[[col]]
+    text <- if (is.logical(v)) ifelse(v, "Yes", "No") else cell_text(as.character(v))
+    if (col %in% label_cols) text[is.na(text)] <- unknown[[1]]
+    text[is.na(text)] <- ifelse(z[is.na(text)], "[z]", "[x]")
+    text[starred] <- "[c]"
+    empty <- n > 0 && all(is.na(v)) && !any(starred)
+    list(value = NULL, text = text, format = NULL, empty = empty)
+  })
+  keep <- !vapply(columns, `[[`, TRUE, "empty")
+  list(headings = cell_text(export_headings(cols[keep], s$kind)), columns = columns[keep], n = n)
+}
+
+# Text for a cell, as it is: line breaks and tabs as spaces, control and
+# bidirectional formatting characters as their code points (XML cannot
+# hold most control characters: the file would not open).
+cell_text <- function(x) {
+  x <- gsub("[\r\n\t\f\v]+", " ", x)
+  visible_controls(x)
+}
+
+# The rule in one sentence, for the cover sheet.
+rule_summary <- function(rule) {
+  if (rule$threshold == 0 && rule$round_to == 1) {
+    return("None: counts are exact. These tables are for internal use, not for publication.")
+  }
+  paste0(rule_label(rule), ": ", rule_counts_text(rule), " See the Notes sheet.")
+}
+
+rule_counts_text <- function(rule) {
+  lowest <- if (rule$zero) 0 else 1
+  paste0(
+    if (rule$threshold > 0) {
+      sprintf(paste(
+        "counts of %g to %g people are suppressed (shown as [c]), with any other count",
+        "that would reveal them"
+      ), lowest, rule$threshold)
+    } else {
+      "no counts are suppressed"
+    },
+    if (rule$round_to > 1) sprintf("; other counts are rounded to the nearest %g.", rule$round_to) else "."
+  )
+}
+
+# The rule's name: a rule's own, or its numbers alone.
+rule_label <- function(rule) {
+  if (rule$rule == "none") "Suppression" else paste(rule_name(rule$rule), "rule")
+}
+
+# Who a table of each kind counts.
+population_text <- c(
+  cohort = paste(
+    "everyone in the data, by each characteristic, within each stratum and in total;",
+    "a percentage is of the people whose value is known."
+  ),
+  access = paste(
+    "the people using the service in each group, against the eligible population given",
+    "as the reference; a share is of the people whose group is known."
+  ),
+  outcomes = paste(
+    "the people of each group whose outcome is known; people whose outcome is not known",
+    "are counted in \"Outcome not known\" and left out of the percentages."
+  ),
+  groups = paste(
+    "the people of each group whose outcome is known, against those of the group it is",
+    "compared with (the largest group of its stratum, by published count, unless a",
+    "reference was given)."
+  ),
+  services = paste(
+    "the people of each group in each service, against the range expected from the",
+    "group across all services."
+  ),
+  periods = "the people who joined in each period, by group.",
+  inequality = "the groups of the published outcome table, from their published counts.",
+  counts = "the people counted in each combination of values."
+)
+
+export_notes <- function(book, sheets) {
+  rule <- book$rule
+  none <- rule$threshold == 0 && rule$round_to == 1
+  unknown <- if (length(book$unknown)) book$unknown[[1]] else "Not known"
+  notes <- c(
+    if (none) {
+      paste(
+        "No suppression rule was applied: counts are exact. These tables are for internal",
+        "use, not for publication."
+      )
+    } else {
+      paste0(
+        "Suppression", if (rule$rule != "none") paste0(" (", rule_label(rule), ")"), ": ",
+        rule_counts_text(rule),
+        " Every percentage, interval, test and measure is computed from the published",
+        " counts; groups with a suppressed count are left out of the tests."
+      )
+    },
+    paste0(
+      if (rule$round_to > 1) "Counts are rounded as note 1 says. " else "Counts are whole numbers. ",
+      "Percentages and their 95% limits are rounded to 1 decimal place, p-values to 3",
+      " (a p-value below 0.001 is shown as \"< 0.001\"), and ratios, test statistics,",
+      " expected percentages with their ranges and other measures to 2."
+    ),
+    paste(
+      "Shorthand: [c] confidential, withheld under the suppression rule (note 1) or",
+      "computed from a withheld count; [x] not available, cannot be computed from the",
+      "published counts (such as an interval for nobody, or a test of a stratum with fewer",
+      "than two groups with published counts); [z] not applicable, the value does not",
+      "apply to the row (such as a percentage of nobody, the cohort's percentage of the",
+      "unknown group, or an exact p-value where no expected count is below 5)."
+    ),
+    paste0(
+      "Unknown groups: blank and missing values, and the labels given as unknown, are one",
+      " unknown group, labelled \"", unknown, "\", shown in a row of its own and left out",
+      " of the tests and of the known groups' percentages. A blank stratum is a stratum of",
+      " its own, left out of the tests across strata. A blank outcome is counted as not",
+      " known, never as not having the outcome."
+    ),
+    if (!is.na(book$records)) {
+      paste0(
+        "The tables rest on ", if (none) "" else "about ", format_count(book$records),
+        " records", if (none) "." else " (rounded)."
+      )
+    }
+  )
+  for (s in sheets) {
+    who <- if (s$part) {
+      paste0("the strata of sheet ", s$of, ", from its published counts.")
+    } else if (s$kind %in% names(population_text)) {
+      population_text[[s$kind]]
+    } else {
+      "the people counted in the table."
+    }
+    notes <- c(notes, paste0("Sheet ", s$name, ": ", who))
+  }
+  c(notes, book$notes)
+}
