@@ -13,8 +13,10 @@
 # (a ratio, or a proportion 0-1).
 exact_limits <- function(size, target, p, type) {
   out <- matrix(NA_real_, length(size), length(p))
-  ok <- is.finite(size) & size > 0
+  target <- rep_len(target, length(size))
+  ok <- is.finite(size) & size > 0 & is.finite(target)
   if (type == "proportion") ok <- ok & size == round(size)
+  target <- target[ok]
   for (j in seq_along(p)) {
     if (type == "ratio") {
       lambda <- size[ok] * target
@@ -51,23 +53,45 @@ funnel_z <- function(estimate, size, target, type) {
   (funnel_transform(estimate, type) - funnel_transform(target, type)) * 2 * sqrt(size)
 }
 
-# Overdispersion of one funnel (Spiegelhalter 2005, "Handling
+# Overdispersion of funnels (Spiegelhalter 2005, "Handling
 # over-dispersion of performance indicators"): z-scores winsorised at the
 # 10th and 90th percentiles, phi = mean(z^2), and the additive random-effects
 # variance tau^2 = (I phi - (I - 1)) / (sum(w) - sum(w^2) / sum(w)),
-# w = 1 / s^2, set to 0 when phi <= (I - 1) / I. Returns list(phi, tau2, n).
-dispersion_estimate <- function(z, size) {
+# w = 1 / s^2, set to 0 when phi <= (I - 1) / I. One funnel per row of
+# the matrices z and size, all at once (no loop over groups), the quantiles
+# computed as quantile()'s type 7 does. Returns list(phi, tau2, n), one
+# value per row.
+dispersion_rows <- function(z, size) {
+  z <- unname(z)
+  size <- unname(size)
+  k <- nrow(z)
   ok <- is.finite(z) & is.finite(size) & size > 0
-  z <- z[ok]
-  w <- 4 * size[ok]
-  i <- length(z)
-  if (i < 2) {
-    return(list(phi = NA_real_, tau2 = 0, n = i))
+  i <- rowSums(ok)
+  row <- row(z)[ok]
+  zs <- z[ok][order(row, z[ok])]
+  before <- c(0, cumsum(i))[seq_len(k)]
+  quantile_rows <- function(p) {
+    index <- 1 + pmax(i - 1, 0) * p
+    lo <- floor(index)
+    hi <- ceiling(index)
+    q <- zs[before + lo]
+    x_hi <- zs[before + hi]
+    h <- index - lo
+    mix <- index > lo & x_hi != q
+    q[mix] <- (1 - h[mix]) * q[mix] + h[mix] * x_hi[mix]
+    q
   }
-  q <- stats::quantile(z, c(0.1, 0.9), names = FALSE)
-  zw <- pmin(pmax(z, q[[1]]), q[[2]])
-  phi <- mean(zw^2)
-  tau2 <- if (i * phi > i - 1) (i * phi - (i - 1)) / (sum(w) - sum(w^2) / sum(w)) else 0
+  enough <- i >= 2
+  q_low <- q_high <- rep(NA_real_, k)
+  q_low[enough] <- quantile_rows(0.1)[enough]
+  q_high[enough] <- quantile_rows(0.9)[enough]
+  zw <- matrix(0, k, ncol(z))
+  zw[ok] <- pmin(pmax(z[ok], q_low[row]), q_high[row])^2
+  w <- matrix(0, k, ncol(z))
+  w[ok] <- 4 * size[ok]
+  phi <- ifelse(enough, rowSums(zw) / i, NA_real_)
+  sw <- rowSums(w)
+  tau2 <- ifelse(enough & i * phi > i - 1, (i * phi - (i - 1)) / (sw - rowSums(w^2) / sw), 0)
   list(phi = phi, tau2 = tau2, n = i)
 }
 
@@ -113,34 +137,35 @@ funnel_flag <- function(estimate, lim) {
 funnel_fit <- function(size, est, target, type, overdispersion) {
   k <- nrow(size)
   n_s <- ncol(size)
-  lim <- array(NA_real_, c(k, n_s, 4))
-  z <- matrix(NA_real_, k, n_s)
-  funnels <- vector("list", k)
-  for (i in seq_len(k)) {
-    z[i, ] <- funnel_z(est[i, ], size[i, ], target[[i]], type)
-    od <- dispersion_estimate(z[i, ], size[i, ])
-    tau2 <- if (overdispersion) od$tau2 else 0
-    if (is.finite(target[[i]])) lim[i, , ] <- funnel_limits(size[i, ], target[[i]], type, tau2)
-    funnels[[i]] <- list(
-      target = target[[i]], phi = od$phi, tau2 = od$tau2,
-      widened = overdispersion && od$tau2 > 0, services = od$n
-    )
+  # every group's funnel at once: target[i] recycles along row i
+  z <- matrix(funnel_z(est, size, target, type), k, n_s)
+  od <- dispersion_rows(z, size)
+  tau2 <- if (overdispersion) od$tau2 else rep(0, k)
+  lim <- matrix(NA_real_, k * n_s, 4)
+  cells <- rep(is.finite(target), n_s)
+  wide <- cells & rep(tau2 > 0, n_s)
+  exact <- cells & !wide
+  targets <- rep(target, n_s)
+  if (any(exact)) lim[exact, ] <- exact_limits(size[exact], targets[exact], funnel_probs, type)
+  if (any(wide)) {
+    lim[wide, ] <- random_effects_limits(size[wide], targets[wide], funnel_probs, type, rep(tau2, n_s)[wide])
   }
+  funnels <- list(
+    target = target, phi = od$phi, tau2 = od$tau2,
+    widened = overdispersion & od$tau2 > 0, services = as.double(od$n)
+  )
   scale <- if (type == "ratio") 1 else 100
-  lim_flat <- matrix(lim, k * n_s, 4)
+  lim_flat <- lim
   list(
     columns = list(
-      target = scale * rep(vapply(funnels, `[[`, 0, "target"), n_s),
+      target = scale * rep(target, n_s),
       lower_998 = scale * lim_flat[, 1], lower_95 = scale * lim_flat[, 2],
       upper_95 = scale * lim_flat[, 3], upper_998 = scale * lim_flat[, 4],
       z_score = as.vector(z), flag = funnel_flag(as.vector(est), lim_flat)
     ),
     funnels = list(
-      target = scale * vapply(funnels, `[[`, 0, "target"),
-      phi = vapply(funnels, `[[`, 0, "phi"),
-      tau2 = vapply(funnels, `[[`, 0, "tau2"),
-      widened = vapply(funnels, `[[`, TRUE, "widened"),
-      services = vapply(funnels, function(f) as.double(f$services), 0)
+      target = scale * funnels$target, phi = funnels$phi, tau2 = funnels$tau2,
+      widened = funnels$widened, services = funnels$services
     )
   )
 }

@@ -17,9 +17,11 @@
 #' Every period from the first to the last is shown, even one with nobody
 #' in it, so that the scores of the trend test follow calendar time; periods
 #' with nobody (or, for the outcome, nobody of the group) are left out of
-#' the test. Dates are counted per day in compiled code and then cut, so a
-#' date column of 10^7 records costs one counting pass; for a database
-#' table, the counts per day come from one `GROUP BY` query.
+#' the test. Each day of the dates' span is cut into its period once, and
+#' the records are counted by period in compiled code, so a date column of
+#' 10^7 records costs one counting pass and the counts grow with the
+#' number of periods, not of days; for a database table, the counts per day
+#' come from one `GROUP BY` query.
 #'
 #' Groups and unknown values follow the rules of [equityaudit-arguments]:
 #' people of unknown group are left out of the shares (`period_n` counts
@@ -74,7 +76,13 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
     required = c("group", "date")
   )
   tmp <- data[c(cols$group, cols$outcome, cols$weight)]
-  tmp[[".period"]] <- if (period == "column") data[[cols$date]] else date_days(data[[cols$date]], cols$date)
+  # each record's period (not its day), so that the counts are groups x
+  # periods however many days the dates span
+  tmp[[".period"]] <- if (period == "column") {
+    data[[cols$date]]
+  } else {
+    period_codes(date_days(data[[cols$date]], cols$date), period)
+  }
   split <- c(date = ".period")
   tl <- if (length(cols$outcome) > 0) {
     outcome_tally(tmp, cols, split, event, unknown)
@@ -138,7 +146,8 @@ date_days <- function(x, column) {
   as.integer(floor(unclass(x)))
 }
 
-# The period of each stratum value (days, or period values; NA last) as an
+# The period of each stratum value (period codes from period_codes(), or
+# the values of a period column; NA last) as an
 # index into the full run of periods, with their labels.
 period_index <- function(values, period) {
   known <- !is.na(values)
@@ -147,12 +156,8 @@ period_index <- function(values, period) {
     idx <- match(as.character(values), labels)
     return(list(index = idx, labels = labels))
   }
-  days <- as.Date(as.numeric(values[known]), origin = "1970-01-01")
-  lt <- as.POSIXlt(days)
-  year <- lt$year + 1900
-  step <- switch(period, month = lt$mon, quarter = lt$mon %/% 3, year = 0)
-  per_year <- switch(period, month = 12, quarter = 4, year = 1)
-  code <- year * per_year + step
+  code <- values[known]
+  per_year <- periods_per_year(period)
   run <- seq(min(code), max(code))
   run_year <- run %/% per_year
   run_step <- run %% per_year
@@ -162,8 +167,31 @@ period_index <- function(values, period) {
     year = sprintf("%04d", run_year)
   )
   idx <- rep(NA_integer_, length(values))
-  idx[known] <- code - min(code) + 1L
+  idx[known] <- as.integer(code - min(code) + 1L)
   list(index = idx, labels = labels)
+}
+
+periods_per_year <- function(period) switch(period, month = 12L, quarter = 4L, year = 1L)
+
+# The period of each day (whole days since 1970-01-01) as year *
+# periods_per_year + period within the year; NA stays NA. Dates span far
+# fewer days than there are records, so each day of the span is cut once.
+period_codes <- function(days, period) {
+  if (all(is.na(days))) {
+    return(days)
+  }
+  from <- min(days, na.rm = TRUE)
+  span <- max(days, na.rm = TRUE) - from + 1
+  if (span > length(days)) {
+    return(day_period_codes(days, period))
+  }
+  day_period_codes(seq(from, length.out = span), period)[days - from + 1L]
+}
+
+day_period_codes <- function(days, period) {
+  lt <- as.POSIXlt(as.Date(as.numeric(days), origin = "1970-01-01"))
+  step <- switch(period, month = lt$mon, quarter = lt$mon %/% 3L, year = 0L)
+  as.integer((lt$year + 1900L) * periods_per_year(period) + step)
 }
 
 # Counts [group, period] of people (all with a known group), and of

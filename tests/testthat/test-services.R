@@ -40,10 +40,9 @@ test_that("overdispersion: winsorised phi and additive tau^2 as in Spiegelhalter
   phi <- sum(zw^2) / 10
   w <- 4 * size
   tau2 <- (10 * phi - 9) / (sum(w) - sum(w^2) / sum(w))
-  od <- dispersion_estimate(z, size)
-  expect_equal(od$phi, phi, tolerance = 1e-10)
-  expect_equal(od$tau2, tau2, tolerance = 1e-10)
-  expect_equal(dispersion_estimate(z / 10, size)$tau2, 0)
+  od <- dispersion_rows(rbind(z, z / 10), rbind(size, size))
+  expect_equal(od$phi[[1]], phi, tolerance = 1e-10)
+  expect_equal(od$tau2, c(tau2, 0), tolerance = 1e-10)
   # widened limits for a proportion: sin^2(asin(sqrt(t)) +- z sqrt(1/(4n) + tau2))
   lim <- random_effects_limits(100, 0.3, 0.975, "proportion", tau2)
   expect_equal(lim[1, 1], sin(asin(sqrt(0.3)) + qnorm(0.975) * sqrt(1 / 400 + tau2))^2,
@@ -107,7 +106,7 @@ test_that("ratio funnels: expected users from the reference shares", {
   f <- tidy(res, "funnels")
   for (g in f$ethnicity) {
     r <- res[res$ethnicity == g, ]
-    od <- dispersion_estimate(2 * (sqrt(r$n) - sqrt(r$expected)), r$expected)
+    od <- dispersion_rows(rbind(2 * (sqrt(r$n) - sqrt(r$expected))), rbind(r$expected))
     expect_equal(f$phi[f$ethnicity == g], od$phi, tolerance = 1e-10)
     want <- if (od$tau2 > 0) {
       (1 + qnorm(0.975) * sqrt(1 / (4 * r$expected) + od$tau2))^2
@@ -166,4 +165,35 @@ test_that("intersections in compare_access() and compare_outcomes()", {
   )
   expect_equal(sum(acc$n), nrow(ips))
   expect_equal(sum(acc$ref_n), sum(pop$n))
+})
+
+test_that("overdispersion of many funnels at once equals the formula funnel by funnel", {
+  set.seed(21)
+  k <- 300
+  m <- sample(0:12, k, TRUE)
+  z <- matrix(NA_real_, k, 12)
+  size <- matrix(NA_real_, k, 12)
+  for (i in seq_len(k)) {
+    z[i, seq_len(m[[i]])] <- round(stats::rnorm(m[[i]], 0, sample(c(0.5, 1, 3), 1)), sample(1:3, 1))
+    size[i, seq_len(m[[i]])] <- sample(c(0, 5:500), m[[i]], TRUE)
+  }
+  z[sample(length(z), 40)] <- Inf
+  od <- dispersion_rows(z, size)
+  want <- t(vapply(seq_len(k), function(i) {
+    ok <- is.finite(z[i, ]) & is.finite(size[i, ]) & size[i, ] > 0
+    zi <- z[i, ok]
+    w <- 4 * size[i, ok]
+    n <- length(zi)
+    if (n < 2) {
+      return(c(NA, 0, n))
+    }
+    q <- stats::quantile(zi, c(0.1, 0.9), names = FALSE)
+    phi <- mean(pmin(pmax(zi, q[[1]]), q[[2]])^2)
+    tau2 <- if (n * phi > n - 1) (n * phi - (n - 1)) / (sum(w) - sum(w^2) / sum(w)) else 0
+    c(phi, tau2, n)
+  }, numeric(3)))
+  expect_equal(od$phi, want[, 1], tolerance = 1e-12)
+  expect_equal(od$tau2, want[, 2], tolerance = 1e-12)
+  expect_equal(od$n, want[, 3])
+  expect_true(any(od$tau2 > 0) && any(is.na(od$phi)))
 })
