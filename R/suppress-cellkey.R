@@ -64,11 +64,10 @@ key_range <- 256
 #' cell_key_ptable()
 record_keys <- function(n, seed) {
   if (is.data.frame(n)) n <- nrow(n)
-  if (!is.numeric(n) || length(n) != 1 || is.na(n) || n < 0 || n != round(n)) {
+  if (!is_whole_number(n) || n < 0) {
     abort_input("argument", "`n` must be a number of records (or a data frame).", arg = "n")
   }
-  if (missing(seed) || !is.numeric(seed) || length(seed) != 1 || !is.finite(seed) ||
-    seed != round(seed)) {
+  if (missing(seed) || !is_whole_number(seed)) {
     abort_input(
       "argument",
       "`seed` must be a whole number: the keys must be drawn reproducibly.",
@@ -76,6 +75,10 @@ record_keys <- function(n, seed) {
     )
   }
   with_local_seed(seed, sample.int(key_range, n, replace = TRUE))
+}
+
+is_whole_number <- function(v) {
+  is.numeric(v) && length(v) == 1 && is.finite(v) && v == round(v)
 }
 
 #' @rdname record_keys
@@ -107,23 +110,37 @@ check_ptable <- function(ptable) {
   if (!is.data.frame(ptable) || !all(cols %in% names(ptable))) {
     bad("must be a data frame with columns `count`, `perturbation` and `probability`")
   }
-  pt <- data.frame(lapply(unclass(ptable)[cols], function(v) if (is.numeric(v)) as.double(v) else v))
-  if (!all(vapply(pt, is.numeric, TRUE)) || anyNA(pt) || !all(vapply(pt, function(v) all(is.finite(v)), TRUE))) {
+  pt <- data.frame(lapply(unclass(ptable)[cols], function(v) {
+    if (is.numeric(v)) as.double(v) else v
+  }))
+  finite <- vapply(pt, function(v) is.numeric(v) && all(is.finite(v)), TRUE)
+  if (!all(finite)) {
     bad("must hold numbers in `count`, `perturbation` and `probability`, none missing")
   }
   if (nrow(pt) == 0) bad("has no rows")
-  if (any(pt$count < 1 | pt$count != round(pt$count))) bad("must have whole counts of at least 1 in `count`")
-  if (any(pt$perturbation != round(pt$perturbation))) bad("must have whole numbers in `perturbation`")
+  if (any(pt$count < 1 | pt$count != round(pt$count))) {
+    bad("must have whole counts of at least 1 in `count`")
+  }
+  if (any(pt$perturbation != round(pt$perturbation))) {
+    bad("must have whole numbers in `perturbation`")
+  }
   if (any(pt$probability < 0 | pt$probability > 1)) bad("must have probabilities from 0 to 1")
-  if (any(pt$count + pt$perturbation < 0)) bad("must not make a count negative (`count + perturbation` below 0)")
-  if (anyDuplicated(pt[c("count", "perturbation")])) bad("has two rows for one count and perturbation")
+  if (any(pt$count + pt$perturbation < 0)) {
+    bad("must not make a count negative (`count + perturbation` below 0)")
+  }
+  if (anyDuplicated(pt[c("count", "perturbation")])) {
+    bad("has two rows for one count and perturbation")
+  }
   counts <- sort(unique(pt$count))
   if (!identical(counts, as.double(seq_len(max(counts))))) {
     bad(sprintf("must have rows for every count from 1 to %g", max(counts)))
   }
   sums <- as.vector(rowsum(pt$probability, pt$count))
   if (any(abs(sums - 1) > 1e-9)) {
-    bad(sprintf("must have probabilities adding up to 1 for each count (count %s)", format_values(counts[abs(sums - 1) > 1e-9])))
+    bad(sprintf(
+      "must have probabilities adding up to 1 for each count (count %s)",
+      format_values(counts[abs(sums - 1) > 1e-9])
+    ))
   }
   pt <- pt[pt$probability > 0, , drop = FALSE]
   pt <- pt[order(pt$count, pt$perturbation), , drop = FALSE]
@@ -197,10 +214,8 @@ add_key_sums <- function(out, key, weight, call, env, data, age = character(),
   }
   keyed <- suppressWarnings(suppressMessages(eval(call, env)))
   kind <- result_kind(out)
-  ids <- intersect(
-    c(attr(out, "by"), attr(out, "options")$strata, "pooled", attr(out, "group"), "variable", "level", "missing"),
-    names(out)
-  )
+  ids <- c(attr(out, "by"), attr(out, "options")$strata, "pooled", attr(out, "group"))
+  ids <- intersect(c(ids, "variable", "level", "missing"), names(out))
   row_id <- function(d) do.call(paste, c(lapply(unclass(d)[ids], as.character), sep = "\r"))
   kd <- unclass(keyed)
   if (length(age) > 0) {
@@ -220,7 +235,10 @@ check_record_keys <- function(k, column) {
     abort_input(
       "column",
       sprintf(
-        "Column `%s` (`key`) must hold record keys: whole numbers from 1 to %d, none missing (see `record_keys()`).",
+        paste(
+          "Column `%s` (`key`) must hold record keys: whole numbers from 1 to %d,",
+          "none missing (see `record_keys()`)."
+        ),
         column, key_range
       ),
       arg = "key", column = column
@@ -261,7 +279,10 @@ suppress_cell_key <- function(x, ptable) {
   if (is.null(sums)) {
     abort_input(
       "argument",
-      "`x` has no record keys: compute it with `key =` (a column of `record_keys()`) to use the cell-key rule.",
+      paste(
+        "`x` has no record keys: compute it with `key =` (a column of `record_keys()`)",
+        "to use the cell-key rule."
+      ),
       arg = "x"
     )
   }
@@ -271,7 +292,8 @@ suppress_cell_key <- function(x, ptable) {
   for (cl in names(sums)) xk[[cl]] <- sums[[cl]]
   attributes(xk) <- attributes(x)
   keyed <- count_spec(xk)
-  if (!identical(keyed[c("kind", "row", "column", "cons")], spec[c("kind", "row", "column", "cons")])) {
+  shape <- c("kind", "row", "column", "cons")
+  if (!identical(keyed[shape], spec[shape])) {
     abort_internal("the key sums do not match the cells of the result")
   }
   perturbed <- spec$kind != "hidden" & !startsWith(spec$column, "ref_n")
@@ -279,10 +301,10 @@ suppress_cell_key <- function(x, ptable) {
   published[perturbed] <- spec$value[perturbed] +
     ptable_perturbation(spec$value[perturbed], keyed$value[perturbed] %% key_range, pt)
   published[spec$kind == "hidden"] <- NA
+  shown <- pt$count + pt$perturbation
   r <- list(
     rule = "cell_key", threshold = 0, round_to = 1, zero = FALSE,
-    max_perturbation = max(abs(pt$perturbation)),
-    smallest = min(pt$count[pt$count + pt$perturbation > 0] + pt$perturbation[pt$count + pt$perturbation > 0])
+    max_perturbation = max(abs(pt$perturbation)), smallest = min(shown[shown > 0])
   )
   res <- list(suppressed = rep(FALSE, length(published)), published = published)
   out <- publish_cells(x, spec, res, r)

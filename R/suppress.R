@@ -214,11 +214,16 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key",
   if (rule == "cell_key") {
     for (a in c("threshold", "round_to")) {
       if (!is.null(get(a))) {
-        abort_input("argument", sprintf("`%s` is not used by the cell-key rule: give `ptable` instead.", a), arg = a)
+        abort_input("argument",
+          sprintf("`%s` is not used by the cell-key rule: give `ptable` instead.", a),
+          arg = a
+        )
       }
     }
   } else if (!is.null(ptable)) {
-    abort_input("argument", "`ptable` is used only by the cell-key rule (`rule = \"cell_key\"`).", arg = "ptable")
+    abort_input("argument", "`ptable` is used only by the cell-key rule (`rule = \"cell_key\"`).",
+      arg = "ptable"
+    )
   }
   if (is.list(x) && !is.data.frame(x)) {
     if (rule == "cell_key") {

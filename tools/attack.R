@@ -73,7 +73,11 @@ if ("differencing" %in% run) {
     diff_rows[[length(diff_rows) + 1]] <- row
   }
   diff <- do.call(rbind, diff_rows)
-  cat("\nDifferencing attack on the cell-key rule (default perturbation table): cells whose range is narrower than a count published alone leaves (own), narrower than 6 = twice the largest perturbation (width), and recovered exactly\n")
+  cat(
+    "\nDifferencing attack on the cell-key rule (default perturbation table): cells whose",
+    "range is narrower than a count published alone leaves (own), narrower than 6 = twice",
+    "the largest perturbation (width), and recovered exactly\n"
+  )
   print(diff, row.names = FALSE)
   diff_bad <- sum(diff$truth_outside)
 }

@@ -39,12 +39,17 @@ for (i in seq_len(n)) {
   }
   for (g in unique(p$level[p$variable == "g"])) {
     rows <- p$variable == "g" & p$level %in% g
-    drift[[length(drift) + 1]] <- c(parts = 3, drift = p$n[rows & p$pooled] - sum(p$n[rows & !p$pooled]))
+    drift[[length(drift) + 1]] <- c(
+      parts = 3, drift = p$n[rows & p$pooled] - sum(p$n[rows & !p$pooled])
+    )
   }
 }
 pos <- true > 0
 cat(sprintf(
-  "\nPerturbation of %d published counts of %d random tables (counts above 0): mean %.3f, variance %.3f, largest %g; zeros kept %s\n",
+  paste(
+    "\nPerturbation of %d published counts of %d random tables (counts above 0):",
+    "mean %.3f, variance %.3f, largest %g; zeros kept %s\n"
+  ),
   sum(pos), n, mean(pert[pos]), stats::var(pert[pos]), max(abs(pert)), all(pert[!pos] == 0)
 ))
 dr <- as.data.frame(do.call(rbind, drift))

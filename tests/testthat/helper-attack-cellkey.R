@@ -69,10 +69,14 @@ ck_release <- function(m, d, services, groups, tag, target = FALSE) {
   people <- vapply(services, function(s) {
     ck_var(m, pub(s, "people", NA), sum(truth[s, ]), paste(tag, s, "people"), target)
   }, 0L)
+  # (with one service there is no Total stratum)
+  pooled <- length(unique(d$s)) > 1
   total <- vapply(groups, function(g) {
-    ck_var(m, if (length(unique(d$s)) > 1) pub("Total", "g", g) else NA, sum(truth[, g]), paste(tag, "Total", g))
+    ck_var(m, if (pooled) pub("Total", "g", g) else NA, sum(truth[, g]), paste(tag, "Total", g))
   }, 0L)
-  all <- ck_var(m, if (length(unique(d$s)) > 1) pub("Total", "people", NA) else NA, sum(truth), paste(tag, "Total people"))
+  all <- ck_var(m, if (pooled) pub("Total", "people", NA) else NA, sum(truth),
+    paste(tag, "Total people")
+  )
   for (s in services) attack_sum(m, people[[s]], x[s, ])
   for (g in groups) attack_sum(m, total[[g]], x[, g])
   attack_sum(m, all, people)
@@ -91,59 +95,64 @@ ck_model <- function() {
 ck_attack_one <- function(scenario) {
   m <- ck_model()
   people <- ck_people()
-  d <- people$d
-  sv <- people$services
-  gr <- people$groups
-  pairs <- 1
-  if (scenario == "minus_service") {
-    # the cohort, then the cohort without one service
-    gone <- sample(unique(d$s), 1)
-    r1 <- ck_release(m, d, sv, gr, "1", target = TRUE)
-    rest <- setdiff(sv, gone)
-    r2 <- ck_release(m, d[d$s != gone, ], rest, gr, "2")
-    for (s in rest) {
-      for (g in gr) attack_sum(m, r2$x[s, g], r1$x[s, g])
-    }
-  } else if (scenario == "one_added") {
-    # a release with one known person added (the reader knows their
-    # service and group, not their key)
-    r1 <- ck_release(m, d, sv, gr, "1", target = TRUE)
-    new <- data.frame(s = sample(sv, 1), g = sample(gr, 1), key = sample.int(256, 1))
-    r2 <- ck_release(m, rbind(d, new), sv, gr, "2")
-    one <- ck_var(m, NA, 1, "the person")
-    m$lo[[one]] <- m$hi[[one]] <- 1
-    for (s in sv) {
-      for (g in gr) {
-        if (s == new$s && g == new$g) {
-          attack_sum(m, r2$x[s, g], c(r1$x[s, g], one))
-        } else {
-          attack_sum(m, r2$x[s, g], r1$x[s, g])
-        }
-      }
-    }
-  } else {
-    # monthly releases of a growing cohort: each month's people are last
-    # month's and some more (how many is not published)
-    months <- 6
-    d$month <- sample.int(months, nrow(d), TRUE)
-    last <- NULL
-    for (t in seq_len(months)) {
-      r <- ck_release(m, d[d$month <= t, ], sv, gr, paste0("m", t), target = TRUE)
-      if (!is.null(last)) {
-        for (s in sv) {
-          for (g in gr) {
-            grew <- ck_var(m, NA, sum(d$month == t & d$s == s & d$g == g), paste("new", t, s, g))
-            attack_sum(m, r$x[s, g], c(last$x[s, g], grew))
-          }
-        }
-      }
-      last <- r
-    }
-    pairs <- months - 1
-  }
+  attack <- switch(scenario,
+    minus_service = ck_minus_service,
+    one_added = ck_one_added,
+    monthly = ck_monthly
+  )
+  pairs <- attack(m, people$d, people$services, people$groups)
   b <- attack_bounds(m)
   b$own <- m$own[m$target]
   list(bounds = b, pairs = pairs)
+}
+
+# The cohort, then the cohort without one service.
+ck_minus_service <- function(m, d, sv, gr) {
+  gone <- sample(unique(d$s), 1)
+  r1 <- ck_release(m, d, sv, gr, "1", target = TRUE)
+  rest <- setdiff(sv, gone)
+  r2 <- ck_release(m, d[d$s != gone, ], rest, gr, "2")
+  for (s in rest) {
+    for (g in gr) attack_sum(m, r2$x[s, g], r1$x[s, g])
+  }
+  1
+}
+
+# A release with one known person added (the reader knows their service
+# and group, not their key).
+ck_one_added <- function(m, d, sv, gr) {
+  r1 <- ck_release(m, d, sv, gr, "1", target = TRUE)
+  new <- data.frame(s = sample(sv, 1), g = sample(gr, 1), key = sample.int(256, 1))
+  r2 <- ck_release(m, rbind(d, new), sv, gr, "2")
+  one <- ck_var(m, NA, 1, "the person")
+  m$lo[[one]] <- m$hi[[one]] <- 1
+  for (s in sv) {
+    for (g in gr) {
+      joined <- s == new$s && g == new$g
+      attack_sum(m, r2$x[s, g], c(r1$x[s, g], if (joined) one))
+    }
+  }
+  1
+}
+
+# Monthly releases of a growing cohort: each month's people are last
+# month's and some more (how many is not published).
+ck_monthly <- function(m, d, sv, gr, months = 6) {
+  d$month <- sample.int(months, nrow(d), TRUE)
+  last <- NULL
+  for (t in seq_len(months)) {
+    r <- ck_release(m, d[d$month <= t, ], sv, gr, paste0("m", t), target = TRUE)
+    if (!is.null(last)) {
+      for (s in sv) {
+        for (g in gr) {
+          grew <- ck_var(m, NA, sum(d$month == t & d$s == s & d$g == g), paste("new", t, s, g))
+          attack_sum(m, r$x[s, g], c(last$x[s, g], grew))
+        }
+      }
+    }
+    last <- r
+  }
+  months - 1
 }
 
 # The tally of n attacks of a scenario: pairs, cells attacked, cells
@@ -171,7 +180,8 @@ ck_attack_tally <- function(scenario, n) {
     narrowed_below_width = sum(r$narrowed_below_width),
     narrowed_below_own = sum(r$narrowed_below_own), small_cells = sum(r$small_cells),
     small_narrowed = sum(r$small_narrowed), exact = sum(r$exact),
-    truth_outside = sum(r$truth_outside), mean_width = round(sum(r$mean_width * r$cells) / sum(r$cells), 2),
+    truth_outside = sum(r$truth_outside),
+    mean_width = round(sum(r$mean_width * r$cells) / sum(r$cells), 2),
     min_width = min(r$min_width)
   )
 }

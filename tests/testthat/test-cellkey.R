@@ -64,7 +64,9 @@ test_that("the same data give the same published table, whatever the order of th
     by = service, event = "yes", key = key, suppress = "cell_key"
   ))
   expect_identical(as.data.frame(a), as.data.frame(b))
-  x <- suppressMessages(compare_outcomes(d, ethnicity, employed, by = service, event = "yes", key = key))
+  x <- suppressMessages(compare_outcomes(d, ethnicity, employed,
+    by = service, event = "yes", key = key
+  ))
   expect_identical(as.data.frame(suppress_counts(x, "cell_key")), as.data.frame(a))
   # the published counts differ from the true ones, by at most 3
   diff <- c(a$n - x$n, a$events - x$events)
@@ -164,7 +166,9 @@ test_that("the rule says clearly what it cannot do", {
   plain <- suppressMessages(describe_cohort(d, ethnicity, by = service))
   expect_error(suppress_counts(plain, "cell_key"), "`key =`", class = "equityaudit_error_argument")
   groups <- suppressMessages(compare_groups(d, ethnicity, employed, event = "yes"))
-  expect_error(suppress_counts(groups, "cell_key"), "kind \"groups\"", class = "equityaudit_error_argument")
+  expect_error(suppress_counts(groups, "cell_key"), "kind \"groups\"",
+    class = "equityaudit_error_argument"
+  )
   agg <- data.frame(g = c("a", "b"), n = c(10, 20), key = c(3, 4))
   expect_error(describe_cohort(agg, g, weight = n, key = key), class = "equityaudit_error_argument")
   d$bad <- d$key
@@ -175,7 +179,9 @@ test_that("the rule says clearly what it cannot do", {
   expect_error(suppress_counts(x, "nhs_digital", ptable = cell_key_ptable()),
     class = "equityaudit_error_argument"
   )
-  expect_error(disclosure_check(suppress_counts(x, "cell_key")), class = "equityaudit_error_argument")
+  expect_error(disclosure_check(suppress_counts(x, "cell_key")),
+    class = "equityaudit_error_argument"
+  )
   # tables published together: each perturbed from its own keys
   both <- suppress_counts(list(a = x, b = x), "cell_key")
   expect_identical(as.data.frame(both$a), as.data.frame(both$b))
