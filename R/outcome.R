@@ -125,7 +125,9 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
       arg = "key"
     )
   }
-  out <- add_key_sums(out, cols$key, cols$weight, match.call(), parent.frame(), data)
+  out <- add_key_sums(out, cols$key, cols$weight, match.call(), parent.frame(), data,
+    set = list(exact = "never")
+  )
   apply_suppression(out, suppress)
 }
 

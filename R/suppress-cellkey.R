@@ -187,9 +187,10 @@ cell_key_columns <- list(
 # count columns with the result, in attribute "key_sums". `age`, `vars`:
 # the age column and variables of describe_cohort(); the age rows are
 # counted as a variable of their own (age known or not), since age is not
-# summarised with weights.
+# summarised with weights. `set`: arguments given other values in the
+# keyed run (no exact tests of key sums).
 add_key_sums <- function(out, key, weight, call, env, data, age = character(),
-                         vars = character()) {
+                         vars = character(), set = list()) {
   if (length(key) == 0) {
     return(out)
   }
@@ -205,6 +206,7 @@ add_key_sums <- function(out, key, weight, call, env, data, age = character(),
   call$weight <- key
   call$key <- NULL
   call$suppress <- NULL
+  for (a in names(set)) call[[a]] <- set[[a]]
   known <- ".equityaudit_age_known"
   if (length(age) > 0) {
     data[[known]] <- ifelse(is.na(data[[age]]), NA, "known")
@@ -283,6 +285,13 @@ suppress_cell_key <- function(x, ptable) {
         "`x` has no record keys: compute it with `key =` (a column of `record_keys()`)",
         "to use the cell-key rule."
       ),
+      arg = "x"
+    )
+  }
+  if (any(lengths(sums) != nrow(x))) {
+    abort_input(
+      "argument",
+      "`x` has lost rows since its record keys were counted: apply the rule to the whole result.",
       arg = "x"
     )
   }

@@ -175,6 +175,7 @@ test_that("the rule says clearly what it cannot do", {
   d$bad[[1]] <- 0
   expect_error(describe_cohort(d, ethnicity, key = bad), class = "equityaudit_error_column")
   x <- suppressMessages(describe_cohort(d, ethnicity, key = key))
+  expect_error(suppress_counts(x[1:3, ], "cell_key"), "lost rows", class = "equityaudit_error_argument")
   expect_error(suppress_counts(x, "cell_key", threshold = 10), class = "equityaudit_error_argument")
   expect_error(suppress_counts(x, "nhs_digital", ptable = cell_key_ptable()),
     class = "equityaudit_error_argument"
