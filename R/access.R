@@ -94,8 +94,9 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
                            missing = c("report", "exclude", "include"),
                            conf_level = 0.95, ratio_margin = c(0.8, 1.25),
                            adjust = NULL, ref_count = NULL, ref_prop = NULL,
-                           weight = NULL, suppress = NULL) {
+                           weight = NULL, suppress = NULL, key = NULL) {
   withhold_counts(suppress)
+  check_key_not_lazy(data, substitute(key))
   if (is_lazy_table(data)) {
     return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by", "adjust")))
   }
@@ -106,7 +107,9 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  cols <- columns_of(c("group", "by", "adjust", "weight"), data, environment(), env, required = "group")
+  cols <- columns_of(c("group", "by", "adjust", "weight", "key"), data, environment(), env,
+    required = "group", single = c("weight", "key")
+  )
   ref_count <- substitute(ref_count)
   ref_prop <- substitute(ref_prop)
   if (is_lazy_table(reference)) {
@@ -144,6 +147,7 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
     out <- set_result_table(out, "adjusted_strata", adj$strata)
     out <- set_result_table(out, "left_out", rbind_left_out(result_table(out, "left_out"), adj$left_out))
   }
+  out <- add_key_sums(out, cols$key, cols$weight, match.call(), env, data)
   apply_suppression(out, suppress)
 }
 

@@ -6,7 +6,7 @@
 #'
 #' @section Columns:
 #' Every argument that names columns (`group`, `outcome`, `by`, `strata`,
-#' `adjust`, `weight`, `events`, `total`, `date`, `age`, `vars`, and the
+#' `adjust`, `weight`, `key`, `events`, `total`, `date`, `age`, `vars`, and the
 #' reference's `ref_count` and `ref_prop`) takes bare names or strings
 #' alike, `c()` of them, or a variable holding strings: `group = ethnicity`,
 #' `group = "ethnicity"` and `g <- "ethnicity"; group = g` are the same. A
@@ -91,8 +91,13 @@
 #' @param events,total Columns of event counts and group sizes, instead of
 #'   `outcome`.
 #' @param suppress `NULL` (the default) for unsuppressed counts, or a rule
-#'   for [suppress_counts()] (`"nhs_digital"`, `"opensafely"`) applied to the
-#'   result before it is returned.
+#'   for [suppress_counts()] (`"nhs_digital"`, `"opensafely"`,
+#'   `"cell_key"`) applied to the result before it is returned.
+#' @param key Column of record keys (whole numbers from 1 to 256, one per
+#'   person, fixed across releases; see [record_keys()]) for the cell-key
+#'   rule (`suppress = "cell_key"`): the result keeps the sums of the keys
+#'   of the people in each of its counts, counted by running the analysis
+#'   again with the keys as weights. Only with one row per person.
 #' @name equityaudit-arguments
 #' @seealso [equityaudit-conditions] for the errors.
 NULL

@@ -46,13 +46,16 @@
 #' cohort
 #' as.data.frame(cohort)[1:6, ]
 describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
-                            pooled = TRUE, weight = NULL, suppress = NULL) {
+                            pooled = TRUE, weight = NULL, suppress = NULL, key = NULL) {
   withhold_counts(suppress)
+  check_key_not_lazy(data, substitute(key))
   table <- data
   data <- check_data_frame(column_frame(table))
   unknown <- check_unknown(unknown)
   check_flag(pooled, "pooled")
-  cols <- columns_of(c("vars", "by", "age", "weight"), data, environment(), parent.frame())
+  cols <- columns_of(c("vars", "by", "age", "weight", "key"), data, environment(), parent.frame(),
+    single = c("age", "weight", "key")
+  )
   if (length(cols$weight) > 0 && length(cols$age) > 0) {
     abort_input(
       "argument",
@@ -92,5 +95,8 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
     pieces[[length(pieces) + 1]] <- age_rows(m, cols$age)
   }
   out <- cohort_frame(pieces, base, cols$by, pooled)
+  out <- add_key_sums(out, cols$key, cols$weight, match.call(), parent.frame(), data,
+    age = cols$age, vars = cols$vars
+  )
   apply_suppression(out, suppress)
 }

@@ -87,6 +87,7 @@ disclosure_check <- function(x, bounds = c("exact", "verdict")) {
     )
   }
   s <- attr(x, "suppression")
+  check_threshold_rule(s)
   if (isTRUE(s$subset)) {
     abort_input(
       "argument",

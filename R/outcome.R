@@ -86,8 +86,9 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
                              conf_level = 0.95, p_adjust = "none",
                              adjust = NULL, std_interval = c("dobson", "wald"),
                              events = NULL, total = NULL, weight = NULL,
-                             suppress = NULL) {
+                             suppress = NULL, key = NULL) {
   withhold_counts(suppress)
+  check_key_not_lazy(data, substitute(key))
   if (is_lazy_table(data)) {
     return(lazy_call(
       compare_outcomes, data, match.call(), parent.frame(),
@@ -101,7 +102,9 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
   check_flag(pooled, "pooled")
   check_p_adjust(p_adjust)
   unknown <- check_unknown(unknown)
-  cols <- columns_of(c(outcome_args, "adjust"), data, environment(), parent.frame(), required = "group")
+  cols <- columns_of(c(outcome_args, "adjust", "key"), data, environment(), parent.frame(),
+    required = "group", single = c("outcome", "events", "total", "weight", "key")
+  )
   tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
   options <- list(
     exact = exact, conf_level = conf_level, p_adjust = p_adjust,
@@ -115,6 +118,16 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
     out <- set_result_table(out, "standard", adj$standard)
     out <- set_result_table(out, "left_out", adj$left_out)
   }
+  if (length(cols$key) > 0 && length(c(cols$events, cols$total)) > 0) {
+    abort_input(
+      "argument",
+      "Record keys need one row per person: `key` cannot be used with `events` and `total`.",
+      arg = "key"
+    )
+  }
+  out <- add_key_sums(out, cols$key, cols$weight, match.call(), parent.frame(), data,
+    set = list(exact = "never")
+  )
   apply_suppression(out, suppress)
 }
 

@@ -294,11 +294,15 @@ rule_name <- function(rule) {
   switch(rule,
     nhs_digital = "NHS Digital",
     opensafely = "OpenSAFELY",
+    cell_key = "cell-key",
     none = "no suppression"
   )
 }
 
 suppression_footnote <- function(s) {
+  if (identical(s$rule, "cell_key")) {
+    return(cell_key_footnote(s))
+  }
   what <- paste(rule_name(s$rule), "rule")
   lowest <- if (s$zero) 0 else 1
   paste0(
@@ -325,5 +329,18 @@ suppression_footnote <- function(s) {
       ""
     },
     "."
+  )
+}
+
+# The footnote of a table under the cell-key rule.
+cell_key_footnote <- function(s) {
+  paste0(
+    "Counts perturbed by the cell-key method (by at most ", s$max_perturbation,
+    "; 0 stays 0",
+    if (isTRUE(s$smallest == 2)) "; no count is shown as 1" else "",
+    if (isTRUE(s$smallest == 3)) "; no count is shown as 1 or 2" else "",
+    if (isTRUE(s$smallest > 3)) sprintf("; no count is shown as 1 to %g", s$smallest - 1) else "",
+    "); totals are perturbed on their own and may differ from the sum of their parts. ",
+    "Every percentage, interval and test is computed from the published counts."
   )
 }

@@ -178,17 +178,6 @@ report_records <- function(cohort, suppress) {
   if (length(people) == 1) d$n[[people]] else if (suppress == "none") sum(d$n[people]) else NA_real_
 }
 
-# Evaluates `expr` with the random number stream seeded with `seed`, and
-# leaves the caller's stream as it was.
-with_local_seed <- function(seed, expr) {
-  env <- globalenv()
-  had <- exists(".Random.seed", envir = env, inherits = FALSE)
-  old <- if (had) get(".Random.seed", envir = env, inherits = FALSE)
-  on.exit(if (had) assign(".Random.seed", old, envir = env) else rm(".Random.seed", envir = env))
-  set.seed(seed)
-  expr
-}
-
 #' @export
 print.equityaudit_report <- function(x, ...) {
   s <- x$settings

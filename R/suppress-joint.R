@@ -86,6 +86,7 @@ disclosure_check_together <- function(x, exact) {
     )
   }
   s <- attr(x[[1]], "suppression")
+  for (t in x) check_threshold_rule(attr(t, "suppression"))
   specs <- lapply(x, function(t) count_spec(t, totals = attr(t, "suppression")$totals))
   joint <- joint_spec(x, specs)
   checks <- cell_check(joint, s, exact)

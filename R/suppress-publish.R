@@ -156,7 +156,13 @@ derive_cohort <- function(y, spec, totals, x, r) {
     y$max <- floor(y$max)
   }
   age <- !is.na(x$mean)
-  small_age <- which(age & (is_small(x$n, r) | is.na(y$n)))
+  # the cell-key method perturbs counts only: a mean or range of the same
+  # people less one would give an age away, so age is not published
+  small_age <- if (identical(r$rule, "cell_key")) {
+    which(age)
+  } else {
+    which(age & (is_small(x$n, r) | is.na(y$n)))
+  }
   out <- blank(y, small_age, c("mean", "sd", "min", "max"))
   starred_pct <- which(level_rows & is.na(y$n))
   out$starred$pct <- starred_pct
@@ -205,7 +211,8 @@ derive_outcomes <- function(y, starred, x) {
   hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "events"))
   k <- block_size(y, unit_columns(x))
   yes <- matrix(ifelse(hide, 0, y$events), k)
-  no <- matrix(ifelse(hide, 0, y$n - y$events), k)
+  # (perturbed counts, cell-key rule: published events can exceed n)
+  no <- matrix(ifelse(hide, 0, pmax(y$n - y$events, 0)), k)
   miss <- y$missing[seq_len(k)]
   stats <- outcome_statistics(yes, no, !miss, opt$exact, opt$conf_level, opt$p_adjust)
   for (col in names(stats$columns)) y[[col]] <- stats$columns[[col]]

@@ -109,3 +109,14 @@ check_date <- function(x, arg) {
   }
   as.Date(value)
 }
+
+# Evaluates `expr` with the random number stream seeded with `seed`, and
+# leaves the caller's stream as it was.
+with_local_seed <- function(seed, expr) {
+  env <- globalenv()
+  had <- exists(".Random.seed", envir = env, inherits = FALSE)
+  old <- if (had) get(".Random.seed", envir = env, inherits = FALSE)
+  on.exit(if (had) assign(".Random.seed", old, envir = env) else rm(".Random.seed", envir = env))
+  set.seed(seed)
+  expr
+}

@@ -108,7 +108,7 @@ withhold_counts <- function(suppress, frame = parent.frame()) {
   if (is.null(suppress)) {
     return(invisible())
   }
-  rule <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
+  rule <- match_arg(suppress, c("nhs_digital", "opensafely", "cell_key", "none"), "suppress")
   if (rule == "none") {
     return(invisible())
   }

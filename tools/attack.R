@@ -1,4 +1,6 @@
-# `make attack`: attacks suppressed output of every kind under both rules
+# `make attack`: attacks suppressed output of every kind under both
+# threshold rules, and releases under the cell-key rule with the
+# differencing attack (kind "differencing"),
 # with random tables (EQUITYAUDIT_ATTACK_N per kind and rule, default
 # 10^4; the measures kind checks that inequality_measures() of a suppressed
 # table equal those of its published counts typed in again), using the independent attacker of tests/testthat/helper-attack.R,
@@ -14,7 +16,7 @@ n_report <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_REPORT_N", as.character(n)
 joint <- c("report", "services", "periods", "combined")
 cores <- max(1L, min(2L, parallel::detectCores()))
 kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report", "measures",
-  "services", "periods", "combined")
+  "services", "periods", "combined", "differencing")
 # EQUITYAUDIT_ATTACK_KINDS="report,measures" runs some of them (same seeds)
 only <- strsplit(Sys.getenv("EQUITYAUDIT_ATTACK_KINDS", ""), ",")[[1]]
 if (length(only) > 0) {
@@ -24,7 +26,7 @@ if (length(only) > 0) {
 run <- if (length(only) > 0) kinds[kinds %in% only] else kinds
 rules <- c("nhs_digital", "opensafely")
 rows <- list()
-for (kind in run) {
+for (kind in setdiff(run, "differencing")) {
   for (rule in rules) {
     started <- proc.time()[["elapsed"]]
     parts <- parallel::mclapply(seq_len(cores), function(core) {
@@ -40,6 +42,46 @@ for (kind in run) {
     rows[[length(rows) + 1]] <- row
   }
 }
+# the differencing attack on the cell-key rule: EQUITYAUDIT_ATTACK_DIFF_N
+# attacked pairs per scenario (default 10^3; a monthly series of 6
+# releases is 5 pairs). It reports how far a reader who combines releases
+# narrows the counts; it fails only if the attacker's bounds miss a true
+# count (an error of the attacker).
+diff_bad <- 0
+if ("differencing" %in% run) {
+  n_pairs <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_DIFF_N", "1000"))
+  diff_rows <- list()
+  for (scenario in c("minus_service", "one_added", "monthly")) {
+    started <- proc.time()[["elapsed"]]
+    per_run <- if (scenario == "monthly") 5 else 1
+    parts <- parallel::mclapply(seq_len(cores), function(core) {
+      set.seed(5000 + 100 * core + match(scenario, c("minus_service", "one_added", "monthly")))
+      ck_attack_tally(scenario, ceiling(n_pairs / per_run / cores))
+    }, mc.cores = cores)
+    tally <- do.call(rbind, parts)
+    w <- tally$cells
+    row <- data.frame(
+      scenario = scenario, pairs = sum(tally$pairs), cells = sum(w),
+      narrowed_below_own = sum(tally$narrowed_below_own),
+      narrowed_below_width = sum(tally$narrowed_below_width),
+      small_cells = sum(tally$small_cells), small_narrowed = sum(tally$small_narrowed),
+      exact = sum(tally$exact), truth_outside = sum(tally$truth_outside),
+      mean_width = round(sum(tally$mean_width * w) / sum(w), 2), min_width = min(tally$min_width),
+      seconds = round(proc.time()[["elapsed"]] - started, 1)
+    )
+    print(row, row.names = FALSE)
+    diff_rows[[length(diff_rows) + 1]] <- row
+  }
+  diff <- do.call(rbind, diff_rows)
+  cat(
+    "\nDifferencing attack on the cell-key rule (default perturbation table): cells whose",
+    "range is narrower than a count published alone leaves (own), narrower than 6 = twice",
+    "the largest perturbation (width), and recovered exactly\n"
+  )
+  print(diff, row.names = FALSE)
+  diff_bad <- sum(diff$truth_outside)
+}
+if (length(rows) == 0) quit(status = if (diff_bad > 0) 1 else 0)
 all <- do.call(rbind, rows)
 cat("\nAttack on suppressed output (", n, " random tables per kind and rule requested, ",
   n_report, " for the report's tables)\n", sep = "")
@@ -51,4 +93,4 @@ cat(sprintf(
   sum(all$tables), sum(all$hidden_cells), sum(all$recovered_exactly),
   sum(all$narrowed), sum(all$check_disagrees), sum(all$errors), sum(all$seconds)
 ))
-if (bad > 0) quit(status = 1)
+if (bad + diff_bad > 0) quit(status = 1)

@@ -218,3 +218,39 @@ test_that("tables published together agree in shape, so no missing row gives a c
   expect_equal(sum(a$bounds$narrowed), 0)
   expect_true(all(a$bounds$inside))
 })
+
+# the cell-key rule against differencing (helper-attack-cellkey.R; `make
+# attack` runs 10^3 pairs per scenario) ----
+
+test_that("differencing releases under the cell-key rule narrows counts by the amounts measured", {
+  set.seed(24)
+  r <- rbind(
+    ck_attack_tally("minus_service", 4), ck_attack_tally("one_added", 4),
+    ck_attack_tally("monthly", 2)
+  )
+  expect_equal(r$pairs, c(4, 4, 10))
+  expect_equal(r$cells, c(46, 54, 186))
+  # the attacker's bounds always hold the true count
+  expect_equal(r$truth_outside, c(0, 0, 0))
+  # narrower than the count published alone says, and recovered exactly
+  expect_equal(r$narrowed_below_own, c(3, 12, 17))
+  expect_equal(r$exact, c(0, 0, 0))
+  expect_equal(r$min_width, c(3, 3, 2))
+})
+
+test_that("a known person added can give a count away when both perturbations are extreme", {
+  # 10 people with keys adding to 10 (perturbation -3: published 7), then
+  # one more with key 240 (sum 250: +3, published 14)
+  d <- data.frame(s = "A", g = rep(c("a", "b"), c(10, 20)), key = c(rep(1, 10), rep(100, 20)))
+  one <- function(d) {
+    p <- as.data.frame(describe_cohort(d, g, key = key, suppress = "cell_key"))
+    p$n[p$level %in% "a"]
+  }
+  before <- one(d)
+  after <- one(rbind(d, data.frame(s = "A", g = "a", key = 240)))
+  expect_equal(c(before, after), c(7, 14))
+  # 7 stands for 5 to 10 people, 14 for 11 to 17 (before: 10 to 16): the
+  # reader who knows that the person joined group a knows that it had 10
+  expect_equal(ck_range(before), c(5, 10))
+  expect_equal(ck_range(after) - 1, c(10, 16))
+})

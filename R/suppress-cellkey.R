@@ -1,0 +1,340 @@
+# The cell-key method (ONS 2021 Census, ABS TableBuilder): every record
+# carries a fixed random key; a count is perturbed by a deterministic
+# function of its value and of the sum of its records' keys modulo the key
+# range, looked up in a perturbation table. The same people give the same
+# published count in every table and every release. The key sums of a
+# result are counted by the verb itself, run again with the keys as its
+# weights (`key =`); suppress_cell_key() perturbs every count and total of
+# the result from them and publish_cells() computes the rest again.
+
+# Keys run from 1 to the key range (a key equal to the range counts as 0
+# modulo the range), so that a cell has a positive key sum whenever it has
+# anybody, and the keyed run of a verb has the same rows as the plain one.
+key_range <- 256
+
+#' Record keys and the perturbation table of the cell-key method
+#'
+#' `record_keys()` draws a fixed random key for each record, for
+#' `suppress = "cell_key"` (see [suppress_counts()]): whole numbers from 1
+#' to 256, drawn with `seed` (the same seed and number of records give the
+#' same keys; the caller's random number stream is left as it was). Store
+#' the keys with the records and use the same key for a person in every
+#' later release: the method protects repeated releases only if a person's
+#' key never changes. A new record (someone who joins the cohort) gets a
+#' key of its own, e.g. `record_keys(1, seed = <a new seed>)`.
+#'
+#' `cell_key_ptable()` is the default perturbation table. For a count `c`
+#' and a cell key `k` (the sum of its records' keys modulo 256), the
+#' perturbation is the value of the row for `c` (for counts above 5, the
+#' row for 6) whose cumulative probability interval holds `k / 256`. Its
+#' properties:
+#'
+#' * the largest perturbation is 3 either way;
+#' * a count of 0 (nobody) is published as 0;
+#' * counts of 1 and 2 are never published as 1 or 2 (no count is): 1
+#'   becomes 0 (171 keys in 256) or 3 (85), 2 becomes 0 (85) or 3 (171);
+#'   a published 0 is a true 0, 1, 2 or 3;
+#' * every count is unbiased (the mean perturbation is 0 for every count);
+#' * the variance of the perturbation is 2.06 for counts of 6 and more
+#'   (and 2.00, 2.00, 1.56, 0.56 and 1.21 for counts of 1 to 5), so a
+#'   published count is within 1 of the true count for 70% of cell keys
+#'   and within 2 for 91%.
+#'
+#' A table of your own has the same columns: `count` (1, 2, ... up to the
+#' largest row; its row applies to every larger count), `perturbation`
+#' (whole numbers; `count + perturbation` must not be negative) and
+#' `probability` (adding up to 1 for each count). Probabilities take
+#' effect in steps of 1/256 (the key range).
+#'
+#' @param n The number of records (or a data frame: one key per row).
+#' @param seed A whole number: the seed the keys are drawn with.
+#' @return `record_keys()`: an integer vector of `n` keys from 1 to 256.
+#'   `cell_key_ptable()`: a data frame with columns `count`,
+#'   `perturbation` and `probability`.
+#' @seealso [suppress_counts()] (`rule = "cell_key"`).
+#' @export
+#' @examples
+#' people <- data.frame(
+#'   service = rep(c("A", "B"), c(40, 25)),
+#'   ethnicity = rep(c("White", "Black", "Asian", "White", "Black", "Asian"),
+#'                   c(25, 9, 6, 17, 5, 3))
+#' )
+#' people$key <- record_keys(people, seed = 20240601)
+#' describe_cohort(people, ethnicity, by = service, key = key, suppress = "cell_key")
+#' cell_key_ptable()
+record_keys <- function(n, seed) {
+  if (is.data.frame(n)) n <- nrow(n)
+  if (!is_whole_number(n) || n < 0) {
+    abort_input("argument", "`n` must be a number of records (or a data frame).", arg = "n")
+  }
+  if (missing(seed) || !is_whole_number(seed)) {
+    abort_input(
+      "argument",
+      "`seed` must be a whole number: the keys must be drawn reproducibly.",
+      arg = "seed"
+    )
+  }
+  with_local_seed(seed, sample.int(key_range, n, replace = TRUE))
+}
+
+is_whole_number <- function(v) {
+  is.numeric(v) && length(v) == 1 && is.finite(v) && v == round(v)
+}
+
+#' @rdname record_keys
+#' @export
+cell_key_ptable <- function() {
+  # keys out of 256 for each perturbation (count 6 holds for larger ones)
+  rows <- list(
+    `1` = c(`-1` = 171, `2` = 85),
+    `2` = c(`-2` = 85, `1` = 171),
+    `3` = c(`-3` = 30, `0` = 156, `1` = 50, `2` = 20),
+    `4` = c(`-1` = 60, `0` = 148, `1` = 36, `2` = 12),
+    `5` = c(`-2` = 26, `-1` = 51, `0` = 102, `1` = 51, `2` = 26),
+    `6` = c(`-3` = 12, `-2` = 26, `-1` = 51, `0` = 78, `1` = 51, `2` = 26, `3` = 12)
+  )
+  data.frame(
+    count = rep(as.numeric(names(rows)), lengths(rows)),
+    perturbation = as.numeric(unlist(lapply(rows, names))),
+    probability = unname(unlist(rows)) / key_range
+  )
+}
+
+# A perturbation table checked and sorted (count, then perturbation), with
+# zero-probability rows dropped.
+check_ptable <- function(ptable) {
+  bad <- function(why) {
+    abort_input("argument", paste0("`ptable` ", why, " (see ?cell_key_ptable)."), arg = "ptable")
+  }
+  cols <- c("count", "perturbation", "probability")
+  if (!is.data.frame(ptable) || !all(cols %in% names(ptable))) {
+    bad("must be a data frame with columns `count`, `perturbation` and `probability`")
+  }
+  pt <- data.frame(lapply(unclass(ptable)[cols], function(v) {
+    if (is.numeric(v)) as.double(v) else v
+  }))
+  finite <- vapply(pt, function(v) is.numeric(v) && all(is.finite(v)), TRUE)
+  if (!all(finite)) {
+    bad("must hold numbers in `count`, `perturbation` and `probability`, none missing")
+  }
+  if (nrow(pt) == 0) bad("has no rows")
+  if (any(pt$count < 1 | pt$count != round(pt$count))) {
+    bad("must have whole counts of at least 1 in `count`")
+  }
+  if (any(pt$perturbation != round(pt$perturbation))) {
+    bad("must have whole numbers in `perturbation`")
+  }
+  if (any(pt$probability < 0 | pt$probability > 1)) bad("must have probabilities from 0 to 1")
+  if (any(pt$count + pt$perturbation < 0)) {
+    bad("must not make a count negative (`count + perturbation` below 0)")
+  }
+  if (anyDuplicated(pt[c("count", "perturbation")])) {
+    bad("has two rows for one count and perturbation")
+  }
+  counts <- sort(unique(pt$count))
+  if (!identical(counts, as.double(seq_len(max(counts))))) {
+    bad(sprintf("must have rows for every count from 1 to %g", max(counts)))
+  }
+  sums <- as.vector(rowsum(pt$probability, pt$count))
+  if (any(abs(sums - 1) > 1e-9)) {
+    bad(sprintf(
+      "must have probabilities adding up to 1 for each count (count %s)",
+      format_values(counts[abs(sums - 1) > 1e-9])
+    ))
+  }
+  pt <- pt[pt$probability > 0, , drop = FALSE]
+  pt <- pt[order(pt$count, pt$perturbation), , drop = FALSE]
+  rownames(pt) <- NULL
+  pt
+}
+
+# The perturbation of each count (0 for a count of 0) given its cell key
+# (key sum modulo the key range).
+ptable_perturbation <- function(count, cell_key, pt) {
+  out <- numeric(length(count))
+  row_of <- pmin(count, max(pt$count))
+  for (c in unique(row_of[count > 0])) {
+    i <- which(row_of == c & count > 0)
+    p <- pt[pt$count == c, , drop = FALSE]
+    lower <- c(0, cumsum(p$probability))[seq_len(nrow(p))]
+    out[i] <- p$perturbation[findInterval(cell_key[i] / key_range, lower)]
+  }
+  out
+}
+
+# The exact mean and variance of the perturbation of each count of a table
+# (cell keys uniform over the key range).
+ptable_moments <- function(pt = cell_key_ptable()) {
+  pt <- check_ptable(pt)
+  counts <- sort(unique(pt$count))
+  k <- seq(0, key_range - 1)
+  moments <- vapply(counts, function(c) {
+    v <- ptable_perturbation(rep(c, key_range), k, pt)
+    c(mean = mean(v), variance = mean(v^2) - mean(v)^2, max = max(abs(v)))
+  }, numeric(3))
+  data.frame(count = counts, t(moments))
+}
+
+# ---- the keys of a result --------------------------------------------------
+
+# The count columns of the kinds the cell-key rule supports.
+cell_key_columns <- list(
+  cohort = "n", access = "n", outcomes = c("n", "events", "n_outcome_missing")
+)
+
+# Called by a verb given `key =`: runs the verb again (`call`, evaluated in
+# `env` on `data`) with the keys as weights, and keeps the key sums of its
+# count columns with the result, in attribute "key_sums". `age`, `vars`:
+# the age column and variables of describe_cohort(); the age rows are
+# counted as a variable of their own (age known or not), since age is not
+# summarised with weights. `set`: arguments given other values in the
+# keyed run (no exact tests of key sums).
+add_key_sums <- function(out, key, weight, call, env, data, age = character(),
+                         vars = character(), set = list()) {
+  if (length(key) == 0) {
+    return(out)
+  }
+  if (length(weight) > 0) {
+    abort_input(
+      "argument",
+      "Record keys need one row per person: `key` cannot be used with `weight`.",
+      arg = "key"
+    )
+  }
+  check_record_keys(data[[key]], key)
+  call$data <- data
+  call$weight <- key
+  call$key <- NULL
+  call$suppress <- NULL
+  for (a in names(set)) call[[a]] <- set[[a]]
+  known <- ".equityaudit_age_known"
+  if (length(age) > 0) {
+    data[[known]] <- ifelse(is.na(data[[age]]), NA, "known")
+    call$data <- data
+    call$vars <- c(vars, known)
+    call$age <- NULL
+  }
+  keyed <- suppressWarnings(suppressMessages(eval(call, env)))
+  kind <- result_kind(out)
+  ids <- c(attr(out, "by"), attr(out, "options")$strata, "pooled", attr(out, "group"))
+  ids <- intersect(c(ids, "variable", "level", "missing"), names(out))
+  row_id <- function(d) do.call(paste, c(lapply(unclass(d)[ids], as.character), sep = "\r"))
+  kd <- unclass(keyed)
+  if (length(age) > 0) {
+    is_age <- kd$variable == known
+    kd$variable[is_age] <- age
+    kd$level[is_age] <- NA
+  }
+  at <- match(row_id(out), row_id(kd))
+  if (anyNA(at)) abort_internal("the keyed run of a verb has other rows")
+  cols <- cell_key_columns[[kind]]
+  attr(out, "key_sums") <- lapply(stats::setNames(cols, cols), function(cl) as.double(kd[[cl]][at]))
+  out
+}
+
+check_record_keys <- function(k, column) {
+  if (!is.numeric(k) || anyNA(k) || any(k < 1 | k > key_range | k != round(k))) {
+    abort_input(
+      "column",
+      sprintf(
+        paste(
+          "Column `%s` (`key`) must hold record keys: whole numbers from 1 to %d,",
+          "none missing (see `record_keys()`)."
+        ),
+        column, key_range
+      ),
+      arg = "key", column = column
+    )
+  }
+}
+
+# A verb given `key =` with a database table: the keys are per record.
+check_key_not_lazy <- function(data, key) {
+  if (!is.null(key) && is_lazy_table(data)) {
+    abort_input(
+      "argument",
+      "`key` needs a data frame with one row per person, not a database table.",
+      arg = "key"
+    )
+  }
+}
+
+# ---- the rule ---------------------------------------------------------------
+
+# suppress_counts(x, "cell_key"): every count and total perturbed from its
+# own key sum; ref_n (the reference population, an input table with no
+# records) as given; the rest computed again from the published counts.
+suppress_cell_key <- function(x, ptable) {
+  x <- as_suppressible(x)
+  kind <- result_kind(x)
+  if (!kind %in% names(cell_key_columns)) {
+    abort_input(
+      "argument",
+      paste0(
+        "The cell-key rule applies to results of describe_cohort(), compare_access() ",
+        "and compare_outcomes(), not to a result of kind \"", kind, "\"."
+      ),
+      arg = "rule", kind = kind
+    )
+  }
+  sums <- attr(x, "key_sums", exact = TRUE)
+  if (is.null(sums)) {
+    abort_input(
+      "argument",
+      paste(
+        "`x` has no record keys: compute it with `key =` (a column of `record_keys()`)",
+        "to use the cell-key rule."
+      ),
+      arg = "x"
+    )
+  }
+  if (any(lengths(sums) != nrow(x))) {
+    abort_input(
+      "argument",
+      "`x` has lost rows since its record keys were counted: apply the rule to the whole result.",
+      arg = "x"
+    )
+  }
+  pt <- check_ptable(ptable %||% cell_key_ptable())
+  spec <- count_spec(x)
+  xk <- unclass(x)
+  for (cl in names(sums)) xk[[cl]] <- sums[[cl]]
+  attributes(xk) <- attributes(x)
+  keyed <- count_spec(xk)
+  shape <- c("kind", "row", "column", "cons")
+  if (!identical(keyed[shape], spec[shape])) {
+    abort_internal("the key sums do not match the cells of the result")
+  }
+  perturbed <- spec$kind != "hidden" & !startsWith(spec$column, "ref_n")
+  published <- spec$value
+  published[perturbed] <- spec$value[perturbed] +
+    ptable_perturbation(spec$value[perturbed], keyed$value[perturbed] %% key_range, pt)
+  published[spec$kind == "hidden"] <- NA
+  shown <- pt$count + pt$perturbation
+  r <- list(
+    rule = "cell_key", threshold = 0, round_to = 1, zero = FALSE,
+    max_perturbation = max(abs(pt$perturbation)), smallest = min(shown[shown > 0])
+  )
+  res <- list(suppressed = rep(FALSE, length(published)), published = published)
+  out <- publish_cells(x, spec, res, r)
+  s <- attr(out, "suppression")
+  s$max_perturbation <- r$max_perturbation
+  s$smallest <- r$smallest
+  attr(out, "suppression") <- s
+  out
+}
+
+# disclosure_check() bounds counts hidden by a threshold rule.
+check_threshold_rule <- function(s) {
+  if (identical(s$rule, "cell_key")) {
+    abort_input(
+      "argument",
+      paste(
+        "`x` is published under the cell-key rule, which hides no count:",
+        "disclosure_check() bounds counts hidden by a threshold rule",
+        "(see ?suppress_counts for what the cell-key method protects)."
+      ),
+      arg = "x"
+    )
+  }
+}

@@ -1,0 +1,193 @@
+# The cell-key rule (suppress_counts(rule = "cell_key")): deterministic,
+# consistent across tables, zeros kept, perturbation bounded, the
+# perturbation table checked.
+
+ck_people <- function(seed = 3, n = 300) {
+  set.seed(seed)
+  d <- data.frame(
+    service = sample(c("A", "B", "C"), n, replace = TRUE, prob = c(0.5, 0.3, 0.2)),
+    ethnicity = sample(c("White", "Asian", "Black", "Mixed", NA), n, replace = TRUE,
+      prob = c(0.6, 0.2, 0.1, 0.05, 0.05)
+    ),
+    employed = sample(c("yes", "no"), n, replace = TRUE),
+    age = round(runif(n, 18, 65)),
+    stringsAsFactors = FALSE
+  )
+  # nobody of Mixed ethnicity in service C: a zero cell
+  d$ethnicity[d$service == "C" & d$ethnicity %in% "Mixed"] <- "White"
+  d$key <- record_keys(d, seed = seed)
+  d
+}
+
+test_that("record keys are reproducible, from 1 to 256, and leave the caller's stream alone", {
+  set.seed(42)
+  before <- .Random.seed
+  k <- record_keys(1000, seed = 7)
+  expect_identical(.Random.seed, before)
+  expect_identical(k, record_keys(1000, seed = 7))
+  expect_false(identical(k, record_keys(1000, seed = 8)))
+  expect_type(k, "integer")
+  expect_equal(range(k), c(1L, 256L))
+  expect_length(record_keys(data.frame(a = 1:5), seed = 1), 5)
+  expect_error(record_keys(5), class = "equityaudit_error_argument")
+  expect_error(record_keys(5, seed = 1.5), class = "equityaudit_error_argument")
+})
+
+test_that("a count is perturbed by the table's row for its count and cell key", {
+  # 10 people: keys 1 (sum 10), 10 (sum 100) and 25 (sum 250) fall in the
+  # -3, 0 and +3 intervals of the row for counts of 6 and more
+  one_cell <- function(keys) {
+    d <- data.frame(g = c(rep("a", length(keys)), "b"), key = c(keys, 128))
+    s <- suppressMessages(describe_cohort(d, g, key = key, suppress = "cell_key"))
+    as.data.frame(s)$n[as.data.frame(s)$level %in% "a"]
+  }
+  expect_equal(one_cell(rep(1, 10)), 7)
+  expect_equal(one_cell(rep(10, 10)), 10)
+  expect_equal(one_cell(rep(25, 10)), 13)
+  # a count of 1: key below 171 of 256 gives 0, above gives 3
+  expect_equal(one_cell(100), 0)
+  expect_equal(one_cell(200), 3)
+  # key 256 counts as 0
+  expect_equal(one_cell(rep(256, 10)), 7)
+  m <- equityaudit:::ptable_moments()
+  expect_equal(m$mean[m$count >= 3], rep(0, 4))
+  expect_equal(m$variance[m$count == 6], 526 / 256)
+  expect_equal(max(m$max), 3)
+})
+
+test_that("the same data give the same published table, whatever the order of the rows", {
+  d <- ck_people()
+  a <- suppressMessages(compare_outcomes(d, ethnicity, employed, by = service, event = "yes",
+    key = key, suppress = "cell_key"
+  ))
+  b <- suppressMessages(compare_outcomes(d[rev(seq_len(nrow(d))), ], ethnicity, employed,
+    by = service, event = "yes", key = key, suppress = "cell_key"
+  ))
+  expect_identical(as.data.frame(a), as.data.frame(b))
+  x <- suppressMessages(compare_outcomes(d, ethnicity, employed,
+    by = service, event = "yes", key = key
+  ))
+  expect_identical(as.data.frame(suppress_counts(x, "cell_key")), as.data.frame(a))
+  # the published counts differ from the true ones, by at most 3
+  diff <- c(a$n - x$n, a$events - x$events)
+  expect_true(any(diff != 0))
+  expect_lte(max(abs(diff)), 3)
+  expect_false(any(c(a$n, a$events) %in% c(1, 2)))
+  # percentages and tests are those of the published counts
+  p <- as.data.frame(a)
+  expect_equal(p$pct, 100 * pmin(p$events, p$n) / p$n)
+  rows <- p$service == "A" & !p$missing
+  published <- cbind(p$events[rows], p$n[rows] - p$events[rows])
+  expect_equal(p$statistic[rows][[1]],
+    unname(suppressWarnings(stats::chisq.test(published, correct = FALSE))$statistic),
+    tolerance = 1e-10
+  )
+})
+
+test_that("the same people give the same published count in every table", {
+  d <- ck_people()
+  cohort <- as.data.frame(suppressMessages(describe_cohort(d, ethnicity,
+    by = service, age = age, key = key, suppress = "cell_key"
+  )))
+  outcomes <- as.data.frame(suppressMessages(compare_outcomes(d, ethnicity, employed,
+    by = service, event = "yes", key = key, suppress = "cell_key"
+  )))
+  # the people of service A alone, in a table of their own
+  only_a <- as.data.frame(suppressMessages(describe_cohort(d[d$service == "A", ], ethnicity,
+    key = key, suppress = "cell_key"
+  )))
+  for (g in c("White", "Asian", "Black", "Mixed")) {
+    in_cohort <- cohort$n[cohort$service == "A" & cohort$level %in% g]
+    expect_equal(outcomes$n[outcomes$service == "A" & outcomes$ethnicity == g], in_cohort)
+    expect_equal(only_a$n[only_a$level %in% g], in_cohort)
+  }
+  expect_equal(
+    cohort$n[cohort$service == "A" & cohort$variable == "people"],
+    only_a$n[only_a$variable == "people"]
+  )
+  # everybody's age is known: the age row is the people row
+  people <- cohort$n[cohort$variable == "people"]
+  expect_equal(cohort$n[cohort$variable == "age" & !cohort$missing], people)
+  # age is not published under the rule
+  expect_true(all(is.na(cohort$mean)))
+  # zeros stay zero
+  expect_equal(cohort$n[cohort$service == "C" & cohort$level %in% "Mixed"], 0)
+  # the Total stratum is perturbed on its own: close to, not always, the
+  # sum of the services
+  total <- cohort$n[cohort$pooled & cohort$variable == "people"]
+  expect_lte(abs(total - sum(people[!cohort$pooled[cohort$variable == "people"]])), 12)
+})
+
+test_that("access tables publish perturbed counts and the reference as given", {
+  d <- ck_people()
+  ref <- expand.grid(service = c("A", "B", "C"), ethnicity = c("White", "Asian", "Black", "Mixed"),
+    stringsAsFactors = FALSE
+  )
+  ref$n <- seq(1000, by = 100, length.out = nrow(ref))
+  x <- suppressMessages(compare_access(d, ethnicity, ref, by = service, key = key))
+  s <- suppress_counts(x, "cell_key")
+  expect_equal(s$ref_n, x$ref_n)
+  expect_lte(max(abs(s$n - x$n)), 3)
+  cohort <- suppressMessages(describe_cohort(d, ethnicity, by = service, key = key,
+    pooled = FALSE, suppress = "cell_key"
+  ))
+  white_a <- cohort$n[cohort$service == "A" & cohort$level %in% "White"]
+  expect_equal(s$n[s$service == "A" & s$ethnicity == "White"], white_a)
+})
+
+test_that("a perturbation table of one's own is used and checked", {
+  d <- ck_people()
+  x <- suppressMessages(describe_cohort(d, ethnicity, by = service, key = key))
+  identity <- data.frame(count = 1, perturbation = 0, probability = 1)
+  expect_equal(suppress_counts(x, "cell_key", ptable = identity)$n, x$n)
+  up_one <- data.frame(count = c(1, 2, 2), perturbation = c(1, 1, 2), probability = c(1, 0.5, 0.5))
+  s <- suppress_counts(x, "cell_key", ptable = up_one)
+  expect_true(all((s$n[x$n > 0] - x$n[x$n > 0]) %in% c(1, 2)))
+  expect_equal(s$n[x$n == 0], x$n[x$n == 0])
+  bad <- list(
+    "columns" = data.frame(count = 1, change = 0, probability = 1),
+    "sum to 1" = data.frame(count = 1, perturbation = c(0, 1), probability = c(0.5, 0.4)),
+    "negative" = data.frame(count = 1, perturbation = -2, probability = 1),
+    "every count" = data.frame(count = c(1, 3), perturbation = 0, probability = 1),
+    "whole" = data.frame(count = 1, perturbation = 0.5, probability = 1),
+    "missing" = data.frame(count = 1, perturbation = NA, probability = 1),
+    "twice" = data.frame(count = 1, perturbation = c(0, 0), probability = c(0.5, 0.5))
+  )
+  for (b in names(bad)) {
+    expect_error(suppress_counts(x, "cell_key", ptable = bad[[b]]),
+      class = "equityaudit_error_argument", info = b
+    )
+  }
+  expect_error(suppress_counts(x, "cell_key", ptable = bad$negative), "negative")
+})
+
+test_that("the rule says clearly what it cannot do", {
+  d <- ck_people()
+  plain <- suppressMessages(describe_cohort(d, ethnicity, by = service))
+  expect_error(suppress_counts(plain, "cell_key"), "`key =`", class = "equityaudit_error_argument")
+  groups <- suppressMessages(compare_groups(d, ethnicity, employed, event = "yes"))
+  expect_error(suppress_counts(groups, "cell_key"), "kind \"groups\"",
+    class = "equityaudit_error_argument"
+  )
+  agg <- data.frame(g = c("a", "b"), n = c(10, 20), key = c(3, 4))
+  expect_error(describe_cohort(agg, g, weight = n, key = key), class = "equityaudit_error_argument")
+  d$bad <- d$key
+  d$bad[[1]] <- 0
+  expect_error(describe_cohort(d, ethnicity, key = bad), class = "equityaudit_error_column")
+  x <- suppressMessages(describe_cohort(d, ethnicity, key = key))
+  expect_error(suppress_counts(x[1:3, ], "cell_key"), "lost rows", class = "equityaudit_error_argument")
+  expect_error(suppress_counts(x, "cell_key", threshold = 10), class = "equityaudit_error_argument")
+  expect_error(suppress_counts(x, "nhs_digital", ptable = cell_key_ptable()),
+    class = "equityaudit_error_argument"
+  )
+  expect_error(disclosure_check(suppress_counts(x, "cell_key")),
+    class = "equityaudit_error_argument"
+  )
+  # tables published together: each perturbed from its own keys
+  both <- suppress_counts(list(a = x, b = x), "cell_key")
+  expect_identical(as.data.frame(both$a), as.data.frame(both$b))
+  expect_match(
+    paste(capture.output(print(both$a)), collapse = " "),
+    "cell-key method \\(by at most 3; 0 stays 0; no count is shown as 1 or 2\\)"
+  )
+})
