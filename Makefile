@@ -64,6 +64,7 @@ demo: deps install
 	$(RSCRIPT) tools/demo.R
 
 bench: deps install
+	$(RSCRIPT) bench/national.R
 	$(RSCRIPT) bench/tabulate.R
 	$(RSCRIPT) bench/exact.R
 	$(RSCRIPT) bench/services.R
