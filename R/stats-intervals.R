@@ -96,31 +96,10 @@ tost_p_value <- function(e1, n1, e2, n2, margin, method) {
     p_upper <- stats::pnorm((d - margin) / se)
     return(ifelse(se > 0, pmax(p_lower, p_upper), 1))
   }
-  limits <- function(z) difference_limits(e1, n1, e2, n2, z, method)
-  # one-sided p-value against delta beyond `bound`: find z where the limit
-  # on the side of the bound reaches it (limits widen with z)
-  one_sided <- function(bound) {
-    towards <- sign(bound - d) # the limit moving towards the bound
-    up <- which(towards > 0)
-    lo <- rep(0, length(d))
-    hi <- rep(40, length(d))
-    # 52 halvings of [0, 40] reach the spacing of doubles near z
-    for (i in 1:52) {
-      mid <- (lo + hi) / 2
-      lim <- limits(mid)
-      at <- lim$low
-      at[up] <- lim$high[up]
-      reached <- towards * (at - bound) >= 0
-      reached[is.na(reached)] <- FALSE # a group with nobody: NA either way
-      hi[reached] <- mid[reached]
-      lo[!reached] <- mid[!reached]
-    }
-    z <- (lo + hi) / 2
-    # inside the margin: H0 is rejected at the level where the inner limit
-    # reaches the margin; outside it, at one minus that
-    inside <- sign(bound) * (bound - d) > 0
-    out <- ifelse(inside, stats::pnorm(z, lower.tail = FALSE), stats::pnorm(z))
-    ifelse(d == bound, 0.5, out)
-  }
-  pmax(one_sided(-margin), one_sided(margin))
+  # Newcombe: the quantile at which each limit reaches its margin, found by
+  # halving in compiled code (src/equivalence.c), pair by pair
+  .Call(
+    ea_tost_newcombe, as.double(e1), as.double(n1), as.double(e2), as.double(n2),
+    as.double(margin)
+  )
 }

@@ -42,5 +42,6 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct);
 SEXP ea_first_bad_count(SEXP w);
 SEXP ea_interval_bounds(SEXP lo, SEXP hi, SEXP start, SEXP cells, SEXP max_iter);
 SEXP ea_simulate_rates(SEXP events, SEXP totals, SEXP sims, SEXP poisson);
+SEXP ea_tost_newcombe(SEXP e1, SEXP n1, SEXP e2, SEXP n2, SEXP margin);
 
 #endif

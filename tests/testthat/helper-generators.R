@@ -49,3 +49,36 @@ reps <- function(n) {
 expect_rel <- function(got, want, tol = 1e-10) {
   testthat::expect_equal(unname(got), unname(want), tolerance = tol)
 }
+
+# The Newcombe TOST p-value as R/stats-intervals.R defined it before it
+# moved to compiled code: every pair's halving at once, in R.
+tost_newcombe_reference <- function(e1, n1, e2, n2, margin) {
+  d <- e1 / n1 - e2 / n2
+  limits <- function(z) equityaudit:::difference_limits(e1, n1, e2, n2, z, "newcombe")
+  # one-sided p-value against delta beyond `bound`: find z where the limit
+  # on the side of the bound reaches it (limits widen with z)
+  one_sided <- function(bound) {
+    towards <- sign(bound - d) # the limit moving towards the bound
+    up <- which(towards > 0)
+    lo <- rep(0, length(d))
+    hi <- rep(40, length(d))
+    # 52 halvings of [0, 40] reach the spacing of doubles near z
+    for (i in 1:52) {
+      mid <- (lo + hi) / 2
+      lim <- limits(mid)
+      at <- lim$low
+      at[up] <- lim$high[up]
+      reached <- towards * (at - bound) >= 0
+      reached[is.na(reached)] <- FALSE # a group with nobody: NA either way
+      hi[reached] <- mid[reached]
+      lo[!reached] <- mid[!reached]
+    }
+    z <- (lo + hi) / 2
+    # inside the margin: H0 is rejected at the level where the inner limit
+    # reaches the margin; outside it, at one minus that
+    inside <- sign(bound) * (bound - d) > 0
+    out <- ifelse(inside, stats::pnorm(z, lower.tail = FALSE), stats::pnorm(z))
+    ifelse(d == bound, 0.5, out)
+  }
+  pmax(one_sided(-margin), one_sided(margin))
+}

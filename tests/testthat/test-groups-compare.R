@@ -37,6 +37,21 @@ test_that("risk ratio, odds ratio and the Wald interval equal direct computation
   }
 })
 
+test_that("the compiled equivalence p-value equals the R definition on 5000 random pairs", {
+  set.seed(67)
+  k <- 5000
+  n1 <- sample(c(0:3, 10, 50, 400, 5000), k, TRUE)
+  n2 <- sample(c(1:3, 10, 50, 400, 5000), k, TRUE)
+  e1 <- stats::rbinom(k, n1, stats::runif(k))
+  e2 <- stats::rbinom(k, n2, stats::runif(k))
+  margin <- sample(c(0.05, 0.1, 0.2), 1)
+  got <- equityaudit:::tost_p_value(e1, n1, e2, n2, margin, "newcombe")
+  want <- tost_newcombe_reference(e1, n1, e2, n2, margin)
+  expect_equal(is.na(got), n1 == 0)
+  expect_equal(got, want, tolerance = 1e-12)
+  expect_true(all(got[!is.na(got)] >= 0 & got[!is.na(got)] <= 1))
+})
+
 test_that("the equivalence p-value and verdict come from one interval", {
   # 231/256 against 160/187: the Wald TOST gave p = 0.046, "inconclusive"
   d <- data.frame(g = c("x", "r"), ev = c(231, 160), tot = c(256, 187))
