@@ -16,7 +16,21 @@ cmh_statistic <- function(a, correct = FALSE) {
     # fewer than two groups, or no stratum with both: nothing to test
     return(list(statistic = NA_real_, df = NA_real_, p_value = NA_real_, strata_used = used))
   }
-  res <- .Call(ea_cmh, a, dim(a), correct)
+  d <- dim(a)
+  if (!(d[[2]] == 2 && d[[3]] < d[[1]] - 1) && (d[[1]] - 1) * (d[[2]] - 1) > 46340) {
+    abort_input(
+      "table",
+      sprintf(
+        paste0(
+          "A Cochran-Mantel-Haenszel test of %s groups by %s outcome values has a ",
+          "covariance matrix too large to invert; group the values into fewer categories."
+        ),
+        format_count(d[[1]]), format_count(d[[2]])
+      ),
+      arg = "data"
+    )
+  }
+  res <- .Call(ea_cmh, a, d, correct)
   list(statistic = res[[1]], df = res[[2]], p_value = res[[3]], strata_used = used)
 }
 

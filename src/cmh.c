@@ -172,8 +172,10 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
   ea_check_vector(correct, LGLSXP, 1, "ea_cmh: correct");
   int I = INTEGER_RO(dims)[0], J = INTEGER_RO(dims)[1];
   R_xlen_t K = INTEGER_RO(dims)[2];
-  /* the covariance is D x D: the dense path is for a few thousand cells */
-  if ((double) (I - 1) * (J - 1) > 46340.0) ea_internal_error("ea_cmh: table too large");
+  /* the covariance is D x D: the dense path is for a few thousand cells
+   * (R refuses larger tables); the Woodbury path is linear in groups */
+  int woodbury = J == 2 && I > 2 && (double) K < (double) (I - 1);
+  if (!woodbury && (double) (I - 1) * (J - 1) > 46340.0) ea_internal_error("ea_cmh: table too large");
   int D = (I - 1) * (J - 1);
   SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
   double *res = REAL(out);
@@ -186,7 +188,7 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
   }
   long double *d = aligned_long_doubles(D);
   for (int a = 0; a < D; ++a) d[a] = 0;
-  if (J == 2 && D > 1 && (double) K < D) {
+  if (woodbury) {
     res[0] = cmh_woodbury(REAL_RO(x), I, K, d, &res[3]);
     if (!ISNAN(res[0])) res[2] = Rf_pchisq(res[0], res[1], 0, 0);
     UNPROTECT(1);

@@ -333,3 +333,16 @@ test_that("follow_up() keeps those who joined by 30 June", {
   expect_error(follow_up(data.frame(joined = "2019-01-01"), joined, "2019-12-31"),
                class = "equityaudit_error_column")
 })
+
+test_that("tens of thousands of groups in a few strata get a CMH test, not an internal error", {
+  set.seed(71)
+  n <- 2e5
+  d <- data.frame(
+    g = factor(sample.int(5e4, n, TRUE)), s = sample(c("a", "b"), n, TRUE),
+    y = stats::runif(n) < 0.3
+  )
+  res <- suppressMessages(compare_outcomes(d, g, y, by = s, exact = "never"))
+  cmh <- tidy(res, "cmh")
+  expect_equal(cmh$df, length(unique(d$g)) - 1)
+  expect_true(cmh$p_value > 0 && cmh$p_value <= 1)
+})
