@@ -137,10 +137,24 @@ cell_text <- function(x) {
 
 # The rule in one sentence, for the cover sheet.
 rule_summary <- function(rule) {
+  if (identical(rule$rule, "cell_key")) {
+    return(paste("Cell-key method:", cell_key_text(rule), "See the Notes sheet."))
+  }
   if (rule$threshold == 0 && rule$round_to == 1) {
     return("None: counts are exact. These tables are for internal use, not for publication.")
   }
   paste0(rule_label(rule), ": ", rule_counts_text(rule), " See the Notes sheet.")
+}
+
+# What the cell-key method does to the counts, in words.
+cell_key_text <- function(rule) {
+  paste0(
+    "every count and total is moved by a small amount (at most ", rule$max_perturbation,
+    " either way) fixed by the count and by its people's record keys, so the same people",
+    " give the same value in every table and release; no count is shown below ",
+    rule$smallest, " except 0, which can stand for a few people; a total is perturbed",
+    " on its own and need not equal the sum of its parts."
+  )
 }
 
 rule_counts_text <- function(rule) {
@@ -193,10 +207,17 @@ population_text <- c(
 
 export_notes <- function(book, sheets) {
   rule <- book$rule
-  none <- rule$threshold == 0 && rule$round_to == 1
+  cell_key <- identical(rule$rule, "cell_key")
+  none <- !cell_key && rule$threshold == 0 && rule$round_to == 1
   unknown <- if (length(book$unknown)) book$unknown[[1]] else "Not known"
   notes <- c(
-    if (none) {
+    if (cell_key) {
+      paste0(
+        "Cell-key method: ", cell_key_text(rule),
+        " Every percentage, interval, test and measure is computed from the published",
+        " counts; age summaries are withheld ([c])."
+      )
+    } else if (none) {
       paste(
         "No suppression rule was applied: counts are exact. These tables are for internal",
         "use, not for publication."
@@ -210,7 +231,7 @@ export_notes <- function(book, sheets) {
       )
     },
     paste0(
-      if (rule$round_to > 1) "Counts are rounded as note 1 says. " else "Counts are whole numbers. ",
+      if (rule$round_to > 1 || cell_key) "Counts are published as note 1 says. " else "Counts are whole numbers. ",
       "Percentages and their 95% limits are rounded to 1 decimal place, p-values to 3",
       " (a p-value below 0.001 is shown as \"< 0.001\"), and ratios, test statistics,",
       " expected percentages with their ranges and other measures to 2."

@@ -86,6 +86,13 @@ write_tables <- function(x, path, title = "Equality audit tables", source = NULL
   if (!xlsx) {
     abort_input("argument", "`path` must be one file name ending in \".xlsx\".", arg = "path")
   }
+  if (!dir.exists(dirname(path))) {
+    abort_input(
+      "argument",
+      sprintf("The folder of `path` (%s) does not exist.", format_values(dirname(path))),
+      arg = "path"
+    )
+  }
   text <- list(title = title, source = source %||% "Not given", contact = contact %||% "Not given")
   for (arg in names(text)) {
     v <- text[[arg]]
@@ -101,7 +108,16 @@ write_tables <- function(x, path, title = "Equality audit tables", source = NULL
   write_contents(wb, sheets)
   write_notes(wb, export_notes(book, sheets))
   for (s in sheets) write_table_sheet(wb, s)
-  openxlsx::saveWorkbook(wb, path, overwrite = TRUE)
+  saved <- tryCatch(
+    {
+      openxlsx::saveWorkbook(wb, path, overwrite = TRUE)
+      file.exists(path)
+    },
+    error = function(e) FALSE
+  )
+  if (!saved) {
+    abort_input("argument", sprintf("Could not write %s.", format_values(path)), arg = "path")
+  }
   invisible(path)
 }
 
@@ -144,6 +160,7 @@ export_book <- function(x) {
   }
   found <- Filter(Negate(is.null), ruled)
   rule <- if (length(found)) found[[1]] else suppression_rule(rule %||% "none", NULL, NULL)
+  check_one_release(x, kinds, found)
   unknown <- unique(unlist(lapply(x, function(t) attr(t, "unknown_label"))))
   list(tables = unname(x), rule = rule, notes = notes, records = records, unknown = unknown)
 }
@@ -284,4 +301,43 @@ write_table_sheet <- function(wb, s) {
   widths <- pmin(40, pmax(10, nchar(cells$headings) + 2))
   openxlsx::setColWidths(wb, sheet, seq_along(widths), widths)
   openxlsx::freezePane(wb, sheet, firstActiveRow = 3)
+}
+
+# Suppressed tables are safe together only when their stars were chosen
+# together: every table of a suppressed book must come from one call of
+# suppress_counts() (one release), and inequality measures from a table
+# of that release (not from the unsuppressed counts). The cell-key rule
+# gives the same people the same value in any table, so its tables may
+# come from separate calls.
+check_one_release <- function(x, kinds, found) {
+  if (length(found) == 0 || identical(found[[1]]$rule, "cell_key")) {
+    return(invisible())
+  }
+  releases <- lapply(x, release_of)
+  unmarked <- vapply(releases, is.null, TRUE)
+  if (any(unmarked)) {
+    abort_input(
+      "argument",
+      sprintf(
+        paste(
+          "The %s table of `x` was not computed from the published tables: compute",
+          "inequality measures from a suppressed result (inequality_measures(published))."
+        ),
+        kinds[unmarked][[1]]
+      ),
+      arg = "x"
+    )
+  }
+  if (length(unique(unlist(releases))) > 1) {
+    abort_input(
+      "argument",
+      paste(
+        "The tables of `x` were suppressed separately, so a count starred in one may be",
+        "shown, or given back by subtraction, in another: suppress them together with",
+        "suppress_counts(list(...)) and write that list."
+      ),
+      arg = "x"
+    )
+  }
+  invisible()
 }

@@ -123,6 +123,8 @@ inequality_measures <- function(x, ordered = FALSE, ref_group = NULL,
     conf_level = conf_level, sims = sims, poisson = attr(d, "poisson")
   )
   out <- inequality_result(d, unit_columns(x), attr(x, "group"), options)
+  # measures of a published table belong to its release
+  if (inherits(x, "equityaudit_suppressed")) attr(out, "published_from") <- release_of(x)
   apply_suppression(out, suppress)
 }
 

@@ -45,6 +45,17 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", adjust = NULL, date = NULL,
                           period = "quarter") {
+  if (identical(suppress, "cell_key")) {
+    abort_input(
+      "argument",
+      paste(
+        "The report cannot use the cell-key rule yet: it covers describe_cohort(),",
+        "compare_access() and compare_outcomes() only (with `key =`). Use",
+        "`suppress = \"nhs_digital\"` or \"opensafely\", or publish those tables alone."
+      ),
+      arg = "suppress"
+    )
+  }
   suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
   withhold_counts(suppress)
   period <- match_arg(period, c("quarter", "month", "year", "column"), "period")

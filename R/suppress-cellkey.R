@@ -218,7 +218,7 @@ add_key_sums <- function(out, key, weight, call, env, data, age = character(),
   kind <- result_kind(out)
   ids <- c(attr(out, "by"), attr(out, "options")$strata, "pooled", attr(out, "group"))
   ids <- intersect(c(ids, "variable", "level", "missing"), names(out))
-  row_id <- function(d) do.call(paste, c(lapply(unclass(d)[ids], as.character), sep = "\r"))
+  row_id <- function(d) key_row_id(d, ids)
   kd <- unclass(keyed)
   if (length(age) > 0) {
     is_age <- kd$variable == known
@@ -229,7 +229,33 @@ add_key_sums <- function(out, key, weight, call, env, data, age = character(),
   if (anyNA(at)) abort_internal("the keyed run of a verb has other rows")
   cols <- cell_key_columns[[kind]]
   attr(out, "key_sums") <- lapply(stats::setNames(cols, cols), function(cl) as.double(kd[[cl]][at]))
+  # which row each key sum belongs to, so that a result whose rows were
+  # reordered or dropped is not perturbed with another row's keys
+  attr(out, "key_rows") <- list(ids = ids, row = row_id(out))
   out
+}
+
+# A row's identity: its stratum, group and level columns, as one string.
+key_row_id <- function(d, ids) {
+  do.call(paste, c(lapply(unclass(d)[ids], as.character), sep = "\r"))
+}
+
+# The key sums of x's rows, in x's order (NULL without keys).
+row_key_sums <- function(x) {
+  sums <- attr(x, "key_sums", exact = TRUE)
+  rows <- attr(x, "key_rows", exact = TRUE)
+  if (is.null(sums) || is.null(rows)) {
+    return(sums)
+  }
+  at <- match(key_row_id(x, rows$ids), rows$row)
+  if (anyNA(at) || length(at) != length(rows$row)) {
+    abort_input(
+      "argument",
+      "`x` has lost rows since its record keys were counted: apply the rule to the whole result.",
+      arg = "x"
+    )
+  }
+  lapply(sums, function(v) v[at])
 }
 
 check_record_keys <- function(k, column) {
@@ -277,7 +303,7 @@ suppress_cell_key <- function(x, ptable) {
       arg = "rule", kind = kind
     )
   }
-  sums <- attr(x, "key_sums", exact = TRUE)
+  sums <- row_key_sums(x)
   if (is.null(sums)) {
     abort_input(
       "argument",

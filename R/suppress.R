@@ -233,19 +233,43 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key",
       if (length(x) == 0 || !all(vapply(x, is.data.frame, TRUE))) {
         abort_input("argument", "`x` must be a result, or a list of results.", arg = "x")
       }
-      return(lapply(x, suppress_cell_key, ptable = ptable))
+      return(stamp_release(lapply(x, suppress_cell_key, ptable = ptable)))
     }
-    return(suppress_together(x, rule, threshold, round_to))
+    return(stamp_release(suppress_together(x, rule, threshold, round_to)))
   }
   if (rule == "cell_key") {
-    return(suppress_cell_key(x, ptable))
+    return(stamp_release(suppress_cell_key(x, ptable)))
   }
   x <- as_suppressible(x)
   r <- suppression_rule(rule, threshold, round_to)
   spec <- count_spec(x)
   res <- protect_cells(spec, r)
-  publish_cells(x, spec, res, r)
+  stamp_release(publish_cells(x, spec, res, r))
 }
+
+# Every call of suppress_counts() is one release: its tables carry the
+# same release mark (and results computed from them, such as inequality
+# measures, carry it as `published_from`), so that tables suppressed
+# separately, whose stars were not chosen together, are not published
+# together as if they had been (see write_tables()).
+release_marks <- new.env(parent = emptyenv())
+
+new_release <- function() {
+  release_marks$n <- (release_marks$n %||% 0) + 1
+  paste(Sys.getpid(), format(as.numeric(Sys.time()), nsmall = 6), release_marks$n, sep = "/")
+}
+
+stamp_release <- function(tables, id = new_release()) {
+  if (!is.data.frame(tables)) {
+    return(lapply(tables, stamp_release, id = id))
+  }
+  s <- attr(tables, "suppression")
+  s$release <- id
+  attr(tables, "suppression") <- s
+  tables
+}
+
+release_of <- function(x) attr(x, "suppression")$release %||% attr(x, "published_from")
 
 apply_suppression <- function(x, suppress) {
   if (is.null(suppress)) {

@@ -111,12 +111,18 @@ check_date <- function(x, arg) {
 }
 
 # Evaluates `expr` with the random number stream seeded with `seed`, and
-# leaves the caller's stream as it was.
+# leaves the caller's stream and generators as they were.
 with_local_seed <- function(seed, expr) {
   env <- globalenv()
   had <- exists(".Random.seed", envir = env, inherits = FALSE)
   old <- if (had) get(".Random.seed", envir = env, inherits = FALSE)
-  on.exit(if (had) assign(".Random.seed", old, envir = env) else rm(".Random.seed", envir = env))
-  set.seed(seed)
+  kind <- RNGkind()
+  on.exit({
+    suppressWarnings(RNGkind(kind[[1]], kind[[2]], kind[[3]]))
+    if (had) assign(".Random.seed", old, envir = env) else rm(".Random.seed", envir = env)
+  })
+  # R's default generators, whatever the session uses, so that the same
+  # seed gives the same numbers everywhere
+  set.seed(seed, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
   expr
 }

@@ -5,7 +5,7 @@
 # Control characters and the Unicode bidirectional formatting characters
 # as "[U+202E]".
 visible_controls <- function(x) {
-  pattern <- "(*UTF)[\\x{0000}-\\x{0008}\\x{000E}-\\x{001F}\\x{007F}-\\x{009F}\\x{061C}\\x{200B}-\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}\\x{FEFF}]"
+  pattern <- "(*UTF)[\\x{0000}-\\x{0008}\\x{000E}-\\x{001F}\\x{007F}-\\x{009F}\\x{061C}\\x{200B}-\\x{200F}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}\\x{FEFF}\\x{FFFE}\\x{FFFF}]"
   hit <- grepl(pattern, x, perl = TRUE)
   if (!any(hit)) {
     return(x)

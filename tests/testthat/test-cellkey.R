@@ -191,3 +191,20 @@ test_that("the rule says clearly what it cannot do", {
     "cell-key method \\(by at most 3; 0 stays 0; no count is shown as 1 or 2\\)"
   )
 })
+
+test_that("reordered rows keep their own keys, and keys do not depend on the RNG kind", {
+  d <- ips_synthetic
+  d$key <- record_keys(d, seed = 1)
+  x <- describe_cohort(d, ethnicity, by = service, key = key)
+  a <- as.data.frame(unclass(suppress_counts(x, "cell_key")))
+  o <- order(x$level)
+  b <- as.data.frame(unclass(suppress_counts(x[o, ], "cell_key")))
+  expect_equal(b$n, a$n[o])
+  expect_error(suppress_counts(x[-1, ], "cell_key"), "lost rows", class = "equityaudit_error_argument")
+  old <- RNGkind()
+  on.exit(suppressWarnings(RNGkind(old[[1]], old[[2]], old[[3]])))
+  want <- record_keys(50, seed = 7)
+  suppressWarnings(RNGkind("L'Ecuyer-CMRG", sample.kind = "Rounding"))
+  expect_equal(record_keys(50, seed = 7), want)
+  expect_equal(RNGkind()[c(1, 3)], c("L'Ecuyer-CMRG", "Rounding"))
+})

@@ -188,3 +188,52 @@ test_that("write_tables() writes one result, says when it is not suppressed, and
   expect_error(write_tables(o, "tables.csv"), class = "equityaudit_error_argument")
   expect_error(write_tables(o, path, contact = c("a", "b")), class = "equityaudit_error_argument")
 })
+
+test_that("tables suppressed separately, or measures of unpublished counts, are refused", {
+  skip_if_not_installed("openxlsx")
+  d <- data.frame(g = rep(c("A", "B", "C"), c(40, 30, 50)))
+  d$y <- c(rep(c(TRUE, FALSE), 20), rep(c(TRUE, FALSE), 15), rep(c(TRUE, FALSE), 25))
+  d$y[1:5] <- NA
+  path <- tempfile(fileext = ".xlsx")
+  on.exit(unlink(path))
+  cs <- suppress_counts(describe_cohort(d, g), "nhs_digital", round_to = 1)
+  os <- suppress_counts(compare_outcomes(d, g, y), "nhs_digital", round_to = 1)
+  expect_error(write_tables(list(cs, os), path), "suppressed separately",
+    class = "equityaudit_error_argument"
+  )
+  expect_false(file.exists(path))
+  together <- suppress_counts(list(describe_cohort(d, g), compare_outcomes(d, g, y)), "nhs_digital")
+  expect_no_error(write_tables(together, path))
+  # measures from the unsuppressed table, or from another release
+  oc <- compare_outcomes(d, g, y)
+  expect_error(write_tables(list(suppress_counts(oc), inequality_measures(oc)), path),
+    "not computed from the published tables",
+    class = "equityaudit_error_argument"
+  )
+  pub <- suppress_counts(oc)
+  m <- suppressMessages(inequality_measures(pub))
+  expect_no_error(write_tables(list(pub, m), path))
+  expect_error(write_tables(list(suppress_counts(oc), m), path), "suppressed separately")
+  expect_error(write_tables(pub, file.path(tempfile(), "no-such-folder", "a.xlsx")),
+    "does not exist", class = "equityaudit_error_argument"
+  )
+})
+
+test_that("a cell-key workbook describes the cell-key method, and U+FFFF stays readable", {
+  skip_if_not_installed("openxlsx")
+  d <- ips_synthetic
+  d$key <- record_keys(d, seed = 1)
+  path <- tempfile(fileext = ".xlsx")
+  on.exit(unlink(path))
+  write_tables(describe_cohort(d, ethnicity, key = key, suppress = "cell_key"), path)
+  cover <- openxlsx::read.xlsx(path, "Cover_sheet", colNames = FALSE)
+  notes <- openxlsx::read.xlsx(path, "Notes", colNames = FALSE)
+  text <- paste(c(unlist(cover), unlist(notes)), collapse = " ")
+  expect_match(text, "Cell-key method")
+  expect_match(text, "at most 3 either way")
+  expect_no_match(text, "not for publication|No suppression rule")
+  weird <- data.frame(g = rep(c("x\uFFFF", "B"), 20))
+  write_tables(suppress_counts(describe_cohort(weird, g)), path)
+  back <- openxlsx::read.xlsx(path, "cohort", startRow = 2, check.names = FALSE)
+  expect_true(any(grepl("[U+FFFF]", unlist(back), fixed = TRUE)))
+})
