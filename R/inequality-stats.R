@@ -147,11 +147,7 @@ stratum_measures <- function(d, ordered, reference, favourable, conf_level, sims
   ratio <- y[[hi]] / y[[lo]]
   log_se <- sqrt((se[[hi]] / y[[hi]])^2 + (se[[lo]] / y[[lo]])^2)
   point <- measure_values(y, p, ref, ordered, favourable)
-  simulated <- .Call(
-    ea_simulate_rates, as.double(d$events), as.double(d$total),
-    as.integer(sims), poisson
-  )
-  sim <- measure_values(simulated, p, ref, ordered, favourable)
+  sim <- simulated_measures(d, sims, poisson, p, ref, ordered, favourable)
   probs <- c((1 - conf_level) / 2, 1 - (1 - conf_level) / 2)
   bounds <- vapply(sim, function(v) {
     if (all(is.na(v))) c(NA_real_, NA_real_) else unname(stats::quantile(v, probs, na.rm = TRUE))
@@ -172,4 +168,23 @@ stratum_measures <- function(d, ordered, reference, favourable, conf_level, sims
 # Simulated rates, exposed for the tests.
 simulate_rates <- function(events, totals, sims, poisson = FALSE) {
   .Call(ea_simulate_rates, as.double(events), as.double(totals), as.integer(sims), poisson)
+}
+
+# The measures of `sims` simulated sets of rates, a block of simulations
+# at a time so that the simulations x groups matrix stays small with many
+# groups (the draws are made simulation by simulation, so the blocks give
+# the same numbers as one matrix).
+simulated_measures <- function(d, sims, poisson, p, ref, ordered, favourable) {
+  block <- max(1L, as.integer(2e6 %/% max(1, nrow(d))))
+  parts <- list()
+  done <- 0L
+  while (done < sims) {
+    b <- min(block, sims - done)
+    simulated <- .Call(
+      ea_simulate_rates, as.double(d$events), as.double(d$total), as.integer(b), poisson
+    )
+    parts[[length(parts) + 1]] <- measure_values(simulated, p, ref, ordered, favourable)
+    done <- done + b
+  }
+  do.call(Map, c(list(c), parts))
 }

@@ -65,19 +65,19 @@ detectable_difference <- function(x, w = 0.3, power = 0.8, conf_level = 0.95,
   rest_events <- events_tested - df$events
   rest_p <- ifelse(rest_n > 0, rest_events / rest_n, NA_real_)
   crit1 <- stats::qchisq(1 - sig_level, 1)
-  shift <- function(direction) {
-    vapply(seq_len(nrow(df)), function(i) {
-      detectable_shift(df$n[[i]], rest_n[[i]], rest_p[[i]], direction, power, crit1)
-    }, 0)
-  }
-  up <- shift(1)
-  down <- shift(-1)
-  power_w <- ifelse(df$df > 0,
-    stats::pchisq(stats::qchisq(1 - sig_level, pmax(df$df, 1)), pmax(df$df, 1),
-      ncp = n_tested * w^2, lower.tail = FALSE
+  up <- detectable_shift(df$n, rest_n, rest_p, 1, power, crit1)
+  down <- detectable_shift(df$n, rest_n, rest_p, -1, power, crit1)
+  # the power of a stratum's test, once per stratum (noncentral chi-square
+  # with many groups is slow)
+  first <- !duplicated(unit)
+  dfs <- pmax(df$df[first], 1)
+  power_unit <- ifelse(df$df[first] > 0,
+    stats::pchisq(stats::qchisq(1 - sig_level, dfs), dfs,
+      ncp = n_tested[first] * w^2, lower.tail = FALSE
     ),
     NA_real_
   )
+  power_w <- power_unit[match(unit, unit[first])]
   worst <- pmax(up, down, na.rm = TRUE)
   worst[is.na(up) | is.na(down)] <- Inf
   worst_unit <- stats::ave(worst, unit, FUN = max)
@@ -99,29 +99,36 @@ detectable_difference <- function(x, w = 0.3, power = 0.8, conf_level = 0.95,
   apply_suppression(out, suppress)
 }
 
-# Power of the 1-df chi-square test of a group of n1 with rate p1 against
-# the rest, n0 with rate p0: the noncentrality is the X^2 of the expected
-# table under that alternative.
-power_2x2 <- function(n1, p1, n0, p0, crit) {
-  x <- matrix(c(n1 * p1, n1 * (1 - p1), n0 * p0, n0 * (1 - p0)), 2, byrow = TRUE)
-  e <- outer(rowSums(x), colSums(x)) / sum(x)
-  ncp <- sum((x - e)^2 / e)
-  stats::pchisq(crit, 1, ncp = ncp, lower.tail = FALSE)
+# The smallest change in each group's rate, in `direction`, that the 1-df
+# chi-square test of the group (n1 people) against the rest (n0, rate p0)
+# detects with the given power; NA when none does. The test statistic is
+# noncentral chi-square with 1 df, (Z + delta)^2, so the power is
+# pnorm(delta - sqrt(crit)) + pnorm(-delta - sqrt(crit)), the same for every
+# group: one noncentrality lambda = delta^2 gives the power. The
+# noncentrality of a group is the X^2 of its expected table, n1 n0 (p1 -
+# p0)^2 / (N pbar (1 - pbar)), quadratic in the change d = |p1 - p0| once
+# multiplied out, so d is a root of A d^2 + B d + C = 0 with C < 0 < A: the
+# positive one, for all groups at once.
+detectable_shift <- function(n1, n0, p0, direction, power, crit) {
+  lambda <- noncentrality_for_power(power, crit)
+  big_n <- n1 + n0
+  q <- n1 / big_n
+  a <- n1 * n0 + lambda * big_n * q^2
+  b <- -lambda * big_n * direction * q * (1 - 2 * p0)
+  c <- -lambda * big_n * p0 * (1 - p0)
+  root <- sqrt(b^2 - 4 * a * c)
+  # the positive root, without subtracting nearly equal numbers
+  d <- ifelse(b >= 0, 2 * c / (-b - root), (-b + root) / (2 * a))
+  room <- if (direction > 0) 1 - p0 else p0
+  d[is.na(p0) | n0 == 0 | is.na(room) | room <= 0 | !(d <= room) | !(d > 0)] <- NA_real_
+  d
 }
 
-# The smallest change in the group's rate, in `direction`, detected with
-# the given power; NA when none is.
-detectable_shift <- function(n1, n0, p0, direction, power, crit) {
-  if (is.na(p0) || n0 == 0) {
-    return(NA_real_)
+noncentrality_for_power <- function(power, crit) {
+  s <- sqrt(crit)
+  f <- function(delta) stats::pnorm(delta - s) + stats::pnorm(-delta - s) - power
+  if (f(0) >= 0) {
+    return(0)
   }
-  room <- if (direction > 0) 1 - p0 else p0
-  if (room <= 0) {
-    return(NA_real_)
-  }
-  f <- function(d) power_2x2(n1, p0 + direction * d, n0, p0, crit) - power
-  if (f(room) < 0) {
-    return(NA_real_)
-  }
-  stats::uniroot(f, c(1e-9, room), tol = 1e-10)$root
+  stats::uniroot(f, c(0, 40), tol = 1e-14)$root^2
 }

@@ -82,3 +82,13 @@ tost_newcombe_reference <- function(e1, n1, e2, n2, margin) {
   }
   pmax(one_sided(-margin), one_sided(margin))
 }
+
+# The reference for detectable differences: the power of the 1-df test
+# from the expected 2 x 2 table and R's noncentral chi-square.
+power_2x2 <- function(n1, p1, n0, p0, crit) {
+  x <- matrix(c(n1 * p1, n1 * (1 - p1), n0 * p0, n0 * (1 - p0)), 2, byrow = TRUE)
+  e <- outer(rowSums(x), colSums(x)) / sum(x)
+  ncp <- sum((x - e)^2 / e)
+  stats::pchisq(crit, 1, ncp = ncp, lower.tail = FALSE)
+}
+

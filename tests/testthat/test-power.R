@@ -23,8 +23,25 @@ test_that("detectable differences reach the stated power, and small groups are i
   for (i in c(1, 7, 10)) {
     p0 <- dd$rest_pct[[i]] / 100
     up <- dd$detectable_increase[[i]] / 100
-    expect_equal(equityaudit:::power_2x2(dd$n[[i]], p0 + up, dd$rest_n[[i]], p0, crit), 0.8,
+    expect_equal(power_2x2(dd$n[[i]], p0 + up, dd$rest_n[[i]], p0, crit), 0.8,
                  tolerance = 1e-6)
+  }
+  # many random groups, both directions, against the noncentral chi-square
+  set.seed(81)
+  k <- 400
+  n1 <- sample(c(5, 30, 200, 5000), k, TRUE)
+  n0 <- sample(c(10, 100, 2000, 50000), k, TRUE)
+  p0 <- stats::runif(k, 0.01, 0.99)
+  for (direction in c(1, -1)) {
+    d <- equityaudit:::detectable_shift(n1, n0, p0, direction, 0.8, crit)
+    ok <- !is.na(d)
+    expect_gt(sum(ok), k / 2)
+    got <- mapply(function(a, b, c, e) power_2x2(a, c + direction * e, b, c, crit), n1[ok], n0[ok], p0[ok], d[ok])
+    expect_equal(got, rep(0.8, sum(ok)), tolerance = 1e-9)
+    # none detectable: even the largest change has too little power
+    room <- if (direction > 0) 1 - p0 else p0
+    top <- mapply(function(a, b, c, r) power_2x2(a, c + direction * r, b, c, crit), n1, n0, p0, room)
+    expect_equal(!ok, top < 0.8)
   }
   other <- dd[dd$service == "WWT" & dd$ethnicity == "Other", ]
   expect_gt(other$detectable_increase, 40)
