@@ -43,10 +43,13 @@ exact_bounds <- function(spec, k, targets, r, settled = NULL, pool = NULL) {
     return(b)
   }
   part <- connected_parts(spec$cons, length(spec$value))
+  members <- split(seq_along(part), part)
+  firsts <- vapply(spec$cons, `[[`, 1L, 1L)
+  cons_of <- split(seq_along(spec$cons), factor(part[firsts], levels = names(members)))
   for (p in unique(part[todo])) {
-    cells <- which(part == p)
+    cells <- members[[as.character(p)]]
     if (length(cells) == 1) next # in no sum: known as the publication says
-    model <- integer_model(spec$cons, cells, b)
+    model <- integer_model(spec$cons[cons_of[[as.character(p)]]], cells, b)
     j <- match(intersect(todo, cells), cells)
     bounds <- part_bounds(model, j, b$lo[cells[j]], b$hi[cells[j]], settled,
       prior = pooled_tables(pool, cells, b),
@@ -119,7 +122,9 @@ part_bounds <- function(model, j, lo, hi, settled = NULL, prior = NULL,
 # recent 64 are kept.
 solution_pool <- function(n) {
   pool <- new.env(parent = emptyenv())
-  pool$tables <- matrix(NA_real_, 0, n)
+  # each solution with the cells it covers (one part of the table), so that
+  # keeping one costs its part's size, not the table's
+  pool$entries <- list()
   pool
 }
 
@@ -127,22 +132,32 @@ pool_table <- function(pool, cells, sol) {
   if (is.null(pool) || is.null(sol) || any(!is.finite(sol))) {
     return(invisible())
   }
-  row <- rep(NA_real_, ncol(pool$tables))
-  row[cells] <- sol
-  pool$tables <- rbind(row, pool$tables[seq_len(min(63, nrow(pool$tables))), , drop = FALSE])
+  kept <- pool$entries[seq_len(min(63, length(pool$entries)))]
+  pool$entries <- c(list(list(cells = cells, sol = sol)), kept)
   invisible()
 }
 
-# The pooled tables that cover `cells` and lie within bounds b there.
+# The pooled tables that cover `cells` and lie within bounds b there, most
+# recent first.
 pooled_tables <- function(pool, cells, b) {
-  if (is.null(pool) || nrow(pool$tables) == 0) {
+  if (is.null(pool) || length(pool$entries) == 0) {
     return(NULL)
   }
-  t <- pool$tables[, cells, drop = FALSE]
-  lo <- matrix(b$lo[cells], nrow(t), length(cells), byrow = TRUE)
-  hi <- matrix(b$hi[cells], nrow(t), length(cells), byrow = TRUE)
-  ok <- rowSums(is.na(t) | t < lo | t > hi) == 0
-  t[ok, , drop = FALSE]
+  lo <- b$lo[cells]
+  hi <- b$hi[cells]
+  rows <- lapply(pool$entries, function(e) {
+    m <- match(cells, e$cells)
+    if (anyNA(m)) {
+      return(NULL)
+    }
+    t <- e$sol[m]
+    if (any(t < lo | t > hi)) NULL else t
+  })
+  rows <- Filter(Negate(is.null), rows)
+  if (length(rows) == 0) {
+    return(matrix(NA_real_, 0, length(cells)))
+  }
+  do.call(rbind, rows)
 }
 
 # Connected parts of the table: cells linked through shared sums.

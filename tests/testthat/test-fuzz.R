@@ -383,6 +383,35 @@ fuzz_cases <- list(
       count = function(res) list(in_ = 0, out = 0)
     )
   },
+  record_keys = function(df) {
+    seed <- sample(list(1, 2.5, NA, "a", 7L), 1)[[1]]
+    list(
+      call = quote(record_keys(df, seed = seed)),
+      env = environment(),
+      count = function(res) list(in_ = nrow(df), out = length(res))
+    )
+  },
+  cell_key_ptable = function(df) {
+    list(
+      call = quote(cell_key_ptable()),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
+  write_tables = function(df) {
+    out <- tempfile(fileext = ".xlsx")
+    list(
+      # writing a workbook costs a fraction of a second: now and then
+      call = quote(if (stats::runif(1) < 0.2 && requireNamespace("openxlsx", quietly = TRUE)) {
+        on.exit(unlink(out))
+        write_tables(suppress_counts(describe_cohort(df, a)), out)
+      } else {
+        suppress_counts(describe_cohort(df, a))
+      }),
+      env = environment(),
+      count = function(res) list(in_ = 0, out = 0)
+    )
+  },
   age_band = function(df) {
     x <- df[["w"]]
     list(

@@ -313,12 +313,12 @@ test_that("counts past 2^31 people neither overflow nor crash", {
 })
 
 test_that("compiled code checks what it is given, with a classed error", {
-  expect_error(.Call(equityaudit:::ea_chisq, 1, 2L, TRUE), class = "equityaudit_error_internal")
+  expect_error(.Call(equityaudit:::ea_chisq, 1, 2L, TRUE, 2L), class = "equityaudit_error_internal")
   expect_error(.Call(equityaudit:::ea_cmh, c(1, 2), c(2L, 2L, 2L), FALSE), "ea_cmh: x",
     class = "equityaudit_error_internal"
   )
   expect_error(
-    .Call(equityaudit:::ea_tabulate, list(c("a", "b")), 0L, 1L, NULL, 1e6),
+    .Call(equityaudit:::ea_tabulate, list(c("a", "b")), 0L, 1L, NULL, 1e6, 2L),
     class = "equityaudit_error_internal"
   )
   expect_error(equityaudit:::abort_internal("a state that cannot happen"), "please report",
