@@ -34,8 +34,9 @@ key_range <- 256
 #' * counts of 1 and 2 are never published as 1 or 2 (no count is): 1
 #'   becomes 0 (171 keys in 256) or 3 (85), 2 becomes 0 (85) or 3 (171);
 #'   a published 0 is a true 0, 1, 2 or 3;
-#' * every count is unbiased (the mean perturbation is 0 for every count);
-#' * the variance of the perturbation is 2.06 for counts of 6 and more
+#' * counts are unbiased: the mean perturbation is 0 for counts of 3 and
+#'   more, and within 1/256 of 0 for counts of 1 and 2;
+#' * the variance of the perturbation is 2.05 for counts of 6 and more
 #'   (and 2.00, 2.00, 1.56, 0.56 and 1.21 for counts of 1 to 5), so a
 #'   published count is within 1 of the true count for 70% of cell keys
 #'   and within 2 for 91%.

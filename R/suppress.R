@@ -35,7 +35,7 @@
 #' deterministic function of the count and of the sum of its records' keys
 #' modulo 256, looked up in a perturbation table (`ptable`; by default
 #' [cell_key_ptable()]: perturbations of at most 3 either way, mean 0,
-#' variance 2.06 for counts of 6 and more, zeros stay 0, no count shown
+#' variance 2.05 for counts of 6 and more, zeros stay 0, no count shown
 #' as 1 or 2). So the same people always give the same published count, in
 #' every table and every release: asking again never averages the noise
 #' away, and a difference of two published counts carries the noise of

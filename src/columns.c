@@ -59,9 +59,22 @@ static int drop_blank_levels(column *c, R_xlen_t *first_at) {
   return kept;
 }
 
+/* The levels of a scanned column from the first row of each value, in
+ * order of first appearance (blank strings left out: they count as
+ * missing). */
+static SEXP found_levels(column *c, SEXPTYPE type, R_xlen_t *first_at) {
+  c->nlev = c->sv != NULL ? drop_blank_levels(c, first_at) : c->table.used;
+  SEXP levels = PROTECT(Rf_allocVector(type, c->nlev));
+  for (int l = 0; l < c->nlev; ++l) {
+    if (c->sv != NULL) SET_STRING_ELT(levels, l, c->sv[first_at[l]]);
+    else INTEGER(levels)[l] = c->iv[first_at[l]];
+  }
+  UNPROTECT(1);
+  return levels;
+}
+
 /* First pass over a character or integer column: its distinct values in
- * order of first appearance, returned as an R vector (blank strings left
- * out: they count as missing). */
+ * order of first appearance, returned as an R vector. */
 static SEXP discover_levels(column *c, SEXP x) {
   R_xlen_t n = XLENGTH(x);
   R_xlen_t cap = 64;
@@ -82,14 +95,57 @@ static SEXP discover_levels(column *c, SEXP x) {
     }
     first_at[code - 1] = i;
   }
-  c->nlev = c->sv != NULL ? drop_blank_levels(c, first_at) : c->table.used;
-  SEXP levels = PROTECT(Rf_allocVector(TYPEOF(x), c->nlev));
-  for (int l = 0; l < c->nlev; ++l) {
-    if (c->sv != NULL) SET_STRING_ELT(levels, l, c->sv[first_at[l]]);
-    else INTEGER(levels)[l] = c->iv[first_at[l]];
+  return found_levels(c, TYPEOF(x), first_at);
+}
+
+/* The same scan into a table of fixed size (EA_FIXED_LEVELS values), with
+ * no call into R, so that threads can scan different columns at once;
+ * false when the column has more values (it is then scanned again by
+ * discover_levels(), whose table grows). */
+#define EA_FIXED_LEVELS 4096
+static int scan_fixed(column *c, R_xlen_t n, R_xlen_t *first_at) {
+  for (R_xlen_t i = 0; i < n; ++i) {
+    int is_na;
+    uint64_t key = hashed_key(c, i, &is_na);
+    if (is_na) continue;
+    size_t h = key_table_slot(&c->table, key);
+    if (c->table.value[h] != 0) continue;
+    if (c->table.used == EA_FIXED_LEVELS) return 0;
+    c->table.keys[h] = key;
+    c->table.value[h] = ++c->table.used;
+    first_at[c->table.used - 1] = i;
   }
-  UNPROTECT(1);
-  return levels;
+  return 1;
+}
+
+/* Scans the hashed columns marked in scan[] for their values, several at
+ * once on `threads` threads, and stores their levels in `levels`. */
+static void scan_columns(coded_columns *cc, SEXP columns, const int *scan,
+                         SEXP levels, int threads) {
+  int k = cc->k, todo = 0;
+  R_xlen_t **first_at = (R_xlen_t **) R_alloc(k, sizeof(R_xlen_t *));
+  int *ok = (int *) R_alloc(k, sizeof(int));
+  for (int j = 0; j < k; ++j) {
+    ok[j] = 0;
+    if (!scan[j]) continue;
+    key_table_init(&cc->col[j].table, 2 * EA_FIXED_LEVELS);
+    first_at[j] = (R_xlen_t *) R_alloc(EA_FIXED_LEVELS, sizeof(R_xlen_t));
+    ++todo;
+  }
+  R_xlen_t n = k > 0 ? XLENGTH(VECTOR_ELT(columns, 0)) : 0;
+  int nt = todo > 1 && threads > 1 ? threads : 1;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#endif
+  for (int j = 0; j < k; ++j) {
+    if (scan[j]) ok[j] = scan_fixed(&cc->col[j], n, first_at[j]);
+  }
+  for (int j = 0; j < k; ++j) {
+    if (!scan[j]) continue;
+    SEXP x = VECTOR_ELT(columns, j);
+    SET_VECTOR_ELT(levels, j, ok[j] ? found_levels(&cc->col[j], TYPEOF(x), first_at[j])
+                                    : discover_levels(&cc->col[j], x));
+  }
 }
 
 /* An integer column whose values span at most a few times as many
@@ -150,10 +206,11 @@ void ea_check_columns(SEXP columns, SEXP kinds, SEXP nlevels, R_xlen_t n) {
 }
 
 /* Prepares the k columns for counting (scanning hashed ones for their
- * levels, stored in `levels`); returns the number of cells. */
+ * levels, stored in `levels`, on up to `threads` threads); returns the
+ * number of cells. */
 double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels,
-                            coded_columns *cc, SEXP levels) {
-  double ncell = 1.0;
+                     coded_columns *cc, SEXP levels, int threads) {
+  int *scan = (int *) R_alloc(cc->k > 0 ? cc->k : 1, sizeof(int));
   for (int j = 0; j < cc->k; ++j) {
     SEXP x = VECTOR_ELT(columns, j);
     column *c = &cc->col[j];
@@ -161,12 +218,15 @@ double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels,
     c->sv = TYPEOF(x) == STRSXP ? STRING_PTR_RO(x) : NULL;
     c->iv = TYPEOF(x) == STRSXP ? NULL : INTEGER_RO(x);
     c->nlev = INTEGER_RO(nlevels)[j];
-    if (c->kind == KIND_HASHED) {
-      SEXP lv = c->sv == NULL ? range_levels(c, XLENGTH(x)) : R_NilValue;
-      SET_VECTOR_ELT(levels, j, lv != R_NilValue ? lv : discover_levels(c, x));
-    }
-    ncell *= (double) c->nlev + 1.0;
+    scan[j] = 0;
+    if (c->kind != KIND_HASHED) continue;
+    SEXP lv = c->sv == NULL ? range_levels(c, XLENGTH(x)) : R_NilValue;
+    if (lv != R_NilValue) SET_VECTOR_ELT(levels, j, lv);
+    else scan[j] = 1;
   }
+  scan_columns(cc, columns, scan, levels, threads);
+  double ncell = 1.0;
+  for (int j = 0; j < cc->k; ++j) ncell *= (double) cc->col[j].nlev + 1.0;
   return ncell;
 }
 

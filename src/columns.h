@@ -108,7 +108,7 @@ typedef struct {
 
 void ea_check_columns(SEXP columns, SEXP kinds, SEXP nlevels, R_xlen_t n);
 double setup_columns(SEXP columns, SEXP kinds, SEXP nlevels, coded_columns *cc,
-                     SEXP levels);
+                     SEXP levels, int threads);
 int cell_index(const coded_columns *cc, R_xlen_t from, int len, uint64_t *cell,
                R_xlen_t *bad_row, int *bad_col);
 SEXP too_many_cells(double ncell, SEXP levels);

@@ -33,7 +33,7 @@ SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x) {
   ea_check_columns(columns, kinds, nlevels, n);
   coded_columns cc = {k, (column *) R_alloc(k, sizeof(column)), -1, -1};
   SEXP levels = PROTECT(Rf_allocVector(VECSXP, k)); ++nprot;
-  double ncell = setup_columns(columns, kinds, nlevels, &cc, levels);
+  double ncell = setup_columns(columns, kinds, nlevels, &cc, levels, 1);
   /* moments are kept for every combination, in memory */
   if (ncell > 1e8) {
     SEXP out = too_many_cells(ncell, levels);

@@ -154,7 +154,8 @@ SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
   ea_check_vector(max_dense, REALSXP, 1, "ea_tabulate: max_dense");
   coded_columns cc = {k, (column *) R_alloc(k, sizeof(column)), -1, -1};
   SEXP levels = PROTECT(Rf_allocVector(VECSXP, k)); ++nprot;
-  double ncell = setup_columns(columns, kinds, nlevels, &cc, levels);
+  int nt = ea_thread_count(threads);
+  double ncell = setup_columns(columns, kinds, nlevels, &cc, levels, nt);
   if (ncell > EA_MAX_CELLS) {
     SEXP out = too_many_cells(ncell, levels);
     UNPROTECT(nprot);
@@ -163,7 +164,6 @@ SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
   const double *wd = TYPEOF(weights) == REALSXP ? REAL_RO(weights) : NULL;
   const int *wi = TYPEOF(weights) == INTSXP ? INTEGER_RO(weights) : NULL;
   int dense = ncell <= REAL_RO(max_dense)[0];
-  int nt = ea_thread_count(threads);
 
   SEXP count, key = R_NilValue;
   int ok;

@@ -149,6 +149,23 @@ test_that("counts and statistics are the same with one thread or two", {
   expect_identical(one, two)
   expect_equal(sum(two$n), sum(d$w))
   expect_equal(sum(two$n[two$e %in% TRUE]), sum(d$w[d$e %in% TRUE]))
+  # character columns are scanned for their values side by side; one with
+  # more values than the threads' fixed tables hold is scanned again alone
+  wide <- data.frame(
+    a = sprintf("v%05d", sample.int(6000, n, TRUE)),
+    b = sample(c("x", " ", "y", NA), n, TRUE)
+  )
+  one <- with_threads(1, tabulate_groups(wide, c(a, b)))
+  two <- with_threads(2, tabulate_groups(wide, c(a, b)))
+  expect_identical(one, two)
+  ref <- as.data.frame(table(a = wide$a, b = wide$b, useNA = "ifany"), stringsAsFactors = FALSE)
+  ref$b[ref$b %in% " "] <- NA
+  ref <- stats::aggregate(Freq ~ a + b, ref, sum, na.action = na.pass)
+  ref <- ref[ref$Freq > 0, ]
+  got <- as.data.frame(unclass(two), stringsAsFactors = FALSE)
+  key <- function(a, b) paste(a, ifelse(is.na(b), "<NA>", b))
+  expect_equal(got$n[match(key(ref$a, ref$b), key(got$a, got$b))], ref$Freq)
+  expect_equal(sum(got$n), n)
   arr <- array(rpois(3 * 4 * 3000, 6), c(3, 4, 3000))
   expect_identical(with_threads(1, chisq_strata(arr)), with_threads(2, chisq_strata(arr)))
   # the first malformed code is the one reported, whichever thread meets it
