@@ -9,39 +9,16 @@ has_collapse <- requireNamespace("collapse", quietly = TRUE)
 max_records <- as.numeric(Sys.getenv("EA_BENCH_MAX_RECORDS", "1e8"))
 peer_limit <- as.numeric(Sys.getenv("EA_BENCH_PEER_LIMIT", "120"))
 
-# median elapsed seconds of `times` runs (fewer when a run is long), the
-# last value, and "timeout"/"error" when a run fails or exceeds `limit`
-timed <- function(f, times = 5, limit = Inf) {
-  secs <- numeric()
-  value <- NULL
-  for (i in seq_len(times)) {
-    setTimeLimit(elapsed = limit, transient = TRUE)
-    t0 <- proc.time()[["elapsed"]]
-    value <- tryCatch(f(), error = function(e) {
-      if (grepl("time limit|elapsed", conditionMessage(e))) "timeout" else "error"
-    })
-    secs[i] <- proc.time()[["elapsed"]] - t0
-    setTimeLimit(elapsed = Inf)
-    if (is.character(value) && length(value) == 1 &&
-      value %in% c("timeout", "error")) {
-      return(list(s = NA_real_, value = value, status = value))
-    }
-    if (sum(secs) > 20) break
-  }
-  list(s = stats::median(secs), value = value, status = "ok")
-}
+source("bench/timing.R")
 
 rows <- list()
 add <- function(case, goal, ours, peers, note = "") {
-  fmt <- function(x) {
-    if (x$status != "ok") x$status else formatC(x$s, digits = 3, format = "g")
-  }
   peer_txt <- paste(
-    vapply(names(peers), function(n) paste0(n, " ", fmt(peers[[n]])), ""),
+    vapply(names(peers), function(n) paste0(n, " ", fmt_s(peers[[n]])), ""),
     collapse = "; "
   )
   rows[[length(rows) + 1]] <<- data.frame(
-    case = case, goal = goal, ours_s = fmt(ours), peers_s = peer_txt, note = note
+    case = case, goal = goal, ours_s = fmt_s(ours), peers_s = peer_txt, note = note
   )
   print(rows[[length(rows)]], row.names = FALSE, right = FALSE)
 }
