@@ -44,7 +44,7 @@ exact_bounds <- function(spec, k, targets, r, settled = NULL, pool = NULL) {
   }
   part <- connected_parts(spec$cons, length(spec$value))
   members <- split(seq_along(part), part)
-  firsts <- vapply(spec$cons, `[[`, 1L, 1L)
+  firsts <- sum_totals(spec$cons)
   cons_of <- split(seq_along(spec$cons), factor(part[firsts], levels = names(members)))
   for (p in unique(part[todo])) {
     cells <- members[[as.character(p)]]
@@ -180,11 +180,9 @@ connected_parts <- function(cons, n) {
   label
 }
 
-# The integer programme of one part: x = lo + y with 0 <= y <= hi - lo,
-# each sum an equality.
-integer_model <- function(cons, cells, b) {
-  in_part <- vapply(cons, function(con) con[[1]] %in% cells, TRUE)
-  part_cons <- cons[in_part]
+# The integer programme of one part (its cells and its sums, `part_cons`):
+# x = lo + y with 0 <= y <= hi - lo, each sum an equality.
+integer_model <- function(part_cons, cells, b) {
   lo <- b$lo[cells]
   span <- b$hi[cells] - lo
   rows <- rep(seq_along(part_cons), lengths(part_cons))
