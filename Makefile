@@ -10,7 +10,7 @@ DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	r-cran-testthat r-cran-data.table r-cran-collapse r-cran-bench \
 	r-cran-ggplot2 r-cran-tibble r-cran-pwr r-cran-covr r-cran-lintr r-cran-pkgbuild tidy qpdf \
 	valgrind r-cran-dbi r-cran-dbplyr r-cran-dplyr r-cran-rsqlite r-cran-rpostgresql \
-	postgresql r-cran-lpsolve r-cran-generics r-cran-rsymphony r-cran-slam r-cran-openxlsx
+	postgresql r-cran-lpsolve r-cran-generics r-cran-rsymphony r-cran-slam r-cran-openxlsx r-cran-utf8 locales
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_CRAN_INCOMING_REMOTE_=false \
@@ -32,6 +32,9 @@ deps:
 	else \
 	  echo "All dependencies are installed."; \
 	fi
+	@# a British locale, so that the tests can check that group order does
+	@# not follow the locale's collation
+	@locale -a 2>/dev/null | grep -qi '^en_GB.utf8$$' || $(SUDO) localedef -i en_GB -f UTF-8 en_GB.UTF-8
 
 document:
 	$(RSCRIPT) tools/document.R

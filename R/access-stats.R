@@ -36,10 +36,19 @@ access_statistics <- function(n, ref, tested, denom_n, denom_ref, options, strat
     method, ref_is_prop,
     strata = strata
   )
+  # a share of the people whose group is known: the unknown group (when
+  # not tested) has none; its share of everybody is in summary()
   pct <- 100 * n / denom_n
   ref_pct <- 100 * ref / denom_ref
+  pct[!tested, ] <- NA
+  ref_pct[!tested, ] <- NA
   katz <- katz_ratio(n, denom_n, ref, denom_ref, options$conf_level, b_known = ref_is_prop)
+  # (a ratio of shares of the known: none for the unknown group)
   ratio <- katz$ratio
+  ratio[!(ref > 0)] <- NA
+  ratio[!tested, ] <- NA
+  katz$low[!tested, ] <- NA
+  katz$high[!tested, ] <- NA
   ok <- n > 0 & ref > 0
   eq <- ratio_verdict(ratio, katz$log_se, options$conf_level, options$ratio_margin)
   eq$p[!ok | !tested] <- NA
@@ -51,7 +60,8 @@ access_statistics <- function(n, ref, tested, denom_n, denom_ref, options, strat
     pct = as.vector(pct),
     ref_n = if (ref_is_prop) NA_real_ else as.vector(ref),
     ref_pct = as.vector(ref_pct),
-    access_rate = if (ref_is_prop) NA_real_ else as.vector(100 * n / ref),
+    # users per 100 eligible: none where nobody is eligible
+    access_rate = if (ref_is_prop) NA_real_ else as.vector(ifelse(ref > 0, 100 * n / ref, NA)),
     representation_ratio = as.vector(ratio),
     ratio_low = as.vector(katz$low), ratio_high = as.vector(katz$high),
     equivalence_p_value = as.vector(eq$p), verdict = as.vector(eq$verdict),
@@ -73,9 +83,12 @@ access_test <- function(n, ref, method, ref_is_prop, strata) {
     total <- colSums(n) + colSums(ref)
     v <- sqrt(s$statistic / (total * (pmin(2, s$cols_used) - 1)))
     adj <- matrix(res$stdres, nrow = 2)[1, ]
+    # nobody in the service, or one group only: nothing to test
+    untestable <- s$rows_used < 2 | s$cols_used < 2
+    na <- function(v) replace(v, untestable, NA)
     return(list(
-      statistic = s$statistic, df = s$df, p_value = s$p_value,
-      cramers_v = v, adj_residual = matrix(adj, nrow = k)
+      statistic = na(s$statistic), df = na(s$df), p_value = na(s$p_value),
+      cramers_v = na(v), adj_residual = matrix(adj, nrow = k)
     ))
   }
   probs <- sweep(ref, 2, colSums(ref), "/")
@@ -104,16 +117,37 @@ access_test <- function(n, ref, method, ref_is_prop, strata) {
 
 #' @export
 summary.equityaudit_access <- function(object, ...) {
-  stratum_summary(object, c("statistic", "df", "p_value", "method", "cramers_v"))
+  out <- stratum_summary(object, c("statistic", "df", "p_value", "method", "cramers_v"),
+    tested = access_tested(object)
+  )
+  # how complete the group column is: the people whose group is not known,
+  # and their share of everybody in the stratum
+  st <- stratum_rows(object)
+  unknown <- st$df$missing & !access_tested(object)
+  n_all <- stratum_sums(st, st$df$n)
+  out$n_unknown <- stratum_sums(st, ifelse(unknown, st$df$n, 0))
+  out$pct_unknown <- percent_of(out$n_unknown, n_all)
+  first <- c(setdiff(names(out), c("n_unknown", "pct_unknown", "statistic", "df", "p_value", "method", "cramers_v")))
+  new_summary(out[c(first, "n_unknown", "pct_unknown", "statistic", "df", "p_value", "method", "cramers_v")])
+}
+
+# The rows of an access result that take part in its tests.
+access_tested <- function(x) {
+  if (identical(attr(x, "missing_rule"), "include")) rep(TRUE, nrow(x)) else !unclass(x)$missing
 }
 
 # One row per stratum: the stratum columns, people counted and the test
 # columns.
-stratum_summary <- function(object, test_cols) {
+stratum_summary <- function(object, test_cols, tested = rep(TRUE, nrow(object))) {
   st <- stratum_rows(object)
   out <- st$df[st$first, c(st$by, test_cols), drop = FALSE]
   n_cols <- intersect(c("n", "ref_n"), names(st$df))
-  for (col in n_cols) out[[col]] <- stratum_sums(st, st$df[[col]])
+  # the people tested
+  # (on a suppressed result, of the published counts the test used)
+  for (col in n_cols) {
+    v <- st$df[[col]]
+    out[[col]] <- stratum_sums(st, ifelse(tested & !is.na(v), v, 0))
+  }
   new_summary(out[c(st$by, n_cols, test_cols)])
 }
 
@@ -141,9 +175,6 @@ access_result <- function(tl, ref, cols, options) {
     stats
   )
   out <- new_tidy_frame(rows)
-  # an unknown group the reference does not count has no population share
-  no_ref <- out$missing & out$ref_n %in% 0
-  out[no_ref, c("ref_pct", "access_rate", "representation_ratio")] <- NA
   tables <- list()
   if (options$missing == "exclude") {
     dropped <- colSums(n[is_miss, , drop = FALSE])
@@ -159,7 +190,7 @@ access_result <- function(tl, ref, cols, options) {
   }
   new_result(out, "access", list(
     by = cols$by, group = tl$name, parts = tl$parts, missing_rule = options$missing,
-    unknown_label = tl$unknown_label,
+    unknown_label = tl$unknown_label, unknown = tl$unknown,
     options = c(options[c("method", "conf_level", "ratio_margin", "ref_is_prop")], list(adjust = cols$adjust))
   ), tables)
 }

@@ -127,6 +127,7 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
   }
   if (ref$is_prop) check_prop_sums(ref$value, reference[cols$by], cols$by)
   tl <- tally(data, cols$group, split_columns(cols, "by"), cols$weight, unknown = unknown)
+  tl <- add_reference_strata(tl, crude$reference, cols$by, unknown)
   if (sum(tl$array) == 0) {
     abort_input(
       "argument",

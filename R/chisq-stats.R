@@ -23,8 +23,12 @@ add_monte_carlo <- function(out, arr, sims) {
     on.exit(close(bar))
   }
   out$mc_p_value <- vapply(seq_len(n_strata), function(s) {
-    x <- arr[, , s]
+    x <- matrix(arr[, , s], dim(arr)[[1]])
     x <- x[rowSums(x) > 0, colSums(x) > 0, drop = FALSE]
+    # a stratum with no test has no simulated p-value either
+    if (nrow(x) < 2 || ncol(x) < 2) {
+      return(NA_real_)
+    }
     storage.mode(x) <- "integer"
     monte_carlo_p(x, sims, chunks, function(k) {
       if (progress) utils::setTxtProgressBar(bar, (s - 1) * chunks + k)
@@ -62,24 +66,23 @@ monte_carlo_p <- function(x, sims, chunks, tick) {
 chisq_frame <- function(arr, strata, n_missing, labels, correct) {
   res <- chisq_core(arr, correct)
   s <- res$summary
-  bad <- which(s$rows_used < 2 | s$cols_used < 2)
-  if (length(bad) > 0) {
-    abort_input(
-      "table",
-      sprintf(
-        paste0(
-          "In %s, fewer than two rows or columns of the table of %s have ",
-          "anybody (%s people in %s row(s) and %s column(s)); a chi-square ",
-          "test needs at least two of each.%s"
-        ),
-        stratum_label(strata, bad[[1]]),
-        if (is.null(labels)) "`data`" else paste0("`", names(labels), "`", collapse = " by "),
-        format(s$n[[bad[[1]]]]),
-        s$rows_used[[bad[[1]]]], s$cols_used[[bad[[1]]]],
-        if (length(bad) > 1) sprintf(" %d strata are affected.", length(bad)) else ""
-      ),
-      arg = "data", strata = bad
-    )
+  # a stratum with fewer than two rows or columns with anybody has no test
+  # (as compare_outcomes() gives it none), and a note says so
+  untested <- s$rows_used < 2 | s$cols_used < 2
+  if (any(untested)) {
+    first <- which(untested)[[1]]
+    where <- if (length(strata) == 0) {
+      "In the table"
+    } else if (sum(untested) == 1) {
+      paste("In", stratum_label(strata, first))
+    } else {
+      sprintf("In %d strata", sum(untested))
+    }
+    note(paste0(
+      where, ", fewer than two rows or columns have anybody: no chi-square test ",
+      "(it needs at least two of each)."
+    ), published = TRUE)
+    for (col in c("statistic", "df", "p_value", "g_statistic", "g_p_value")) s[[col]][untested] <- NA
   }
   out <- c(strata, list(
     statistic = s$statistic, df = s$df, p_value = s$p_value,

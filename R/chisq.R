@@ -62,9 +62,9 @@ array_input <- function(counts) {
 #'   `tidy(x, "cells")` gives one row per stratum and cell with `observed`,
 #'   `expected`, `residual` (Pearson) and `std_residual` (adjusted
 #'   residual).
-#' @section Errors: A stratum in which fewer than two rows or columns have
-#'   anybody cannot be tested and gives an error of class
-#'   `equityaudit_error_table`; see [equityaudit-conditions].
+#' A stratum in which fewer than two rows or columns have anybody cannot be
+#' tested: its test columns are `NA`, and a message says so (as
+#' [compare_outcomes()] gives such a stratum no test).
 #' @export
 #' @examples
 #' people <- data.frame(

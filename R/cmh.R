@@ -86,7 +86,10 @@ cmh_test <- function(data, group, outcome = NULL, by, strata = NULL,
     ),
     n = unname(left)
   ))
-  options <- list(correct = correct, conf_level = conf_level, by = cols$by, strata = cols$strata)
+  options <- list(
+    correct = correct, conf_level = conf_level, by = cols$by, strata = cols$strata,
+    unknown = tl$unknown
+  )
   out <- cmh_result(new_tidy_frame(counts), tl$name, options, left_out, tl$event, tl$parts, tl$unknown_label)
   apply_suppression(out, suppress)
 }

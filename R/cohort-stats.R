@@ -164,5 +164,5 @@ cohort_frame <- function(pieces, tl, by, pooled) {
     if (length(by) > 0) list(pooled = rep(is_pooled, each = sizes)),
     body
   )
-  new_result(out, "cohort", list(by = by, unknown_label = tl$unknown_label))
+  new_result(out, "cohort", list(by = by, unknown_label = tl$unknown_label, unknown = tl$unknown))
 }

@@ -73,11 +73,6 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
   tallies <- lapply(cols$vars, function(v) {
     tally(data, v, by, weight, unknown = unknown, group_arg = "vars")
   })
-  pieces <- lapply(tallies, function(tl) {
-    counts <- matrix(tl$array, nrow = length(tl$groups$label))
-    if (pooled && length(cols$by) > 0) counts <- cbind(counts, rowSums(counts))
-    cohort_rows(counts, tl)
-  })
   # the strata and their people (everybody is in each variable's tally)
   base <- if (length(tallies) > 0) {
     tallies[[1]]
@@ -85,13 +80,22 @@ describe_cohort <- function(data, vars, by = NULL, age = NULL, unknown = NULL,
     data[[".equityaudit_all"]] <- rep(TRUE, nrow(data))
     tally(data, ".equityaudit_all", by, weight, unknown = unknown)
   }
+  # a pooled stratum of one stratum would only repeat it (with none, it is
+  # the one stratum: of nobody)
+  n_strata <- utils::tail(dim(base$array), 1)
+  pooled <- pooled && length(cols$by) > 0 && n_strata != 1
+  pieces <- lapply(tallies, function(tl) {
+    counts <- matrix(tl$array, nrow = length(tl$groups$label))
+    if (pooled) counts <- cbind(counts, rowSums(counts))
+    cohort_rows(counts, tl)
+  })
   if (length(cols$age) == 1) {
     m <- if (is_lazy_table(table)) {
       db_age_moments(table, cols$by, cols$age, base, unknown)
     } else {
       cohort_moments(data, cols$by, cols$age, base, unknown)
     }
-    if (pooled && length(cols$by) > 0) m <- Map(c, m, pool_moments(m))
+    if (pooled) m <- Map(c, m, pool_moments(m))
     pieces[[length(pieces) + 1]] <- age_rows(m, cols$age)
   }
   out <- cohort_frame(pieces, base, cols$by, pooled)

@@ -47,7 +47,7 @@ interval_columns <- list(
 readable_table <- function(x, cols = names(x)) {
   starred <- attr(x, "suppression")$starred %||% list()
   df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
-  cols <- cols[cols %in% c(names(df), names(interval_columns))]
+  check_table_columns(cols, df)
   out <- lapply(cols, function(col) {
     if (col %in% names(interval_columns)) {
       return(interval_text(df, interval_columns[[col]], col, starred))
@@ -66,6 +66,27 @@ readable_table <- function(x, cols = names(x)) {
   out <- as.data.frame(out, stringsAsFactors = FALSE, optional = TRUE)
   names(out) <- heads
   out
+}
+
+# Every column asked for is a column of the table, or an interval whose
+# columns it has: a misspelt name is an error, never a column left out.
+check_table_columns <- function(cols, df) {
+  if (!is.character(cols) || anyNA(cols)) {
+    abort_input("argument", "`cols` must be column names.", arg = "cols")
+  }
+  complete <- vapply(interval_columns, function(p) all(p[!is.na(p)] %in% names(df)), TRUE)
+  unknown <- setdiff(cols, c(names(df), names(interval_columns)[complete]))
+  if (length(unknown) > 0) {
+    abort_input(
+      "column",
+      sprintf(
+        "`cols` names %s, not %s of `x`. Its columns are: %s.",
+        format_values(unknown), if (length(unknown) == 1) "a column" else "columns",
+        format_values(c(names(df), names(interval_columns)[complete]), max = 40)
+      ),
+      arg = "cols", column = unknown
+    )
+  }
 }
 
 # "estimate (low to high)"; an estimate without both limits is withheld
@@ -103,7 +124,7 @@ readable_column <- function(v, col) {
     "n", "events", "ref_n", "ref_events", "n_outcome_missing", "rest_n", "n_tested", "df",
     "groups", "strata_used", "people", "period_n", "outcome_n", "service_n", "service_ref_n",
     "services", "comparisons", "different", "equivalent", "inconclusive", "not_compared",
-    "rows_used", "cols_used", "n_missing", "n_expected_below_5", "observed"
+    "rows_used", "cols_used", "n_missing", "n_expected_below_5", "observed", "n_unknown"
   )
   if (col %in% counts) {
     return(format_count(v))

@@ -22,7 +22,7 @@ groups_result <- function(rows, tl, known, options, unknown_by) {
   }
   new_result(cols, "groups", list(
     by = c(options$by, options$strata), group = tl$name, parts = tl$parts,
-    unknown_label = tl$unknown_label,
+    unknown_label = tl$unknown_label, unknown = tl$unknown,
     event = tl$event, options = options
   ), tables)
 }

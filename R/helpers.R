@@ -76,11 +76,17 @@ age_at <- function(birth, on) {
       arg = "birth"
     )
   }
-  on <- if (inherits(on, "Date") && length(on) == length(birth) && length(on) != 1) {
-    on
-  } else {
-    check_date(on, "on")
+  if (length(on) != 1 && length(on) != length(birth)) {
+    abort_input(
+      "argument",
+      sprintf(
+        "`on` must be one date, or as many dates as `birth` (%s), not %s.",
+        format_count(length(birth)), format_count(length(on))
+      ),
+      arg = "on"
+    )
   }
+  on <- if (inherits(on, "Date") && length(on) != 1) on else check_date(on, "on")
   lb <- as.POSIXlt(birth)
   lo <- as.POSIXlt(on)
   years <- (lo$year - lb$year) - ((lo$mon * 100 + lo$mday) < (lb$mon * 100 + lb$mday))

@@ -11,7 +11,8 @@
 # here works on the counts of the distinct combinations, never per record.
 
 # Counts of `data` by the group column(s), the `inner` column and the
-# `split` (stratum) columns. Returns a tally:
+# `split` (stratum) columns (and, with `key`, the sums of that column of
+# record keys, counted in the same pass). Returns a tally:
 #   array   [group row, inner slot (NA last)..., stratum]; the group rows
 #           are every combination of the parts' known values (the first
 #           part varying slowest), then the unknown group;
@@ -22,30 +23,33 @@
 #   strata  the stratum columns (unknown values labelled), one element per
 #           stratum with anybody, in level order; strata_unknown: which are
 #           the unknown stratum of each column;
+#   keys    the key sums, laid out as `array` (NULL without `key`);
 #   inner   the values of the inner column, NA last;
 #   name    the name of the group column of results; parts: the columns.
 tally <- function(data, group, split = character(), weight = NULL,
                   inner = character(), unknown = NULL, group_arg = "group",
-                  inner_arg = "outcome") {
+                  inner_arg = "outcome", key = NULL) {
   # the names of `split`, if any, are the arguments its columns came from
   arg <- c(
     rep(group_arg, length(group)), rep(inner_arg, length(inner)),
     if (is.null(names(split))) rep("by", length(split)) else names(split)
   )
   split <- unname(split)
-  cc <- count_cells(data, c(group, inner, split), weight = weight, arg = arg)
+  cc <- count_cells(data, c(group, inner, split), weight = weight, arg = arg, sums = key)
   folded <- c(seq_along(group), length(group) + length(inner) + seq_along(split))
   cc <- fold_unknown(cc, folded, unknown)
   n_head <- length(group) + length(inner)
   sa <- strata_array(cc, n_head)
   g_nlev <- cc$nlev[seq_along(group)]
   array <- merge_group_dims(sa$array, g_nlev)
+  # the sums of the records' keys, laid out as the counts (cell-key rule)
+  keys <- if (length(key) > 0) merge_group_dims(sa$sums[[1]], g_nlev)
   groups <- group_rows(lapply(seq_along(group), function(j) {
     known_values(cc$values[[j]], g_nlev[[j]])
   }), group, unknown)
   strata <- strata_frame(sa$by_slots, cc$values[n_head + seq_along(split)], split)
   list(
-    array = array, groups = groups,
+    array = array, keys = keys, groups = groups,
     strata = lapply(strata, label_unknown, unknown = unknown),
     strata_unknown = lapply(strata, is.na),
     inner = lapply(cc$values[length(group) + seq_along(inner)], slot_values),
@@ -227,4 +231,20 @@ tally_strata_key <- function(tl, by) {
   strata_key(lapply(by, function(b) {
     replace(as.character(tl$strata[[b]]), tl$strata_unknown[[b]], NA)
   }), n_s)
+}
+
+# The tally with its key sums in place of its counts, so that a result built
+# from it holds the key sums of its counts (the cell-key rule).
+keyed_tally <- function(tl) {
+  if (is.null(tl$keys)) abort_internal("a tally without record keys")
+  tl$array <- tl$keys
+  tl$keys <- NULL
+  tl
+}
+
+# Applies `f` to the counts of a tally and to its key sums alike.
+map_tally <- function(tl, f) {
+  tl$array <- f(tl$array)
+  if (!is.null(tl$keys)) tl$keys <- f(tl$keys)
+  tl
 }

@@ -19,18 +19,21 @@ outcome_tally <- function(data, cols, split, event, unknown) {
       arg = "outcome"
     )
   }
-  tl <- tally(data, cols$group, split, cols$weight, inner = cols$outcome, unknown = unknown)
+  tl <- tally(data, cols$group, split, cols$weight,
+    inner = cols$outcome, unknown = unknown, key = cols$key
+  )
   y <- data[[cols$outcome]]
   levels_y <- tl$inner[[1]]
   is_event <- event_slots(y, levels_y, event, cols$outcome)
   known <- !is.na(levels_y)
-  a <- tl$array
-  out <- array(0, c(dim(a)[[1]], 3, dim(a)[[3]]))
-  out[, 1, ] <- sum_slots(a, !is_event & known)
-  out[, 2, ] <- sum_slots(a, is_event & known)
-  out[, 3, ] <- sum_slots(a, !known)
+  tl <- map_tally(tl, function(a) {
+    out <- array(0, c(dim(a)[[1]], 3, dim(a)[[3]]))
+    out[, 1, ] <- sum_slots(a, !is_event & known)
+    out[, 2, ] <- sum_slots(a, is_event & known)
+    out[, 3, ] <- sum_slots(a, !known)
+    out
+  })
   ev <- levels_y[is_event & known]
-  tl$array <- out
   tl$event <- paste(
     cols$outcome, "=",
     if (is.character(ev) || is.factor(ev)) format_values(ev) else paste(ev, collapse = ", ")
@@ -131,6 +134,7 @@ event_slots <- function(y, values, event, column) {
     abort_input("argument", "`event` must be a single value.", arg = "event")
   }
   known <- values[!is.na(values)]
+  if (is.character(event)) event <- clean_labels(event)
   if (is.factor(y) || is.character(y)) {
     if (!(as.character(event) %in% c(as.character(known), levels(y)))) {
       abort_input(

@@ -43,6 +43,59 @@ align_reference <- function(reference, tl, group, split, values,
   m
 }
 
+# The strata of the reference that the data has nobody in (a service with
+# eligible people but no users) added to the tally as strata of nobody, so
+# that they are shown, with no test, rather than refused as a mismatch.
+add_reference_strata <- function(tl, reference, split, unknown) {
+  split <- unname(split)
+  if (length(split) == 0) {
+    return(tl)
+  }
+  raw <- lapply(reference[split], function(v) fold_values(v, unknown))
+  n_s <- utils::tail(dim(tl$array), 1)
+  data_key <- tally_strata_key(tl, split)
+  ref_key <- strata_key(lapply(raw, as.character), nrow(reference))
+  known <- Reduce(`&`, lapply(raw, function(v) !is.na(v)))
+  new <- which(known & !duplicated(ref_key) & !(ref_key %in% data_key))
+  if (length(new) == 0) {
+    return(tl)
+  }
+  d <- dim(tl$array)
+  flat <- matrix(tl$array, ncol = n_s)
+  flat <- cbind(flat, matrix(0, nrow(flat), length(new)))
+  for (cl in split) {
+    tl$strata[[cl]] <- c_values(tl$strata[[cl]], typed_like(tl$strata[[cl]], raw[[cl]][new]))
+    tl$strata_unknown[[cl]] <- c(tl$strata_unknown[[cl]], rep(FALSE, length(new)))
+  }
+  # in the order of the stratum columns, the first varying slowest
+  keys <- unlist(lapply(split, function(cl) {
+    list(tl$strata_unknown[[cl]], sort_key(tl$strata[[cl]]))
+  }), recursive = FALSE)
+  ord <- do.call(order, c(keys, list(method = "radix")))
+  tl$array <- array(flat[, ord], c(d[-length(d)], n_s + length(new)))
+  tl$strata <- lapply(tl$strata, `[`, ord)
+  tl$strata_unknown <- lapply(tl$strata_unknown, `[`, ord)
+  tl
+}
+
+# Values of another column in the type of `v` where they are of it (a
+# number in a numeric column), otherwise as text.
+typed_like <- function(v, values) {
+  if (is.numeric(v) && !is.factor(v)) {
+    typed <- suppressWarnings(as.numeric(as.character(values)))
+    if (!anyNA(typed)) {
+      return(if (is.integer(v)) as.integer(typed) else typed)
+    }
+  }
+  as.character(values)
+}
+
+# A key that sorts a stratum column in its order: factor levels, numbers,
+# or text in C-locale order.
+sort_key <- function(v) {
+  if (is.factor(v)) as.integer(v) else v
+}
+
 # Values with the `unknown` labels made missing (blank strings are missing
 # already).
 fold_values <- function(v, unknown) {

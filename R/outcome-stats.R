@@ -152,7 +152,7 @@ outcome_result <- function(tl, cols, options) {
   }
   new_result(rows, "outcomes", list(
     by = c(options$by, options$strata), group = tl$name, parts = tl$parts,
-    unknown_label = tl$unknown_label,
+    unknown_label = tl$unknown_label, unknown = tl$unknown,
     event = tl$event, pooled_over = if (any(units$pooled)) options$by else character(),
     options = options
   ), tables)

@@ -37,7 +37,7 @@ period_result <- function(counts, periods, tl, ref, conf_level) {
   trend <- c(group_columns(tl$groups, counts$rows, 1, tl$name), stats$trend)
   new_result(rows, "periods", list(
     by = "period", group = tl$name, parts = tl$parts, event = tl$event,
-    unknown_label = tl$unknown_label,
+    unknown_label = tl$unknown_label, unknown = tl$unknown,
     options = list(conf_level = conf_level, reference = !is.null(ref), ref_total = ref$total)
   ), list(trend = new_tidy_frame(trend), left_out = counts$left_out))
 }

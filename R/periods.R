@@ -81,7 +81,10 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
   tmp[[".period"]] <- if (period == "column") {
     data[[cols$date]]
   } else {
-    period_codes(date_days(data[[cols$date]], cols$date), period)
+    days <- date_days(data[[cols$date]], cols$date)
+    codes <- period_codes(days, period)
+    check_period_gaps(codes, days, period, cols$date)
+    codes
   }
   split <- c(date = ".period")
   tl <- if (length(cols$outcome) > 0) {
@@ -152,7 +155,7 @@ date_days <- function(x, column) {
 period_index <- function(values, period) {
   known <- !is.na(values)
   if (period == "column") {
-    labels <- if (is.factor(values)) levels(values) else as.character(sort(unique(values[known])))
+    labels <- if (is.factor(values)) levels(values) else as.character(sort(unique(values[known]), method = "radix"))
     idx <- match(as.character(values), labels)
     return(list(index = idx, labels = labels))
   }
@@ -169,6 +172,39 @@ period_index <- function(values, period) {
   idx <- rep(NA_integer_, length(values))
   idx[known] <- as.integer(code - min(code) + 1L)
   list(index = idx, labels = labels)
+}
+
+# A date typed wrongly (2204 for 2024) would make centuries of empty
+# periods: dates separated from the rest by more than two years with
+# nobody are refused, naming them.
+check_period_gaps <- function(codes, days, period, column) {
+  known <- sort(unique(codes[!is.na(codes)]))
+  gap <- diff(known)
+  big <- which(gap > 2 * periods_per_year(period))
+  if (length(big) == 0) {
+    return(invisible())
+  }
+  b <- big[which.max(gap[big])]
+  below <- !is.na(codes) & codes <= known[[b]]
+  above <- !is.na(codes) & codes >= known[[b + 1]]
+  far <- if (sum(below) <= sum(above)) below else above
+  rest <- range(days[!far & !is.na(days)])
+  rows <- which(far)
+  dates <- as.Date(days[rows], origin = "1970-01-01")
+  abort_input(
+    "column",
+    sprintf(
+      paste0(
+        "Column `%s` (`date`) has dates more than two years from all the others, ",
+        "with nobody between: %s (row%s %s), while the other dates run from %s to %s. ",
+        "Correct them if they were typed wrongly, or leave those rows out."
+      ),
+      column, format_values(format(dates)), if (length(rows) > 1) "s" else "",
+      format_values(rows), format(as.Date(rest[[1]], origin = "1970-01-01")),
+      format(as.Date(rest[[2]], origin = "1970-01-01"))
+    ),
+    arg = "date", column = column, rows = rows
+  )
 }
 
 periods_per_year <- function(period) switch(period, month = 12L, quarter = 4L, year = 1L)

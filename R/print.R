@@ -112,7 +112,15 @@ display_spec.equityaudit_cmh <- function(x) {
       attr(x, "group"), attr(x, "event") %||% "", paste(opt$by, collapse = " and "),
       within_text(opt$strata)
     ),
-    cols = names(x), parts = list()
+    cols = names(x), parts = list(),
+    note = if (nrow(x) > 0 && all(is.na(x$statistic))) {
+      paste(
+        "No test: a test needs two groups, and at least one stratum with people",
+        "in two of the groups and with both outcomes."
+      )
+    } else if (anyNA(x$statistic)) {
+      "A blank test: no stratum has people in two of the groups and with both outcomes."
+    }
   )
 }
 
@@ -204,6 +212,7 @@ print.equityaudit_result <- function(x, ...) {
     return(invisible(x))
   }
   print_rows(format(x), getOption("equityaudit.print_rows", 40))
+  if (!is.null(spec$note)) cat(spec$note, "\n", sep = "")
   for (part in spec$parts) {
     if (is.null(part) || nrow(part$table) == 0) next
     cat("\n", part$title, ":\n", sep = "")
@@ -276,7 +285,9 @@ format.equityaudit_reproduction <- function(x, ...) {
     df$published <- ifelse(bound, paste("<", plain(df$published)), plain(df$published))
   }
   if (!is.null(df$reproduced)) {
-    df$reproduced <- ifelse(bound, format_p(df$reproduced), plain(df$reproduced))
+    text <- plain(df$reproduced)
+    text[bound] <- format_p(df$reproduced[bound])
+    df$reproduced <- text
   }
   if (is.logical(df$match)) df$match <- ifelse(is.na(df$match), "", ifelse(df$match, "yes", "no"))
   if (!is.null(df$note)) df$note[is.na(df$note)] <- ""

@@ -117,6 +117,19 @@ report_format <- function(format, output_file) {
     abort_input("argument", "`output_file` must be one file name.", arg = "output_file")
   }
   docx <- grepl("\\.docx$", output_file, ignore.case = TRUE)
+  if (!docx && !grepl("\\.html?$", output_file, ignore.case = TRUE)) {
+    abort_input(
+      "argument",
+      sprintf(
+        paste(
+          "`output_file` must end in \".html\" (a web page) or \".docx\" (a Word document),",
+          "not %s."
+        ),
+        format_values(output_file)
+      ),
+      arg = "output_file"
+    )
+  }
   if (is.null(format)) {
     return(if (docx) "word" else "html")
   }

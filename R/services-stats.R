@@ -47,7 +47,7 @@ funnel_result <- function(cells, cols, groups, type, overdispersion) {
   funnel_table <- c(group_columns(g, cells$rows[keep], 1, cells$tl$name), fit$funnels)
   new_result(rows, "services", list(
     by = cols$by, group = cells$tl$name, parts = cells$tl$parts, measure = type,
-    unknown_label = cells$tl$unknown_label,
+    unknown_label = cells$tl$unknown_label, unknown = cells$tl$unknown,
     event = cells$tl$event,
     options = list(overdispersion = overdispersion, groups = groups, type = type)
   ), list(funnels = new_tidy_frame(funnel_table), left_out = cells$left_out))

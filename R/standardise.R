@@ -199,7 +199,7 @@ adjusted_outcomes <- function(data, cols, event, unknown, conf_level, pooled,
   std <- rowsum(colSums(matrix(a[, 2, ], nrow = dim(a)[[1]])), adj_key(strata), reorder = FALSE)
   std <- stats::setNames(std[, 1] / sum(std), rownames(std))
   units <- if (pooled && length(cols$by) > 0) {
-    append_pooled(a, strata, cols$by)
+    pool_units(a, strata, cols$by)
   } else {
     list(array = a, strata = strata, pooled = rep(FALSE, dim(a)[[3]]))
   }
@@ -239,7 +239,9 @@ dsr_unit <- function(a, w, conf_level, method) {
   ys <- t(rowsum(t(matrix(a[, 1, ], dim(a)[[1]])), key, reorder = FALSE))
   ts <- t(rowsum(t(matrix(a[, 2, ], dim(a)[[1]])), key, reorder = FALSE))
   w <- w[!duplicated(key)]
-  covered <- rowSums(sweep(ts > 0, 2, w, "*")) >= sum(w) - 1e-12
+  # a group must have people in every stratum of the whole standard (whose
+  # weights add up to 1), not only in those its unit has anybody in
+  covered <- rowSums(sweep(ts > 0, 2, w, "*")) >= 1 - 1e-12
   p <- ifelse(ts > 0, ys / ts, 0)
   dsr <- as.vector(p %*% w)
   ci <- if (method == "dobson") {
@@ -260,4 +262,15 @@ dsr_unit <- function(a, w, conf_level, method) {
     n = rowSums(ts), events = rowSums(ys), dsr = na_unless(dsr),
     low = na_unless(ci$low), high = na_unless(ci$high), cmh = cmh_statistic(test)
   )
+}
+
+# The adjustment slices of every unit pooled across `by` within each level
+# of the other columns, when `by` has two or more values (a pooled unit
+# would otherwise repeat the only one).
+pool_units <- function(a, strata, by) {
+  n_s <- dim(a)[[3]]
+  if (length(unique(strata_key(strata[by], n_s))) < 2) {
+    return(list(array = a, strata = strata, pooled = rep(FALSE, n_s)))
+  }
+  append_pooled(a, strata, by, single = TRUE)
 }

@@ -17,21 +17,48 @@ cmh_statistic <- function(a, correct = FALSE) {
     return(list(statistic = NA_real_, df = NA_real_, p_value = NA_real_, strata_used = used))
   }
   d <- dim(a)
-  if (!(d[[2]] == 2 && d[[3]] < d[[1]] - 1) && (d[[1]] - 1) * (d[[2]] - 1) > 46340) {
-    abort_input(
-      "table",
-      sprintf(
-        paste0(
-          "A Cochran-Mantel-Haenszel test of %s groups by %s outcome values has a ",
-          "covariance matrix too large to invert; group the values into fewer categories."
-        ),
-        format_count(d[[1]]), format_count(d[[2]])
-      ),
-      arg = "data"
-    )
-  }
+  check_cmh_size(d, cmh_matrix_cells(a))
   res <- .Call(ea_cmh, a, d, correct)
   list(statistic = res[[1]], df = res[[2]], p_value = res[[3]], strata_used = used)
+}
+
+# The largest matrix the test may build (EA_CMH_MAX_CELLS of src/cmh.c).
+cmh_max_cells <- 2^25
+
+# A test whose matrix would exceed `limit` numbers is refused, saying why.
+check_cmh_size <- function(d, cells, limit = cmh_max_cells) {
+  if (cells <= limit) {
+    return(invisible())
+  }
+  abort_input(
+    "table",
+    sprintf(
+      paste0(
+        "A Cochran-Mantel-Haenszel test of %s groups by %s outcome values in %s strata ",
+        "needs a matrix of %s numbers (more than %s); group the values into fewer categories."
+      ),
+      format_count(d[[1]]), format_count(d[[2]]), format_count(d[[3]]),
+      format(cells, big.mark = ",", scientific = FALSE), format_count(limit)
+    ),
+    arg = "data", cells = cells
+  )
+}
+
+# The numbers of the matrix src/cmh.c builds for array `a` (groups with
+# nobody already dropped): D x D for the covariance of the (I - 1)(J - 1)
+# sums, or with two outcome columns and fewer strata than groups (the
+# Woodbury path), one row and column per stratum with both outcomes.
+cmh_matrix_cells <- function(a) {
+  d <- dim(a)
+  if (d[[2]] == 2 && d[[1]] > 2 && d[[3]] < d[[1]] - 1) {
+    per <- matrix(a, ncol = d[[3]])
+    i <- d[[1]]
+    no <- colSums(per[seq_len(i), , drop = FALSE])
+    yes <- colSums(per[i + seq_len(i), , drop = FALSE])
+    kw <- sum(no + yes >= 2 & no > 0 & yes > 0)
+    return(as.double(kw)^2)
+  }
+  (as.double(d[[1]] - 1) * (d[[2]] - 1))^2
 }
 
 # Strata of a [group, outcome, stratum] array that inform a CMH test: a

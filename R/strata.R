@@ -13,26 +13,32 @@ strata_array <- function(cc, n_inner) {
     flat <- matrix(cc$count, nrow = inner_size)
     # without by columns there is one stratum, even with nobody in it
     keep <- if (length(by_nlev) == 0) 1L else which(colSums(flat) > 0)
-    arr <- flat[, keep, drop = FALSE]
+    lay <- function(v) matrix(v, nrow = inner_size)[, keep, drop = FALSE]
     by_key <- keep - 1
   } else {
     occupied <- cc$count > 0
     key <- cc$key[occupied]
     by_all <- key %/% inner_size
     by_key <- if (length(by_nlev) == 0) 0 else sort(unique(by_all))
-    arr <- matrix(0, inner_size, length(by_key))
-    arr[cbind(key %% inner_size + 1, match(by_all, by_key))] <- cc$count[occupied]
+    at <- cbind(key %% inner_size + 1, match(by_all, by_key))
+    lay <- function(v) {
+      arr <- matrix(0, inner_size, length(by_key))
+      arr[at] <- v[occupied]
+      arr
+    }
   }
+  arr <- lay(cc$count)
+  sums <- lapply(cc$sums, lay)
   # strata in the order of their by columns, the first varying slowest
   by_slots <- key_slots(by_key, by_nlev)
   # by_key is increasing, so one by column is already in order
+  ord <- seq_along(by_key)
   if (length(by_slots) > 1) {
     ord <- do.call(order, unname(by_slots))
-    arr <- arr[, ord, drop = FALSE]
     by_slots <- lapply(by_slots, `[`, ord)
   }
-  dim(arr) <- c(inner_dim, length(by_key))
-  list(array = arr, by_slots = by_slots)
+  shape <- function(m) array(m[, ord, drop = FALSE], c(inner_dim, length(by_key)))
+  list(array = shape(arr), by_slots = by_slots, sums = lapply(sums, shape))
 }
 
 # The stratum columns (a named list) from their slots, `times` rows each.
@@ -78,17 +84,23 @@ stratum_label <- function(strata, s) {
 # pooled stratum sums the strata over the `by` columns, which it labels
 # pooled_label() ("Total", unless a stratum has that label). Returns
 # list(array, strata, pooled): `pooled` marks the appended strata, so that
-# a stratum that happens to be called "Total" stays itself.
-append_pooled <- function(arr, strata, by) {
+# a stratum that happens to be called "Total" stays itself. With one value
+# of `by` a pooled stratum would only repeat it (and count its test twice):
+# then none is added, unless `single` (the adjusted analyses pool slices
+# of adjustment strata, and decide by their units).
+append_pooled <- function(arr, strata, by, single = FALSE) {
   d <- dim(arr)
   n_s <- d[[length(d)]]
   within <- setdiff(names(strata), by)
   key <- strata_key(strata[within], n_s)
-  # pooling everything gives one stratum, even of nobody
+  # pooling everything gives one stratum, even of nobody; a pooled stratum
+  # of one stratum would only repeat it (and count its test twice)
   groups <- if (length(within) == 0) "" else unique(key)
+  if (n_s > 0 && !single && length(unique(strata_key(strata[by], n_s))) < 2) groups <- character()
   flat <- matrix(arr, nrow = prod(d[-length(d)]), ncol = n_s)
-  pooled <- t(rowsum(t(flat), factor(key, levels = groups), reorder = TRUE))
-  if (n_s == 0) pooled <- matrix(0, nrow(flat), length(groups))
+  in_group <- key %in% groups
+  pooled <- t(rowsum(t(flat[, in_group, drop = FALSE]), factor(key[in_group], levels = groups), reorder = TRUE))
+  if (n_s == 0 || length(groups) == 0) pooled <- matrix(0, nrow(flat), length(groups))
   first <- match(groups, key)
   if (length(within) == 0) first <- rep(NA_integer_, length(groups))
   out_strata <- lapply(stats::setNames(names(strata), names(strata)), function(nm) {

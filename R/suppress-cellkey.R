@@ -68,10 +68,13 @@ record_keys <- function(n, seed) {
   if (!is_whole_number(n) || n < 0) {
     abort_input("argument", "`n` must be a number of records (or a data frame).", arg = "n")
   }
-  if (missing(seed) || !is_whole_number(seed)) {
+  if (missing(seed) || !is_whole_number(seed) || abs(seed) > .Machine$integer.max) {
     abort_input(
       "argument",
-      "`seed` must be a whole number: the keys must be drawn reproducibly.",
+      sprintf(
+        "`seed` must be a whole number from -%s to %s: the keys must be drawn reproducibly.",
+        format_count(.Machine$integer.max), format_count(.Machine$integer.max)
+      ),
       arg = "seed"
     )
   }

@@ -9,6 +9,7 @@ suppress_together <- function(results, rule, threshold, round_to) {
     abort_input("argument", "`x` must be a result, or a list of results.", arg = "x")
   }
   results <- lapply(results, as_suppressible)
+  check_same_unknown(results)
   r <- suppression_rule(rule, threshold, round_to)
   results <- align_shapes(results)
   specs <- lapply(results, count_spec)
@@ -34,6 +35,30 @@ suppress_together <- function(results, rule, threshold, round_to) {
   }, results, specs, joint$first)
   names(out) <- names(results)
   out
+}
+
+# Tables suppressed together count the same people under the same rule for
+# unknown values: a label that one calls unknown and another tests as a
+# group would make their counts disagree.
+check_same_unknown <- function(results) {
+  unknown <- lapply(results, function(x) attr(x, "unknown") %||% attr(x, "options")$unknown)
+  given <- !vapply(unknown, is.null, TRUE)
+  sets <- unique(lapply(unknown[given], function(u) sort(unique(u))))
+  if (length(sets) > 1) {
+    shown <- vapply(sets, function(u) if (length(u)) format_values(u) else "none", "")
+    abort_input(
+      "argument",
+      sprintf(
+        paste(
+          "The results in `x` were computed with different `unknown` labels (%s):",
+          "compute them with the same `unknown` and suppress them together."
+        ),
+        paste(shown, collapse = "; ")
+      ),
+      arg = "x"
+    )
+  }
+  invisible(results)
 }
 
 # The specs one after the other, with the sums that link them.

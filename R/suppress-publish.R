@@ -45,7 +45,7 @@ publish_cells <- function(x, spec, res, r) {
   # not publish (adjusted comparisons, the people left out)
   safe <- c(
     "names", "row.names", "by", "group", "parts", "event", "options",
-    "pooled_over", "missing_rule", "unknown_label", "measure"
+    "pooled_over", "missing_rule", "unknown_label", "unknown", "measure"
   )
   for (a in setdiff(names(attributes(out)), safe)) attr(out, a) <- NULL
   attr(out, "tables") <- derived$tables %||% list()

@@ -61,6 +61,8 @@ tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
     weight = if (length(weight)) weight,
     arg = c(rep("by", length(by)), rep("...", length(groups)))
   )
-  out <- new_result(cells_frame(cc, columns, complete = complete), "counts", list(by = by, group = groups))
+  out <- new_result(cells_frame(cc, columns, complete = complete), "counts", list(
+    by = by, group = groups, unknown = character()
+  ))
   apply_suppression(out, suppress)
 }

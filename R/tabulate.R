@@ -19,11 +19,14 @@ encode_column <- function(x, column, arg) {
     )
   }
   # blank strings of a character column become missing in the C encoder,
-  # once per distinct string; a factor's blank levels here
+  # once per distinct string, and the rest are cleaned once counted
+  # (sort_hashed_levels()); a factor's levels here
+  if (is.factor(x) || is.logical(x)) x <- blank_to_na(x)
   if (is.factor(x)) {
-    x <- blank_to_na(x)
+    merged <- attr(x, "merged")
+    attr(x, "merged") <- NULL
     return(list(
-      x = x, kind = 0L, nlev = length(levels(x)),
+      x = x, kind = 0L, nlev = length(levels(x)), merged = merged,
       values = structure(seq_along(levels(x)),
         levels = levels(x),
         class = class(x)
@@ -66,8 +69,10 @@ encode_column <- function(x, column, arg) {
   list(x = x, kind = 2L, nlev = 0L, values = NULL)
 }
 
-# Blank strings ("" or spaces only, as a CSV's empty cells) are missing
-# values, never a category of their own.
+# Labels cleaned (clean_labels(): one spelling of spaces, invisible
+# characters and Unicode forms), and blank ones ("" or spaces only, as a
+# CSV's empty cells) missing, never a category of their own. Attribute
+# "merged": the lines of a note when two spellings became one label.
 blank_to_na <- function(x) {
   if (is.factor(x)) {
     # a level that is NA itself (addNA()) holds missing values
@@ -75,24 +80,32 @@ blank_to_na <- function(x) {
       lv <- levels(x)
       x <- factor(as.character(x), levels = lv[!is.na(lv)], ordered = is.ordered(x))
     }
-    blank <- !nzchar(trimws(levels(x)))
-    if (any(blank)) levels(x)[blank] <- NA
+    cl <- clean_levels(levels(x))
+    # levels that become the same label are merged by `levels<-`
+    if (!identical(cl$values, levels(x))) levels(x) <- cl$values
+    if (length(cl$merged) > 0) attr(x, "merged") <- cl$merged
   } else if (is.character(x)) {
-    # the same test as the C encoder's, once per distinct string
     u <- unique(x)
-    blank <- u[!is.na(u) & !nzchar(trimws(u))]
-    if (length(blank) > 0) x[x %in% blank] <- NA
+    cl <- clean_levels(u)
+    if (!identical(cl$values, u)) x <- cl$values[match(x, u)]
+    if (length(cl$merged) > 0) attr(x, "merged") <- cl$merged
+  } else if (is.logical(x) && !is.object(x) && !any(!is.na(x))) {
+    # a column of nothing but blanks, as read.csv() reads it, has no values
+    # (not the groups FALSE and TRUE)
+    x <- factor(x, levels = character())
   }
   x
 }
 
 # Counts the combinations of `columns` (names) of data, weighted by the
-# column `weight` if given; `arg` names the argument of each column, for
-# errors. Returns list(count, dense, key, nlev, values):
-# with dense = TRUE count is the full array with dim nlev + 1 (the last
-# level of every dimension is NA); otherwise count and key give the cells
-# that occur, key being the 0-based index into that array.
-count_cells <- function(data, columns, weight = NULL, arg = "...") {
+# column `weight` if given, and sums each of the columns named in `sums`
+# (such as record keys) per cell in the same pass; `arg` names the argument
+# of each column, for errors. Returns list(count, dense, key, nlev, values,
+# sums): with dense = TRUE count is the full array with dim nlev + 1 (the
+# last level of every dimension is NA); otherwise count and key give the
+# cells that occur, key being the 0-based index into that array; sums, one
+# element per column of `sums` (named as it), laid out as count.
+count_cells <- function(data, columns, weight = NULL, arg = "...", sums = character()) {
   n <- nrow(data)
   arg <- rep_len(arg, length(columns))
   enc <- Map(function(col, a) encode_column(data[[col]], col, a), columns, arg)
@@ -101,16 +114,17 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
     w <- data[[weight]]
     check_counts(w, weight, "weight")
   }
+  summed <- lapply(stats::setNames(sums, sums), function(s) as.double(data[[s]]))
   if (length(columns) == 0) {
     return(list(
       count = if (is.null(w)) as.double(n) else sum(w), dense = TRUE,
-      nlev = integer(), values = list()
+      nlev = integer(), values = list(), sums = lapply(summed, sum)
     ))
   }
   res <- .Call(
     ea_tabulate, lapply(enc, `[[`, "x"), vapply(enc, `[[`, 0L, "kind"),
-    vapply(enc, function(e) as.integer(e$nlev), 0L), w, max_dense_cells(n),
-    thread_count()
+    vapply(enc, function(e) as.integer(e$nlev), 0L), w, unname(summed),
+    max_dense_cells(n), thread_count()
   )
   if (!is.null(res$too_many)) abort_too_many(res, enc, columns, arg)
   if (!is.null(res$bad_row)) {
@@ -132,11 +146,30 @@ count_cells <- function(data, columns, weight = NULL, arg = "...") {
   }, 0L)
   out <- list(
     count = res$count, dense = res$dense, key = res$key, nlev = nlev,
-    values = lapply(enc, `[[`, "values")
+    values = lapply(enc, `[[`, "values"), sums = stats::setNames(res$sums, sums)
   )
-  if (out$dense) dim(out$count) <- nlev + 1L
+  if (out$dense) {
+    dim(out$count) <- nlev + 1L
+    for (j in seq_along(out$sums)) dim(out$sums[[j]]) <- nlev + 1L
+  }
+  out$merged <- lapply(enc, `[[`, "merged")
   if (any(hashed)) out <- sort_hashed_levels(out, first_seen, hashed)
+  note_merged_labels(out$merged, columns, arg)
+  out$merged <- NULL
   out
+}
+
+# Says which labels of each column were counted as one (blank_to_na()).
+note_merged_labels <- function(merged, columns, arg) {
+  for (j in which(lengths(merged) > 0)) {
+    note(sprintf(
+      paste0(
+        "Column `%s` (`%s`): counted %s, as labels that differ only in spaces, ",
+        "invisible characters or Unicode form are one label."
+      ),
+      columns[[j]], arg[[j]], paste(merged[[j]], collapse = "; ")
+    ), published = TRUE)
+  }
 }
 
 # More combinations of values than can be counted at once: the columns
@@ -168,17 +201,34 @@ sort_hashed_levels <- function(cc, first_seen, hashed) {
   maps <- vector("list", length(cc$nlev))
   for (j in which(hashed)) {
     lv <- first_seen[[j]]
-    if (is.character(lv)) lv <- enc2utf8(lv)
+    blank <- rep(FALSE, length(lv))
+    if (is.character(lv)) {
+      cl <- clean_levels(lv)
+      cc$merged[[j]] <- cl$merged
+      blank <- is.na(cl$values)
+      lv <- cl$values
+    }
     # levels first seen in sorted order (such as stratum numbers) keep
     # their keys: nothing to re-key
-    if (isFALSE(is.unsorted(lv, strictly = TRUE))) {
+    if (!any(blank) && in_c_order(lv)) {
       cc$values[[j]] <- lv
       next
     }
-    sorted <- sort(unique(lv))
-    maps[[j]] <- list(map = c(match(lv, sorted), length(sorted) + 1L) - 1L, values = sorted)
+    # C-locale (byte) order, the same on every machine whatever its locale
+    sorted <- sort(unique(lv[!blank]), method = "radix")
+    slot <- match(lv, sorted)
+    slot[blank] <- length(sorted) + 1L
+    maps[[j]] <- list(map = c(slot, length(sorted) + 1L) - 1L, values = sorted)
   }
   remap_levels(cc, maps)
+}
+
+# Strictly increasing in C-locale order (numbers as numbers).
+in_c_order <- function(v) {
+  if (!is.character(v)) {
+    return(isFALSE(is.unsorted(v, strictly = TRUE)))
+  }
+  !anyDuplicated(v) && identical(order(v, method = "radix"), seq_along(v))
 }
 
 # Gives columns new levels: maps[[j]] (NULL for a column left as it is)
@@ -190,7 +240,9 @@ remap_levels <- function(cc, maps) {
     return(cc)
   }
   key <- if (cc$dense) which(cc$count > 0) - 1 else cc$key
-  count <- if (cc$dense) cc$count[key + 1] else cc$count
+  # each cell's count and sums, as the columns of one matrix
+  at <- if (cc$dense) key + 1 else seq_along(key)
+  vals <- cbind(cc$count[at], do.call(cbind, lapply(cc$sums, function(v) v[at])))
   slots <- key_slots(key, cc$nlev)
   for (j in touched) {
     slots[[j]] <- as.integer(maps[[j]]$map[slots[[j]] + 1L])
@@ -199,17 +251,23 @@ remap_levels <- function(cc, maps) {
   }
   new_key <- slot_key(slots, cc$nlev)
   if (anyDuplicated(new_key)) {
-    count <- as.vector(rowsum(count, new_key, reorder = FALSE))
+    vals <- rowsum(vals, new_key, reorder = FALSE)
     new_key <- unique(new_key)
   }
+  n_sums <- length(cc$sums)
   if (prod(cc$nlev + 1) <= max_dense_cells(0)) {
-    arr <- array(0, dim = cc$nlev + 1L)
-    arr[new_key + 1] <- count
-    cc$count <- arr
+    filled <- function(v) {
+      arr <- array(0, dim = cc$nlev + 1L)
+      arr[new_key + 1] <- v
+      arr
+    }
+    cc$count <- filled(vals[, 1])
+    cc$sums[seq_len(n_sums)] <- lapply(seq_len(n_sums), function(j) filled(vals[, j + 1]))
     cc$dense <- TRUE
     cc$key <- NULL
   } else {
-    cc$count <- count
+    cc$count <- as.vector(vals[, 1])
+    cc$sums[seq_len(n_sums)] <- lapply(seq_len(n_sums), function(j) as.vector(vals[, j + 1]))
     cc$key <- new_key
     cc$dense <- FALSE
   }
@@ -240,6 +298,25 @@ slot_key <- function(slots, nlev) {
   Reduce(`+`, Map(function(s, st) s * st, slots, stride[seq_along(slots)]))
 }
 
+# Every combination of values, one row each: refused beyond 10^7 rows.
+check_complete_size <- function(sizes, columns) {
+  rows <- prod(as.double(sizes))
+  if (rows > 1e7) {
+    abort_input(
+      "table",
+      sprintf(
+        paste0(
+          "`complete = TRUE` would make a row for each of the %s combinations of %s ",
+          "(%s values): too many. Use `complete = FALSE`, or fewer columns."
+        ),
+        format(rows, big.mark = ",", scientific = rows >= 1e15),
+        paste0("`", columns, "`", collapse = ", "), paste(format_count(sizes), collapse = " x ")
+      ),
+      arg = "complete", column = columns, cells = rows
+    )
+  }
+}
+
 # Tidy data frame of the cells (one row each, the first column varying
 # slowest) from a count_cells() result.
 cells_frame <- function(cc, columns, complete = FALSE) {
@@ -254,6 +331,7 @@ cells_frame <- function(cc, columns, complete = FALSE) {
       has_na <- any(slots[[j]] == cc$nlev[[j]])
       seq_len(cc$nlev[[j]] + has_na) - 1L
     })
+    check_complete_size(lengths(grid), columns)
     all_slots <- as.list(expand.grid(grid, KEEP.OUT.ATTRS = FALSE))
     n <- n[match(slot_key(all_slots, cc$nlev), present)]
     n[is.na(n)] <- 0

@@ -73,6 +73,8 @@ check_unknown <- function(unknown) {
       arg = "unknown"
     )
   }
+  # spelled as the data's labels are once cleaned (clean_labels())
+  if (!is.null(unknown)) unknown <- unique(clean_labels(unknown))
   unknown
 }
 
@@ -85,7 +87,7 @@ check_label <- function(x, arg, extra = NULL) {
       arg = arg
     )
   }
-  x
+  if (is.null(x)) x else clean_labels(x)
 }
 
 # One date: a Date, or a "YYYY-MM-DD" string (nothing else is guessed:

@@ -202,5 +202,21 @@ check_counts <- function(w, column, arg) {
       arg = arg, column = column, rows = where
     )
   }
+  # doubles hold whole numbers exactly only up to 2^53: a table whose total
+  # is beyond it would not add up
+  total <- sum(as.double(w))
+  if (total > 2^53) {
+    abort_input(
+      "count",
+      sprintf(
+        paste0(
+          "Column `%s` (`%s`) adds up to %s, more than 2^53 (9,007,199,254,740,992): ",
+          "counts that large cannot be held exactly."
+        ),
+        column, arg, format(total, big.mark = ",", scientific = TRUE, digits = 3)
+      ),
+      arg = arg, column = column
+    )
+  }
   invisible(w)
 }

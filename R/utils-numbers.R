@@ -32,6 +32,16 @@
 #' format_count(50000)
 format_p <- function(x, digits = 3, na = "") {
   check_numbers(x)
+  # (a computed p-value may exceed 1 by a rounding error)
+  bad <- !is.na(x) & (x < 0 | x > 1 + 1e-8)
+  if (any(bad)) {
+    abort_input(
+      "argument",
+      sprintf("`x` must be p-values, from 0 to 1; found %s.", format_values(x[bad])),
+      arg = "x"
+    )
+  }
+  x <- pmin(x, 1)
   small <- 10^-digits
   out <- ifelse(x < small, paste0("< ", fixed(small, digits)), fixed(x, digits))
   out[is.na(x)] <- na

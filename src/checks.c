@@ -58,7 +58,10 @@ int ea_thread_count(SEXP threads) {
   int t = INTEGER_RO(threads)[0];
   if (t == NA_INTEGER || t < 1) ea_internal_error("threads must be a positive count");
 #ifdef _OPENMP
-  int limit = omp_get_thread_limit();
+  /* never more threads than the machine has processors: each thread of
+   * the counting keeps a count array of its own */
+  int limit = omp_get_thread_limit(), procs = omp_get_num_procs();
+  if (procs >= 1 && procs < limit) limit = procs;
   return t < limit ? t : limit;
 #else
   return 1;

@@ -34,15 +34,15 @@ static void add_stratum(const double *x, int I, int J, double *sr,
       n += x[i + j * I];
     }
   }
-  int D = (I - 1) * (J - 1);
+  R_xlen_t D = (R_xlen_t) (I - 1) * (J - 1);
   double denom = n * n * (n - 1);
   for (int j = 0; j < J - 1; ++j) {
     for (int i = 0; i < I - 1; ++i) {
-      int a = i + j * (I - 1);
+      R_xlen_t a = i + (R_xlen_t) j * (I - 1);
       d[a] += x[i + j * I] - sr[i] * sc[j] / n;
       for (int j2 = 0; j2 < J - 1; ++j2) {
         for (int i2 = 0; i2 < I - 1; ++i2) {
-          int b = i2 + j2 * (I - 1);
+          R_xlen_t b = i2 + (R_xlen_t) j2 * (I - 1);
           double vr = sr[i] * ((i == i2) * n - sr[i2]);
           double vc = sc[j] * ((j == j2) * n - sc[j2]);
           V[a + b * D] += vr * vc / denom;
@@ -54,29 +54,29 @@ static void add_stratum(const double *x, int I, int J, double *sr,
 
 /* solves V y = d in place of d by Cholesky; returns 0 if V is not
  * positive definite (to a relative tolerance) */
-static int cholesky_solve(double *V, double *d, int D) {
+static int cholesky_solve(double *V, double *d, R_xlen_t D) {
   double scale = 0;
-  for (int a = 0; a < D; ++a) scale = fmax(scale, V[a + a * D]);
-  for (int j = 0; j < D; ++j) {
+  for (R_xlen_t a = 0; a < D; ++a) scale = fmax(scale, V[a + a * D]);
+  for (R_xlen_t j = 0; j < D; ++j) {
     if (j % 64 == 63) R_CheckUserInterrupt();
     double s = V[j + j * D];
-    for (int l = 0; l < j; ++l) s -= V[j + l * D] * V[j + l * D];
+    for (R_xlen_t l = 0; l < j; ++l) s -= V[j + l * D] * V[j + l * D];
     if (!(s > 1e-10 * scale)) return 0;
     V[j + j * D] = sqrt(s);
-    for (int i = j + 1; i < D; ++i) {
+    for (R_xlen_t i = j + 1; i < D; ++i) {
       double t = V[i + j * D];
-      for (int l = 0; l < j; ++l) t -= V[i + l * D] * V[j + l * D];
+      for (R_xlen_t l = 0; l < j; ++l) t -= V[i + l * D] * V[j + l * D];
       V[i + j * D] = t / V[j + j * D];
     }
   }
-  for (int i = 0; i < D; ++i) {
+  for (R_xlen_t i = 0; i < D; ++i) {
     double t = d[i];
-    for (int l = 0; l < i; ++l) t -= V[i + l * D] * d[l];
+    for (R_xlen_t l = 0; l < i; ++l) t -= V[i + l * D] * d[l];
     d[i] = t / V[i + i * D];
   }
-  for (int i = D - 1; i >= 0; --i) {
+  for (R_xlen_t i = D - 1; i >= 0; --i) {
     double t = d[i];
-    for (int l = i + 1; l < D; ++l) t -= V[l + i * D] * d[l];
+    for (R_xlen_t l = i + 1; l < D; ++l) t -= V[l + i * D] * d[l];
     d[i] = t / V[i + i * D];
   }
   return 1;
@@ -90,10 +90,11 @@ static double cmh_woodbury(const double *x, int I, R_xlen_t K,
   int D = I - 1;
   double *A = (double *) R_alloc(D, sizeof(double));
   memset(A, 0, D * sizeof(double));
-  /* informative strata: n >= 2 and both outcomes present */
+  /* informative strata (n >= 2 and both outcomes present), by index: their
+   * group sizes u_k are read from x, not copied */
   R_xlen_t Kw = 0;
   for (R_xlen_t k = 0; k < K; ++k) {
-    const double *xs = x + k * 2 * I;
+    const double *xs = x + k * 2 * (R_xlen_t) I;
     double c0 = 0, c1 = 0;
     for (int i = 0; i < I; ++i) {
       c0 += xs[i];
@@ -102,12 +103,12 @@ static double cmh_woodbury(const double *x, int I, R_xlen_t K,
     if (c0 + c1 >= 2) *used += 1;
     if (c0 + c1 >= 2 && c0 > 0 && c1 > 0) ++Kw;
   }
-  double *U = (double *) R_alloc((size_t) D * (Kw > 0 ? Kw : 1), sizeof(double));
+  R_xlen_t *at = (R_xlen_t *) R_alloc(Kw > 0 ? Kw : 1, sizeof(R_xlen_t));
   double *w = (double *) R_alloc(Kw > 0 ? Kw : 1, sizeof(double));
   R_xlen_t col = 0;
   for (R_xlen_t k = 0; k < K; ++k) {
     if (k % 1024 == 1023) R_CheckUserInterrupt();
-    const double *xs = x + k * 2 * I;
+    const double *xs = x + k * 2 * (R_xlen_t) I;
     double c0 = 0, c1 = 0;
     for (int i = 0; i < I; ++i) {
       c0 += xs[i];
@@ -119,11 +120,8 @@ static double cmh_woodbury(const double *x, int I, R_xlen_t K,
     if (c0 <= 0 || c1 <= 0) continue;
     double wk = c0 * c1 / (n * n * (n - 1));
     w[col] = wk;
-    double *u = U + (size_t) col * D;
-    for (int i = 0; i < D; ++i) {
-      u[i] = xs[i] + xs[i + I];
-      A[i] += wk * n * u[i];
-    }
+    at[col] = k;
+    for (int i = 0; i < D; ++i) A[i] += wk * n * (xs[i] + xs[i + I]);
     ++col;
   }
   double *z = (double *) R_alloc(D, sizeof(double));
@@ -134,26 +132,27 @@ static double cmh_woodbury(const double *x, int I, R_xlen_t K,
     q += (long double) d[i] * z[i];
   }
   if (Kw == 0) return (double) q;
-  /* M = diag(1/w) - U' A^-1 U and b = U' A^-1 d */
+  /* M = diag(1/w) - U' A^-1 U and b = U' A^-1 d, U's columns the group
+   * sizes of the informative strata */
   double *M = (double *) R_alloc((size_t) Kw * Kw, sizeof(double));
   double *b = (double *) R_alloc(Kw, sizeof(double));
   for (R_xlen_t a = 0; a < Kw; ++a) {
     R_CheckUserInterrupt();
-    const double *ua = U + (size_t) a * D;
+    const double *xa = x + at[a] * 2 * (R_xlen_t) I;
     long double sb = 0;
-    for (int i = 0; i < D; ++i) sb += ua[i] * z[i];
+    for (int i = 0; i < D; ++i) sb += (xa[i] + xa[i + I]) * z[i];
     b[a] = (double) sb;
     for (R_xlen_t c = a; c < Kw; ++c) {
-      const double *uc = U + (size_t) c * D;
+      const double *xc = x + at[c] * 2 * (R_xlen_t) I;
       long double s = 0;
-      for (int i = 0; i < D; ++i) s += ua[i] * uc[i] / A[i];
+      for (int i = 0; i < D; ++i) s += (xa[i] + xa[i + I]) * (xc[i] + xc[i + I]) / A[i];
       double v = (a == c ? 1.0 / w[a] : 0.0) - (double) s;
       M[a + c * Kw] = M[c + a * Kw] = v;
     }
   }
   double *y = (double *) R_alloc(Kw, sizeof(double));
   memcpy(y, b, Kw * sizeof(double));
-  if (!cholesky_solve(M, y, (int) Kw)) return NA_REAL;
+  if (!cholesky_solve(M, y, Kw)) return NA_REAL;
   for (R_xlen_t a = 0; a < Kw; ++a) q += (long double) b[a] * y[a];
   return (double) q;
 }
@@ -172,10 +171,12 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
   ea_check_vector(correct, LGLSXP, 1, "ea_cmh: correct");
   int I = INTEGER_RO(dims)[0], J = INTEGER_RO(dims)[1];
   R_xlen_t K = INTEGER_RO(dims)[2];
-  /* the covariance is D x D: the dense path is for a few thousand cells
-   * (R refuses larger tables); the Woodbury path is linear in groups */
+  /* the dense covariance is D x D, the Woodbury matrix one row and column
+   * per informative stratum: cmh_statistic() in R refuses a table whose
+   * matrix would exceed EA_CMH_MAX_CELLS doubles (it mirrors this test) */
   int woodbury = J == 2 && I > 2 && (double) K < (double) (I - 1);
-  if (!woodbury && (double) (I - 1) * (J - 1) > 46340.0) ea_internal_error("ea_cmh: table too large");
+  if (!woodbury && (double) (I - 1) * (J - 1) * (I - 1) * (J - 1) > EA_CMH_MAX_CELLS)
+    ea_internal_error("ea_cmh: table too large");
   int D = (I - 1) * (J - 1);
   SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
   double *res = REAL(out);
@@ -202,7 +203,7 @@ SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct) {
     if (k % 256 == 255) R_CheckUserInterrupt();
     const double *xs = REAL_RO(x) + k * (R_xlen_t) I * J;
     double n = 0;
-    for (int c = 0; c < I * J; ++c) n += xs[c];
+    for (R_xlen_t c = 0; c < (R_xlen_t) I * J; ++c) n += xs[c];
     if (n < 2) continue;
     add_stratum(xs, I, J, sr, sc, d, V);
     res[3] += 1;

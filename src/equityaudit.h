@@ -15,10 +15,36 @@
 /* how many records are processed between two interrupt checks */
 #define EA_INTERRUPT_EVERY ((R_xlen_t) 1 << 20)
 
+/* the largest matrix of a Cochran-Mantel-Haenszel test, in doubles (2^25:
+ * 256 MB); R's cmh_statistic() refuses larger tables with a classed error */
+#define EA_CMH_MAX_CELLS 33554432.0
+
 /* tolerance on the log probability for "no more probable than the
  * observed table": that of fisher.test()'s network algorithm (FEXACT);
  * shared by the exact test and its Monte-Carlo fallback */
 #define EA_LOG_TOL 3.4525e-7
+
+/* log(i!) for i = 0..n into lf: lgammafn() every 256 entries and
+ * compensated (Kahan) sums of logs between them, so the error never builds
+ * up over millions of terms (a running sum alone drifts by parts in 10^7
+ * at n = 4 million); each entry is then within a few units in the last
+ * place, as lgammafn() is */
+static inline void ea_log_factorials(double *lf, R_xlen_t n) {
+  double sum = 0.0, carry = 0.0;
+  lf[0] = 0.0;
+  for (R_xlen_t i = 1; i <= n; ++i) {
+    if ((i & 255) == 0) {
+      sum = lgammafn((double) i + 1.0);
+      carry = 0.0;
+    } else {
+      double y = log((double) i) - carry;
+      double t = sum + y;
+      carry = (t - sum) - y;
+      sum = t;
+    }
+    lf[i] = sum;
+  }
+}
 
 /* checks.c: the one report of a state that should never happen (an error
  * of class equityaudit_error_internal), and checks of what R passes in */
@@ -32,7 +58,7 @@ int ea_thread_count(SEXP threads);
 R_xlen_t ea_dims_product(SEXP dims);
 
 SEXP ea_tabulate(SEXP columns, SEXP kinds, SEXP nlevels, SEXP weights,
-                 SEXP max_dense, SEXP threads);
+                 SEXP sums, SEXP max_dense, SEXP threads);
 SEXP ea_group_moments(SEXP columns, SEXP kinds, SEXP nlevels, SEXP x);
 SEXP ea_chisq(SEXP counts, SEXP dims, SEXP correct, SEXP threads);
 SEXP ea_chisq_gof(SEXP counts, SEXP probs, SEXP dims);

@@ -168,8 +168,7 @@ static double exact_2xk(int k, const int *x, const int *c_in, double budget) {
   if (best > log(budget) + log(10.0)) return NA_REAL;
 
   double *lf = (double *) R_alloc((size_t) N + 1, sizeof(double));
-  lf[0] = 0.0;
-  for (int i = 1; i <= N; ++i) lf[i] = lf[i - 1] + log((double) i);
+  ea_log_factorials(lf, N);
   double lobs = 0.0;
   for (int j = 0; j < k; ++j) lobs += log_choose(lf, c_in[j], x[j]);
 
@@ -241,6 +240,8 @@ SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget) {
   int *x = (int *) R_alloc(k > 0 ? k : 1, sizeof(int));
   int *c = (int *) R_alloc(k > 0 ? k : 1, sizeof(int));
   for (R_xlen_t s = 0; s < nstrata; ++s) {
+    /* each stratum's scratch memory is freed before the next one's */
+    const void *vmax = vmaxget();
     const int *ev = INTEGER_RO(events) + s * k;
     const int *tot = INTEGER_RO(totals) + s * k;
     int used = 0;
@@ -256,6 +257,7 @@ SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget) {
     }
     if (used < 2 || m == 0 || m == N || N > EA_EXACT_MAX_N) {
       REAL(out)[s] = NA_REAL;
+      vmaxset(vmax);
       continue;
     }
     /* the test is symmetric in the two rows; enumerate the smaller one */
@@ -263,6 +265,7 @@ SEXP ea_exact_2xk(SEXP events, SEXP totals, SEXP dims, SEXP budget) {
       for (int j = 0; j < used; ++j) x[j] = c[j] - x[j];
     }
     REAL(out)[s] = exact_2xk(used, x, c, REAL_RO(budget)[0]);
+    vmaxset(vmax);
   }
   UNPROTECT(1);
   return out;

@@ -3,7 +3,7 @@
 #include <R_ext/Rdynload.h>
 
 static const R_CallMethodDef call_methods[] = {
-  {"ea_tabulate",    (DL_FUNC) &ea_tabulate,    6},
+  {"ea_tabulate",    (DL_FUNC) &ea_tabulate,    7},
   {"ea_group_moments", (DL_FUNC) &ea_group_moments, 4},
   {"ea_chisq",       (DL_FUNC) &ea_chisq,       4},
   {"ea_chisq_gof",   (DL_FUNC) &ea_chisq_gof,   3},

@@ -96,8 +96,7 @@ SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B_, SEXP by_probability) {
   double *lf = NULL;
   if (by_prob && n <= 1e7) {
     lf = (double *) R_alloc((size_t) n + 1, sizeof(double));
-    lf[0] = 0.0;
-    for (R_xlen_t i = 1; i <= (R_xlen_t) n; ++i) lf[i] = lf[i - 1] + log((double) i);
+    ea_log_factorials(lf, (R_xlen_t) n);
   }
   double stat_obs = by_prob ? sum_log_factorial(nr * nc, obs, lf) - EA_LOG_TOL
                             : pearson_stat(nr, nc, obs, e);

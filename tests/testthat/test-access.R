@@ -13,10 +13,14 @@ test_that("compare_access() reproduces Table 2 of the BJPsych study", {
     round(a$access_rate, 1),
     c(4.8, 6.6, 7.9, 4.1, 3.9, 3.5, 16.0, 14.2, 24.3, 34.4, 4.2, 20.0)
   )
+  # the paper gives the unknown group's share of everybody in the same
+  # column; here it is the stratum's pct_unknown, and its row has no share
+  # of the known
   expect_equal(
     round(a$pct, 1),
-    c(36.7, 21.1, 17.5, 10.4, 14.2, 11.4, 41.3, 32.7, 18.1, 6.0, 2.0, 4.9)
+    c(36.7, 21.1, 17.5, 10.4, 14.2, NA, 41.3, 32.7, 18.1, 6.0, 2.0, NA)
   )
+  expect_equal(round(s$pct_unknown, 1), c(11.4, 4.9))
   black <- a[a$ethnicity == "Black/Black British", ]
   expect_equal(round(black$representation_ratio, 2), c(1.52, 1.53))
   expect_true(all(black$ratio_low > 1))
@@ -202,4 +206,56 @@ test_that("representation ratios get equivalence verdicts on the log scale", {
   expect_error(compare_access(ips, g, pop, weight = n, ratio_margin = c(1.2, 0.8)),
     class = "equityaudit_error_argument"
   )
+})
+
+# section: the people each number counts ----
+
+test_that("tests count the people tested, and the unknown group has no share of the known", {
+  pub <- subset(bjpsych_published, characteristic == "ethnicity")
+  pop <- data.frame(service = pub$service, ethnicity = pub$group, n = pub$population_n)
+  res <- compare_access(ips_synthetic, ethnicity, pop, by = service, unknown = "Not known/stated")
+  s <- summary(res)
+  d <- as.data.frame(res)
+  known <- !d$missing
+  expect_equal(s$n, as.vector(tapply(d$n[known], d$service[known], sum)))
+  expect_equal(s$ref_n, as.vector(tapply(d$ref_n[known], d$service[known], sum)))
+  expect_equal(s$n, c(365, 349))
+  expect_equal(s$ref_n, c(7013, 2192))
+  expect_equal(s$n_unknown, c(47, 18))
+  expect_equal(s$pct_unknown, 100 * c(47 / 412, 18 / 367))
+  expect_true(all(is.na(d$pct[d$missing])))
+  expect_true(all(is.na(d$ref_pct[d$missing])))
+  expect_equal(sum(d$pct[known & d$service == "CNWL"]), 100)
+})
+
+test_that("a service with eligible people but no users is shown, with no test", {
+  people <- data.frame(s = rep(c("A", "B"), c(30, 20)), g = rep(c("W", "B"), 25))
+  pop <- data.frame(
+    s = rep(c("A", "B", "C"), each = 2), g = rep(c("W", "B"), 3),
+    n = c(100, 50, 80, 40, 60, 30)
+  )
+  res <- compare_access(people, g, pop, by = s)
+  expect_equal(as.character(res$s), rep(c("A", "B", "C"), each = 2))
+  expect_equal(res$n, c(15, 15, 10, 10, 0, 0))
+  expect_equal(res$ref_n, c(50, 100, 40, 80, 30, 60))
+  s <- summary(res)
+  expect_equal(s$n, c(30, 20, 0))
+  expect_true(is.na(s$statistic[[3]]) && is.na(s$df[[3]]))
+  expect_equal(s$statistic[1:2], unname(vapply(c("A", "B"), function(v) {
+    suppressWarnings(stats::chisq.test(rbind(c(15, 15, 10, 10)[res$s == v], res$ref_n[res$s == v]),
+      correct = FALSE
+    )$statistic)
+  }, 0)))
+  expect_true(all(is.na(res$representation_ratio[5:6])))
+})
+
+test_that("an access rate or ratio with nobody eligible is not computed, under any rule", {
+  people <- data.frame(g = c(rep("W", 40), rep("B", 30), rep("X", 12)))
+  people$key <- record_keys(people, seed = 4)
+  pop <- data.frame(g = c("W", "B", "X"), n = c(400, 300, 0))
+  res <- compare_access(people, g, pop, key = key, suppress = "cell_key")
+  expect_false(any(is.infinite(res$access_rate)))
+  expect_true(is.na(res$access_rate[res$g == "X"]))
+  expect_true(is.na(res$representation_ratio[res$g == "X"]))
+  expect_true(all(is.finite(res$access_rate[res$g != "X"])))
 })

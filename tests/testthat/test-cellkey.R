@@ -208,3 +208,9 @@ test_that("reordered rows keep their own keys, and keys do not depend on the RNG
   expect_equal(record_keys(50, seed = 7), want)
   expect_equal(RNGkind()[c(1, 3)], c("L'Ecuyer-CMRG", "Rounding"))
 })
+
+test_that("a seed R cannot use is a classed error", {
+  expect_error(record_keys(3, seed = 1e20), "whole number from", class = "equityaudit_error_argument")
+  expect_error(record_keys(3, seed = -2^31), class = "equityaudit_error_argument")
+  expect_length(record_keys(3, seed = .Machine$integer.max), 3)
+})

@@ -102,17 +102,29 @@ test_that("the goodness-of-fit core equals chisq.test(x, p = )", {
 
 test_that("bad input to chisq_strata() gives classed errors", {
   expect_error(chisq_strata(matrix(c(1, -1, 2, 3), 2)), class = "equityaudit_error_count")
-  expect_error(chisq_strata(matrix(c(1, 0, 2, 0), 2)), class = "equityaudit_error_table")
   expect_error(chisq_strata("a"), class = "equityaudit_error_argument")
   df <- data.frame(g = c("a", "b"), e = c(TRUE, FALSE))
   expect_error(chisq_strata(df, g, nope), class = "equityaudit_error_column")
   expect_error(chisq_strata(df, g, nope), "nope")
-  one_row <- data.frame(s = c("A", "A", "B", "B"), g = c("x", "x", "x", "y"),
-                        e = c(TRUE, FALSE, TRUE, FALSE))
-  expect_error(chisq_strata(one_row, g, e, by = s), 's = "A"')
   df$w <- c(2, -3)
   expect_error(chisq_strata(df, g, e, weight = w), class = "equityaudit_error_count")
   expect_error(chisq_strata(df, g, e, weight = w), "`w`")
+})
+
+test_that("a stratum that cannot be tested has no test, as in compare_outcomes()", {
+  one_row <- data.frame(
+    s = c("A", "A", "B", "B", "C"), g = c("x", "x", "x", "y", "z"),
+    e = c(TRUE, FALSE, TRUE, FALSE, TRUE)
+  )
+  expect_message(res <- chisq_strata(one_row, g, e, by = s), "2 strata", class = "equityaudit_note")
+  expect_equal(res$n, c(2, 2, 1))
+  expect_true(all(is.na(res$statistic[c(1, 3)])) && all(is.na(res$p_value[c(1, 3)])))
+  expect_equal(res$statistic[[2]], 2)
+  expect_equal(res$p_value[[2]], stats::pchisq(2, 1, lower.tail = FALSE))
+  out <- compare_outcomes(one_row, g, e, by = s, exact = "never", pooled = FALSE)
+  expect_equal(is.na(summary(out)$statistic), is.na(res$statistic))
+  expect_message(m <- chisq_strata(matrix(c(1, 0, 2, 0), 2)), "fewer than two rows or columns")
+  expect_true(is.na(m$statistic))
 })
 
 test_that("Monte-Carlo p-values drawn in chunks equal one call", {

@@ -81,3 +81,11 @@ test_that("age_at() gives completed years", {
   expect_error(age_at(as.Date("2021-01-01"), "2020-01-01"), "after",
     class = "equityaudit_error_argument")
 })
+
+test_that("age_at() says what is wrong with a vector of dates of the wrong length", {
+  born <- as.Date(c("1990-06-15", "2000-02-29", "1980-01-01"))
+  expect_error(age_at(born, as.Date(c("2020-01-01", "2020-02-01"))),
+    "as many dates as `birth` \\(3\\), not 2", class = "equityaudit_error_argument"
+  )
+  expect_equal(age_at(born, as.Date(c("2020-06-15", "2021-03-01", "2020-01-01"))), c(30L, 21L, 40L))
+})

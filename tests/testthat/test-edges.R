@@ -149,3 +149,74 @@ test_that("counts beyond 2^31 give the chi-square of the scaled table", {
   expect_equal(res$events, c(30, 45) * 2^33)
   expect_true(all(is.na(res$exact_p_value)))
 })
+
+# section: the compiled core's limits ----
+
+test_that("exact tests free each stratum's memory before the next", {
+  # 2 x 2 tables of 10^5 people: each exact test uses about 1 MB of scratch
+  strata <- function(k) {
+    data.frame(
+      s = rep(seq_len(k), each = 4), g = rep(c("a", "a", "b", "b"), k),
+      y = rep(c(FALSE, TRUE), 2 * k), n = rep(c(49990, 10, 49985, 15), k)
+    )
+  }
+  peak <- function(d) {
+    gc(reset = TRUE)
+    suppressMessages(compare_outcomes(d, g, y, by = s, weight = n, exact = "always", pooled = FALSE))
+    sum(gc()[, 6])
+  }
+  # once the garbage collector's threshold is reached the peak stays put:
+  # 500 more strata cost far less than their 400 MB of scratch
+  expect_lt(peak(strata(600)) - peak(strata(100)), 150)
+})
+
+test_that("exact p-values of very large tables keep their precision", {
+  # 2 x 2 tables of millions of people, against fisher.test() (dhyper());
+  # log factorials summed one term at a time were off by up to 4e-6
+  set.seed(11)
+  err <- vapply(seq_len(12), function(k) {
+    n1 <- round(runif(1, 5e5, 3.5e6))
+    n2 <- round(runif(1, 1e5, 4.5e6 - n1))
+    p <- runif(1, 1e-4, 0.5)
+    e <- c(rbinom(1, n1, p), rbinom(1, n2, p))
+    x <- matrix(c(n1 - e[[1]], e[[1]], n2 - e[[2]], e[[2]]), 2, byrow = TRUE)
+    d <- data.frame(g = c("a", "a", "b", "b"), y = c(FALSE, TRUE, FALSE, TRUE), n = as.vector(t(x)))
+    res <- suppressMessages(compare_outcomes(d, g, y, weight = n, exact = "always"))
+    summary(res)$exact_p_value / stats::fisher.test(x)$p.value - 1
+  }, 0)
+  # (doubles hold log factorials near 6e7 to about 1e-8: the floor of any
+  # method that sums them)
+  expect_lt(stats::median(abs(err)), 1e-7)
+  expect_lt(max(abs(err)), 1e-6)
+})
+
+test_that("a CMH test too large for memory is a classed error, not a crash", {
+  # the matrix the compiled test builds: (I - 1)(J - 1) squared, or with two
+  # outcome columns and fewer strata than groups, one row and column per
+  # stratum with both outcomes (the Woodbury path)
+  dense <- array(1, c(5, 3, 10))
+  expect_equal(equityaudit:::cmh_matrix_cells(dense), (4 * 2)^2)
+  woodbury <- array(1, c(40, 2, 6))
+  woodbury[, 2, 6] <- 0
+  expect_equal(equityaudit:::cmh_matrix_cells(woodbury), 5^2)
+  expect_error(equityaudit:::check_cmh_size(c(6000, 2, 10000), 5999^2), "needs a matrix of 35,988,001",
+    class = "equityaudit_error_table"
+  )
+  expect_null(equityaudit:::check_cmh_size(c(6000, 2, 10), 100))
+  # the limit is 2^25 numbers (256 MB), that of src/cmh.c
+  expect_equal(equityaudit:::cmh_max_cells, 2^25)
+})
+
+test_that("a CMH test with nothing to test says why", {
+  d <- data.frame(s = c("A", "A", "B", "B"), g = c("x", "x", "x", "x"), y = c(TRUE, FALSE, TRUE, FALSE))
+  res <- cmh_test(d, g, y, by = s)
+  expect_true(is.na(res$statistic))
+  expect_output(print(res), "No test: a test needs two groups")
+})
+
+test_that("equity_report() refuses a file it cannot write before rendering anything", {
+  expect_error(
+    equity_report(ips_synthetic, ethnicity, employed, by = service, output_file = "x.pdf"),
+    "\\.html.*\\.docx", class = "equityaudit_error_argument"
+  )
+})

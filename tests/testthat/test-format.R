@@ -120,3 +120,14 @@ test_that("a stratum whose value is missing is labelled, not NA", {
   lv <- c("CNWL", "WWT", "Not known")
   expect_equal(summary(acc)$service, factor(lv, levels = lv))
 })
+
+test_that("readable_table() refuses a column it does not have, and format_p() impossible p-values", {
+  res <- compare_outcomes(ips_synthetic, ethnicity, employed, by = service, exact = "never")
+  expect_error(readable_table(res, c("service", "pct", "p_vlaue")), "p_vlaue",
+    class = "equityaudit_error_column"
+  )
+  expect_equal(names(readable_table(res, c("service", "pct_ci"))), c("service", "% (95% interval)"))
+  expect_error(format_p(c(-0.2, 0.5)), "-0.2", class = "equityaudit_error_argument")
+  expect_error(format_p(1.7), "1.7", class = "equityaudit_error_argument")
+  expect_equal(format_p(c(1 + 1e-12, 0.2)), c("1.000", "0.200"))
+})

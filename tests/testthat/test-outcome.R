@@ -346,3 +346,18 @@ test_that("tens of thousands of groups in a few strata get a CMH test, not an in
   expect_equal(cmh$df, length(unique(d$g)) - 1)
   expect_true(cmh$p_value > 0 && cmh$p_value <= 1)
 })
+
+test_that("with one `by` level there is no pooled stratum repeating it", {
+  one <- ips_synthetic[ips_synthetic$service == "CNWL", ]
+  res <- compare_outcomes(one, ethnicity, employed, by = service, exact = "never", p_adjust = "bonferroni")
+  s <- summary(res)
+  expect_equal(nrow(s), 1)
+  expect_false(any(res$pooled))
+  expect_equal(s$p_adjusted, s$p_value)
+  full <- summary(compare_outcomes(ips_synthetic, ethnicity, employed, by = service, exact = "never"))
+  expect_equal(s$p_value, full$p_value[full$service == "CNWL"])
+  cohort <- describe_cohort(one, ethnicity, by = service)
+  expect_equal(unique(as.character(cohort$service)), "CNWL")
+  # two levels still pool
+  expect_equal(sum(full$pooled), 1)
+})

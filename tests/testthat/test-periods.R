@@ -71,3 +71,17 @@ test_that("months include empty periods; years; period column; reference ratios"
   on.exit(grDevices::dev.off())
   expect_invisible(plot(r))
 })
+
+test_that("a date typed wrongly is named, not turned into centuries of empty periods", {
+  people <- data.frame(
+    g = rep(c("A", "B"), 20),
+    d = as.Date("2019-01-01") + seq(0, 380, length.out = 40)
+  )
+  people$d[[17]] <- as.Date("2204-01-03")
+  expect_error(compare_periods(people, g, d), "2204-01-03.*row 17", class = "equityaudit_error_column")
+  expect_error(compare_periods(people, g, d, period = "month"), class = "equityaudit_error_column")
+  # dates close together are fine, with empty periods between them
+  people$d[[17]] <- as.Date("2020-09-01")
+  res <- compare_periods(people, g, d)
+  expect_equal(levels(res$period)[c(1, length(levels(res$period)))], c("2019 Q1", "2020 Q3"))
+})

@@ -318,7 +318,7 @@ test_that("compiled code checks what it is given, with a classed error", {
     class = "equityaudit_error_internal"
   )
   expect_error(
-    .Call(equityaudit:::ea_tabulate, list(c("a", "b")), 0L, 1L, NULL, 1e6, 2L),
+    .Call(equityaudit:::ea_tabulate, list(c("a", "b")), 0L, 1L, NULL, list(), 1e6, 2L),
     class = "equityaudit_error_internal"
   )
   expect_error(equityaudit:::abort_internal("a state that cannot happen"), "please report",

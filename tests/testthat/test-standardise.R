@@ -162,3 +162,18 @@ test_that("adjusted analyses of a database table equal the data frame's", {
     compare_outcomes(d, ethnicity, employed, by = service, exact = "never", adjust = gender)
   )
 })
+
+test_that("a standardised % is not given for a group with nobody in a stratum of the standard", {
+  # every stratum's rate is 50%; service B has nobody in the band "old"
+  d <- data.frame(
+    service = c(rep("A", 40), rep("B", 20)),
+    band = c(rep(c("young", "mid", "old"), c(16, 12, 12)), rep(c("young", "mid"), c(10, 10))),
+    g = c(rep(c("X", "Y"), 20), rep(c("X", "Y"), 10)),
+    y = rep(c(TRUE, TRUE, FALSE, FALSE), 15)
+  )
+  adj <- tidy(compare_outcomes(d, g, y, by = service, adjust = band, exact = "never"), "adjusted")
+  expect_equal(adj$std_pct[adj$service == "A"], c(50, 50))
+  expect_true(all(is.na(adj$std_pct[adj$service == "B"])))
+  expect_true(all(is.na(adj$std_low[adj$service == "B"])))
+  expect_equal(adj$std_pct[adj$service == "Total"], c(50, 50))
+})

@@ -435,3 +435,17 @@ test_that("SYMPHONY and lpSolve give the same stars and the same exact bounds", 
   expect_identical(got$low, want$low)
   expect_identical(got$high, want$high)
 })
+
+test_that("tables computed with different `unknown` labels are not suppressed together", {
+  people <- data.frame(
+    s = rep(c("A", "B"), each = 30),
+    g = rep(c("W", "B", "Not stated"), 20), y = rep(c(TRUE, FALSE), 30)
+  )
+  cohort <- describe_cohort(people, g, by = s, unknown = "Not stated")
+  outcomes <- compare_outcomes(people, g, y, by = s, exact = "never")
+  expect_error(suppress_counts(list(cohort, outcomes)), "different `unknown` labels",
+    class = "equityaudit_error_argument"
+  )
+  same <- compare_outcomes(people, g, y, by = s, exact = "never", unknown = "Not stated")
+  expect_length(suppress_counts(list(cohort, same)), 2)
+})

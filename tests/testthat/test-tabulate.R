@@ -182,4 +182,24 @@ test_that("the thread option is checked", {
   expect_error(with_threads(0, tabulate_groups(d, g)), class = "equityaudit_error_argument")
   expect_error(with_threads("two", tabulate_groups(d, g)), "equityaudit.threads")
   expect_equal(with_threads(8, tabulate_groups(d, g))$n, c(1, 1))
+  # far more threads than the machine has: as many as it has
+  big <- data.frame(g = sample(letters, 2e5, TRUE), h = sample(1:3, 2e5, TRUE))
+  want <- tabulate_groups(big, g, h)$n
+  expect_equal(with_threads(1e5, tabulate_groups(big, g, h))$n, want)
+  expect_equal(with_threads(1e9, tabulate_groups(big, g, h))$n, want)
+  tabs <- array(rpois(4 * 2000, 9) + 1, c(2, 2, 2000))
+  expect_equal(
+    with_threads(1e9, chisq_strata(tabs))$statistic,
+    with_threads(1, chisq_strata(tabs))$statistic
+  )
+})
+
+test_that("complete = TRUE refuses more combinations than a table can hold", {
+  d <- data.frame(
+    a = sprintf("a%04d", 1:3000), b = sprintf("b%04d", 1:3000), c = rep(c("x", "y", "z"), 1000)
+  )
+  expect_error(tabulate_groups(d, a, b, c, complete = TRUE), "27,000,000",
+    class = "equityaudit_error_table"
+  )
+  expect_equal(nrow(tabulate_groups(d[1:30, ], a, b, complete = TRUE)), 900)
 })

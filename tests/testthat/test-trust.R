@@ -36,10 +36,11 @@ test_that("blank strings are missing, not a group or outcome of their own", {
 
 test_that("any whitespace-only string is missing, in character and factor columns alike", {
   v <- c("a", "", " ", "\t", "\r\n", " \t ", "b", NA, "a", " a")
-  chr <- tabulate_groups(data.frame(g = v), g)
-  fac <- tabulate_groups(data.frame(g = factor(v)), g)
-  expect_equal(as.character(chr$g), c(" a", "a", "b", NA))
-  expect_equal(chr$n, c(1, 2, 1, 6))
+  chr <- suppressMessages(tabulate_groups(data.frame(g = v), g))
+  fac <- suppressMessages(tabulate_groups(data.frame(g = factor(v)), g))
+  # " a" is "a" with a space before it: one label (test-labels.R)
+  expect_equal(as.character(chr$g), c("a", "b", NA))
+  expect_equal(chr$n, c(3, 1, 6))
   expect_equal(as.character(fac$g), as.character(chr$g))
   expect_equal(fac$n, chr$n)
   # a column of blanks only has no values at all
