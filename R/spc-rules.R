@@ -33,6 +33,8 @@
 #   2-sigma warning limit but not beyond the 3-sigma limit (points beyond it
 #   are outside's), all 3 on the same side of the centre line; the close
 #   points are flagged, not the third (NHSRplotthedots).
+# A point without a centre (its segment's baseline has no shown point)
+# is on neither side; one without limits is neither outside nor close.
 # Every point of a run or trend is flagged, not only the 7th. Each rule is
 # an integer matrix [series, period]: 1 (high: above, rising), -1 (low) or
 # 0, NA at hidden periods. `special` is the direction of the first rule in

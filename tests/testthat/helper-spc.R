@@ -158,7 +158,9 @@ ref_gap_chart <- function(x, n, xr, nr, scale, laney, fix_after = Inf,
         if (shown[k]) {
           out$value[i] <- (max(x[i], 0.5) / n[i]) / (max(xr[i], 0.5) / nr[i])
         }
-        if (known[k] && !is.na(centre)) se[k] <- sqrt((1 - pg) / (n[i] * pg) + (1 - pr) / (nr[i] * pr))
+        if (known[k] && !is.na(centre)) {
+          se[k] <- sqrt((1 - pg) / (n[i] * pg) + (1 - pr) / (nr[i] * pr))
+        }
         dev[k] <- log(out$value[i]) - log(centre)
       }
     }
@@ -238,12 +240,13 @@ ref_rules <- function(v, centre, lcl, ucl, lcl2, ucl2, segment, run = 7, trend =
   res
 }
 
-# f(i) for every row i, its results (lists of equal-length vectors) stacked
-# into matrices [row, period], one per name.
+# f(i) for every row i, its results stacked into matrices [row, period],
+# one per name (a list of the rows' vectors where their lengths differ).
 ref_by_row <- function(rows, f) {
   each <- lapply(seq_len(rows), f)
   stats::setNames(lapply(names(each[[1]]), function(nm) {
-    do.call(rbind, lapply(each, function(e) e[[nm]]))
+    parts <- lapply(each, function(e) e[[nm]])
+    if (length(unique(lengths(parts))) > 1) parts else do.call(rbind, parts)
   }), names(each[[1]]))
 }
 

@@ -26,7 +26,8 @@ test_that("p and p' charts agree with the formulas on random series", {
                           rebase = cfg$rebase, screen_mr = screen)
         expect_identical(ch$kind, if (laney) "pp" else "p")
         ref <- ref_by_row(nrow(counts$x), function(i) {
-          ref_p_chart(counts$x[i, ], counts$n[i, ], laney, ref_fix(cfg), ref_starts(np, cfg$rebase), screen)
+          ref_p_chart(counts$x[i, ], counts$n[i, ], laney, ref_fix(cfg),
+                      ref_starts(np, cfg$rebase), screen)
         })
         for (col in c("centre", "sigma", "lcl", "ucl", "lcl_2sigma", "ucl_2sigma")) {
           expect_close(ch[[col]], ref[[col]])
@@ -238,11 +239,18 @@ test_that("the rules agree with window-by-window definitions on random series", 
         rules <- spc_rules(ch, run = params[[1]], trend = params[[2]])
         ref <- ref_by_row(nrow(y), function(i) ref_rules_row(ch, i, params[[1]], params[[2]]))
         for (rule in names(ref)) expect_identical(rules[[rule]], ref[[rule]])
+        # the counts per segment: flags and shown points in the segment's periods
         seg <- rules$segments
-        expect_identical(seg$n_special, as.integer(vapply(
-          seq_len(nrow(seg)), function(k) sum(rules$special[seg$series[k], ch$segment[seg$series[k], ] == seg$segment[k]] != 0, na.rm = TRUE),
-          numeric(1)
-        )))
+        in_segment <- function(k) ch$segment[seg$series[k], ] == seg$segment[k]
+        flagged <- vapply(seq_len(nrow(seg)), function(k) {
+          sum(rules$special[seg$series[k], in_segment(k)] != 0, na.rm = TRUE)
+        }, integer(1))
+        shown <- vapply(seq_len(nrow(seg)), function(k) {
+          sum(!is.na(y[seg$series[k], in_segment(k)]))
+        }, integer(1))
+        expect_identical(seg$n_special, flagged)
+        expect_identical(seg$n_points, shown)
+        expect_identical(seg$n_points, ch$segments$n_points)
       }
     }
   }
@@ -332,7 +340,9 @@ test_that("point types and icons agree with their definitions", {
     icons <- spc_icons(ch, rules, improvement, target)
     types <- spc_point_type(rules, improvement)
     expect_identical(is.na(types), is.na(ch$value))
-    ref <- lapply(seq_len(nrow(y)), function(i) ref_icons_row(ch, rules, i, improvement, target[[i]]))
+    ref <- lapply(seq_len(nrow(y)), function(i) {
+      ref_icons_row(ch, rules, i, improvement, target[[i]])
+    })
     for (col in c("period", "variation", "side", "assurance")) {
       expect_identical(icons[[col]], vapply(ref, function(r) r[[col]], icons[[col]][1]))
     }
@@ -357,7 +367,9 @@ test_that("the long data frame holds every matrix, series after series", {
   expect_identical(df$series, rep(1:2, each = 3))
   expect_identical(df$period, rep(1:3, 2))
   expect_identical(df$value, c(0.1, 0.3, 0.5, 0.2, 0.4, 0.6))
-  expect_true(all(c("centre", "ucl_2sigma", "baseline", "segment", "special", "two_of_three") %in% names(df)))
+  expect_identical(df$special, as.vector(t(rules$special)))
+  expect_identical(df$ucl_2sigma, as.vector(t(ch$ucl_2sigma)))
+  expect_identical(df$baseline, rep(TRUE, 6))
 })
 
 test_that("ten thousand series are each charted as if alone", {
@@ -389,10 +401,44 @@ test_that("ten thousand series are each charted as if alone", {
   }
 })
 
+test_that("inputs may be data frames, vectors or matrices of NA; no series is no rows", {
+  y <- data.frame(a = c(1, 4), b = c(2, 5), c = c(6, 9))
+  expect_identical(spc_xmr_chart(y), spc_xmr_chart(as.matrix(y)))
+  expect_identical(spc_xmr_chart(c(1, 2, 6))$ucl, spc_xmr_chart(matrix(c(1, 2, 6), 1))$ucl)
+  hidden <- spc_p_chart(matrix(NA, 2, 3), matrix(NA, 2, 3), laney = TRUE)
+  expect_true(all(is.na(hidden$centre)))
+  expect_identical(hidden$segments$n_points, c(0L, 0L))
+  none <- spc_p_chart(matrix(0, 0, 5), matrix(0, 0, 5), laney = TRUE)
+  expect_identical(dim(none$ucl), c(0L, 5L))
+  expect_identical(nrow(none$segments), 0L)
+  rules <- spc_rules(none)
+  expect_identical(nrow(rules$segments), 0L)
+  expect_identical(nrow(spc_icons(none, rules)), 0L)
+})
+
+test_that("per-series rebasing works for XmR charts and their rules", {
+  set.seed(110)
+  y <- random_spc_values(50, 30)
+  starts <- matrix(stats::runif(50 * 30) < 0.08, 50, 30)
+  ch <- spc_xmr_chart(y, rebase = starts, fix_after = 12)
+  rules <- spc_rules(ch)
+  ref <- ref_by_row(50, function(i) ref_xmr_chart(y[i, ], 12, starts[i, ] | seq_len(30) == 1))
+  for (col in c("centre", "lcl", "ucl", "lcl_2sigma", "ucl_2sigma")) {
+    expect_close(ch[[col]], ref[[col]])
+  }
+  expect_identical(ch$segment, t(apply(starts | col(starts) == 1, 1, cumsum)))
+  expect_identical(nrow(ch$segments), as.integer(sum(starts[, -1]) + 50))
+  ref_rules <- ref_by_row(50, function(i) ref_rules_row(ch, i))
+  for (rule in names(ref_rules)) expect_identical(rules[[rule]], ref_rules[[rule]])
+})
+
 test_that("bad input is refused with classed errors naming the argument", {
   expect_error(spc_p_chart(c(1, -1), c(5, 5)), class = "equityaudit_error_count")
   expect_error(spc_p_chart(c(6, 1), c(5, 5)), "must not exceed", class = "equityaudit_error_count")
-  expect_error(spc_p_chart(c(1, 1), c(5, 5, 5)), "shape of `x`", class = "equityaudit_error_argument")
+  expect_error(spc_p_chart(c(1, 1), c(5, 5, 5)), "shape of `x`",
+               class = "equityaudit_error_argument")
+  expect_error(spc_p_chart(matrix(0, 2, 0), matrix(0, 2, 0)), class = "equityaudit_error_argument")
+  expect_error(spc_xmr_chart(as.Date("2020-01-01")), class = "equityaudit_error_argument")
   expect_error(spc_p_chart("a", 5), class = "equityaudit_error_argument")
   expect_error(spc_p_chart(1, 5, rebase = 2), class = "equityaudit_error_argument")
   expect_error(spc_p_chart(1:3, c(5, 5, 5), fix_after = 0), "fix_after")
@@ -441,12 +487,14 @@ test_that("p and p' charts match qicharts2", {
     old <- options(qic.screenedmr = screen)
     q <- suppressWarnings(do.call(
       qicharts2::qic,
-      c(list(x = quote(i), y = quote(xx), n = quote(nn), data = d, chart = chart, return.data = TRUE), args)
+      c(list(x = quote(i), y = quote(xx), n = quote(nn), data = d, chart = chart,
+             return.data = TRUE), args)
     ))
     options(old)
     # skip segments whose own centre is 0 or 1
     if (anyNA(q$cl) || any(q$cl %in% c(0, 1))) next
-    ours <- spc_p_chart(x, n, laney = chart == "pp", fix_after = fix, rebase = rebase, screen_mr = screen)
+    ours <- spc_p_chart(x, n, laney = chart == "pp", fix_after = fix, rebase = rebase,
+                        screen_mr = screen)
     expect_close(ours$centre, q$cl)
     expect_close(ours$lcl, q$lcl)
     expect_close(ours$ucl, q$ucl)
@@ -489,7 +537,7 @@ test_that("XmR limits, point types and icons match NHSRplotthedots", {
     expect_identical(as.vector(rules$special), side)
     icons <- spc_icons(ch, rules, improvement, target)
     expect_identical(icons$variation, their_type[[np]])
-    if (!is.null(target) && improvement != "neither" && !is.na(ch$ucl[np])) {
+    if (!is.null(target)) {
       summary <- NULL
       utils::capture.output(summary <- utils::tail(suppressWarnings(summary(theirs)), 1))
       named <- c(consistent_fail = "consistently_fail", consistent_pass = "consistently_pass",
