@@ -47,20 +47,11 @@
 #' factor `group` column.
 #'
 #' @inheritParams equityaudit-arguments
-#' @param data People who used the service: one row per person, or counts in
-#'   the column named by `weight`.
-#' @param group The column holding the groups compared (e.g. ethnicity), in
-#'   both `data` and `reference`; or several columns, whose combinations are
-#'   then the groups.
-#' @param by Stratifying columns present in both inputs, such as the service.
 #' @param method `"homogeneity"` or `"goodness_of_fit"`, see Details.
 #' @param missing `"report"`, `"exclude"` or `"include"`, see Details.
 #' @param ratio_margin Equivalence margins of the representation ratio: a
 #'   group counts as equally represented when its ratio is shown to lie
 #'   between these two values.
-#' @param adjust Columns (such as age band and gender) of both `data` and
-#'   `reference` to adjust for: adds indirectly standardised representation
-#'   ratios, printed and read with `tidy(x, "adjusted")`; see [adjustment].
 #' @return A data frame of class `equityaudit_access`, one row per stratum
 #'   and group: the `by` columns, the group column (and, for combined
 #'   groups, a column per part), `missing` (is this the row of unknown
@@ -94,30 +85,21 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
                            missing = c("report", "exclude", "include"),
                            conf_level = 0.95, ratio_margin = c(0.8, 1.25),
                            adjust = NULL, ref_count = NULL, ref_prop = NULL,
-                           weight = NULL, suppress = NULL, key = NULL) {
+                           weight = NULL, suppress = "none", key = NULL, ...) {
+  check_no_dots(..., fn = "compare_access")
   withhold_counts(suppress)
-  check_key_not_lazy(data, substitute(key))
-  if (is_lazy_table(data)) {
-    return(lazy_call(compare_access, data, match.call(), parent.frame(), c("group", "by", "adjust")))
-  }
-  data <- check_data_frame(data)
   check_ratio_margin(ratio_margin)
   method <- match_arg(method, c("homogeneity", "goodness_of_fit"), "method")
   missing <- match_arg(missing, c("report", "exclude", "include"), "missing")
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  cols <- columns_of(c("group", "by", "adjust", "weight", "key"), data, environment(), env,
-    required = "group", single = c("weight", "key")
+  input <- verb_input(data, c("group", "by", "adjust", "weight", "key"), environment(), env,
+    required = "group"
   )
-  ref_count <- substitute(ref_count)
-  ref_prop <- substitute(ref_prop)
-  if (is_lazy_table(reference)) {
-    lazy <- lazy_reference(list(reference = reference, ref_count = ref_count, ref_prop = ref_prop), cols, env)
-    reference <- lazy$reference
-    ref_count <- lazy$ref_count
-  }
-  ref <- reference_values(reference, ref_count, ref_prop, method, env)
+  cols <- input_columns(input)
+  ref <- reference_input(reference, environment(), env, c(cols$group, cols$by, cols$adjust), method)
+  reference <- ref$reference
   check_columns(c(cols$group, cols$by, cols$adjust), reference, "reference", "reference")
   if (length(cols$adjust) > 0) {
     check_reference_keys(lapply(reference[c(cols$by, cols$adjust, cols$group)], blank_to_na), c(cols$by, cols$adjust), cols$group)
@@ -126,7 +108,9 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
     crude <- list(reference = reference, value = ref$value)
   }
   if (ref$is_prop) check_prop_sums(ref$value, reference[cols$by], cols$by)
-  tl <- tally(data, cols$group, split_columns(cols, "by"), cols$weight, unknown = unknown)
+  tl <- tally(input$data, cols$group, split_columns(cols, "by"), cols$weight,
+    unknown = unknown, key = cols$key
+  )
   tl <- add_reference_strata(tl, crude$reference, cols$by, unknown)
   if (sum(tl$array) == 0) {
     abort_input(
@@ -138,17 +122,18 @@ compare_access <- function(data, group, reference, by = NULL, unknown = NULL,
   ref_mat <- align_reference(crude$reference, tl, cols$group, cols$by, crude$value,
     unknown_needed = missing == "include"
   )
-  out <- access_result(tl, ref_mat, cols, list(
+  options <- list(
     method = method, missing = missing, conf_level = conf_level,
     ratio_margin = ratio_margin, ref_is_prop = ref$is_prop
-  ))
+  )
+  out <- access_result(tl, ref_mat, cols, options)
   if (length(cols$adjust) > 0) {
-    adj <- adjusted_access(data, cols, reference, ref, unknown, conf_level)
+    adj <- adjusted_access(input$data, cols, reference, ref, unknown, conf_level)
     out <- set_result_table(out, "adjusted", adj$adjusted)
     out <- set_result_table(out, "adjusted_strata", adj$strata)
     out <- set_result_table(out, "left_out", rbind_left_out(result_table(out, "left_out"), adj$left_out))
   }
-  out <- add_key_sums(out, cols$key, cols$weight, match.call(), env, data)
+  if (!is.null(tl$keys)) out <- attach_key_sums(out, suppressMessages(access_result(keyed_tally(tl), ref_mat, cols, options)))
   apply_suppression(out, suppress)
 }
 
@@ -165,74 +150,3 @@ check_ratio_margin <- function(ratio_margin) {
   }
 }
 
-# The reference's population: counts (`ref_count`, default the column
-# "n") or proportions (`ref_prop`), named by bare names or strings.
-reference_values <- function(reference, ref_count, ref_prop, method, env) {
-  check_data_frame(reference, "reference")
-  ref_count <- one_column(column_names(ref_count, reference, env, "ref_count"), "ref_count", TRUE)
-  ref_prop <- one_column(column_names(ref_prop, reference, env, "ref_prop"), "ref_prop", TRUE)
-  if (length(ref_count) > 0 && length(ref_prop) > 0) {
-    abort_input("argument", "Give `ref_count` or `ref_prop`, not both.", arg = "ref_prop")
-  }
-  if (length(ref_prop) > 0) {
-    check_columns(ref_prop, reference, "ref_prop", "reference")
-    v <- reference[[ref_prop]]
-    if (!is.numeric(v) || anyNA(v) || any(v < 0 | v > 1)) {
-      abort_input(
-        "count",
-        sprintf("Column `%s` (`ref_prop`) must hold proportions between 0 and 1.", ref_prop),
-        arg = "ref_prop", column = ref_prop
-      )
-    }
-    if (method == "homogeneity") {
-      abort_input(
-        "argument",
-        paste0(
-          "A reference of proportions allows only ",
-          "`method = \"goodness_of_fit\"`; give population counts for the ",
-          "homogeneity test."
-        ),
-        arg = "method"
-      )
-    }
-    return(list(value = as.double(v), is_prop = TRUE, column = ref_prop))
-  }
-  if (length(ref_count) == 0) ref_count <- "n"
-  check_columns(ref_count, reference, "ref_count", "reference")
-  check_counts(reference[[ref_count]], ref_count, "ref_count")
-  list(value = as.double(reference[[ref_count]]), is_prop = FALSE, column = ref_count)
-}
-
-# The reference summed over the columns not in `keep` (such as the
-# adjustment columns, for the unadjusted comparison).
-collapse_reference <- function(reference, keep, value) {
-  raw <- lapply(reference[keep], blank_to_na)
-  key <- strata_key(raw, nrow(reference))
-  first <- !duplicated(key)
-  list(
-    reference = reference[first, keep, drop = FALSE],
-    value = as.vector(rowsum(value, key, reorder = FALSE))
-  )
-}
-
-# Proportions must add up to 1 in every stratum (to within rounding).
-check_prop_sums <- function(value, strata, by, tol = 0.01) {
-  key <- strata_key(lapply(strata, blank_to_na), length(value))
-  sums <- tapply(value, key, sum)
-  bad <- which(abs(sums - 1) > tol)
-  if (length(bad) == 0) {
-    return(invisible())
-  }
-  abort_input(
-    "count",
-    sprintf(
-      paste0(
-        "The proportions of `ref_prop` add up to %s%s, not 1; ",
-        "give the share of every group (including any unknown group)."
-      ),
-      paste(signif(unname(sums[bad]), 4), collapse = ", "),
-      if (length(by) > 0) paste0(" in ", format_values(gsub("\r", ", ", names(sums)[bad]))) else ""
-    ),
-    arg = "ref_prop"
-  )
-}

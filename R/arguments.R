@@ -6,8 +6,9 @@
 #'
 #' @section Columns:
 #' Every argument that names columns (`group`, `outcome`, `by`, `strata`,
-#' `adjust`, `weight`, `key`, `events`, `total`, `date`, `age`, `vars`, and the
-#' reference's `ref_count` and `ref_prop`) takes bare names or strings
+#' `across`, `unit`, `adjust`, `weight`, `key`, `events`, `total`, `date`,
+#' `age`, `vars`, `row`, `col`, and the reference's `ref_count` and
+#' `ref_prop`) takes bare names or strings
 #' alike, `c()` of them, or a variable holding strings: `group = ethnicity`,
 #' `group = "ethnicity"` and `g <- "ethnicity"; group = g` are the same. A
 #' column named in two arguments is an error.
@@ -59,20 +60,43 @@
 #' summed. A label on one side only is an error listing both sides, so that
 #' a typo never becomes a zero.
 #'
-#' @param data The people: a data frame with one row per person (or one row
-#'   per group with a `weight`, or `events` and `total`, column), or a
-#'   database table (see [database]).
-#' @param group The column(s) whose groups are compared, such as ethnicity;
-#'   several columns make combined groups.
+#' @section One name, one meaning:
+#' Every argument below means the same in every function that has it, and
+#' is documented only here. Three names that once had two meanings have
+#' their own now: `by` always splits the analysis (and is pooled across
+#' where a function pools), `across` names the strata that [cmh_test()]
+#' holds fixed in one test, and `unit` the units that [compare_services()]
+#' compares. `weight` is never implicit: a table of counts needs `weight
+#' = n`. `conf_level` is always a confidence level (a significance level
+#' is `sig_level`), `suppress = "none"` is the one way to say "no
+#' suppression", and the file a function writes is its `path`. Renamed
+#' arguments (`cmh_test(by =)`, `compare_services(by =)`,
+#' `detectable_difference(conf_level =)`, `equity_report(output_file =)`)
+#' are errors of class `equityaudit_error_argument` that give the new name,
+#' as is any argument a function does not have.
+#'
+#' @param data The data: a data frame with one row per person (or one row
+#'   per group, counted in `weight`, or in `events` and `total`), or a
+#'   database table (see [database]). Functions that take other forms (the
+#'   path of a CSV file, a matrix of counts, the tables of
+#'   [report_tables()]) say so in their descriptions.
+#' @param group The column(s) whose groups are compared (or counted), such
+#'   as ethnicity; several columns make combined groups.
 #' @param outcome The outcome column: logical, 0/1, or a factor or character
-#'   column whose event is given by `event`.
+#'   column whose event is given by `event`. Leave it `NULL` when `events`
+#'   and `total` are given.
 #' @param event The value of `outcome` that counts as the event (for
 #'   example `"Employed"`). Defaults to `TRUE` for a logical outcome and `1`
 #'   for a 0/1 outcome; it must be given otherwise: it is never guessed.
-#' @param by Columns whose levels are analysed separately (and, where a
-#'   function pools, pooled across), such as the service.
+#' @param by Columns whose levels are analysed separately, such as the
+#'   service; where a function pools (`pooled`), a pooled stratum is added
+#'   across them (see The pooled stratum).
 #' @param strata Columns whose levels are analysed separately and never
 #'   pooled, such as gender or age band.
+#' @param across Columns whose levels are the strata of one test, held
+#'   fixed in it, such as the service ([cmh_test()]).
+#' @param unit Columns naming the units compared with each other, such as
+#'   the service or provider ([compare_services()]).
 #' @param unknown Labels meaning "not known" (e.g. `"Not stated"`), treated
 #'   like missing values; see Missing and unknown values.
 #' @param reference The eligible population: see Reference populations.
@@ -80,24 +104,50 @@
 #'   (default `n`).
 #' @param ref_prop The column of `reference` holding proportions instead of
 #'   counts.
+#' @param ref_group The reference group, by its label: `NULL` for the
+#'   largest group (of each stratum; of a suppressed result, by its published
+#'   counts), or for [compare_groups()] `"rest"`, everybody else in the
+#'   stratum.
 #' @param adjust Columns (such as age band and gender) to adjust for; see
-#'   [adjustment].
+#'   [adjustment]. For access, columns of both `data` and `reference`.
+#' @param age Ages in years: the column of `data` holding them, or for
+#'   [age_band()] the ages themselves.
+#' @param date The column of dates (class `Date` or `POSIXct`, or text in
+#'   ISO 8601 form `"YYYY-MM-DD"`), or of periods with `period = "column"`.
+#' @param period `"quarter"` (labelled like `"2019 Q1"`), `"month"`
+#'   (`"2019-01"`), `"year"` (`"2019"`), or `"column"` to take the values of
+#'   `date` as the periods (in factor level order, otherwise sorted).
+#' @param pooled Add the pooled stratum across `by`?
 #' @param conf_level Confidence level of the intervals (and one minus the
 #'   significance level of the tests and verdicts).
+#' @param sig_level Significance level of the tests.
+#' @param margin The difference that matters: an absolute difference in
+#'   proportions (0.1 is ten percentage points).
+#' @param correct Apply the continuity correction to 2 x 2 tables (as
+#'   [stats::chisq.test()] does) and 2 x 2 x K tables (as
+#'   [stats::mantelhaen.test()] does)?
 #' @param sims Number of simulated draws (10 to 10^7).
 #' @param std_interval Interval of directly standardised percentages:
 #'   `"dobson"` (the default) or `"wald"`; see [adjustment].
-#' @param weight Column of counts, for data that are already aggregated.
+#' @param weight Column of counts, for data that are already aggregated
+#'   (such as a table of [tabulate_groups()]: `weight = n`). Without it
+#'   every row is one person.
 #' @param events,total Columns of event counts and group sizes, instead of
 #'   `outcome`.
-#' @param suppress `NULL` (the default) for unsuppressed counts, or a rule
-#'   for [suppress_counts()] (`"nhs_digital"`, `"opensafely"`,
-#'   `"cell_key"`) applied to the result before it is returned.
+#' @param suppress The suppression rule applied to the result before it is
+#'   returned: `"none"` (no suppression), `"nhs_digital"`, `"opensafely"` or
+#'   `"cell_key"` (see [suppress_counts()]).
 #' @param key Column of record keys (whole numbers from 1 to 256, one per
 #'   person, fixed across releases; see [record_keys()]) for the cell-key
 #'   rule (`suppress = "cell_key"`): the result keeps the sums of the keys
-#'   of the people in each of its counts, counted by running the analysis
-#'   again with the keys as weights. Only with one row per person.
+#'   of the people in each of its counts, counted in the same pass as the
+#'   counts. Only with one row per person.
+#' @param title The title of the document (a report, or a workbook's cover
+#'   sheet), shown as it is written.
+#' @param path The file to write (an existing file is replaced).
+#' @param ... Nothing: an argument the function does not have is an error
+#'   of class `equityaudit_error_argument` naming it (and, for a renamed
+#'   argument, its new name).
 #' @name equityaudit-arguments
 #' @seealso [equityaudit-conditions] for the errors.
 NULL

@@ -90,8 +90,7 @@ bjpsych_targets <- function() {
 #' population's gender split is not published, so the gender access tests
 #' cannot be recomputed.
 #'
-#' @param data `NULL`, or a record-level data frame with columns
-#'   `service`, `ethnicity`, `gender`, `age`, `date_joined` and `employed`.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame with one row per published statistic: `source`
 #'   (table or text), `statistic`, `published`, `reproduced` (rounded as
 #'   published), `status` (`"reproduced"`; `"misprint"` when the published
@@ -102,7 +101,8 @@ bjpsych_targets <- function() {
 #' @export
 #' @examples
 #' reproduce_bjpsych()
-reproduce_bjpsych <- function(data = NULL) {
+reproduce_bjpsych <- function(data = NULL, ...) {
+  check_no_dots(..., fn = "reproduce_bjpsych")
   cohort <- data
   pub <- equityaudit::bjpsych_published
   eth <- pub[pub$characteristic == "ethnicity", ]

@@ -30,31 +30,32 @@ array_input <- function(counts) {
 #' the smallest expected count, all in one call to compiled code. The
 #' results equal those of [stats::chisq.test()].
 #'
+#' `data` is a data frame (one row per person, or counts in `weight`), a
+#' database table, or a numeric matrix, table or 3-dimensional array of
+#' counts whose third dimension is the strata (`row` and `col` are then
+#' not needed). With `by`, one test is made for every combination of its
+#' values that has anybody.
+#'
 #' People whose `row` or `col` value is missing are counted in `n_missing`
 #' and left out of the test. A row or column of the table with nobody in it
 #' is left out of the test and of its degrees of freedom (reported in
 #' `rows_used` and `cols_used`), where `chisq.test()` would return `NaN`.
+#' A stratum in which fewer than two rows or columns have anybody cannot be
+#' tested: its test columns are `NA`, and a message says so (as
+#' [compare_outcomes()] gives such a stratum no test). Under a suppression
+#' rule (`suppress`), the cells are published under it and the tests
+#' computed again from the published cells, a row of a table with a
+#' hidden cell left out.
 #'
-#' @param data A data frame (one row per person, or counts in a `weight`
-#'   column), or a numeric matrix, table or 3-dimensional array of counts
-#'   whose third dimension is the strata.
 #' @param row,col The two columns to cross-tabulate (bare names or strings);
 #'   ignored for a matrix or array.
-#' @param by Stratifying columns; one test per combination present.
-#' @param weight Column of counts. By default a column called `n` is used if
-#'   there is one (as returned by [tabulate_groups()]), otherwise every row
-#'   is one person.
-#' @param correct Apply Yates' continuity correction to 2 x 2 tables.
 #' @param simulate Also compute a Monte-Carlo p-value for every stratum
 #'   (column `mc_p_value`), from `sims` random tables with the observed
 #'   margins drawn in C with R's random number generator, so `set.seed()`
 #'   makes it reproducible. It agrees, within sampling error, with
-#'   `chisq.test(simulate.p.value = TRUE, B = sims)`.
-#' @param sims Number of random tables (10 to 10^7).
-#' @param suppress `NULL`, or a rule for [suppress_counts()] applied to the
-#'   result: the cells are published under it and the tests computed again
-#'   from the published cells (a row of a table with a hidden cell left
-#'   out).
+#'   `chisq.test(simulate.p.value = TRUE, B = sims)`, `sims` being the number
+#'   of random tables.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame with one row per stratum: the `by` columns, then
 #'   `statistic` (Pearson X^2), `df`, `p_value`, `g_statistic`, `g_p_value`,
 #'   `min_expected`, `n_expected_below_5`, `n` (people tested),
@@ -62,9 +63,6 @@ array_input <- function(counts) {
 #'   `tidy(x, "cells")` gives one row per stratum and cell with `observed`,
 #'   `expected`, `residual` (Pearson) and `std_residual` (adjusted
 #'   residual).
-#' A stratum in which fewer than two rows or columns have anybody cannot be
-#' tested: its test columns are `NA`, and a message says so (as
-#' [compare_outcomes()] gives such a stratum no test).
 #' @export
 #' @examples
 #' people <- data.frame(
@@ -76,51 +74,41 @@ array_input <- function(counts) {
 #' chisq_strata(matrix(c(12, 5, 9, 11), 2))
 chisq_strata <- function(data, row, col, by = NULL, weight = NULL,
                          correct = FALSE, simulate = FALSE, sims = 2000,
-                         suppress = NULL) {
-  withhold_counts(suppress)
+                         suppress = "none", ...) {
+  check_no_dots(..., fn = "chisq_strata")
+  rule <- withhold_counts(suppress)
   check_flag(correct, "correct")
   check_flag(simulate, "simulate")
   sims <- check_sims(sims)
-  if (!is.null(suppress) && simulate) {
+  if (rule != "none" && simulate) {
     abort_input(
       "argument",
       "A suppressed result has no simulated p-value (it would rest on unpublished counts); drop `simulate` or `suppress`.",
       arg = "simulate"
     )
   }
-  if (!is.data.frame(data)) {
+  if (!is.data.frame(data) && !is_lazy_table(data)) {
     input <- array_input(data)
     out <- chisq_frame(input$array, input$strata, 0, NULL, correct)
     out <- if (simulate) add_monte_carlo(out, input$array, sims) else out
     return(apply_suppression(out, suppress))
   }
-  data <- check_data_frame(data)
-  cols <- columns_of(c("row", "col", "by", "weight"), data, environment(), parent.frame(),
+  input <- verb_input(data, c("row", "col", "by", "weight"), environment(), parent.frame(),
     single = c("row", "col", "weight"), required = c("row", "col")
   )
-  row <- cols$row
-  col <- cols$col
-  by <- cols$by
-  weight <- cols$weight
-  if (length(weight) == 0 && "n" %in% names(data) && !("n" %in% c(row, col, by))) weight <- "n"
-  counts <- data
-  cc <- count_cells(counts, c(row, col, by),
-    weight = weight, arg = c("row", "col", rep("by", length(by)))
+  cols <- input_columns(input)
+  tl <- tally(input$data, cols$row, split_columns(cols, "by"), cols$weight,
+    inner = cols$col, group_arg = "row", inner_arg = "col"
   )
-  sa <- strata_array(cc, 2)
-  nr <- cc$nlev[[1]]
-  nc <- cc$nlev[[2]]
-  known <- sa$array[seq_len(nr), seq_len(nc), , drop = FALSE]
-  n_strata <- dim(sa$array)[[3]]
-  n_missing <- colSums(matrix(sa$array, ncol = n_strata)) -
-    colSums(matrix(known, ncol = n_strata))
-  strata <- strata_frame(sa$by_slots, cc$values[-(1:2)], by)
-  labels <- list(
-    slot_values(cc$values[[1]])[seq_len(nr)],
-    slot_values(cc$values[[2]])[seq_len(nc)]
-  )
-  names(labels) <- c(row, col)
-  out <- chisq_frame(known, strata, n_missing, labels, correct)
+  a <- tl$array
+  rows <- which(!tl$groups$unknown)
+  cols_known <- which(!is.na(tl$inner[[1]]))
+  known <- a[rows, cols_known, , drop = FALSE]
+  n_strata <- dim(a)[[3]]
+  n_missing <- colSums(matrix(a, ncol = n_strata)) - colSums(matrix(known, ncol = n_strata))
+  labels <- list(tl$groups$parts[[1]][rows], tl$inner[[1]][cols_known])
+  names(labels) <- c(cols$row, cols$col)
+  out <- chisq_frame(known, tl$strata, n_missing, labels, correct)
   out <- if (simulate) add_monte_carlo(out, known, sims) else out
   apply_suppression(out, suppress)
 }

@@ -3,7 +3,7 @@
 
 #' Cochran-Mantel-Haenszel test of group by outcome across strata
 #'
-#' Tests whether the outcome differs between groups while holding the `by`
+#' Tests whether the outcome differs between groups while holding the `across`
 #' columns (for example the service) fixed: the generalized
 #' Cochran-Mantel-Haenszel statistic with `(groups - 1)` degrees of freedom,
 #' equal to [stats::mantelhaen.test()] (which applies a continuity
@@ -15,7 +15,7 @@
 #'
 #' Groups and unknown values follow the rules of [equityaudit-arguments].
 #' People left out of the test are counted in `tidy(x, "left_out")`: those
-#' whose group or outcome is not known, and those whose `by` value is not
+#' whose group or outcome is not known, and those whose `across` value is not
 #' known (they belong to no one stratum; `mantelhaen.test()` on complete
 #' cases leaves them out too). The counts the test is computed from are
 #' `tidy(x, "counts")`; a suppressed result ([suppress_counts()]) computes
@@ -26,12 +26,7 @@
 #' them: the odds of the event in the second group (in the order of the
 #' group's levels) over those in the first.
 #'
-#' @inheritParams compare_outcomes
-#' @param by The columns whose levels are held fixed (the strata of the
-#'   test).
-#' @param strata Columns within each of whose levels a separate test is
-#'   made.
-#' @param correct Continuity correction for 2 x 2 x K tables.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_cmh` with one row per level
 #'   of `strata` (one row without them): the `strata` columns, `statistic`,
 #'   `df`, `p_value`, `strata_used` (the number of strata that inform the
@@ -45,24 +40,23 @@
 #'   group = sample(c("White", "Black", "Asian"), 300, TRUE),
 #'   employed = runif(300) < 0.35
 #' )
-#' cmh_test(people, group, employed, by = service)
-cmh_test <- function(data, group, outcome = NULL, by, strata = NULL,
+#' cmh_test(people, group, employed, across = service)
+cmh_test <- function(data, group, outcome = NULL, across, strata = NULL,
                      event = NULL, unknown = NULL, correct = FALSE,
                      conf_level = 0.95, events = NULL, total = NULL,
-                     weight = NULL, suppress = NULL) {
+                     weight = NULL, suppress = "none", ...) {
+  check_no_dots(..., fn = "cmh_test")
   withhold_counts(suppress)
-  if (is_lazy_table(data)) {
-    return(lazy_call(
-      cmh_test, data, match.call(), parent.frame(),
-      c("group", "outcome", "by", "strata"), c("events", "total")
-    ))
-  }
-  data <- check_data_frame(data)
   check_flag(correct, "correct")
   check_conf_level(conf_level)
   unknown <- check_unknown(unknown)
-  cols <- columns_of(outcome_args, data, environment(), parent.frame(), required = c("group", "by"))
-  tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
+  input <- verb_input(data, c(setdiff(outcome_args, "by"), "across"), environment(), parent.frame(),
+    required = c("group", "across")
+  )
+  cols <- input_columns(input)
+  tl <- outcome_tally(input$data, cols, split_columns(cols, c("across", "strata")), event, unknown)
+  # the strata of the one test, held fixed
+  cols$by <- cols$across
   g <- tl$groups
   known <- !g$unknown
   # people whose `by` value is not known are in no one stratum

@@ -105,6 +105,33 @@ pool_moments <- function(m) {
   finish_moments(pooled[setdiff(names(pooled), "key")])
 }
 
+# The result from the tally of each variable (`tallies`), the tally of the
+# strata (`base`) and the age moments of each stratum (`m`, or NULL).
+cohort_result <- function(tallies, base, m, cols, pooled) {
+  pieces <- lapply(tallies, function(tl) {
+    counts <- matrix(tl$array, nrow = length(tl$groups$label))
+    if (pooled) counts <- cbind(counts, rowSums(counts))
+    cohort_rows(counts, tl)
+  })
+  if (!is.null(m)) {
+    if (pooled) m <- Map(c, m, pool_moments(m))
+    pieces[[length(pieces) + 1]] <- age_rows(m, cols$age)
+  }
+  cohort_frame(pieces, base, cols$by, pooled)
+}
+
+# For the cell-key rule: the key sums of the people whose age is known and
+# of those whose age is not, per stratum, as the counts of age moments (no
+# age is published under the rule).
+age_key_sums <- function(data, cols, by, unknown) {
+  data[[".equityaudit_age"]] <- factor(ifelse(is.na(data[[cols$age]]), NA, "known"), levels = "known")
+  tl <- tally(data, ".equityaudit_age", by, unknown = unknown, key = cols$key)
+  k <- matrix(tl$keys, nrow = length(tl$groups$label))
+  n_s <- ncol(k)
+  none <- rep(NA_real_, n_s)
+  list(n = k[1, ], mean = none, sd = none, min = none, max = none, n_missing = k[2, ])
+}
+
 # Rows for one categorical variable: counts [levels (unknown last), strata].
 cohort_rows <- function(counts, tl) {
   g <- tl$groups

@@ -55,6 +55,7 @@
 #' @param bounds `"exact"` (the default) for the exact range of every
 #'   cell, `"verdict"` to settle each verdict with as little work as it
 #'   needs.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame with one row per suppressed cell, and per hidden
 #'   cell that could be small: `part` (`"main"` for the rows of `x`, or the
 #'   table of `x` the cell is in, such as `"counts"`), `row` (its row there,
@@ -74,7 +75,8 @@
 #'   events = events, total = people, suppress = "nhs_digital"
 #' )
 #' disclosure_check(res)
-disclosure_check <- function(x, bounds = c("exact", "verdict")) {
+disclosure_check <- function(x, bounds = c("exact", "verdict"), ...) {
+  check_no_dots(..., fn = "disclosure_check")
   exact <- match_arg(bounds, c("exact", "verdict"), "bounds") == "exact"
   if (is.list(x) && !is.data.frame(x)) {
     return(disclosure_check_together(x, exact))

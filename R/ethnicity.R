@@ -11,7 +11,7 @@
 #' the other wordings listed in `ons_ethnicity_2021$other_labels` (e.g.
 #' `"White British"`, `"Any other Asian background"`); case, punctuation
 #' and spacing are ignored. Missing values, blanks and the `unknown`
-#' labels become `NA`.
+#' labels become `NA`, without a warning.
 #'
 #' Nothing is guessed: values that match no category also become `NA`, and
 #' are listed, with how many people have each, in a warning and in the
@@ -21,8 +21,7 @@
 #' @param x A character or factor vector of ethnic categories.
 #' @param to `"broad"` (the 5 broad groups) or `"detailed"` (the 19
 #'   categories).
-#' @param unknown Labels meaning "not known" (e.g. `"Not stated"`), which
-#'   become `NA` without a warning.
+#' @inheritParams equityaudit-arguments
 #' @return A factor with the levels in the ONS order, and attribute
 #'   `"unmapped"`: a data frame of the values not recognised (`value`,
 #'   `n`), with no rows when all were.
@@ -32,7 +31,8 @@
 #'        "Black, Black British, Black Welsh, Caribbean or African: African",
 #'        "Not stated", "Martian", NA)
 #' collapse_ethnicity(x, unknown = "Not stated")
-collapse_ethnicity <- function(x, to = c("broad", "detailed"), unknown = NULL) {
+collapse_ethnicity <- function(x, to = c("broad", "detailed"), unknown = NULL, ...) {
+  check_no_dots(..., fn = "collapse_ethnicity")
   to <- match_arg(to, c("broad", "detailed"), "to")
   unknown <- check_unknown(unknown)
   if (!(is.character(x) || is.factor(x))) {

@@ -54,13 +54,11 @@
 #'
 #' @param x A result of the package, a list of results suppressed together,
 #'   or an `equityaudit_report` ([report_tables()]).
-#' @param path Path of the `.xlsx` file to write (an existing file is
-#'   replaced).
-#' @param title Title of the workbook, on the cover sheet.
 #' @param source Where the data come from, on the cover sheet (`NULL`: "Not
 #'   given").
 #' @param contact Who to contact about the tables, on the cover sheet
 #'   (`NULL`: "Not given").
+#' @inheritParams equityaudit-arguments
 #' @return `path`, invisibly.
 #' @seealso [suppress_counts()]; `options(equityaudit.withheld = "gss")`
 #'   ([format_p()]) for the same shorthand in printed tables.
@@ -74,7 +72,8 @@
 #'   openxlsx::getSheetNames(path)
 #' }
 write_tables <- function(x, path, title = "Equality audit tables", source = NULL,
-                         contact = NULL) {
+                         contact = NULL, ...) {
+  check_no_dots(..., fn = "write_tables")
   if (!requireNamespace("openxlsx", quietly = TRUE)) {
     abort_input("argument",
       "write_tables() needs the openxlsx package: install.packages(\"openxlsx\").",

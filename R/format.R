@@ -44,7 +44,8 @@ interval_columns <- list(
 #'   (`"pct_ci"`, `"ratio_ci"`, `"diff_ci"`, `"value_ci"`) shows an estimate
 #'   with its interval.
 #' @export
-readable_table <- function(x, cols = names(x)) {
+readable_table <- function(x, cols = names(x), ...) {
+  check_no_dots(..., fn = "readable_table")
   starred <- attr(x, "suppression")$starred %||% list()
   df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
   check_table_columns(cols, df)

@@ -37,16 +37,8 @@
 #' and read with `tidy(x, "pooled")`. Strata whose `by` value is not known
 #' are left out of the pooling.
 #'
-#' @inheritParams compare_outcomes
-#' @param by Columns whose levels are compared separately and then pooled
-#'   (Mantel-Haenszel).
-#' @param strata Columns whose levels are compared separately, never pooled.
-#' @param ref_group The reference group: `NULL` for the largest group of
-#'   each stratum (in a suppressed result, the group with the largest
-#'   published count, so that the choice gives no hidden count away), a
-#'   group label, or `"rest"` for everybody else in the stratum.
-#' @param margin Equivalence margin, an absolute difference in proportions.
 #' @param interval `"newcombe"` or `"wald"` interval for the difference.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_groups`, one row per stratum
 #'   and compared group: the `by` and `strata` columns, the group column
 #'   (and, for combined groups, a column per part), `reference`, `n`,
@@ -78,21 +70,17 @@ compare_groups <- function(data, group, outcome = NULL, by = NULL,
                            ref_group = NULL, margin = 0.1, conf_level = 0.95,
                            interval = c("newcombe", "wald"),
                            events = NULL, total = NULL, weight = NULL,
-                           suppress = NULL) {
+                           suppress = "none", ...) {
+  check_no_dots(..., fn = "compare_groups")
   withhold_counts(suppress)
-  if (is_lazy_table(data)) {
-    return(lazy_call(
-      compare_groups, data, match.call(), parent.frame(),
-      c("group", "outcome", "by", "strata"), c("events", "total")
-    ))
-  }
-  data <- check_data_frame(data)
   interval <- match_arg(interval, c("newcombe", "wald"), "interval")
   check_conf_level(conf_level)
   check_number(margin, "margin", 0, 1, open = TRUE)
-  check_label(ref_group, "ref_group", " or \"rest\"")
+  ref_group <- check_label(ref_group, "ref_group", " or \"rest\"")
   unknown <- check_unknown(unknown)
-  cols <- columns_of(outcome_args, data, environment(), parent.frame(), required = "group")
+  input <- verb_input(data, outcome_args, environment(), parent.frame(), required = "group")
+  cols <- input_columns(input)
+  data <- input$data
   tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
   known <- which(!tl$groups$unknown)
   labels <- tl$groups$label[known]

@@ -7,14 +7,15 @@
 #' "up to 25", "26-40", "41-55" and "over 55". A band's label shows whole
 #' years: an age of 25.5 falls in "26-40". Missing ages stay missing.
 #'
-#' @param age Numeric vector of ages in years.
 #' @param breaks Increasing upper limits of every band but the last.
+#' @inheritParams equityaudit-arguments
 #' @return An ordered factor.
 #' @export
 #' @examples
 #' age_band(c(17, 25, 26, 40, 41, 55, 56, NA))
 #' age_band(c(30, 70), breaks = c(34, 64))
-age_band <- function(age, breaks = c(25, 40, 55)) {
+age_band <- function(age, breaks = c(25, 40, 55), ...) {
+  check_no_dots(..., fn = "age_band")
   if (!is.numeric(age) || is.object(age)) {
     abort_input("argument", sprintf("`age` must be numeric, not %s.", class(age)[[1]]),
       arg = "age"
@@ -60,6 +61,7 @@ age_band <- function(age, breaks = c(25, 40, 55)) {
 #' @param on The date at which ages are wanted: one `Date` or
 #'   `"YYYY-MM-DD"` string, or a `Date` vector as long as `birth` (for
 #'   example each person's start date).
+#' @inheritParams equityaudit-arguments
 #' @return An integer vector of ages; `NA` where a date is missing. A date
 #'   of birth after `on` is an error.
 #' @export
@@ -68,7 +70,8 @@ age_band <- function(age, breaks = c(25, 40, 55)) {
 #' age_at(born, "2020-06-14")
 #' age_at(born, as.Date(c("2020-06-15", "2021-03-01", "2020-01-01")))
 #' age_band(age_at(born, "2020-06-15"))
-age_at <- function(birth, on) {
+age_at <- function(birth, on, ...) {
+  check_no_dots(..., fn = "age_at")
   if (!inherits(birth, "Date")) {
     abort_input(
       "argument",
@@ -118,11 +121,11 @@ age_at <- function(birth, on) {
 #' assessed, and are also left out), are counted in a message and in the
 #' attribute `"follow_up"` of the result.
 #'
-#' @param data A data frame.
 #' @param start The column of start dates (class `Date`).
 #' @param census The census date: a `Date` or a `"YYYY-MM-DD"` string (any
 #'   other form, such as `"31/12/2019"`, is an error rather than a guess).
 #' @param min_months Months of follow-up required.
+#' @inheritParams equityaudit-arguments
 #' @return `data` without the people left out, with attribute `"follow_up"`:
 #'   a data frame with `n_kept`, `n_too_recent` and `n_missing_start`.
 #' @export
@@ -132,7 +135,8 @@ age_at <- function(birth, on) {
 #'   employed = c(TRUE, FALSE, TRUE, FALSE)
 #' )
 #' follow_up(people, joined, census = "2019-12-31")
-follow_up <- function(data, start, census, min_months = 6) {
+follow_up <- function(data, start, census, min_months = 6, ...) {
+  check_no_dots(..., fn = "follow_up")
   check_data_frame(data)
   start <- one_column(column_names(substitute(start), data, parent.frame(), "start"), "start")
   check_columns(start, data, "start")

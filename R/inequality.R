@@ -52,8 +52,6 @@
 #' @param x A result of [compare_outcomes()] or [compare_access()].
 #' @param ordered Are the groups ordered (age bands, quintiles)? Adds the
 #'   slope and concentration indices.
-#' @param ref_group Group for `par` and `paf`; `NULL` for the largest group
-#'   overall.
 #' @param favourable Is a higher `y` better (as getting a job is)?
 #' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_inequality` with one row per
@@ -83,8 +81,10 @@
 #' inequality_measures(res, sims = 500)
 inequality_measures <- function(x, ordered = FALSE, ref_group = NULL,
                                 favourable = TRUE, conf_level = 0.95,
-                                sims = 1000, suppress = NULL) {
+                                sims = 1000, suppress = "none", ...) {
+  check_no_dots(..., fn = "inequality_measures")
   withhold_counts(suppress)
+  ref_group <- check_label(ref_group, "ref_group")
   check_inequality_args(x, ordered, ref_group, favourable, conf_level)
   sims <- check_sims(sims)
   d <- inequality_inputs(x)
@@ -101,7 +101,7 @@ inequality_measures <- function(x, ordered = FALSE, ref_group = NULL,
   if (is.null(ref_group) && nrow(d) > 0) {
     # one reference for every stratum: the largest group overall, by the
     # published counts when a rule is on (the true order is not published)
-    sizes <- if (is.null(suppress) || identical(suppress, "none") || inherits(x, "equityaudit_suppressed")) {
+    sizes <- if (identical(suppress, "none") || inherits(x, "equityaudit_suppressed")) {
       rowsum(d$weight, d$label, reorder = FALSE)
     } else {
       published <- inequality_inputs(suppress_counts(x, suppress))

@@ -217,3 +217,75 @@ check_labels <- function(only_data, only_ref, column, what) {
     arg = "reference", only_in_data = only_data, only_in_reference = only_ref
   )
 }
+
+# The reference's population: counts (`ref_count`, default the column
+# "n") or proportions (`ref_prop`), named by bare names or strings.
+reference_values <- function(reference, ref_count, ref_prop, method, env) {
+  check_data_frame(reference, "reference")
+  ref_count <- one_column(column_names(ref_count, reference, env, "ref_count"), "ref_count", TRUE)
+  ref_prop <- one_column(column_names(ref_prop, reference, env, "ref_prop"), "ref_prop", TRUE)
+  if (length(ref_count) > 0 && length(ref_prop) > 0) {
+    abort_input("argument", "Give `ref_count` or `ref_prop`, not both.", arg = "ref_prop")
+  }
+  if (length(ref_prop) > 0) {
+    check_columns(ref_prop, reference, "ref_prop", "reference")
+    v <- reference[[ref_prop]]
+    if (!is.numeric(v) || anyNA(v) || any(v < 0 | v > 1)) {
+      abort_input(
+        "count",
+        sprintf("Column `%s` (`ref_prop`) must hold proportions between 0 and 1.", ref_prop),
+        arg = "ref_prop", column = ref_prop
+      )
+    }
+    if (method == "homogeneity") {
+      abort_input(
+        "argument",
+        paste0(
+          "A reference of proportions allows only ",
+          "`method = \"goodness_of_fit\"`; give population counts for the ",
+          "homogeneity test."
+        ),
+        arg = "method"
+      )
+    }
+    return(list(value = as.double(v), is_prop = TRUE, column = ref_prop))
+  }
+  if (length(ref_count) == 0) ref_count <- "n"
+  check_columns(ref_count, reference, "ref_count", "reference")
+  check_counts(reference[[ref_count]], ref_count, "ref_count")
+  list(value = as.double(reference[[ref_count]]), is_prop = FALSE, column = ref_count)
+}
+
+# The reference summed over the columns not in `keep` (such as the
+# adjustment columns, for the unadjusted comparison).
+collapse_reference <- function(reference, keep, value) {
+  raw <- lapply(reference[keep], blank_to_na)
+  key <- strata_key(raw, nrow(reference))
+  first <- !duplicated(key)
+  list(
+    reference = reference[first, keep, drop = FALSE],
+    value = as.vector(rowsum(value, key, reorder = FALSE))
+  )
+}
+
+# Proportions must add up to 1 in every stratum (to within rounding).
+check_prop_sums <- function(value, strata, by, tol = 0.01) {
+  key <- strata_key(lapply(strata, blank_to_na), length(value))
+  sums <- tapply(value, key, sum)
+  bad <- which(abs(sums - 1) > tol)
+  if (length(bad) == 0) {
+    return(invisible())
+  }
+  abort_input(
+    "count",
+    sprintf(
+      paste0(
+        "The proportions of `ref_prop` add up to %s%s, not 1; ",
+        "give the share of every group (including any unknown group)."
+      ),
+      paste(signif(unname(sums[bad]), 4), collapse = ", "),
+      if (length(by) > 0) paste0(" in ", format_values(gsub("\r", ", ", names(sums)[bad]))) else ""
+    ),
+    arg = "ref_prop"
+  )
+}

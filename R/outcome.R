@@ -44,17 +44,9 @@
 #' Messages say when either happens.
 #'
 #' @inheritParams equityaudit-arguments
-#' @param outcome The outcome column: logical, 0/1, or a factor or character
-#'   column with the event given by `event`. Leave `NULL` when `events` and
-#'   `total` are given.
-#' @param by Columns whose levels are analysed separately and then pooled.
-#' @param pooled Add the pooled stratum across `by`?
 #' @param exact `"auto"`, `"always"` or `"never"`, see Details.
 #' @param p_adjust Method of [stats::p.adjust()] applied across the tests
 #'   of the result, giving `p_adjusted`.
-#' @param adjust Columns (such as age band and gender) to adjust for: adds
-#'   directly standardised percentages, printed and read with `tidy(x,
-#'   "adjusted")`; see [adjustment].
 #' @return A data frame of class `equityaudit_outcomes` with one row per
 #'   stratum (`by` level, or pooled, times `strata` level) and group: the
 #'   `by` and `strata` columns, `pooled`, the group column (and, for
@@ -86,26 +78,20 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
                              conf_level = 0.95, p_adjust = "none",
                              adjust = NULL, std_interval = c("dobson", "wald"),
                              events = NULL, total = NULL, weight = NULL,
-                             suppress = NULL, key = NULL) {
+                             suppress = "none", key = NULL, ...) {
+  check_no_dots(..., fn = "compare_outcomes")
   withhold_counts(suppress)
-  check_key_not_lazy(data, substitute(key))
-  if (is_lazy_table(data)) {
-    return(lazy_call(
-      compare_outcomes, data, match.call(), parent.frame(),
-      c("group", "outcome", "by", "strata", "adjust"), c("events", "total")
-    ))
-  }
-  data <- check_data_frame(data)
   exact <- match_arg(exact, c("auto", "always", "never"), "exact")
   std_interval <- match_arg(std_interval, c("dobson", "wald"), "std_interval")
   check_conf_level(conf_level)
   check_flag(pooled, "pooled")
   check_p_adjust(p_adjust)
   unknown <- check_unknown(unknown)
-  cols <- columns_of(c(outcome_args, "adjust", "key"), data, environment(), parent.frame(),
-    required = "group", single = c("outcome", "events", "total", "weight", "key")
+  input <- verb_input(data, c(outcome_args, "adjust", "key"), environment(), parent.frame(),
+    required = "group"
   )
-  tl <- outcome_tally(data, cols, split_columns(cols), event, unknown)
+  cols <- input_columns(input)
+  tl <- outcome_tally(input$data, cols, split_columns(cols), event, unknown)
   options <- list(
     exact = exact, conf_level = conf_level, p_adjust = p_adjust,
     by = cols$by, strata = cols$strata, pooled = pooled, adjust = cols$adjust,
@@ -113,21 +99,17 @@ compare_outcomes <- function(data, group, outcome = NULL, by = NULL,
   )
   out <- outcome_result(tl, cols, options)
   if (length(cols$adjust) > 0) {
-    adj <- adjusted_outcomes(data, cols, event, unknown, conf_level, pooled, std_interval)
+    adj <- adjusted_outcomes(input$data, cols, event, unknown, conf_level, pooled, std_interval)
     out <- set_result_table(out, "adjusted", adj$adjusted)
     out <- set_result_table(out, "standard", adj$standard)
     out <- set_result_table(out, "left_out", adj$left_out)
   }
-  if (length(cols$key) > 0 && length(c(cols$events, cols$total)) > 0) {
-    abort_input(
-      "argument",
-      "Record keys need one row per person: `key` cannot be used with `events` and `total`.",
-      arg = "key"
-    )
+  if (!is.null(tl$keys)) {
+    # the key sums of its counts: the same result built from the key sums
+    # of the same cells (no exact tests of key sums)
+    keyed <- outcome_result(keyed_tally(tl), cols, utils::modifyList(options, list(exact = "never")))
+    out <- attach_key_sums(out, keyed)
   }
-  out <- add_key_sums(out, cols$key, cols$weight, match.call(), parent.frame(), data,
-    set = list(exact = "never")
-  )
   apply_suppression(out, suppress)
 }
 

@@ -29,15 +29,6 @@
 #' out; both are counted in `tidy(x, "left_out")`.
 #'
 #' @inheritParams equityaudit-arguments
-#' @inheritParams compare_services
-#' @param date The column of dates (class `Date` or `POSIXct`, or text in
-#'   ISO 8601 form `"YYYY-MM-DD"`), or of periods with `period = "column"`.
-#' @param period `"quarter"` (labelled like `"2019 Q1"`), `"month"`
-#'   (`"2019-01"`), `"year"` (`"2019"`), or `"column"` to use the values of
-#'   `date` as the periods (in factor level order, otherwise sorted).
-#' @param reference The eligible population by group, for representation
-#'   ratios: a data frame with the `group` column(s) and a count column
-#'   (`ref_count`, default `"n"`), the same for every period.
 #' @return A data frame of class `equityaudit_periods`, one row per period
 #'   and group: `period` (a factor in time order), the group, `n`,
 #'   `period_n` (people of known group in the period), `pct` with `pct_low`
@@ -59,22 +50,18 @@
 compare_periods <- function(data, group, date, period = c("quarter", "month", "year", "column"),
                             reference = NULL, outcome = NULL, event = NULL,
                             unknown = NULL, conf_level = 0.95, ref_count = NULL,
-                            weight = NULL, suppress = NULL) {
+                            weight = NULL, suppress = "none", ...) {
+  check_no_dots(..., fn = "compare_periods")
   withhold_counts(suppress)
-  if (is_lazy_table(data)) {
-    return(lazy_call(
-      compare_periods, data, match.call(), parent.frame(),
-      c("group", "date", "outcome")
-    ))
-  }
-  data <- check_data_frame(data)
   period <- match_arg(period, c("quarter", "month", "year", "column"), "period")
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
-  cols <- columns_of(c("group", "date", "outcome", "weight"), data, environment(), env,
+  input <- verb_input(data, c("group", "date", "outcome", "weight"), environment(), env,
     required = c("group", "date")
   )
+  cols <- input_columns(input)
+  data <- input$data
   tmp <- data[c(cols$group, cols$outcome, cols$weight)]
   # each record's period (not its day), so that the counts are groups x
   # periods however many days the dates span
@@ -106,8 +93,8 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
   cut <- period_index(values, period)
   counts <- period_arrays(tl, cut, length(cols$outcome) > 0)
   ref <- if (!is.null(reference)) {
-    ref_cols <- reference_values(reference, substitute(ref_count), NULL, "homogeneity", env)
-    period_reference(reference, tl, cols$group, ref_cols$value)
+    ref_cols <- reference_input(reference, environment(), env, cols$group)
+    period_reference(ref_cols$reference, tl, cols$group, ref_cols$value)
   }
   out <- period_result(counts, cut$labels, tl, ref, conf_level)
   apply_suppression(out, suppress)

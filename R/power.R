@@ -4,11 +4,17 @@
 #'
 #' For a [compare_outcomes()] result, gives for every test the power of the
 #' chi-square test actually run (at its group sizes, degrees of freedom and
-#' significance level `1 - conf_level`) against an effect of Cohen's `w`, from the noncentral
+#' significance level `sig_level`) against an effect of Cohen's `w`, from the noncentral
 #' chi-square distribution (as `pwr::pwr.chisq.test()` computes it); and
 #' for every group the smallest rise and fall in its percentage, against
 #' the rest of its stratum, that a 1-df chi-square test of that group
 #' against the rest would detect with probability `power`.
+#'
+#' To publish detectable differences, call this function on a suppressed
+#' result (`suppress =` of [compare_outcomes()], or [suppress_counts()]):
+#' its differences are then computed from the published counts. With
+#' `suppress` here, only the counts of the result are published and its
+#' other numbers withheld.
 #'
 #' `label` says what a test shows: `"different"` when it is significant;
 #' otherwise `"inconclusive"` when some group's detectable difference
@@ -19,12 +25,7 @@
 #' @param x A result of [compare_outcomes()].
 #' @param w Cohen's effect size for the power of each test.
 #' @param power Power for the detectable differences.
-#' @param conf_level The tests' significance level is `1 - conf_level`.
-#' @param margin Difference that matters, in proportion (0.1 is ten
-#'   percentage points).
-#' @param suppress `NULL`, or a rule for [suppress_counts()]. To publish
-#'   detectable differences, call this function on a suppressed result
-#'   instead: its differences are then computed from the published counts.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_power` with one row per
 #'   stratum and group: the stratum columns, the group, `n`, `pct`, `rest_n`, `rest_pct`,
 #'   `detectable_increase` and `detectable_decrease` (percentage points;
@@ -42,17 +43,19 @@
 #'   by = service, events = employed, total = people, exact = "never"
 #' )
 #' detectable_difference(res)
-detectable_difference <- function(x, w = 0.3, power = 0.8, conf_level = 0.95,
-                                  margin = 0.1, suppress = NULL) {
+detectable_difference <- function(x, w = 0.3, power = 0.8, sig_level = 0.05,
+                                  margin = 0.1, suppress = "none", ...) {
+  check_no_dots(..., fn = "detectable_difference")
   withhold_counts(suppress)
   if (!inherits(x, "equityaudit_outcomes")) {
     abort_input("argument", "`x` must be a result of compare_outcomes().", arg = "x")
   }
   check_number(w, "w", 0, Inf, open = TRUE)
   check_number(power, "power", 0, 1, open = TRUE)
-  check_conf_level(conf_level)
+  # (a significance level of 0.5 or more is a confidence level given by
+  # mistake)
+  check_number(sig_level, "sig_level", 0, 0.5, open = TRUE)
   check_number(margin, "margin", 0, 1, open = TRUE)
-  sig_level <- 1 - conf_level
   by <- unit_columns(x)
   group <- attr(x, "group")
   df <- plain_frame(x)
@@ -94,7 +97,7 @@ detectable_difference <- function(x, w = 0.3, power = 0.8, conf_level = 0.95,
   names(out)[names(out) == "group"] <- group
   out <- new_result(out, "power", list(
     by = attr(x, "by"), group = group,
-    options = list(w = w, power = power, conf_level = conf_level, margin = margin)
+    options = list(w = w, power = power, sig_level = sig_level, margin = margin)
   ))
   apply_suppression(out, suppress)
 }

@@ -17,8 +17,10 @@
 #' a hidden count (see [suppress_counts()]). Use it to publish the report's
 #' tables in another form, or to check them with [disclosure_check()].
 #'
-#' For a database table (see [database]), the counts of every column the
-#' report needs are computed by one query, and the analyses run on them.
+#' `data` is a data frame of one row per person, the path of a CSV file of
+#' them, or a database table (see [database]): then the counts of every
+#' column the report needs are computed by one query, and the analyses run
+#' on them. The default rule is `suppress = "nhs_digital"`.
 #'
 #' The inequality measures' simulated intervals use a fixed seed (1), so
 #' that the report is the same each time it is made; your own random
@@ -27,7 +29,7 @@
 #' Adjusted comparisons (`adjust`) rest on counts by the adjustment strata,
 #' which the suppression rules do not cover: they are computed only with
 #' `suppress = "none"`.
-#' @inheritParams equity_report
+#' @inheritParams equityaudit-arguments
 #' @return A list of class `equityaudit_report`: `tables` (the published
 #'   results, named `cohort`, `access`, `outcomes`, `groups`, `services`,
 #'   `periods`; those that do not apply are absent), `measures`, `adjusted`
@@ -44,7 +46,16 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
                           strata = NULL, event = NULL, unknown = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", adjust = NULL, date = NULL,
-                          period = "quarter") {
+                          period = "quarter", ...) {
+  check_no_dots(..., fn = "report_tables")
+  report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event)
+}
+
+# The front end of the report (report_tables(), equity_report()): its data
+# and reference resolved once (a database table counted by one query), then
+# every analysis. `frame`: the calling function's environment, holding its
+# unevaluated column arguments.
+report_input <- function(data, reference, frame, env, suppress, period, unknown, event) {
   if (identical(suppress, "cell_key")) {
     abort_input(
       "argument",
@@ -56,36 +67,26 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
       arg = "suppress"
     )
   }
-  suppress <- match_arg(suppress, c("nhs_digital", "opensafely", "none"), "suppress")
+  suppress <- check_suppress(suppress, c("nhs_digital", "opensafely", "none"))
   withhold_counts(suppress)
   period <- match_arg(period, c("quarter", "month", "year", "column"), "period")
   unknown <- check_unknown(unknown)
   if (is.character(data) && length(data) == 1) data <- read_people(data)
-  columns <- column_frame(data)
-  check_data_frame(columns)
-  env <- parent.frame()
-  cols <- list(
-    group = one_column(column_names(substitute(group), columns, env, "group"), "group"),
-    outcome = one_column(column_names(substitute(outcome), columns, env, "outcome"), "outcome"),
-    by = column_names(substitute(by), columns, env, "by"),
-    strata = column_names(substitute(strata), columns, env, "strata"),
-    weight = column_names(substitute(weight), columns, env, "weight"),
-    adjust = column_names(substitute(adjust), columns, env, "adjust"),
-    date = one_column(column_names(substitute(date), columns, env, "date"), "date", TRUE)
-  )
-  check_column_args(cols, columns)
-  ref <- report_reference(reference, substitute(ref_count), substitute(ref_prop), cols, env)
   lazy <- is_lazy_table(data)
-  if (lazy) {
-    data <- db_counts(data, unique(unlist(cols[c("group", "outcome", "by", "strata", "adjust", "date")])),
-      weight = if (length(cols$weight)) cols$weight
+  input <- verb_input(data, c("group", "outcome", "by", "strata", "weight", "adjust", "date"), frame, env,
+    required = c("group", "outcome"), single = c("group", "outcome", "weight", "date")
+  )
+  cols <- input_columns(input)
+  ref <- if (!is.null(reference)) {
+    keys <- c(cols$group, cols$by, intersect(cols$adjust, colnames(reference)))
+    reference_input(reference, frame, env, keys,
+      method = if (is.null(eval(quote(substitute(ref_prop)), frame))) "homogeneity" else "goodness_of_fit"
     )
-    cols$weight <- ".n"
   }
-  check_report_data(data, cols, unknown)
+  check_report_data(input$data, cols, unknown)
   notes <- character()
   tables <- withCallingHandlers(
-    report_analyses(data, cols, ref, event, unknown, suppress, period),
+    report_analyses(input$data, cols, ref, event, unknown, suppress, period),
     equityaudit_note = function(m) {
       notes <<- c(notes, trimws(conditionMessage(m)))
       invokeRestart("muffleMessage")
@@ -104,80 +105,61 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
     records = report_records(tables$cohort, suppress),
     settings = c(cols, list(
       event = attr(tables$outcomes, "event"), suppress = suppress, unknown = unknown,
-      period = period, lazy = lazy, reference = !is.null(ref$reference)
+      period = period, lazy = lazy, reference = !is.null(ref)
     ))
   ), class = "equityaudit_report")
 }
 
-# Every analysis of the report, once; `ref` from report_reference().
+# Every analysis of the report, once, on the data and reference resolved by
+# report_input() (columns passed as the calls `cols$by` and so on, which
+# every verb reads as the names they hold).
 report_analyses <- function(data, cols, ref, event, unknown, suppress, period) {
-  w <- if (length(cols$weight)) cols$weight
-  by <- if (length(cols$by)) cols$by
-  strata <- if (length(cols$strata)) cols$strata
   # adjusted comparisons only without a rule (suppression does not cover them)
-  adjust <- if (suppress == "none" && length(cols$adjust)) cols$adjust
-  tables <- list(cohort = describe_cohort(data, c(cols$group, strata), by = by, unknown = unknown, weight = w))
-  if (!is.null(ref$reference)) {
+  adjust <- if (suppress == "none") cols$adjust else character()
+  groups <- c(cols$group, cols$strata)
+  tables <- list(cohort = describe_cohort(data, groups, by = cols$by, unknown = unknown, weight = cols$weight))
+  if (!is.null(ref)) {
+    ref_cols <- list(count = if (!ref$is_prop) ref$column, prop = if (ref$is_prop) ref$column)
     tables$access <- compare_access(data, cols$group, ref$reference,
-      by = by, unknown = unknown, weight = w, ref_count = ref$ref_count, ref_prop = ref$ref_prop,
-      method = if (is.null(ref$ref_prop)) "homogeneity" else "goodness_of_fit",
+      by = cols$by, unknown = unknown, weight = cols$weight,
+      ref_count = ref_cols$count, ref_prop = ref_cols$prop,
+      method = if (ref$is_prop) "goodness_of_fit" else "homogeneity",
       # a reference by the adjustment columns is summed over them for the
       # unadjusted comparison
       adjust = reference_adjust(ref$reference, cols$adjust)
     )
   }
   tables$outcomes <- compare_outcomes(data, cols$group, cols$outcome,
-    by = by, strata = strata, event = event, unknown = unknown, weight = w, adjust = adjust
+    by = cols$by, strata = cols$strata, event = event, unknown = unknown,
+    weight = cols$weight, adjust = adjust
   )
   tables$groups <- compare_groups(data, cols$group, cols$outcome,
-    by = c(by, strata), event = event, unknown = unknown, weight = w
+    by = c(cols$by, cols$strata), event = event, unknown = unknown, weight = cols$weight
   )
-  if (length(by) == 1 && length(unique(stats::na.omit(data[[by]]))) >= 5) {
+  if (length(cols$by) == 1 && length(unique(stats::na.omit(data[[cols$by]]))) >= 5) {
     tables$services <- compare_services(data, cols$group,
-      by = by, outcome = cols$outcome, event = event, unknown = unknown,
-      overdispersion = TRUE, weight = w
+      unit = cols$by, outcome = cols$outcome, event = event, unknown = unknown,
+      overdispersion = TRUE, weight = cols$weight
     )
   }
   if (length(cols$date) == 1) {
+    population <- period_population(ref, cols$group)
     tables$periods <- compare_periods(data, cols$group, cols$date,
       period = period, outcome = cols$outcome, event = event, unknown = unknown,
-      reference = period_population(ref, cols$group), ref_count = if (!is.null(ref$reference)) "n", weight = w
+      reference = population, ref_count = if (!is.null(population)) "n", weight = cols$weight
     )
   }
   tables
 }
 
-# The reference population with its count or proportion column named, a
-# database table's counts collected.
-report_reference <- function(reference, ref_count, ref_prop, cols, env) {
-  if (is.null(reference)) {
-    return(list())
-  }
-  if (is_lazy_table(reference)) {
-    args <- lazy_reference(list(reference = reference, ref_count = ref_count, ref_prop = ref_prop), cols, env)
-    return(args[c("reference", "ref_count")])
-  }
-  reference <- check_data_frame(reference, "reference")
-  list(
-    reference = reference,
-    ref_count = one_column(column_names(ref_count, reference, env, "ref_count"), "ref_count", TRUE),
-    ref_prop = one_column(column_names(ref_prop, reference, env, "ref_prop"), "ref_prop", TRUE)
-  )
-}
-
 # The eligible population of each group, summed over every other column,
 # for the shares over time (none from proportions).
 period_population <- function(ref, group) {
-  if (is.null(ref$reference) || length(ref$ref_prop) > 0) {
+  if (is.null(ref) || ref$is_prop) {
     return(NULL)
   }
-  count <- if (length(ref$ref_count)) ref$ref_count else "n"
-  if (!count %in% names(ref$reference)) {
-    return(NULL)
-  }
-  out <- stats::aggregate(ref$reference[count], ref$reference[group], sum)
-  names(out)[[2]] <- "n"
-  out
+  out <- stats::aggregate(list(n = ref$value), ref$reference[group], sum)
+  out[c(group, "n")]
 }
 
 # How many records the report rests on: under a rule, the cohort's

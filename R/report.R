@@ -10,72 +10,59 @@
 #' when the inputs allow it, adjusted comparisons (`adjust`), the services
 #' side by side with funnel limits (when `by` is one column with five or
 #' more levels) and change over time (`date`). It writes an HTML page, or
-#' a Word document when `output_file` ends in `.docx` (or with `format =
+#' a Word document when `path` ends in `.docx` (or with `format =
 #' "word"`): the same sections, tables, plots and suppression.
 #'
+#' `data` is a data frame of one row per person, the path of a CSV file of
+#' them (read with blank cells as missing and text kept as text), a
+#' database table (see [database]: only counts leave the database), or the
+#' tables [report_tables()] returned (then the other arguments but `path`,
+#' `title`, `quiet` and `format` are not used): the HTML page, the Word
+#' document and a spreadsheet of [write_tables()] made from one
+#' `report_tables()` are the same published numbers. `path` is an `.html`
+#' page or a `.docx` document.
+#'
 #' Every table is computed once, by [report_tables()], and suppressed
-#' together with the others (small counts are suppressed by default, and
-#' the report says so); the template only renders them. For a database
-#' table, the counts come from one query. Labels, column names, the event
+#' together with the others (by default with `suppress = "nhs_digital"`,
+#' and the report says so); the template only renders them. For a database
+#' table, the counts come from one query. `reference` adds the section on
+#' access, `adjust` a section of adjusted comparisons (see [adjustment];
+#' access is adjusted when `reference` holds these columns too), and `date`
+#' a section on change over time ([compare_periods()], by `period`). Labels, column names, the event
 #' and the title are shown as the literal text they are: nothing in the
 #' data is read as HTML, Markdown or LaTeX, or fetched into the page.
 #' Suppressed values are shown as `*`, or as the Government Statistical
 #' Service shorthand `[c]` with `options(equityaudit.withheld = "gss")`
 #' (see [format_p()]).
 #'
-#' @param data A data frame of one row per person, the path of a CSV file
-#'   of them (read with blank cells as missing and text kept as text), or a
-#'   database table (see [database]): then only counts leave the database.
-#' @param group,outcome The group and outcome columns (bare names or
-#'   strings), as for [compare_outcomes()].
-#' @param reference Optional eligible population, as for [compare_access()]
-#'   (a data frame with the group and `by` columns and a column of counts).
-#' @param by,strata The stratifying columns, as for [compare_outcomes()].
-#' @param event The value of `outcome` that counts as the event, as for
-#'   [compare_outcomes()]: needed unless the outcome is logical or 0/1.
-#' @param unknown Labels of `group` meaning "not known".
-#' @param ref_count,ref_prop The column of `reference` holding population
-#'   counts (default `"n"`) or proportions, as for [compare_access()].
-#' @param weight Column of counts, for aggregated data.
-#' @param suppress Suppression rule for [suppress_counts()]: `"nhs_digital"`
-#'   (the default), `"opensafely"` or `"none"`.
-#' @param output_file Path of the file to write: an HTML page, or a Word
-#'   document when it ends in `.docx` (see `format`).
-#' @param title Title of the report (shown as it is written).
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
-#' @param ... Further arguments to [rmarkdown::render()].
-#' @param adjust Columns (such as age band and gender) to adjust for:
-#'   adds a section of adjusted comparisons (see [adjustment]); access is
-#'   adjusted when `reference` holds these columns too.
-#' @param date A date column: adds a section on change over time
-#'   ([compare_periods()]), by `period`.
-#' @param period `"quarter"`, `"month"`, `"year"` or `"column"`, as for
-#'   [compare_periods()].
 #' @param format `"html"` or `"word"`; by default, `"word"` when
-#'   `output_file` ends in `.docx` and `"html"` otherwise. A Word document
+#'   `path` ends in `.docx` and `"html"` otherwise. A Word document
 #'   ([rmarkdown::word_document()]) has the same sections, tables, plots
 #'   and suppression as the HTML page, without its table of contents (Word
 #'   would ask to update it when the document is opened); the page's style
 #'   sheet (tables that scroll sideways on a phone) has no part in it, and
 #'   its tables take Word's default table style.
+#' @inheritParams equityaudit-arguments
 #' @return The path of the report, invisibly.
 #' @export
 #' @examples
 #' \donttest{
 #' if (rmarkdown::pandoc_available()) {
 #'   path <- equity_report(ips_synthetic, ethnicity, employed,
-#'     by = service, output_file = tempfile(fileext = ".html")
+#'     by = service, path = tempfile(fileext = ".html")
 #'   )
 #' }
 #' }
 equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           strata = NULL, event = NULL, unknown = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
-                          suppress = "nhs_digital", output_file = "equity-report.html",
-                          title = "Equality audit", quiet = !interactive(), ...,
-                          adjust = NULL, date = NULL, period = "quarter", format = NULL) {
-  format <- report_format(format, output_file)
+                          suppress = "nhs_digital", path = "equity-report.html",
+                          title = "Equality audit", quiet = !interactive(),
+                          adjust = NULL, date = NULL, period = "quarter", format = NULL, ...) {
+  check_no_dots(..., fn = "equity_report")
+  format <- report_format(format, path)
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
     !requireNamespace("knitr", quietly = TRUE)) {
     abort_input("argument", "equity_report() needs the rmarkdown and knitr packages.",
@@ -88,11 +75,19 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   if (!is.character(title) || length(title) != 1 || is.na(title)) {
     abort_input("argument", "`title` must be one string.", arg = "title")
   }
-  # every table, once, with the user's arguments (errors name them)
-  call <- match.call(expand.dots = FALSE)
-  call <- call[setdiff(names(call), c("output_file", "title", "quiet", "...", "format"))]
-  call[[1]] <- report_tables
-  r <- eval(call, parent.frame())
+  check_flag(quiet, "quiet")
+  # every table, once: the tables of report_tables() as given, or computed
+  # here with the user's arguments (errors name them)
+  r <- if (inherits(data, "equityaudit_report")) {
+    data
+  } else {
+    report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event)
+  }
+  render_report(r, path, format, title, quiet)
+}
+
+# Renders the report's template with the tables `r` of report_tables().
+render_report <- function(r, path, format, title, quiet) {
   template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
     "skeleton.Rmd",
     package = "equityaudit"
@@ -101,33 +96,40 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   dir.create(work)
   on.exit(unlink(work, recursive = TRUE), add = TRUE)
   file.copy(template, file.path(work, "report.Rmd"))
-  output_file <- normalizePath(output_file, mustWork = FALSE)
+  path <- normalizePath(path, mustWork = FALSE)
+  if (!dir.exists(dirname(path))) {
+    abort_input(
+      "argument",
+      sprintf("The folder of `path` (%s) does not exist.", format_values(dirname(path))),
+      arg = "path"
+    )
+  }
   rmarkdown::render(file.path(work, "report.Rmd"),
     output_format = report_output_format(format),
-    output_file = basename(output_file), output_dir = dirname(output_file),
+    output_file = basename(path), output_dir = dirname(path),
     intermediates_dir = work, params = list(title = title, report = r),
-    envir = new.env(parent = globalenv()), quiet = quiet, ...
+    envir = new.env(parent = globalenv()), quiet = quiet
   )
-  invisible(output_file)
+  invisible(path)
 }
 
 # "html" or "word": as asked, or from the extension of the output file.
-report_format <- function(format, output_file) {
-  if (!is.character(output_file) || length(output_file) != 1 || is.na(output_file)) {
-    abort_input("argument", "`output_file` must be one file name.", arg = "output_file")
+report_format <- function(format, path) {
+  if (!is.character(path) || length(path) != 1 || is.na(path)) {
+    abort_input("argument", "`path` must be one file name.", arg = "path")
   }
-  docx <- grepl("\\.docx$", output_file, ignore.case = TRUE)
-  if (!docx && !grepl("\\.html?$", output_file, ignore.case = TRUE)) {
+  docx <- grepl("\\.docx$", path, ignore.case = TRUE)
+  if (!docx && !grepl("\\.html?$", path, ignore.case = TRUE)) {
     abort_input(
       "argument",
       sprintf(
         paste(
-          "`output_file` must end in \".html\" (a web page) or \".docx\" (a Word document),",
+          "`path` must end in \".html\" (a web page) or \".docx\" (a Word document),",
           "not %s."
         ),
-        format_values(output_file)
+        format_values(path)
       ),
-      arg = "output_file"
+      arg = "path"
     )
   }
   if (is.null(format)) {
@@ -135,13 +137,13 @@ report_format <- function(format, output_file) {
   }
   format <- match_arg(format, c("html", "word"), "format")
   if (format == "word" && !docx) {
-    abort_input("argument", "A Word report (`format = \"word\"`) needs an `output_file` ending in \".docx\".",
-      arg = "output_file"
+    abort_input("argument", "A Word report (`format = \"word\"`) needs a `path` ending in \".docx\".",
+      arg = "path"
     )
   }
   if (format == "html" && docx) {
     abort_input("argument", "An HTML report (`format = \"html\"`) cannot be written to a \".docx\" file.",
-      arg = "output_file"
+      arg = "path"
     )
   }
   format

@@ -3,9 +3,9 @@
 
 #' Which services stand out? Funnel limits for many services
 #'
-#' For one group or every group, sets each service's representation ratio
-#' (with `reference`) or outcome percentage (with `outcome`) against its
-#' size, with funnel-plot control limits at 95% and 99.8% (Spiegelhalter,
+#' For one group or every group, sets each service's (each `unit`'s)
+#' representation ratio (with `reference`, which has the `group` and `unit`
+#' columns too) or outcome percentage (with `outcome`) against its size, with funnel-plot control limits at 95% and 99.8% (Spiegelhalter,
 #' 2005), and flags the services outside them.
 #'
 #' * Representation ratio (give `reference`, the eligible population by
@@ -40,14 +40,10 @@
 #' is unknown).
 #'
 #' @inheritParams equityaudit-arguments
-#' @param group The column(s) of groups, in `data` (and `reference`).
-#' @param by The column(s) naming the service, in `data` (and `reference`).
-#' @param outcome The outcome column, for outcome percentages, as in
-#'   [compare_outcomes()]; `event` says which value is the event.
 #' @param groups Labels of the groups to show; `NULL` for every known group.
 #' @param overdispersion Widen the limits for overdispersion?
 #' @return A data frame of class `equityaudit_services`, one row per service
-#'   and group: the `by` columns, the group, `n` (the group's users of
+#'   and group: the `unit` columns, the group, `n` (the group's users of
 #'   the service), then for ratios `service_n` (the service's users of
 #'   known group), `ref_n` (the group's eligible population),
 #'   `service_ref_n` (the service's eligible population), `expected` and
@@ -71,36 +67,25 @@
 #'   ethnicity = sample(c("White", "Black", "Asian"), 5000, TRUE),
 #'   employed = runif(5000) < 0.35
 #' )
-#' res <- compare_services(people, ethnicity, by = service, outcome = employed)
+#' res <- compare_services(people, ethnicity, unit = service, outcome = employed)
 #' res
 #' plot(res)
-compare_services <- function(data, group, by, reference = NULL,
+compare_services <- function(data, group, unit, reference = NULL,
                              outcome = NULL, event = NULL, unknown = NULL,
                              groups = NULL, overdispersion = FALSE,
-                             ref_count = NULL, weight = NULL, suppress = NULL) {
+                             ref_count = NULL, weight = NULL, suppress = "none", ...) {
+  check_no_dots(..., fn = "compare_services")
   withhold_counts(suppress)
-  if (is_lazy_table(data)) {
-    call <- match.call()
-    env <- parent.frame()
-    if (is_lazy_table(reference)) {
-      proto <- lazy_proto(data)
-      keys <- list(
-        group = column_names(call$group, proto, env, "group"),
-        by = column_names(call$by, proto, env, "by")
-      )
-      lazy <- lazy_reference(list(reference = reference, ref_count = call$ref_count), keys, env)
-      call$reference <- lazy$reference
-      call$ref_count <- lazy$ref_count
-    }
-    return(lazy_call(compare_services, data, call, env, c("group", "by", "outcome")))
-  }
-  data <- check_data_frame(data)
   check_flag(overdispersion, "overdispersion")
   unknown <- check_unknown(unknown)
   env <- parent.frame()
-  cols <- columns_of(c("group", "by", "outcome", "weight"), data, environment(), env,
-    required = c("group", "by")
+  input <- verb_input(data, c("group", "unit", "outcome", "weight"), environment(), env,
+    required = c("group", "unit")
   )
+  cols <- input_columns(input)
+  # the units compared are the strata the counts are split by
+  cols$by <- cols$unit
+  data <- input$data
   if (is.null(reference) == (length(cols$outcome) == 0)) {
     abort_input(
       "argument",
@@ -112,14 +97,8 @@ compare_services <- function(data, group, by, reference = NULL,
     cells <- service_outcome_cells(data, cols, event, unknown)
     type <- "proportion"
   } else {
-    ref_count <- substitute(ref_count)
-    if (is_lazy_table(reference)) {
-      lazy <- lazy_reference(list(reference = reference, ref_count = ref_count), cols, env)
-      ref_count <- lazy$ref_count
-      reference <- lazy$reference
-    }
-    ref <- reference_values(reference, ref_count, NULL, "homogeneity", env)
-    cells <- service_ratio_cells(data, cols, reference, ref$value, unknown)
+    ref <- reference_input(reference, environment(), env, c(cols$group, cols$unit))
+    cells <- service_ratio_cells(data, cols, ref$reference, ref$value, unknown)
     type <- "ratio"
   }
   out <- funnel_result(cells, cols, groups, type, overdispersion)
@@ -146,7 +125,7 @@ service_left_out <- function(tl, by, outcome = FALSE) {
 
 # Representation ratios by group (rows) and service (columns).
 service_ratio_cells <- function(data, cols, reference, values, unknown) {
-  tl <- tally(data, cols$group, split_columns(cols, "by"), cols$weight, unknown = unknown)
+  tl <- tally(data, cols$group, split_columns(cols, "unit"), cols$weight, unknown = unknown)
   ref_mat <- align_reference(reference, tl, cols$group, cols$by, values, all_strata = FALSE)
   known_s <- !Reduce(`|`, tl$strata_unknown[cols$by])
   n_all <- matrix(tl$array, nrow = length(tl$groups$label))
@@ -168,7 +147,7 @@ service_ratio_cells <- function(data, cols, reference, values, unknown) {
 
 # Outcome proportions by group (rows) and service (columns).
 service_outcome_cells <- function(data, cols, event, unknown) {
-  tl <- outcome_tally(data, cols, split_columns(cols, "by"), event, unknown)
+  tl <- outcome_tally(data, cols, split_columns(cols, "unit"), event, unknown)
   known_s <- !Reduce(`|`, tl$strata_unknown[cols$by])
   yes <- matrix(tl$array[, 2, known_s], nrow = length(tl$groups$label))
   total <- yes + matrix(tl$array[, 1, known_s], nrow = length(tl$groups$label))

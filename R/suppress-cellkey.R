@@ -49,6 +49,7 @@ key_range <- 256
 #'
 #' @param n The number of records (or a data frame: one key per row).
 #' @param seed A whole number: the seed the keys are drawn with.
+#' @inheritParams equityaudit-arguments
 #' @return `record_keys()`: an integer vector of `n` keys from 1 to 256.
 #'   `cell_key_ptable()`: a data frame with columns `count`,
 #'   `perturbation` and `probability`.
@@ -63,7 +64,8 @@ key_range <- 256
 #' people$key <- record_keys(people, seed = 20240601)
 #' describe_cohort(people, ethnicity, by = service, key = key, suppress = "cell_key")
 #' cell_key_ptable()
-record_keys <- function(n, seed) {
+record_keys <- function(n, seed, ...) {
+  check_no_dots(..., fn = "record_keys")
   if (is.data.frame(n)) n <- nrow(n)
   if (!is_whole_number(n) || n < 0) {
     abort_input("argument", "`n` must be a number of records (or a data frame).", arg = "n")
@@ -186,56 +188,22 @@ cell_key_columns <- list(
   cohort = "n", access = "n", outcomes = c("n", "events", "n_outcome_missing")
 )
 
-# Called by a verb given `key =`: runs the verb again (`call`, evaluated in
-# `env` on `data`) with the keys as weights, and keeps the key sums of its
-# count columns with the result, in attribute "key_sums". `age`, `vars`:
-# the age column and variables of describe_cohort(); the age rows are
-# counted as a variable of their own (age known or not), since age is not
-# summarised with weights. `set`: arguments given other values in the
-# keyed run (no exact tests of key sums).
-add_key_sums <- function(out, key, weight, call, env, data, age = character(),
-                         vars = character(), set = list()) {
-  if (length(key) == 0) {
-    return(out)
-  }
-  if (length(weight) > 0) {
-    abort_input(
-      "argument",
-      "Record keys need one row per person: `key` cannot be used with `weight`.",
-      arg = "key"
-    )
-  }
-  check_record_keys(data[[key]], key)
-  call$data <- data
-  call$weight <- key
-  call$key <- NULL
-  call$suppress <- NULL
-  for (a in names(set)) call[[a]] <- set[[a]]
-  known <- ".equityaudit_age_known"
-  if (length(age) > 0) {
-    data[[known]] <- ifelse(is.na(data[[age]]), NA, "known")
-    call$data <- data
-    call$vars <- c(vars, known)
-    call$age <- NULL
-  }
-  keyed <- suppressWarnings(suppressMessages(eval(call, env)))
-  kind <- result_kind(out)
+# Called by a verb given `key =`: `keyed` is the same result built from
+# the sums of the record keys of the same cells (counted in the same pass
+# as the counts: tally()), so its count columns are the key sums of the
+# result's counts. They are kept with the result, in attribute "key_sums",
+# with the identity of each row ("key_rows"), so that a result whose rows
+# were reordered or dropped is not perturbed with another row's keys.
+attach_key_sums <- function(out, keyed) {
   ids <- c(attr(out, "by"), attr(out, "options")$strata, "pooled", attr(out, "group"))
   ids <- intersect(c(ids, "variable", "level", "missing"), names(out))
-  row_id <- function(d) key_row_id(d, ids)
-  kd <- unclass(keyed)
-  if (length(age) > 0) {
-    is_age <- kd$variable == known
-    kd$variable[is_age] <- age
-    kd$level[is_age] <- NA
+  row <- key_row_id(out, ids)
+  if (!identical(row, key_row_id(keyed, ids))) {
+    abort_internal("the result built from the key sums has other rows")
   }
-  at <- match(row_id(out), row_id(kd))
-  if (anyNA(at)) abort_internal("the keyed run of a verb has other rows")
-  cols <- cell_key_columns[[kind]]
-  attr(out, "key_sums") <- lapply(stats::setNames(cols, cols), function(cl) as.double(kd[[cl]][at]))
-  # which row each key sum belongs to, so that a result whose rows were
-  # reordered or dropped is not perturbed with another row's keys
-  attr(out, "key_rows") <- list(ids = ids, row = row_id(out))
+  cols <- cell_key_columns[[result_kind(out)]]
+  attr(out, "key_sums") <- lapply(stats::setNames(cols, cols), function(cl) as.double(unclass(keyed)[[cl]]))
+  attr(out, "key_rows") <- list(ids = ids, row = row)
   out
 }
 
@@ -260,33 +228,6 @@ row_key_sums <- function(x) {
     )
   }
   lapply(sums, function(v) v[at])
-}
-
-check_record_keys <- function(k, column) {
-  if (!is.numeric(k) || anyNA(k) || any(k < 1 | k > key_range | k != round(k))) {
-    abort_input(
-      "column",
-      sprintf(
-        paste(
-          "Column `%s` (`key`) must hold record keys: whole numbers from 1 to %d,",
-          "none missing (see `record_keys()`)."
-        ),
-        column, key_range
-      ),
-      arg = "key", column = column
-    )
-  }
-}
-
-# A verb given `key =` with a database table: the keys are per record.
-check_key_not_lazy <- function(data, key) {
-  if (!is.null(key) && is_lazy_table(data)) {
-    abort_input(
-      "argument",
-      "`key` needs a data frame with one row per person, not a database table.",
-      arg = "key"
-    )
-  }
 }
 
 # ---- the rule ---------------------------------------------------------------

@@ -192,6 +192,7 @@
 #' @param ptable The perturbation table of the cell-key rule: `NULL` for
 #'   [cell_key_ptable()], or a data frame of the same columns (checked:
 #'   an error of class `equityaudit_error_argument` says what is wrong).
+#' @inheritParams equityaudit-arguments
 #' @return `x` with the rule applied, and attribute `"suppression"`
 #'   (the rule, threshold and rounding, the published implicit totals,
 #'   the cells suppressed, and `loss`: how many counts the table shows and
@@ -210,7 +211,8 @@
 #' suppress_counts(cohort)
 #' disclosure_check(suppress_counts(cohort))
 suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key", "none"),
-                            threshold = NULL, round_to = NULL, ptable = NULL) {
+                            threshold = NULL, round_to = NULL, ptable = NULL, ...) {
+  check_no_dots(..., fn = "suppress_counts")
   rule <- match_arg(rule, c("nhs_digital", "opensafely", "cell_key", "none"), "rule")
   if (rule == "cell_key") {
     for (a in c("threshold", "round_to")) {
@@ -272,7 +274,7 @@ stamp_release <- function(tables, id = new_release()) {
 release_of <- function(x) attr(x, "suppression")$release %||% attr(x, "published_from")
 
 apply_suppression <- function(x, suppress) {
-  if (is.null(suppress)) {
+  if (identical(suppress, "none")) {
     return(x)
   }
   suppress_counts(x, rule = suppress)

@@ -3,23 +3,17 @@
 
 #' Count people by combinations of groups
 #'
-#' Counts the rows of `data` (or sums a count column) for every combination
-#' of the grouping columns, in one pass through compiled code. Missing values
-#' are counted as a group of their own, so nobody is dropped.
+#' Counts the rows of `data` (or sums a count column, `weight`) for every
+#' combination of the `group` columns (factor, character, logical and
+#' integer columns, and whole-number doubles), within the `by` columns,
+#' which come first in the result, in one pass through compiled code.
+#' Missing values are counted as a group of their own, so nobody is
+#' dropped. Without `group`, the rows of each `by` stratum are counted.
 #'
-#' @param data A data frame with one row per person, or one row per group
-#'   with a count column named in `weight`.
-#' @param ... Grouping columns, as bare names or strings. Factor, character,
-#'   logical and integer columns are accepted (and whole-number doubles).
-#' @param by Stratifying columns (bare names, strings or `c()` of them);
-#'   they come first in the result.
-#' @param weight Optional column of counts (whole, non-negative numbers), for
-#'   data that are already aggregated, such as a published table.
 #' @param complete If `TRUE`, every combination of levels is returned, with
 #'   `n = 0` for those that do not occur. Missing values get a row only in
 #'   columns that contain any.
-#' @param suppress `NULL`, or a rule for [suppress_counts()] applied to the
-#'   counts.
+#' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_counts` with one row per
 #'   combination present (or every combination with `complete = TRUE`): the
 #'   `by` columns, the grouping columns (factors keep their levels in their
@@ -33,36 +27,23 @@
 #'   ethnicity = c("White", NA, "Black", "White", "White")
 #' )
 #' tabulate_groups(people, ethnicity, by = service)
-#' tabulate_groups(people, "ethnicity", complete = TRUE)
-tabulate_groups <- function(data, ..., by = NULL, weight = NULL,
-                            complete = FALSE, suppress = NULL) {
+#' tabulate_groups(people, c(service, ethnicity), complete = TRUE)
+tabulate_groups <- function(data, group = NULL, ..., by = NULL, weight = NULL,
+                            complete = FALSE, suppress = "none") {
+  check_no_dots(..., fn = "tabulate_groups")
   withhold_counts(suppress)
-  table <- data
-  data <- check_data_frame(column_frame(table))
-  env <- parent.frame()
-  group_exprs <- as.list(substitute(list(...)))[-1]
-  groups <- unlist(lapply(group_exprs, column_names,
-    data = data, env = env, arg = "..."
-  ))
   check_flag(complete, "complete")
-  cols <- columns_of(c("by", "weight"), data, environment(), env)
-  by <- cols$by
-  weight <- cols$weight
-  check_column_args(list(by = by, "..." = groups, weight = weight), data)
-  if (is_lazy_table(table)) {
-    counts <- db_counts(table, c(by, groups), weight = if (length(weight)) weight)
-    return(do.call(tabulate_groups, c(
-      list(counts), as.list(groups),
-      list(by = by, weight = ".n", complete = complete, suppress = suppress)
-    )))
-  }
-  columns <- c(by, groups)
-  cc <- count_cells(data, columns,
-    weight = if (length(weight)) weight,
-    arg = c(rep("by", length(by)), rep("...", length(groups)))
+  input <- verb_input(data, c("group", "by", "weight"), environment(), parent.frame(),
+    single = "weight"
+  )
+  cols <- input_columns(input)
+  columns <- c(cols$by, cols$group)
+  cc <- count_cells(input$data, columns,
+    weight = if (length(cols$weight)) cols$weight,
+    arg = c(rep("by", length(cols$by)), rep("group", length(cols$group)))
   )
   out <- new_result(cells_frame(cc, columns, complete = complete), "counts", list(
-    by = by, group = groups, unknown = character()
+    by = cols$by, group = cols$group, unknown = character()
   ))
   apply_suppression(out, suppress)
 }

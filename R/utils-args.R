@@ -128,3 +128,40 @@ with_local_seed <- function(seed, expr) {
   set.seed(seed, kind = "Mersenne-Twister", normal.kind = "Inversion", sample.kind = "Rejection")
   expr
 }
+
+# Arguments that were renamed, by function: the old name and the new one.
+renamed_arguments <- list(
+  cmh_test = c(by = "across"),
+  compare_services = c(by = "unit"),
+  detectable_difference = c(conf_level = "sig_level"),
+  equity_report = c(output_file = "path")
+)
+
+# Every exported function ends with `...`, which must be empty: an
+# argument it does not have (a misspelt one, or one that was renamed) is a
+# classed error naming the function and, for a renamed one, its new name.
+check_no_dots <- function(..., fn) {
+  given <- as.list(substitute(list(...)))[-1]
+  if (length(given) == 0) {
+    return(invisible())
+  }
+  names <- names(given) %||% rep("", length(given))
+  name <- names[[1]]
+  new <- if (is.null(renamed_arguments[[fn]])) NA_character_ else renamed_arguments[[fn]][name]
+  message <- if (!nzchar(name)) {
+    sprintf(
+      "`%s()` was given %d more unnamed argument%s than it takes: name the arguments after the first ones.",
+      fn, sum(!nzchar(names)), if (sum(!nzchar(names)) == 1) "" else "s"
+    )
+  } else if (!is.na(new)) {
+    sprintf("`%s()` has no argument `%s`: it was renamed `%s`.", fn, name, new)
+  } else {
+    formals_of <- setdiff(names(formals(get(fn, envir = asNamespace("equityaudit")))), "...")
+    near <- formals_of[utils::adist(name, formals_of, ignore.case = TRUE) <= 2]
+    sprintf(
+      "`%s()` has no argument `%s`%s.", fn, name,
+      if (length(near) > 0) sprintf(" (did you mean `%s`?)", near[[1]]) else ""
+    )
+  }
+  abort_input("argument", message, arg = name, new_name = if (!is.na(new)) unname(new))
+}

@@ -24,13 +24,15 @@
 #' @param x Numbers (or, for `readable_table()`, a result data frame).
 #' @param digits Decimals shown.
 #' @param na Text for missing values.
+#' @inheritParams equityaudit-arguments
 #' @return A character vector (a data frame of text for `readable_table()`).
 #' @export
 #' @examples
 #' format_p(c(0.2, 0.0312, 0.0004, 6.7e-07, NA))
 #' format_stat(22.0468)
 #' format_count(50000)
-format_p <- function(x, digits = 3, na = "") {
+format_p <- function(x, digits = 3, na = "", ...) {
+  check_no_dots(..., fn = "format_p")
   check_numbers(x)
   # (a computed p-value may exceed 1 by a rounding error)
   bad <- !is.na(x) & (x < 0 | x > 1 + 1e-8)
@@ -50,7 +52,8 @@ format_p <- function(x, digits = 3, na = "") {
 
 #' @rdname format_p
 #' @export
-format_stat <- function(x, digits = 2, na = "") {
+format_stat <- function(x, digits = 2, na = "", ...) {
+  check_no_dots(..., fn = "format_stat")
   check_numbers(x)
   out <- fixed(x, digits)
   out[is.na(x)] <- na
@@ -60,7 +63,8 @@ format_stat <- function(x, digits = 2, na = "") {
 
 #' @rdname format_p
 #' @export
-format_count <- function(x, na = "") {
+format_count <- function(x, na = "", ...) {
+  check_no_dots(..., fn = "format_count")
   check_numbers(x)
   out <- formatC(round(as.double(x)), format = "f", digits = 0, big.mark = ",")
   out[is.na(x)] <- na
@@ -69,7 +73,10 @@ format_count <- function(x, na = "") {
 
 #' @rdname format_p
 #' @export
-format_pct <- function(x, digits = 1, na = "") format_stat(x, digits, na)
+format_pct <- function(x, digits = 1, na = "", ...) {
+  check_no_dots(..., fn = "format_pct")
+  format_stat(x, digits, na)
+}
 
 fixed <- function(x, digits) formatC(as.double(x), format = "f", digits = digits)
 

@@ -131,7 +131,7 @@ verbs <- list(
   compare_outcomes = function(d) compare_outcomes(d, g, e, by = s, exact = "never"),
   compare_groups = function(d) compare_groups(d, g, e, by = s),
   compare_periods = function(d) compare_periods(d, g, date, period = "month", outcome = e),
-  compare_services = function(d) compare_services(d, g, by = s, outcome = e),
+  compare_services = function(d) compare_services(d, g, unit = s, outcome = e),
   detectable_difference = function(d) detectable_difference(compare_outcomes(d, g, e, exact = "never")),
   inequality_measures = function(d) inequality_measures(compare_outcomes(d, g, e, exact = "never")),
   suppress_counts = function(d) suppress_counts(compare_outcomes(d, g, e, by = s, exact = "never")),

@@ -69,11 +69,11 @@ time_it <- function(expr, times) {
 }
 times <- as.integer(Sys.getenv("EA_BENCH_TIMES", "3"))
 rows <- list(
-  c("compare_services(), outcome %", time_it(quote(compare_services(df, ethnicity, by = service, outcome = employed)), times),
+  c("compare_services(), outcome %", time_it(quote(compare_services(df, ethnicity, unit = service, outcome = employed)), times),
     time_it(quote(base_services_outcome(df)), times)),
-  c("compare_services(), ratio", time_it(quote(compare_services(df, ethnicity, by = service, reference = population)), times),
+  c("compare_services(), ratio", time_it(quote(compare_services(df, ethnicity, unit = service, reference = population)), times),
     time_it(quote(base_services_ratio(df)), times)),
-  c("compare_services(), ratio, overdispersion", time_it(quote(compare_services(df, ethnicity, by = service,
+  c("compare_services(), ratio, overdispersion", time_it(quote(compare_services(df, ethnicity, unit = service,
     reference = population, overdispersion = TRUE)), times), NA),
   c("compare_periods(), quarters, outcome", time_it(quote(compare_periods(df, ethnicity, date,
     outcome = employed)), times), time_it(quote(base_periods(df)), times))

@@ -172,7 +172,7 @@ add(
     }, 1, peer_limit))
 )
 tab3 <- table(many$g, many$o, many$s)
-ours <- timed(function() cmh_test(many, g, o, by = s))
+ours <- timed(function() cmh_test(many, g, o, across = s))
 # mantelhaen.test() spends its time in compiled code that R's time limit
 # cannot stop: run it in a child process under `timeout`
 in_child <- function(expr_text, data, limit) {

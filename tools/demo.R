@@ -69,7 +69,7 @@ report <- file.path(out_dir, "equity-report.html")
 if (rmarkdown::pandoc_available()) {
   equity_report(cohort, "ethnicity", "employed",
     reference = population, by = "service", strata = "gender",
-    unknown = "Not known/stated", output_file = report,
+    unknown = "Not known/stated", path = report,
     title = "Equality audit of two IPS services (synthetic cohort)"
   )
 } else {

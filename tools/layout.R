@@ -20,7 +20,7 @@ layer_of <- function(f) {
   rules <- list(
     `0` = "^utils-|^equityaudit-package|^arguments|^data(\\.R|-)",
     `1` = "^input-|^tabulate\\.R$|^strata|^database|^helpers|^ethnicity",
-    `2` = "^stats-|^funnel|^standardise",
+    `2` = "^stats-|^funnel|^standardise|^spc-",
     `3` = "-stats\\.R$|^result|^tidy",
     `4` = "^print|^format|^plot",
     `5` = "^suppress|^disclosure",

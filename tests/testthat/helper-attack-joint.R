@@ -159,9 +159,9 @@ joint_case <- function(kind, rule) {
       services <- if (stats::runif(1) < 0.5) {
         ref <- expand.grid(s = unique(d$s), g = unique(stats::na.omit(d$g)), stringsAsFactors = FALSE)
         ref$n <- stats::rpois(nrow(ref), 200) + 1
-        compare_services(d, g, by = s, reference = ref, ref_count = n)
+        compare_services(d, g, unit = s, reference = ref, ref_count = n)
       } else {
-        compare_services(d, g, by = s, outcome = y)
+        compare_services(d, g, unit = s, outcome = y)
       }
       list(cohort = cohort, services = services)
     },

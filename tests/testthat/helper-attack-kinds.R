@@ -219,7 +219,7 @@ attack_case <- function(kind, rule) {
       ref$n <- stats::rpois(nrow(d), lambda * 10)
       compare_access(d, g, ref, by = strata, weight = n, ref_count = "n")
     },
-    counts = tabulate_groups(d, g, s, weight = n)
+    counts = tabulate_groups(d, c(g, s), weight = n)
   )
   list(x = x, s = suppress_counts(x, rule))
 }

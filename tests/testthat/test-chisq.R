@@ -64,8 +64,10 @@ test_that("data frame input gives the same as the table", {
     ref <- stats::chisq.test(table(sub$g, sub$e), correct = FALSE)
     expect_rel(got$statistic[got$s == s], ref$statistic)
   }
-  counted <- tabulate_groups(df, g, e, by = s)
-  expect_equal(chisq_strata(counted, g, e, by = s), got, ignore_attr = TRUE)
+  counted <- tabulate_groups(df, c(g, e), by = s)
+  expect_equal(chisq_strata(counted, g, e, by = s, weight = n), got, ignore_attr = TRUE)
+  # a table of counts is never counted row by row without being told
+  expect_error(chisq_strata(counted, g, e, by = s), "weight = n", class = "equityaudit_error_argument")
 })
 
 test_that("empty rows and columns are dropped from the test, not NaN", {

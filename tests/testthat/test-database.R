@@ -41,12 +41,12 @@ test_that("SQLite audits equal the in-memory ones", {
     compare_groups(plain, ethnicity, employed, by = service, ref_group = "rest")
   )
   expect_same_result(
-    cmh_test(ips, ethnicity, employed, by = service),
-    cmh_test(plain, ethnicity, employed, by = service)
+    cmh_test(ips, ethnicity, employed, across = service),
+    cmh_test(plain, ethnicity, employed, across = service)
   )
   expect_equal(
-    tabulate_groups(ips, ethnicity, gender, by = service),
-    tabulate_groups(plain, ethnicity, gender, by = service)
+    tabulate_groups(ips, c(ethnicity, gender), by = service),
+    tabulate_groups(plain, c(ethnicity, gender), by = service)
   )
   # a filtered table is counted after the filter
   older <- dplyr::filter(ips, age > 40)

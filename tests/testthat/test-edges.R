@@ -4,7 +4,9 @@ test_that("column selection errors", {
   df <- data.frame(g = c("a", "b"), w = c("1", "2"))
   expect_error(tabulate_groups(df, 1 + 1), class = "equityaudit_error_argument")
   expect_error(tabulate_groups(df, ""), "empty column name")
-  expect_error(tabulate_groups(df, g, g), "used twice")
+  expect_error(tabulate_groups(df, c(g, g)), "used twice")
+  # a second column given as in the old interface, before `group` took them all
+  expect_error(tabulate_groups(df, g, w), "more unnamed argument", class = "equityaudit_error_argument")
   expect_error(tabulate_groups(df, g, weight = w), "numeric counts")
   expect_equal(tabulate_groups(df, g, by = if (FALSE) "x")$n, c(1, 1))
   expect_error(tabulate_groups(df, g, weight = c(g, w)), "one column")
@@ -140,8 +142,8 @@ test_that("counts beyond 2^31 give the chi-square of the scaled table", {
                       n = c(30, 70, 45, 55))
   big <- small
   big$n <- big$n * 2^33
-  s <- chisq_strata(small, g, e)
-  b <- chisq_strata(big, g, e)
+  s <- chisq_strata(small, g, e, weight = n)
+  b <- chisq_strata(big, g, e, weight = n)
   expect_equal(b$n, 200 * 2^33)
   # X2 grows in proportion to the counts
   expect_equal(b$statistic, s$statistic * 2^33, tolerance = 1e-10)
@@ -209,14 +211,14 @@ test_that("a CMH test too large for memory is a classed error, not a crash", {
 
 test_that("a CMH test with nothing to test says why", {
   d <- data.frame(s = c("A", "A", "B", "B"), g = c("x", "x", "x", "x"), y = c(TRUE, FALSE, TRUE, FALSE))
-  res <- cmh_test(d, g, y, by = s)
+  res <- cmh_test(d, g, y, across = s)
   expect_true(is.na(res$statistic))
   expect_output(print(res), "No test: a test needs two groups")
 })
 
 test_that("equity_report() refuses a file it cannot write before rendering anything", {
   expect_error(
-    equity_report(ips_synthetic, ethnicity, employed, by = service, output_file = "x.pdf"),
+    equity_report(ips_synthetic, ethnicity, employed, by = service, path = "x.pdf"),
     "\\.html.*\\.docx", class = "equityaudit_error_argument"
   )
 })

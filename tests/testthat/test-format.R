@@ -96,7 +96,7 @@ test_that("cmh_test() counts only the strata that inform it", {
     g = c(rep(c("x", "y"), 20), rep("x", 20)),
     e = rep(c(TRUE, FALSE, FALSE, TRUE, TRUE), 12)
   )
-  expect_equal(cmh_test(d, g, e, by = s)$strata_used, 2)
+  expect_equal(cmh_test(d, g, e, across = s)$strata_used, 2)
   res <- compare_outcomes(d, g, e, by = s, exact = "never")
   expect_equal(tidy(res, "cmh")$strata_used, 2)
   # a group with nobody in it does not make the pooled test NA

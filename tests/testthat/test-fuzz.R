@@ -150,7 +150,7 @@ fuzz_cases <- list(
     weight <- maybe("w", 0.3)
     by <- maybe("c", 0.3)
     list(
-      call = quote(tabulate_groups(df, a, b, by = by, weight = weight,
+      call = quote(tabulate_groups(df, c(a, b), by = by, weight = weight,
                                    complete = stats::runif(1) < 0.2)),
       env = environment(),
       count = function(res) list(in_ = people_in(df, weight), out = sum(res$n))
@@ -245,9 +245,9 @@ fuzz_cases <- list(
     if (!is.null(ref)) ref$n <- sample(0:200, nrow(ref), TRUE)
     list(
       call = quote(suppressMessages(if (is.null(ref)) {
-        compare_services(df, a, by = c, outcome = y, event = event, unknown = "Not known")
+        compare_services(df, a, unit = c, outcome = y, event = event, unknown = "Not known")
       } else {
-        compare_services(df, a, by = c, reference = ref, unknown = "Not known")
+        compare_services(df, a, unit = c, reference = ref, unknown = "Not known")
       })),
       env = environment(),
       count = function(res) list(in_ = nrow(df), out = sum(res$n) + left_out_n(res))
@@ -317,7 +317,7 @@ fuzz_cases <- list(
   cmh_test = function(df) {
     event <- if (is.character(df$y)) "yes"
     list(
-      call = quote(cmh_test(df, a, y, by = c, event = event)),
+      call = quote(cmh_test(df, a, y, across = c, event = event)),
       env = environment(),
       count = function(res) list(in_ = nrow(df), out = sum(tidy(res, "counts")$n) + left_out_n(res))
     )
@@ -367,7 +367,7 @@ fuzz_cases <- list(
       # rendering costs seconds: generated data that passes the checks is
       # reported on only now and then
       call = quote(if (stats::runif(1) < 0.03 && rmarkdown::pandoc_available()) {
-        equity_report(df, a, y, event = event, output_file = out, quiet = TRUE)
+        equity_report(df, a, y, event = event, path = out, quiet = TRUE)
       } else {
         equityaudit:::check_report_data(as.data.frame(df), list(group = "a", outcome = "y"))
       }),

@@ -157,7 +157,7 @@ test_that("CMH equals mantelhaen.test() on random 2 x k x K tables", {
   })
   # one call, one test per table (the tables are its `strata`)
   res <- cmh_test(do.call(rbind, tables), g,
-    by = s, strata = table, events = events, total = total
+    across = s, strata = table, events = events, total = total
   )
   want <- t(vapply(tables, function(d) {
     x <- array(0, c(length(unique(d$g)), 2, length(unique(d$s))))
@@ -191,7 +191,7 @@ test_that("CMH with many groups and few strata equals mantelhaen.test()", {
     t$table <- i
     t
   }))
-  res <- cmh_test(d, g, o, by = s, strata = table, weight = n, event = FALSE)
+  res <- cmh_test(d, g, o, across = s, strata = table, weight = n, event = FALSE)
   want <- t(vapply(arrays, function(x) {
     ref <- stats::mantelhaen.test(x, correct = FALSE)
     c(ref$statistic, ref$p.value)
@@ -205,7 +205,7 @@ test_that("CMH with many groups and few strata equals mantelhaen.test()", {
     g = rep(sprintf("g%05d", seq_len(g)), each = 10),
     s = rep(c("a", "b"), 5 * g), o = stats::runif(10 * g) < 0.3
   )
-  res <- cmh_test(big, g, o, by = s)
+  res <- cmh_test(big, g, o, across = s)
   expect_equal(res$df, g - 1)
   expect_true(res$statistic > 0 && res$p_value > 0 && res$p_value < 1)
 })
@@ -214,7 +214,7 @@ test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
   # |O - E| is exactly 0.5: corrected in both orientations of the table
   d <- expand.grid(g = c("g1", "g2"), o = c(TRUE, FALSE), s = c("s1", "s2", "s3"))
   d$n <- c(4, 5, 6, 5, 17, 2, 3, 3, 6, 4, 11, 4)
-  res <- cmh_test(d, g, o, by = s, weight = n, correct = TRUE)
+  res <- cmh_test(d, g, o, across = s, weight = n, correct = TRUE)
   ref <- stats::mantelhaen.test(array(d$n, c(2, 2, 3)), correct = TRUE)
   expect_equal(res$statistic, 0)
   expect_equal(res$p_value, ref$p.value)
@@ -235,7 +235,7 @@ test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
     t
   }))
   for (lvl in c(0.9, 0.95, 0.99)) {
-    res <- cmh_test(d, g, o, by = s, strata = table, weight = n, correct = TRUE, conf_level = lvl)
+    res <- cmh_test(d, g, o, across = s, strata = table, weight = n, correct = TRUE, conf_level = lvl)
     want <- t(vapply(arrays, function(x) {
       ref <- stats::mantelhaen.test(x, correct = TRUE, conf.level = lvl)
       c(ref$statistic, ref$p.value, ref$estimate, ref$conf.int[1:2])
@@ -243,7 +243,7 @@ test_that("CMH continuity correction and odds ratio match mantelhaen.test()", {
     expect_rel(cbind(res$statistic, res$p_value, res$odds_ratio, res$or_low, res$or_high), want)
   }
   three <- data.frame(g = c("a", "b", "c"), ev = c(3, 5, 7), tot = 10, s = 1)
-  expect_true(is.na(cmh_test(three, g, by = s, events = ev, total = tot)$odds_ratio))
+  expect_true(is.na(cmh_test(three, g, across = s, events = ev, total = tot)$odds_ratio))
 })
 
 test_that("Monte-Carlo p-values agree with chisq.test within sampling error", {

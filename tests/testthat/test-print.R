@@ -15,7 +15,7 @@ test_that("every kind of result prints as a published table", {
     compare_access(ips, ethnicity, pop, by = service, unknown = "Not known/stated")
     compare_outcomes(ips, ethnicity, employed, by = service, exact = "never")
     compare_groups(ips, ethnicity, employed, by = service)
-    cmh_test(ips, ethnicity, employed, by = service)
+    cmh_test(ips, ethnicity, employed, across = service)
     chisq_strata(ips, ethnicity, employed, by = service)
     tabulate_groups(ips, gender, by = service)
   })
@@ -26,7 +26,7 @@ test_that("services, periods, measures and power print as published tables", {
   pop <- ips_population_frame()
   local_reproducible_output(width = 100)
   expect_snapshot({
-    compare_services(ips, ethnicity, by = service, reference = pop, unknown = "Not known/stated")
+    compare_services(ips, ethnicity, unit = service, reference = pop, unknown = "Not known/stated")
     compare_periods(ips, ethnicity, date_joined, period = "year", outcome = employed)
     detectable_difference(compare_outcomes(ips, ethnicity, employed, exact = "never"))
   })

@@ -10,7 +10,7 @@ test_that("equity_report() adds the adjusted, services and over-time sections", 
   on.exit(unlink(out))
   equity_report(ips, "ethnicity", "employed",
     reference = ips_population, by = "service", unknown = "Not known/stated",
-    adjust = c("age_band", "gender"), date = "date_joined", output_file = out,
+    adjust = c("age_band", "gender"), date = "date_joined", path = out,
     suppress = "none"
   )
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
@@ -23,7 +23,7 @@ test_that("equity_report() adds the adjusted, services and over-time sections", 
   # are suppressed together with the other tables
   equity_report(ips, "ethnicity", "employed",
     reference = ips_population, by = "service", unknown = "Not known/stated",
-    adjust = c("age_band", "gender"), date = "date_joined", output_file = out
+    adjust = c("age_band", "gender"), date = "date_joined", path = out
   )
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Adjusted for age_band and gender", html, fixed = TRUE))
@@ -39,12 +39,12 @@ test_that("equity_report() adds the adjusted, services and over-time sections", 
     employed = stats::runif(n) < 0.3
   )
   many$employed[many$service == "S01"] <- stats::runif(sum(many$service == "S01")) < 0.6
-  equity_report(many, "ethnicity", "employed", by = "service", suppress = "none", output_file = out)
+  equity_report(many, "ethnicity", "employed", by = "service", suppress = "none", path = out)
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Services side by side", html, fixed = TRUE))
   expect_true(grepl("high (99.8%)", html, fixed = TRUE))
   # and with the default rule, suppressed together with the other tables
-  equity_report(many, "ethnicity", "employed", by = "service", output_file = out)
+  equity_report(many, "ethnicity", "employed", by = "service", path = out)
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Services side by side", html, fixed = TRUE))
   expect_true(grepl("high (99.8%)", html, fixed = TRUE))

@@ -49,7 +49,7 @@ render_labels <- function(labels, title, event, group_col, by_col, unknown, secr
   names(d) <- c(group_col, by_col, "y")
   equity_report(d, group_col, "y",
     by = by_col, event = event, unknown = unknown, suppress = "none",
-    title = title, output_file = out
+    title = title, path = out
   )
   paste(readLines(out, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
 }

@@ -41,7 +41,7 @@ test_that("equity_report() writes a Word document with the HTML report's section
   on.exit(unlink(c(out, dir), recursive = TRUE))
   path <- equity_report(ips, "ethnicity", "employed",
     reference = population, by = "service", unknown = "Not known",
-    output_file = out, title = "<b>Audit</b> & *x*"
+    path = out, title = "<b>Audit</b> & *x*"
   )
   expect_equal(normalizePath(path), normalizePath(out))
   utils::unzip(out, exdir = dir)
@@ -87,7 +87,7 @@ test_that("equity_report() takes its format from the file name or `format`", {
   expect_error(report_format("html", "a.docx"), class = "equityaudit_error_argument")
   expect_error(report_format("pdf", "a.pdf"), class = "equityaudit_error_argument")
   expect_error(
-    equity_report(ips_synthetic, ethnicity, employed, output_file = "a.html", format = "word"),
+    equity_report(ips_synthetic, ethnicity, employed, path = "a.html", format = "word"),
     class = "equityaudit_error_argument"
   )
 })

@@ -9,7 +9,7 @@ test_that("equity_report() writes the tables and figures", {
   on.exit(unlink(out))
   path <- equity_report(ips_synthetic, "ethnicity", "employed",
     reference = population, by = "service", unknown = "Not known",
-    output_file = out
+    path = out
   )
   expect_equal(normalizePath(path), normalizePath(out))
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
@@ -28,7 +28,7 @@ test_that("equity_report() writes the tables and figures", {
   csv <- tempfile(fileext = ".csv")
   on.exit(unlink(csv), add = TRUE)
   utils::write.csv(ips_synthetic, csv, row.names = FALSE, na = "")
-  equity_report(csv, "ethnicity", "employed", suppress = "none", output_file = out)
+  equity_report(csv, "ethnicity", "employed", suppress = "none", path = out)
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Counts\\s+are\\s+shown\\s+unsuppressed", html))
   expect_false(grepl("Equality of access", html, fixed = TRUE))
@@ -43,7 +43,7 @@ test_that("equity_report() leaves out a stratum with nobody in it", {
   # table, the outcome and group tables get an empty stratum for it (so
   # that their shape gives no count away), which the report does not show
   equity_report(ips_synthetic, "ethnicity", "employed",
-    by = "service", strata = "gender", output_file = out
+    by = "service", strata = "gender", path = out
   )
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Strata\\s+with\\s+nobody\\s+in\\s+them\\s+are\\s+left\\s+out", html))
@@ -61,7 +61,7 @@ test_that("equity_report() works from a database table", {
   on.exit(DBI::dbDisconnect(db$con))
   out <- tempfile(fileext = ".html")
   on.exit(unlink(out), add = TRUE)
-  equity_report(db$tbl, "ethnicity", "employed", by = "service", output_file = out)
+  equity_report(db$tbl, "ethnicity", "employed", by = "service", path = out)
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   # with suppression on (the default) the text gives the rounded headcount,
   # never the exact 779
@@ -93,11 +93,11 @@ test_that("equity_report() from a CSV counts the event the user names", {
   utils::write.csv(d, csv, row.names = FALSE, na = "")
   # the event is never taken from level order: without it, a clear error
   expect_error(
-    equity_report(csv, "ethnic group", "outcome", by = "site", output_file = out),
+    equity_report(csv, "ethnic group", "outcome", by = "site", path = out),
     "event", class = "equityaudit_error_argument"
   )
   equity_report(csv, "ethnic group", "outcome", by = "site", event = "Employed",
-    suppress = "none", output_file = out
+    suppress = "none", path = out
   )
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("<strong>outcome</strong> = &quot;Employed&quot;", html, fixed = TRUE))
@@ -109,7 +109,7 @@ test_that("equity_report() from a CSV counts the event the user names", {
   # a column called `outcome` does not shadow the argument; bare names work
   d$employed <- d$outcome == "Employed"
   d$employed[d$outcome == ""] <- NA
-  equity_report(d, `ethnic group`, employed, by = site, suppress = "none", output_file = out)
+  equity_report(d, `ethnic group`, employed, by = site, suppress = "none", path = out)
   html2 <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("<strong>employed</strong> = TRUE", html2, fixed = TRUE))
   expect_true(grepl(paste0(">", pct, " \\("), html2))
@@ -120,17 +120,17 @@ test_that("equity_report() stops early on data it cannot report", {
   skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
   d <- data.frame(g = c("a", "b"), y = c(TRUE, FALSE))
   out <- tempfile(fileext = ".html")
-  expect_error(equity_report(d[0, ], g, y, output_file = out), "no rows",
+  expect_error(equity_report(d[0, ], g, y, path = out), "no rows",
     class = "equityaudit_error_argument")
   d$y <- NA
-  expect_error(equity_report(d, g, y, output_file = out), "missing or unknown for everybody",
+  expect_error(equity_report(d, g, y, path = out), "missing or unknown for everybody",
     class = "equityaudit_error_column"
   )
-  expect_error(equity_report(d, g, y, by = site, output_file = out), "`by` names",
+  expect_error(equity_report(d, g, y, by = site, path = out), "`by` names",
     class = "equityaudit_error_column"
   )
   d$y <- TRUE
-  expect_error(equity_report(d, g, y, unknown = c("a", "b"), output_file = out),
+  expect_error(equity_report(d, g, y, unknown = c("a", "b"), path = out),
     "`g` \\(`group`\\) is missing or unknown",
     class = "equityaudit_error_column"
   )

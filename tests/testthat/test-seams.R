@@ -49,7 +49,7 @@ test_that("a combined group with an unknown part is unknown", {
   expect_equal(summary(res)$df, 5)
   expect_equal(sum(res$n[res$missing]), nrow(d) - nrow(complete))
   expect_equal(res$e[!res$missing], rep(c("A", "B", "C"), each = 2))
-  svc <- compare_services(d, c(e, s), by = site, outcome = y)
+  svc <- compare_services(d, c(e, s), unit = site, outcome = y)
   expect_false(any(grepl("Not known", svc$e_s)))
   expect_equal(sum(svc$n), nrow(complete))
   per <- compare_periods(d, c(e, s), when)
@@ -89,7 +89,7 @@ test_that("a stratum called \"Total\" is not the pooled stratum", {
 test_that("a reference with two rows for one group is refused everywhere", {
   d <- data.frame(g = c("a", "b", "a"), site = "X")
   pop <- data.frame(g = c("a", "a", "b"), site = "X", n = c(10, 10, 5))
-  expect_error(compare_services(d, g, by = site, reference = pop), "more than one row",
+  expect_error(compare_services(d, g, unit = site, reference = pop), "more than one row",
     class = "equityaudit_error_labels"
   )
   expect_error(compare_access(d, g, pop, by = site), "more than one row",
@@ -109,7 +109,7 @@ test_that("cmh_test() leaves out people of unknown stratum, as mantelhaen.test()
     s = sample(c("A", "B", "C", NA), 400, TRUE), g = sample(c("x", "y", "z"), 400, TRUE),
     y = stats::runif(400) < 0.3
   )
-  res <- cmh_test(d, g, y, by = s)
+  res <- cmh_test(d, g, y, across = s)
   cc <- d[!is.na(d$s), ]
   want <- stats::mantelhaen.test(table(cc$g, cc$y, cc$s))
   expect_equal(res$statistic, unname(want$statistic), tolerance = 1e-10)
@@ -171,9 +171,9 @@ test_that("every kind of result prints as a published table, tidies and suppress
   pub <- subset(bjpsych_published, characteristic == "ethnicity")
   pop <- data.frame(service = pub$service, ethnicity = pub$group, n = pub$population_n)
   res <- list(
-    services = compare_services(ips, ethnicity, by = service, reference = pop, unknown = "Not known/stated"),
+    services = compare_services(ips, ethnicity, unit = service, reference = pop, unknown = "Not known/stated"),
     periods = compare_periods(ips, ethnicity, date_joined, outcome = employed),
-    cmh = cmh_test(ips, ethnicity, employed, by = service),
+    cmh = cmh_test(ips, ethnicity, employed, across = service),
     chisq = chisq_strata(ips, ethnicity, employed, by = service),
     counts = tabulate_groups(ips, ethnicity, by = service)
   )
@@ -196,7 +196,7 @@ test_that("empty results print, and say there is nobody", {
   d <- data.frame(g = character(), y = logical(), s = character())
   expect_output(print(compare_outcomes(d, g, y, by = s)), "No rows")
   expect_output(print(describe_cohort(d, g, by = s)), "people +0")
-  expect_equal(cmh_test(d, g, y, by = s)$df, NA_real_)
+  expect_equal(cmh_test(d, g, y, across = s)$df, NA_real_)
 })
 
 # one vocabulary ----
@@ -215,8 +215,11 @@ test_that("an argument name means one thing in every function", {
   expect_true("ref_group" %in% args(compare_groups))
   expect_true("ref_group" %in% args(inequality_measures))
   for (f in c(verbs, inequality_measures, detectable_difference)) {
-    expect_false(any(c("B", "sig_level", "total_rows", "service") %in% args(f)))
+    expect_false(any(c("B", "total_rows", "service") %in% args(f)))
   }
+  # a confidence level is `conf_level`, a significance level `sig_level`
+  expect_true("sig_level" %in% args(detectable_difference))
+  expect_false("conf_level" %in% args(detectable_difference))
   expect_false("method" %in% args(compare_groups))
   # `exact` is the choice of exact tests, not a flag
   expect_false("exact" %in% args(disclosure_check))
@@ -289,7 +292,7 @@ test_that("errors that were cryptic are classed and say what is wrong", {
   # six columns of 1,500 values each: more combinations than can be counted
   many <- as.data.frame(replicate(6, sprintf("v%04d", sample(1500)), simplify = FALSE))
   names(many) <- letters[1:6]
-  expect_error(tabulate_groups(many, a, b, c, d, e, f), "too many", class = "equityaudit_error_table")
+  expect_error(tabulate_groups(many, c(a, b, c, d, e, f)), "too many", class = "equityaudit_error_table")
   # a suppressed table edited by hand no longer adds up
   s <- suppress_counts(describe_cohort(ips_synthetic, ethnicity, by = service))
   s$n[[1]] <- s$n[[1]] + 100
@@ -305,7 +308,7 @@ test_that("counts past 2^31 people neither overflow nor crash", {
   expect_equal(res$exact_method[[1]], "not_attempted")
   want <- stats::chisq.test(matrix(c(1.2e9, 1.1e9, 0.9e9, 0.9e9), 2), correct = FALSE)
   expect_equal(summary(res)$statistic, unname(want$statistic), tolerance = 1e-10)
-  res <- cmh_test(transform(d, s = "A"), g, by = s, events = e, total = n)
+  res <- cmh_test(transform(d, s = "A"), g, across = s, events = e, total = n)
   expect_true(is.finite(res$statistic))
   expect_error(chisq_strata(matrix(c(1.2e9, 1.1e9, 0.9e9, 0.9e9), 2), simulate = TRUE),
     "2^31", fixed = TRUE, class = "equityaudit_error_argument"

@@ -15,16 +15,16 @@ test_that("compare_services() and compare_periods() of an SQLite table equal the
   db <- sqlite_table(d)
   on.exit(DBI::dbDisconnect(db$con))
   expect_same_result(
-    compare_services(db$tbl, ethnicity, by = service, outcome = employed),
-    compare_services(d, ethnicity, by = service, outcome = employed)
+    compare_services(db$tbl, ethnicity, unit = service, outcome = employed),
+    compare_services(d, ethnicity, unit = service, outcome = employed)
   )
   pop <- caseload_population()
   DBI::dbWriteTable(db$con, "population", pop)
   expect_same_result(
-    compare_services(db$tbl, ethnicity, by = service,
+    compare_services(db$tbl, ethnicity, unit = service,
       reference = dplyr::tbl(db$con, "population"), unknown = "Not known"
     ),
-    compare_services(d, ethnicity, by = service, reference = pop, unknown = "Not known")
+    compare_services(d, ethnicity, unit = service, reference = pop, unknown = "Not known")
   )
   expect_same_result(
     compare_periods(db$tbl, c(ethnicity, gender), date_joined, period = "month", outcome = employed),
@@ -67,7 +67,7 @@ test_that("the SQL sent also translates for SQL Server, Spark SQL and Snowflake"
   on.exit(options(old), add = TRUE)
   for (b in names(backends)) {
     lf <- dbplyr::lazy_frame(d, con = backends[[b]], .name = "df")
-    services <- sent_sql(compare_services(lf, ethnicity, by = service, outcome = employed))
+    services <- sent_sql(compare_services(lf, ethnicity, unit = service, outcome = employed))
     periods <- sent_sql(compare_periods(lf, ethnicity, date_joined, outcome = employed))
     for (sql in list(services, periods)) {
       expect_match(sql, "GROUP BY", info = b)

@@ -66,7 +66,7 @@ services_data <- function(n = 20000, n_services = 40, seed = 1) {
 
 test_that("outcome funnels: percentages, targets and limits against a direct computation", {
   d <- services_data()
-  res <- compare_services(d, ethnicity, by = service, outcome = employed)
+  res <- compare_services(d, ethnicity, unit = service, outcome = employed)
   expect_s3_class(res, "equityaudit_services")
   known <- d[!is.na(d$ethnicity), ]
   tab <- table(known$service, known$ethnicity, known$employed)
@@ -96,7 +96,7 @@ test_that("ratio funnels: expected users from the reference shares", {
     stringsAsFactors = FALSE
   )
   pop$n <- stats::rpois(nrow(pop), 300)
-  res <- compare_services(d, ethnicity, by = service, reference = pop, overdispersion = TRUE)
+  res <- compare_services(d, ethnicity, unit = service, reference = pop, overdispersion = TRUE)
   acc <- compare_access(d[!is.na(d$ethnicity), ], ethnicity, pop, by = service)
   key <- paste(res$service, res$ethnicity)
   m <- match(paste(acc$service, acc$ethnicity), key)
@@ -127,15 +127,15 @@ test_that("one group, intersections, and errors", {
   expect_equal(as.character(unique(one$gender)), "Female")
   sel <- d[d$ethnicity %in% "Black" & d$gender == "Female", ]
   expect_equal(one$n, as.vector(table(sel$service)))
-  expect_error(compare_services(d, ethnicity, by = service), class = "equityaudit_error_argument")
-  expect_error(compare_services(d, ethnicity, by = service, outcome = employed, groups = "Blak"),
+  expect_error(compare_services(d, ethnicity, unit = service), class = "equityaudit_error_argument")
+  expect_error(compare_services(d, ethnicity, unit = service, outcome = employed, groups = "Blak"),
     class = "equityaudit_error_labels"
   )
 })
 
 test_that("funnel plots draw", {
   d <- services_data(5000, 20)
-  res <- compare_services(d, ethnicity, by = service, outcome = employed)
+  res <- compare_services(d, ethnicity, unit = service, outcome = employed)
   grDevices::pdf(NULL)
   on.exit(grDevices::dev.off())
   expect_invisible(plot(res))

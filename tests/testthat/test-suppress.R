@@ -381,7 +381,7 @@ test_that("tables that carry unpublished counts are dropped, the others computed
   s <- suppress_counts(a, "nhs_digital")
   expect_equal(nrow(tidy(s, "left_out")), 0)
   expect_equal(attr(s, "by"), "s")
-  svc <- suppressWarnings(compare_services(ips_synthetic, ethnicity, by = service, outcome = employed))
+  svc <- suppressWarnings(compare_services(ips_synthetic, ethnicity, unit = service, outcome = employed))
   s2 <- suppress_counts(svc, "nhs_digital")
   # the funnels of the published counts: WWT's Other (7 people) is hidden,
   # so Other's target is CNWL's published rate

@@ -10,7 +10,7 @@ for (type in c("character", "factor", "integer", "logical")) {
         b = random_column(n, "character", k = sample(1:3, 1)),
         c = random_column(n, "factor", k = 2)
       )
-      got <- tabulate_groups(df, a, b, by = c)
+      got <- tabulate_groups(df, c(a, b), by = c)
       ref <- table_frame(df, c("c", "a", "b"))
       expect_equal(sum(got$n), n)
       expect_equal(nrow(got), nrow(ref))
@@ -89,7 +89,7 @@ test_that("strings in latin1 and UTF-8 with the same text are one group", {
 test_that("many levels use the sparse path and still add up", {
   set.seed(3)
   df <- data.frame(a = sample(5000, 3000, TRUE), b = sample(5000, 3000, TRUE))
-  got <- tabulate_groups(df, a, b)
+  got <- tabulate_groups(df, c(a, b))
   expect_equal(sum(got$n), 3000)
   ref <- table_frame(df, c("a", "b"))
   expect_setequal(paste(got$a, got$b, got$n), paste(ref$a, ref$b, ref$n))
@@ -184,9 +184,9 @@ test_that("the thread option is checked", {
   expect_equal(with_threads(8, tabulate_groups(d, g))$n, c(1, 1))
   # far more threads than the machine has: as many as it has
   big <- data.frame(g = sample(letters, 2e5, TRUE), h = sample(1:3, 2e5, TRUE))
-  want <- tabulate_groups(big, g, h)$n
-  expect_equal(with_threads(1e5, tabulate_groups(big, g, h))$n, want)
-  expect_equal(with_threads(1e9, tabulate_groups(big, g, h))$n, want)
+  want <- tabulate_groups(big, c(g, h))$n
+  expect_equal(with_threads(1e5, tabulate_groups(big, c(g, h)))$n, want)
+  expect_equal(with_threads(1e9, tabulate_groups(big, c(g, h)))$n, want)
   tabs <- array(rpois(4 * 2000, 9) + 1, c(2, 2, 2000))
   expect_equal(
     with_threads(1e9, chisq_strata(tabs))$statistic,
@@ -198,8 +198,8 @@ test_that("complete = TRUE refuses more combinations than a table can hold", {
   d <- data.frame(
     a = sprintf("a%04d", 1:3000), b = sprintf("b%04d", 1:3000), c = rep(c("x", "y", "z"), 1000)
   )
-  expect_error(tabulate_groups(d, a, b, c, complete = TRUE), "27,000,000",
+  expect_error(tabulate_groups(d, c(a, b, c), complete = TRUE), "27,000,000",
     class = "equityaudit_error_table"
   )
-  expect_equal(nrow(tabulate_groups(d[1:30, ], a, b, complete = TRUE)), 900)
+  expect_equal(nrow(tabulate_groups(d[1:30, ], c(a, b), complete = TRUE)), 900)
 })

@@ -139,7 +139,7 @@ test_that("errors name the argument at fault", {
   pop <- data.frame(g = c("a", "b"), n = c(10, 10))
   expect_error(compare_access(d, g, pop, by = site), "`by` names",
     class = "equityaudit_error_column")
-  expect_error(cmh_test(d, g, y), "`by` is missing", class = "equityaudit_error_argument")
+  expect_error(cmh_test(d, g, y), "`across` is missing", class = "equityaudit_error_argument")
 })
 
 test_that("column names with spaces work in summaries", {
