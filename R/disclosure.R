@@ -88,7 +88,7 @@ disclosure_check <- function(x, bounds = c("exact", "verdict"), ...) {
       arg = "x"
     )
   }
-  s <- attr(x, "suppression")
+  s <- suppression_of(x)
   check_threshold_rule(s)
   if (isTRUE(s$subset)) {
     abort_input(
@@ -161,37 +161,41 @@ check_frame <- function(x, spec, checks) {
 
 # ---- the rule, as the attacker reads it -----------------------------------
 
-protected_low <- function(r) if (r$zero) 0 else 1
-
-# The range that may reach into the protected counts
-could_be_small <- function(b, r) {
-  r$threshold > 0 & b$lo <= r$threshold & b$hi >= protected_low(r)
-}
-
-# Could be small, and known more precisely than the rule's own range.
-too_narrow <- function(b, r) {
-  could_be_small(b, r) & b$hi - b$lo < r$threshold - protected_low(r)
-}
-
-# What the publication alone says about each cell. `value` holds the
-# published counts (NA where starred or hidden).
-knowledge_bounds <- function(value, starred, hidden, r) {
-  lo <- pmax(0, value - floor(r$round_to / 2))
-  hi <- value + ceiling(r$round_to / 2) - 1
-  if (r$threshold > 0) {
-    low <- protected_low(r)
-    overlap <- !is.na(value) & lo <= r$threshold & hi >= low
-    below <- overlap & lo < low
-    above <- overlap & hi > r$threshold
-    # a published count is not one the rule hides; a published 0 with room
-    # above the threshold as well keeps its whole range (rounding coarser
-    # than the threshold, which no standard rule uses)
-    lo[above & !below] <- r$threshold + 1
-    hi[below & !above] <- low - 1
+# disclosure_check() of tables published together.
+disclosure_check_together <- function(x, exact) {
+  if (!all(vapply(x, inherits, TRUE, "equityaudit_suppressed"))) {
+    abort_input(
+      "argument",
+      "Every table in `x` must be a result of `suppress_counts()`.",
+      arg = "x"
+    )
   }
-  # a starred count may be a zero starred to protect another
-  lo[starred] <- 0
-  lo[hidden] <- 0
-  hi[starred | hidden] <- Inf
-  list(lo = lo, hi = hi)
+  s <- suppression_of(x[[1]])
+  for (t in x) check_threshold_rule(suppression_of(t))
+  specs <- lapply(x, function(t) count_spec(t, totals = suppression_of(t)$totals))
+  joint <- joint_spec(x, specs)
+  checks <- cell_check(joint, s, exact)
+  n_tables <- sum(lengths(lapply(specs, `[[`, "value")))
+  links <- checks$cell > n_tables
+  table <- findInterval(checks$cell, joint$first + 1)
+  names_of <- names(x) %||% as.character(seq_along(x))
+  out <- lapply(seq_along(x), function(t) {
+    mine <- checks[table == t & !links, , drop = FALSE]
+    mine$cell <- mine$cell - joint$first[[t]]
+    check_frame(x[[t]], specs[[t]], mine)
+  })
+  out <- Map(function(o, nm) cbind(table = rep(nm, nrow(o)), o, stringsAsFactors = FALSE), out, names_of)
+  # the people one table leaves out of a place another shows
+  extra <- checks[links, , drop = FALSE]
+  out[[length(out) + 1]] <- new_tidy_frame(list(
+    table = rep("(between tables)", nrow(extra)), row = rep(NA_integer_, nrow(extra)),
+    column = joint$column[extra$cell], kind = rep("hidden", nrow(extra)),
+    low = extra$low, high = extra$high, exact_range = extra$exact_range, disclosed = extra$disclosed
+  ))
+  keep <- c("table", "row", "column", "kind", "low", "high", "exact_range", "disclosed")
+  out <- new_tidy_frame(lapply(stats::setNames(keep, keep), function(cl) {
+    do.call(c, lapply(out, `[[`, cl))
+  }))
+  attr(out, "protected") <- !any(out$disclosed)
+  out
 }

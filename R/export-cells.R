@@ -2,65 +2,18 @@
 # headings, the numbers rounded as printed, the GSS shorthand where a value
 # is not shown, and the notes sheet.
 
-# Headings of the limits of an interval, from the estimate's heading.
-limit_headings <- function() {
-  out <- character()
-  for (parts in interval_columns) {
-    est <- if (is.na(parts[[1]])) "Expected range" else column_headings[[parts[[1]]]]
-    if (parts[[2]] %in% names(out)) next
-    out[parts[[2]]] <- paste0(est, ", lower 95% limit")
-    out[parts[[3]]] <- paste0(est, ", upper 95% limit")
-  }
-  out
-}
-
-export_headings <- function(cols, kind) {
-  h <- c(
-    column_headings, limit_headings(),
-    variable = "Characteristic", level = "Group", mean = "Mean", sd = "Standard deviation",
-    min = "Minimum", max = "Maximum", events = "With the outcome",
-    mh_difference = "Pooled difference (points)",
-    mh_diff_low = "Pooled difference (points), lower 95% limit",
-    mh_diff_high = "Pooled difference (points), upper 95% limit",
-    mh_risk_ratio = "Pooled risk ratio", mh_rr_low = "Pooled risk ratio, lower 95% limit",
-    mh_rr_high = "Pooled risk ratio, upper 95% limit", phi = "Overdispersion factor",
-    tau2 = "Between-service variance", widened = "Limits widened", services = "Services"
-  )
-  if (kind == "groups") h[c("ref_n", "ref_pct")] <- c("People compared with", "% compared with")
-  ifelse(cols %in% names(h), h[cols], cols)
-}
-
-# Decimals of a number column, as printed (format.R); NA: a count.
-export_digits <- function(col) {
-  counts <- c(
-    "n", "events", "ref_n", "ref_events", "n_outcome_missing", "df", "groups",
-    "strata_used", "people", "period_n", "outcome_n", "service_n", "service_ref_n", "services",
-    "n_missing", "observed"
-  )
-  if (col %in% counts) {
-    return(0)
-  }
-  if (grepl("p_value$|^p_adjusted$", col)) {
-    return(3)
-  }
-  if (grepl("pct|^outcome_(low|high)$", col)) {
-    return(1)
-  }
-  2
-}
-
 # Cells of the table that do not apply to their row ([z]): numbers of the
 # unknown group other than its counts, numbers of a row of nobody, a cohort's percentage of all people
 # or of a summary row and its summaries of rows that are not summaries,
 # and exact p-values where no exact test was needed.
-not_applicable <- function(d, col, kind) {
+not_applicable <- function(d, col, kind, digits) {
   n <- length(d[[1]])
   z <- rep(FALSE, n)
   if (is.logical(d$missing)) {
-    z <- z | (d$missing %in% TRUE & export_digits(col) != 0)
+    z <- z | (d$missing %in% TRUE & digits != 0)
   }
   # a percentage or interval of nobody
-  if (is.numeric(d$n) && export_digits(col) != 0) z <- z | d$n %in% 0
+  if (is.numeric(d$n) && digits != 0) z <- z | d$n %in% 0
   if (kind == "cohort" && all(c("variable", "level") %in% names(d))) {
     people <- d$variable == "people"
     summary_row <- is.na(d$level) & !people & !(d$missing %in% TRUE)
@@ -94,24 +47,30 @@ sheet_cells <- function(s) {
   }
   cols <- intersect(s$cols, names(d))
   n <- nrow(d)
+  spec <- describe_columns(s$result %||% s$table, cols)
   # a missing label of a group or stratum is the unknown group
   unknown <- attr(s$table, "unknown_label") %||% "Not known"
   label_cols <- c(attr(s$table, "by"), attr(s$table, "group"))
-  columns <- lapply(cols, function(col) {
+  columns <- lapply(seq_along(cols), function(k) {
+    col <- cols[[k]]
     v <- d[[col]]
     starred <- seq_len(n) %in% (s$starred[[col]] %||% integer())
-    z <- not_applicable(d, col, s$kind)
+    digits <- spec$digits[[k]]
+    if (is.numeric(v) && !is.object(v) && spec$value_role[[k]] == "measure" && !is.null(d$measure)) {
+      digits <- max(measure_digits[as.character(d$measure)], na.rm = TRUE)
+    }
+    z <- not_applicable(d, col, s$kind, if (is.na(digits)) 2 else digits)
     if (is.numeric(v) && !is.object(v)) {
-      digits <- export_digits(col)
+      p_value <- identical(spec$value_role[[k]], "p")
       value <- round(as.double(v), digits)
       text <- rep(NA_character_, n)
-      if (digits == 3) text[!is.na(value) & v < 0.001] <- "< 0.001"
+      if (p_value) text[!is.na(value) & v < 0.001] <- "< 0.001"
       text[is.na(v)] <- ifelse(z[is.na(v)], "[z]", "[x]")
       # no number in a spreadsheet is infinite
       text[is.infinite(v)] <- "[x]"
       text[starred] <- "[c]"
       value[!is.na(text)] <- NA
-      format <- switch(as.character(digits), `0` = "#,##0", `1` = "0.0", `3` = "0.000", "0.00")
+      format <- if (digits == 0) "#,##0" else paste0("0.", strrep("0", digits))
       empty <- n > 0 && all(is.na(v)) && !any(starred)
       return(list(value = value, text = text, format = format, empty = empty))
     }
@@ -124,7 +83,7 @@ sheet_cells <- function(s) {
     list(value = NULL, text = text, format = NULL, empty = empty)
   })
   keep <- !vapply(columns, `[[`, TRUE, "empty")
-  list(headings = cell_text(export_headings(cols[keep], s$kind)), columns = columns[keep], n = n)
+  list(headings = cell_text(spec$heading[keep]), columns = columns[keep], n = n)
 }
 
 # Text for a cell, as it is: line breaks and tabs as spaces, control and

@@ -142,7 +142,7 @@ export_book <- function(x) {
       arg = "x"
     )
   }
-  rules <- lapply(x, function(t) attr(t, "suppression"))
+  rules <- lapply(x, suppression_of)
   kinds <- vapply(x, table_kind, "")
   # inequality measures carry no rule of their own
   ruled <- rules[kinds != "inequality"]
@@ -188,7 +188,7 @@ export_sheets <- function(tables) {
     }
     sheets[[length(sheets) + 1]] <- list(
       name = name, title = cell_text(spec$title), kind = kind, table = t, cols = spec$cols,
-      starred = attr(t, "suppression")$starred %||% list(), part = FALSE
+      starred = starred_cells(t), part = FALSE, result = t
     )
     for (p in names(spec$parts)) {
       part <- spec$parts[[p]]
@@ -196,7 +196,7 @@ export_sheets <- function(tables) {
       sheets[[length(sheets) + 1]] <- list(
         name = paste0(name, "_", p), title = cell_text(paste0(spec$title, ": ", part$title)),
         kind = kind, table = part$table, cols = part$cols, starred = list(), part = TRUE,
-        of = name
+        of = name, result = t
       )
     }
   }

@@ -1,71 +1,31 @@
-# Results for people to read: headings a reader understands, estimates
-# with their intervals, and every number written as published tables
-# write it (utils-numbers.R).
-
-# Headings of the result columns, for readers.
-column_headings <- c(
-  n = "People", events = "With the outcome", pct = "%",
-  pct_ci = "% (95% interval)", ref_n = "Eligible population",
-  ref_pct = "% of eligible", access_rate = "Users per 100 eligible",
-  representation_ratio = "Representation ratio",
-  ratio_ci = "Representation ratio (95% interval)", verdict = "Verdict",
-  statistic = "Chi-square", df = "df", p_value = "p",
-  exact_p_value = "Exact p", method = "Test", cramers_v = "Cramer's V",
-  reference = "Compared with", difference = "Difference (points)",
-  diff_ci = "Difference, points (95% interval)",
-  measure = "Measure", label = "Measure", value = "Value", value_ci = "Value (95% interval)",
-  groups = "Groups compared",
-  n_outcome_missing = "Outcome not known", strata_used = "Strata used",
-  expected = "Expected", isr = "Adjusted ratio", isr_ci = "Adjusted ratio (95% interval)",
-  std_pct = "Standardised %", std_ci = "Standardised % (95% interval)",
-  target = "Expected %", limits_95 = "Expected range (95%)", flag = "Against the expected range",
-  z_score = "z", period = "Period", share_ci = "Share of the period's people, % (95% interval)",
-  outcome_pct = "% with the outcome", outcome_ci = "% with the outcome (95% interval)",
-  share_statistic = "Trend in share: chi-square", share_p_value = "Trend in share: p",
-  outcome_statistic = "Trend in outcome: chi-square", outcome_p_value = "Trend in outcome: p"
-)
-
-# Columns shown as "estimate (low to high)"; a pair without an estimate
-# ("low to high").
-interval_columns <- list(
-  pct_ci = c("pct", "pct_low", "pct_high"),
-  ratio_ci = c("representation_ratio", "ratio_low", "ratio_high"),
-  diff_ci = c("difference", "diff_low", "diff_high"),
-  value_ci = c("value", "low", "high"),
-  isr_ci = c("isr", "isr_low", "isr_high"),
-  std_ci = c("std_pct", "std_low", "std_high"),
-  share_ci = c("pct", "pct_low", "pct_high"),
-  outcome_ci = c("outcome_pct", "outcome_low", "outcome_high"),
-  limits_95 = c(NA, "lower_95", "upper_95")
-)
+# Results for people to read: every number written as the description of
+# its column says (columns.R, utils-numbers.R), with the headings a reader
+# understands, estimates with their intervals, and the withheld values
+# marked. print(), format(), readable_table(), write_tables() and the report
+# all write numbers through readable_values().
 
 #' @rdname format_p
 #' @param cols Columns to show, in order; an interval column name
-#'   (`"pct_ci"`, `"ratio_ci"`, `"diff_ci"`, `"value_ci"`) shows an estimate
-#'   with its interval.
+#'   (`"pct_ci"`, `"ratio_ci"`, `"diff_ci"`, `"value_ci"`, ...) shows an
+#'   estimate with its interval.
 #' @export
 readable_table <- function(x, cols = names(x), ...) {
   check_no_dots(..., fn = "readable_table")
-  starred <- attr(x, "suppression")$starred %||% list()
+  starred <- starred_cells(x)
   df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
   check_table_columns(cols, df)
-  out <- lapply(cols, function(col) {
+  spec <- describe_columns(x, cols)
+  out <- lapply(seq_along(cols), function(i) {
+    col <- cols[[i]]
     if (col %in% names(interval_columns)) {
-      return(interval_text(df, interval_columns[[col]], col, starred))
+      return(interval_text(df, interval_columns[[col]]$parts, spec[i, ], starred))
     }
-    v <- readable_column(df[[col]], col)
+    v <- readable_values(df[[col]], spec[i, ], df, alpha_of(x))
     v[starred[[col]] %||% integer()] <- withheld_mark()
     v
   })
-  names(out) <- cols
-  out <- out[!vapply(out, is.null, TRUE)]
-  headings <- column_headings
-  if (inherits(x, "equityaudit_groups")) {
-    headings[c("ref_n", "ref_pct")] <- c("People compared with", "% compared with")
-  }
-  heads <- ifelse(names(out) %in% names(headings), headings[names(out)], names(out))
-  out <- as.data.frame(out, stringsAsFactors = FALSE, optional = TRUE)
-  names(out) <- heads
+  out <- as.data.frame(stats::setNames(out, cols), stringsAsFactors = FALSE, optional = TRUE)
+  names(out) <- spec$heading
   out
 }
 
@@ -75,7 +35,7 @@ check_table_columns <- function(cols, df) {
   if (!is.character(cols) || anyNA(cols)) {
     abort_input("argument", "`cols` must be column names.", arg = "cols")
   }
-  complete <- vapply(interval_columns, function(p) all(p[!is.na(p)] %in% names(df)), TRUE)
+  complete <- vapply(interval_columns, function(iv) all(iv$parts[!is.na(iv$parts)] %in% names(df)), TRUE)
   unknown <- setdiff(cols, c(names(df), names(interval_columns)[complete]))
   if (length(unknown) > 0) {
     abort_input(
@@ -92,48 +52,56 @@ check_table_columns <- function(cols, df) {
 
 # "estimate (low to high)"; an estimate without both limits is withheld
 # ("n/a", or "[x]"), never shown with an empty interval.
-interval_text <- function(df, parts, col, starred) {
-  have <- parts[!is.na(parts)]
-  if (!all(have %in% names(df))) {
-    return(NULL)
-  }
+interval_text <- function(df, parts, spec, starred) {
   if (nrow(df) == 0) {
     return(character())
   }
-  d <- if (col %in% c("ratio_ci", "value_ci", "isr_ci")) 2 else 1
+  digits_of <- function(v) readable_values(v, spec, df)
   est <- if (is.na(parts[[1]])) rep(0, nrow(df)) else df[[parts[[1]]]]
   lo <- df[[parts[[2]]]]
   hi <- df[[parts[[3]]]]
-  limits <- paste(format_stat(lo, d), "to", format_stat(hi, d))
-  v <- if (is.na(parts[[1]])) limits else paste0(format_stat(est, d), " (", limits, ")")
+  limits <- paste(digits_of(lo), "to", digits_of(hi))
+  v <- if (is.na(parts[[1]])) limits else paste0(digits_of(est), " (", limits, ")")
   v[is.na(est) | is.na(lo) | is.na(hi)] <- withheld_mark("x")
   v[is.na(est) & !is.na(parts[[1]])] <- ""
+  have <- parts[!is.na(parts)]
   v[unique(unlist(starred[have]))] <- withheld_mark()
   v
 }
 
-readable_column <- function(v, col) {
-  if (is.factor(v) || is.character(v) || is.logical(v)) {
-    v <- as.character(v)
+# The values of one column as text, as its description (one row of
+# describe_columns()) says: counts whole with thousands separators,
+# percentages and points to one decimal, p-values as format_p() writes
+# them (never rounded across `alpha`), inequality measures to the decimals
+# of their measure (the `measure` column of `df`).
+readable_values <- function(v, spec, df = NULL, alpha = 0.05) {
+  if (is.factor(v) || is.character(v) || is.logical(v) || !is.numeric(v)) {
+    v <- if (is.logical(v)) ifelse(v, "Yes", "No") else as.character(v)
     v[is.na(v)] <- ""
     return(v)
   }
-  if (grepl("p_value$|^p_adjusted$", col)) {
-    return(format_p(v))
+  role <- spec$value_role
+  if (role %in% c("label", "flag")) {
+    # numbers that label groups (a stratum number): as they are
+    out <- format(v, scientific = FALSE, trim = TRUE, drop0trailing = TRUE)
+    out[is.na(v)] <- ""
+    return(out)
   }
-  counts <- c(
-    "n", "events", "ref_n", "ref_events", "n_outcome_missing", "rest_n", "n_tested", "df",
-    "groups", "strata_used", "people", "period_n", "outcome_n", "service_n", "service_ref_n",
-    "services", "comparisons", "different", "equivalent", "inconclusive", "not_compared",
-    "rows_used", "cols_used", "n_missing", "n_expected_below_5", "observed", "n_unknown"
-  )
-  if (col %in% counts) {
+  if (role == "p") {
+    return(format_p(pmax(pmin(v, 1), 0), alpha = alpha))
+  }
+  if (role == "count") {
     return(format_count(v))
   }
-  if (grepl("pct", col)) {
-    return(format_pct(v))
+  digits <- if (role == "measure" && !is.null(df$measure)) {
+    d <- unname(measure_digits[as.character(df$measure)])
+    ifelse(is.na(d), 2, d)
+  } else {
+    spec$digits
   }
-  format_stat(v)
+  out <- vapply(seq_along(v), function(i) format_stat(v[[i]], digits[[min(i, length(digits))]]), "")
+  out[is.na(v)] <- ""
+  out
 }
 
 # How a value that is not shown is marked: `"c"` a value withheld by the
@@ -154,4 +122,23 @@ withheld_mark <- function(what = c("c", "x")) {
     return(paste0("[", what, "]"))
   }
   if (what == "c") "*" else "n/a"
+}
+
+# The columns `cols` of a data frame with every number written as its
+# description says, and the starred cells (a list: column -> rows) as "*"
+# (or "[c]": withheld_mark()). Column names are kept: they are what the
+# user indexes by. `x` is the result the table belongs to (its kind and
+# confidence level decide the descriptions).
+readable_frame <- function(df, cols = names(df), starred = list(), x = df) {
+  df <- plain_frame(df)
+  df <- df[intersect(cols, names(df))]
+  spec <- describe_columns(x, names(df))
+  alpha <- alpha_of(x)
+  for (i in seq_along(df)) {
+    col <- names(df)[[i]]
+    v <- readable_values(df[[col]], spec[i, ], df, alpha)
+    v[starred[[col]] %||% integer()] <- withheld_mark()
+    df[[col]] <- v
+  }
+  df
 }

@@ -175,11 +175,6 @@ unknown_label <- function(unknown, labels) {
   first_unused(c("Not known", "Not known (missing)", "(missing)"), labels)
 }
 
-first_unused <- function(candidates, used) {
-  free <- candidates[!(candidates %in% used)]
-  if (length(free) > 0) free[[1]] else make.unique(c(used, candidates[[1]]))[[length(used) + 1]]
-}
-
 # A stratum column with its missing values labelled (see unknown_label()),
 # keeping a factor a factor (the label as its last level).
 label_unknown <- function(v, unknown = NULL) {
@@ -195,11 +190,6 @@ label_unknown <- function(v, unknown = NULL) {
   v <- as.character(v)
   v[is.na(v)] <- unknown_label(unknown, v)
   v
-}
-
-# The pooled stratum's label: "Total", unless a stratum has that label.
-pooled_label <- function(values) {
-  first_unused(c("Total", "All", "Total (pooled)"), as.character(values))
 }
 
 # The labels of the unknown strata of the `by` columns of a tally (a named

@@ -17,7 +17,7 @@ interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
   }
   old <- graphics::par(
     mfrow = c(1, length(panels)), mar = c(4.5, 1, 3, 1),
-    oma = c(if (is.null(note)) 0 else 1.5, max(nchar(shown)) * 0.45 + 1, 2, 0)
+    oma = c(if (is.null(note)) 0 else 1.5, label_width(shown) * 0.45 + 1, 2, 0)
   )
   on.exit(graphics::par(old))
   finite <- c(low, high, est, ref)
@@ -41,13 +41,32 @@ interval_panels <- function(est, low, high, group, panel, ref, xlab, main,
   invisible()
 }
 
-# A label cut to `width` characters for a plot, so that a long group or
-# stratum label cannot crowd out the drawing (tables show it in full).
+# A long label for a plot, wrapped on two lines of `width` characters, so
+# that it cannot crowd out the drawing: when two lines do not hold it, the
+# first line and the end of the label, which tells labels that start
+# alike apart ("Asian, Asian British or Asian Welsh: Bangladeshi" and
+# "...: Chinese"), joined by "..." (tables show labels in full).
 short_label <- function(x, width = 30) {
   x <- as.character(x)
   long <- !is.na(x) & nchar(x, type = "chars") > width
-  x[long] <- paste0(substr(x[long], 1, width - 1), "\u2026")
+  x[long] <- vapply(x[long], function(s) {
+    lines <- strwrap(s, width)
+    if (length(lines) > 2 || any(nchar(lines, type = "chars") > width)) {
+      end <- substring(s, nchar(s, type = "chars") - width + 4)
+      lines <- c(if (length(lines) > 1) lines[[1]], paste0("...", trimws(end)))
+    }
+    paste(lines, collapse = "\n")
+  }, "", USE.NAMES = FALSE)
   x
+}
+
+# The widest line of labels, in characters (for a plot's margin).
+label_width <- function(x) {
+  x <- as.character(x)
+  if (length(x) == 0) {
+    return(1)
+  }
+  max(1, nchar(unlist(strsplit(x, "\n", fixed = TRUE)), type = "chars"))
 }
 
 # At most `most` of the positions `at`, evenly spaced, first and last kept
@@ -92,57 +111,6 @@ panel_labels <- function(x, by) {
 #' plot(res)
 NULL
 
-#' @rdname plot-methods
-#' @export
-plot.equityaudit_access <- function(x, main = "Representation in the service", ...) {
-  d <- access_plot_data(x)
-  interval_panels(d$est, d$low, d$high, d$group, d$panel,
-    ref = rep(1, nrow(d)), xlab = "Representation ratio (log scale)",
-    main = main, log = "x", note = attr(d, "note")
-  )
-  invisible(x)
-}
-
-#' @rdname plot-methods
-#' @export
-plot.equityaudit_outcomes <- function(x, main = "People with the outcome, %", ...) {
-  d <- outcome_plot_data(x)
-  interval_panels(d$est, d$low, d$high, d$group, d$panel,
-    ref = d$ref, xlab = "% (Wilson interval)", main = main,
-    note = attr(d, "note")
-  )
-  invisible(x)
-}
-
-access_plot_data <- function(x) {
-  group_order <- unique(as.character(x[[attr(x, "group")]]))
-  x <- x[!x$missing, , drop = FALSE]
-  hidden <- is.na(x$n) | (!all(is.na(x$ref_pct)) & is.na(x$ref_pct))
-  x <- x[!hidden, , drop = FALSE]
-  d <- data.frame(
-    group = factor(as.character(x[[attr(x, "group")]]), group_order),
-    panel = panel_labels(x, attr(x, "by")),
-    est = x$representation_ratio, low = x$ratio_low, high = x$ratio_high,
-    ref = rep(1, nrow(x)), stringsAsFactors = FALSE
-  )
-  with_hidden_note(d, sum(hidden))
-}
-
-outcome_plot_data <- function(x) {
-  group_order <- unique(as.character(x[[attr(x, "group")]]))
-  x <- x[!x$missing, , drop = FALSE]
-  hidden <- is.na(x$n) | is.na(x$events)
-  x <- x[!hidden & x$n > 0, , drop = FALSE]
-  panel <- panel_labels(x, attr(x, "by"))
-  rate <- 100 * tapply(x$events, panel, sum) / tapply(x$n, panel, sum)
-  d <- data.frame(
-    group = factor(as.character(x[[attr(x, "group")]]), group_order), panel = panel,
-    est = x$pct, low = x$pct_low, high = x$pct_high,
-    ref = as.vector(rate[panel]), stringsAsFactors = FALSE
-  )
-  with_hidden_note(d, sum(hidden))
-}
-
 # Groups whose counts are suppressed are not drawn; the plot says so.
 with_hidden_note <- function(d, n_hidden) {
   if (n_hidden > 0) {
@@ -152,18 +120,6 @@ with_hidden_note <- function(d, n_hidden) {
     )
   }
   d
-}
-
-#' @rdname plot-methods
-#' @exportS3Method ggplot2::autoplot
-autoplot.equityaudit_access <- function(object, ...) { # nolint: object_name_linter.
-  gg_intervals(access_plot_data(object), "Representation ratio", log = TRUE)
-}
-
-#' @rdname plot-methods
-#' @exportS3Method ggplot2::autoplot
-autoplot.equityaudit_outcomes <- function(object, ...) { # nolint: object_name_linter.
-  gg_intervals(outcome_plot_data(object), "% with the outcome (Wilson interval)")
 }
 
 gg_intervals <- function(d, xlab, log = FALSE) {
@@ -185,70 +141,3 @@ gg_intervals <- function(d, xlab, log = FALSE) {
 }
 utils::globalVariables(".data")
 
-#' @rdname plot-methods
-#' @export
-plot.equityaudit_groups <- function(x, main = "Difference from the reference group, points", ...) {
-  d <- groups_plot_data(x)
-  interval_panels(d$est, d$low, d$high, d$group, d$panel,
-    ref = rep(0, nrow(d)), xlab = "Difference in % with the outcome (points)",
-    main = main, note = attr(d, "note")
-  )
-  invisible(x)
-}
-
-#' @rdname plot-methods
-#' @exportS3Method ggplot2::autoplot
-autoplot.equityaudit_groups <- function(object, ...) { # nolint: object_name_linter.
-  gg_intervals(groups_plot_data(object), "Difference in % with the outcome (points)")
-}
-
-groups_plot_data <- function(x) {
-  shown <- !is.na(x$difference)
-  x <- x[shown, , drop = FALSE]
-  d <- data.frame(
-    group = paste(as.character(x[[attr(x, "group")]]), "vs", x$reference),
-    panel = panel_labels(x, attr(x, "by")),
-    est = x$difference, low = x$diff_low, high = x$diff_high,
-    ref = 0, stringsAsFactors = FALSE
-  )
-  with_hidden_note(d, sum(!shown))
-}
-
-#' @rdname plot-methods
-#' @export
-plot.equityaudit_cohort <- function(x, main = "Who used the service, % of those known", ...) {
-  d <- cohort_plot_data(x)
-  vars <- unique(d$variable)
-  if (length(vars) == 0) {
-    graphics::plot.new()
-    graphics::title(main = main)
-    graphics::text(0.5, 0.5, "No categorical variable to draw.")
-    return(invisible(x))
-  }
-  old <- graphics::par(mfrow = c(1, length(vars)), mar = c(8, 4, 3, 1))
-  on.exit(graphics::par(old))
-  for (v in vars) {
-    dv <- d[d$variable == v, , drop = FALSE]
-    m <- tapply(dv$pct, list(factor(dv$level, unique(dv$level)), factor(dv$panel, unique(dv$panel))), sum)
-    m[is.na(m)] <- 0
-    dimnames(m) <- lapply(dimnames(m), short_label, width = 20)
-    graphics::barplot(m,
-      beside = TRUE, legend.text = rownames(m), las = 2, ylim = c(0, 100),
-      ylab = "%", main = v, args.legend = list(cex = 0.7, bty = "n")
-    )
-  }
-  graphics::mtext(main, side = 3, line = -1.2, outer = TRUE, cex = 0.9)
-  invisible(x)
-}
-
-# The known levels of each variable of a cohort, with their percentages
-# (a starred count draws no bar).
-cohort_plot_data <- function(x) {
-  d <- plain_frame(x)
-  keep <- d$variable != "people" & !d$missing & !is.na(d$level) & !is.na(d$pct)
-  d <- d[keep, , drop = FALSE]
-  data.frame(
-    variable = d$variable, level = d$level, pct = d$pct,
-    panel = panel_labels(d, attr(x, "by")), stringsAsFactors = FALSE
-  )
-}

@@ -18,153 +18,6 @@ within_text <- function(by) {
   if (length(by) == 0) "" else paste0(", within ", paste(by, collapse = " and "))
 }
 
-#' @export
-display_spec.equityaudit_outcomes <- function(x) {
-  by <- attr(x, "by")
-  tests <- summary(x)
-  list(
-    title = sprintf("Outcome %s by %s%s", attr(x, "event") %||% "", attr(x, "group"), within_text(by)),
-    cols = c(by, attr(x, "group"), "n", "events", "pct", "pct_low", "pct_high", "n_outcome_missing"),
-    parts = list(
-      tests = list(title = "Tests", table = tests, cols = c(by, "n", "statistic", "df", "p_value", "exact_p_value", "cramers_v")),
-      cmh = cmh_part(x),
-      adjusted = adjusted_part(x, c(attr(x, "by"), attr(x, "group"), "n", "pct", "std_pct", "std_low", "std_high"))
-    )
-  )
-}
-
-#' @export
-display_spec.equityaudit_access <- function(x) {
-  by <- attr(x, "by")
-  list(
-    title = sprintf("Access by %s against the eligible population%s", attr(x, "group"), within_text(by)),
-    cols = c(
-      by, attr(x, "group"), "n", "pct", "ref_n", "ref_pct", "representation_ratio",
-      "ratio_low", "ratio_high", "verdict"
-    ),
-    parts = list(
-      tests = list(title = "Tests", table = summary(x), cols = c(by, "n", "ref_n", "statistic", "df", "p_value", "cramers_v")),
-      adjusted = adjusted_part(x, c(by, attr(x, "group"), "n", "expected", "isr", "isr_low", "isr_high"))
-    )
-  )
-}
-
-#' @export
-display_spec.equityaudit_groups <- function(x) {
-  event <- attr(x, "event")
-  pooled <- result_table(x, "pooled")
-  list(
-    title = sprintf(
-      "Each group of %s against its reference%s", attr(x, "group"),
-      if (!is.null(event)) paste0(" (outcome ", event, ")") else ""
-    ),
-    cols = c(
-      attr(x, "by"), attr(x, "group"), "reference", "n", "pct", "ref_pct",
-      "difference", "diff_low", "diff_high", "verdict"
-    ),
-    parts = list(pooled = if (!is.null(pooled)) {
-      list(
-        title = sprintf("Pooled across %s (Mantel-Haenszel)", paste(attr(x, "options")$by, collapse = " and ")),
-        table = pooled, cols = setdiff(names(pooled), c("mh_risk_ratio", "mh_rr_low", "mh_rr_high"))
-      )
-    })
-  )
-}
-
-#' @export
-display_spec.equityaudit_services <- function(x) {
-  ratio <- attr(x, "measure") == "ratio"
-  funnels <- result_table(x, "funnels")
-  list(
-    title = sprintf(
-      "%s of each group of %s across %s, with funnel limits",
-      if (ratio) "Representation ratio" else paste("Outcome", attr(x, "event") %||% ""),
-      attr(x, "group"), paste(attr(x, "by"), collapse = " and ")
-    ),
-    cols = c(
-      attr(x, "by"), attr(x, "group"), "n",
-      if (ratio) c("expected", "representation_ratio") else c("events", "pct"),
-      "target", "lower_95", "upper_95", "flag"
-    ),
-    parts = list(funnels = list(title = "Funnels", table = funnels, cols = names(funnels)))
-  )
-}
-
-#' @export
-display_spec.equityaudit_periods <- function(x) {
-  cols <- c("period", attr(x, "group"), "n", "pct", "pct_low", "pct_high")
-  if ("representation_ratio" %in% names(x)) cols <- c(cols, "representation_ratio", "ratio_low", "ratio_high")
-  if ("outcome_pct" %in% names(x)) cols <- c(cols, "events", "outcome_pct", "outcome_low", "outcome_high")
-  trend <- summary(x)
-  list(
-    title = sprintf("Each group of %s by period", attr(x, "group")),
-    cols = cols,
-    parts = list(trend = list(title = "Trend tests (1 df)", table = trend, cols = names(trend)))
-  )
-}
-
-#' @export
-display_spec.equityaudit_cmh <- function(x) {
-  opt <- attr(x, "options")
-  list(
-    title = sprintf(
-      "Cochran-Mantel-Haenszel test of %s by outcome %s, across %s%s",
-      attr(x, "group"), attr(x, "event") %||% "", paste(opt$by, collapse = " and "),
-      within_text(opt$strata)
-    ),
-    cols = names(x), parts = list(),
-    note = if (nrow(x) > 0 && all(is.na(x$statistic))) {
-      paste(
-        "No test: a test needs two groups, and at least one stratum with people",
-        "in two of the groups and with both outcomes."
-      )
-    } else if (anyNA(x$statistic)) {
-      "A blank test: no stratum has people in two of the groups and with both outcomes."
-    }
-  )
-}
-
-#' @export
-display_spec.equityaudit_chisq <- function(x) {
-  vars <- attr(x, "options")$vars
-  list(
-    title = sprintf(
-      "Chi-square tests%s%s",
-      if (length(vars) == 2) sprintf(" of %s by %s", vars[[1]], vars[[2]]) else "",
-      within_text(attr(x, "by"))
-    ),
-    cols = names(x), parts = list()
-  )
-}
-
-#' @export
-display_spec.equityaudit_inequality <- function(x) {
-  list(
-    title = sprintf("Inequality between the groups of %s", attr(x, "group") %||% "the groups"),
-    cols = c(attr(x, "by"), "label", "value", "low", "high", "groups", "reference"),
-    parts = list()
-  )
-}
-
-#' @export
-display_spec.equityaudit_counts <- function(x) {
-  list(
-    title = sprintf(
-      "People counted by %s%s", paste(attr(x, "group"), collapse = " and "),
-      within_text(attr(x, "by"))
-    ),
-    cols = names(x), parts = list()
-  )
-}
-
-#' @export
-display_spec.equityaudit_power <- function(x) {
-  list(
-    title = sprintf("Power and detectable differences of the tests of %s", attr(x, "group")),
-    cols = setdiff(names(x), c("missing", "pooled")), parts = list()
-  )
-}
-
 cmh_part <- function(x) {
   cmh <- result_table(x, "cmh")
   if (is.null(cmh) || nrow(cmh) == 0) {
@@ -216,7 +69,7 @@ print.equityaudit_result <- function(x, ...) {
   for (part in spec$parts) {
     if (is.null(part) || nrow(part$table) == 0) next
     cat("\n", part$title, ":\n", sep = "")
-    print_rows(readable_frame(part$table, part$cols), getOption("equityaudit.print_rows", 40))
+    print_rows(readable_frame(part$table, part$cols, x = x), getOption("equityaudit.print_rows", 40))
     if (!is.null(part$note)) cat(part$note, "\n", sep = "")
   }
   tables <- setdiff(names(attr(x, "tables")), "left_out")
@@ -226,7 +79,7 @@ print.equityaudit_result <- function(x, ...) {
     ".\n",
     sep = ""
   )
-  s <- attr(x, "suppression")
+  s <- suppression_of(x)
   if (!is.null(s)) cat(suppression_footnote(s), "\n", sep = "")
   invisible(x)
 }
@@ -235,22 +88,7 @@ print.equityaudit_result <- function(x, ...) {
 format.equityaudit_result <- function(x, columns = c("shown", "all"), ...) {
   columns <- match_arg(columns, c("shown", "all"), "columns")
   cols <- if (columns == "all") names(x) else spec_of(x)$cols
-  readable_frame(x, cols, attr(x, "suppression")$starred)
-}
-
-# The columns `cols` of a data frame with every number written as a
-# published table writes it, and the starred cells (a list: column ->
-# rows) as "*" (or "[c]": withheld_mark()). Column names are kept: they
-# are what the user indexes by.
-readable_frame <- function(x, cols = names(x), starred = list()) {
-  df <- plain_frame(x)
-  df <- df[intersect(cols, names(df))]
-  for (col in names(df)) {
-    v <- readable_column(df[[col]], col)
-    v[starred[[col]] %||% integer()] <- withheld_mark()
-    df[[col]] <- v
-  }
-  df
+  readable_frame(x, cols, starred_cells(x), x)
 }
 
 # Prints at most `max` rows, saying how many more there are.

@@ -182,3 +182,43 @@ print.equityaudit_report <- function(x, ...) {
   if (length(x$notes) > 0) cat(paste0("Note: ", x$notes, "\n"), sep = "")
   invisible(x)
 }
+
+# Reads a CSV of people: blank cells are missing, text stays text (so that
+# no event is taken from factor level order) and names stay as written.
+read_people <- function(path) {
+  if (!file.exists(path)) {
+    abort_input("argument", sprintf("File %s does not exist.", format_values(path)), arg = "data")
+  }
+  utils::read.csv(path,
+    na.strings = c("", "NA"), stringsAsFactors = FALSE,
+    check.names = FALSE, strip.white = TRUE
+  )
+}
+
+# A report needs people, and people whose group and outcome are known.
+check_report_data <- function(data, cols, unknown = NULL) {
+  if (nrow(data) == 0) {
+    abort_input("argument", "`data` has no rows: there is nobody to report on.", arg = "data")
+  }
+  for (arg in c("group", "outcome")) {
+    v <- blank_to_na(data[[cols[[arg]]]])
+    if (arg == "group") v[as.character(v) %in% unknown] <- NA
+    if (all(is.na(v))) {
+      abort_input(
+        "column",
+        sprintf(
+          "Column `%s` (`%s`) is missing or unknown for everybody: there is nothing to compare.",
+          cols[[arg]], arg
+        ),
+        arg = arg, column = cols[[arg]]
+      )
+    }
+  }
+  invisible(data)
+}
+
+# The adjustment columns that a reference population is broken down by (its
+# rows are then summed over them for the unadjusted comparison).
+reference_adjust <- function(reference, adjust) {
+  if (length(adjust) > 0 && all(adjust %in% names(reference))) adjust
+}

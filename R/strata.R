@@ -133,3 +133,13 @@ c_values <- function(v, more) {
 # The total of each row (first dimension) of an array, whatever its other
 # dimensions (also when one of them is empty).
 row_totals <- function(a) rowSums(matrix(a, nrow = dim(a)[[1]]))
+
+first_unused <- function(candidates, used) {
+  free <- candidates[!(candidates %in% used)]
+  if (length(free) > 0) free[[1]] else make.unique(c(used, candidates[[1]]))[[length(used) + 1]]
+}
+
+# The pooled stratum's label: "Total", unless a stratum has that label.
+pooled_label <- function(values) {
+  first_unused(c("Total", "All", "Total (pooled)"), as.character(values))
+}

@@ -183,10 +183,12 @@ ptable_moments <- function(pt = cell_key_ptable()) {
 
 # ---- the keys of a result --------------------------------------------------
 
-# The count columns of the kinds the cell-key rule supports.
-cell_key_columns <- list(
-  cohort = "n", access = "n", outcomes = c("n", "events", "n_outcome_missing")
-)
+# The count columns the cell-key rule perturbs, by kind (kind-*.R): NULL
+# for the kinds it does not support.
+key_sum_columns <- function(x) UseMethod("key_sum_columns")
+
+#' @export
+key_sum_columns.default <- function(x) NULL
 
 # Called by a verb given `key =`: `keyed` is the same result built from
 # the sums of the record keys of the same cells (counted in the same pass
@@ -201,7 +203,7 @@ attach_key_sums <- function(out, keyed) {
   if (!identical(row, key_row_id(keyed, ids))) {
     abort_internal("the result built from the key sums has other rows")
   }
-  cols <- cell_key_columns[[result_kind(out)]]
+  cols <- key_sum_columns(out)
   attr(out, "key_sums") <- lapply(stats::setNames(cols, cols), function(cl) as.double(unclass(keyed)[[cl]]))
   attr(out, "key_rows") <- list(ids = ids, row = row)
   out
@@ -238,7 +240,7 @@ row_key_sums <- function(x) {
 suppress_cell_key <- function(x, ptable) {
   x <- as_suppressible(x)
   kind <- result_kind(x)
-  if (!kind %in% names(cell_key_columns)) {
+  if (is.null(key_sum_columns(x))) {
     abort_input(
       "argument",
       paste0(
@@ -288,10 +290,6 @@ suppress_cell_key <- function(x, ptable) {
   )
   res <- list(suppressed = rep(FALSE, length(published)), published = published)
   out <- publish_cells(x, spec, res, r)
-  s <- attr(out, "suppression")
-  s$max_perturbation <- r$max_perturbation
-  s$smallest <- r$smallest
-  attr(out, "suppression") <- s
   out
 }
 

@@ -25,7 +25,8 @@
 described_cells <- function(x, spec, first, table) {
   d <- unclass(x)
   kind <- result_kind(x)
-  measure <- cell_measures(x, kind)
+  link <- link_description(x)
+  measure <- link$measures
   described <- spec$kind == "shown" & vapply(seq_along(spec$kind), function(i) {
     tb <- spec$table[[i]]
     !is.null(measure[[tb]]) && spec$column[[i]] %in% names(measure[[tb]])
@@ -41,7 +42,7 @@ described_cells <- function(x, spec, first, table) {
   )
   pooled <- vapply(all_places, function(p) isTRUE(attr(p, "pooled")), TRUE)
   parts <- c(
-    spec$table[shown] == "main" & spec$column[shown] %in% partition_columns(x, kind),
+    spec$table[shown] == "main" & spec$column[shown] %in% link$partition,
     rep(FALSE, length(totals$cell))
   )
   combined <- length(attr(x, "parts")) > 1 && kind %in% c("outcomes", "access", "services", "periods")
@@ -56,7 +57,7 @@ described_cells <- function(x, spec, first, table) {
     wild = vapply(all_places, function(p) place_key(p[setdiff(names(p), attr(p, "wild"))]), ""),
     part = parts & !unknown_row,
     pooled = pooled,
-    leaves = rep(partition_leaves(x, kind), n_cells),
+    leaves = rep(paste(link$leaves, collapse = "\r"), n_cells),
     parts = rep(if (combined) paste(attr(x, "parts"), collapse = "\r") else "", n_cells),
     unknown_row = unknown_row,
     combination = rep(FALSE, n_cells),
@@ -64,71 +65,27 @@ described_cells <- function(x, spec, first, table) {
   )
 }
 
-# The measure of each count column of a result, by the table it is in.
-cell_measures <- function(x, kind) {
-  rest <- identical(unclass(x)$reference[1], "rest")
-  ratio <- identical(attr(x, "measure"), "ratio")
-  switch(kind,
-    cohort = list(main = c(n = "people")),
-    access = list(main = c(n = "people", ref_n = "population")),
-    outcomes = list(main = c(n = "known", events = "events", n_outcome_missing = "outcome_missing")),
-    # with "rest" the reference is no one group
-    groups = list(main = if (rest) {
-      c(n = "known", events = "events")
-    } else {
-      c(n = "known", events = "events", ref_n = "known", ref_events = "events")
-    }),
-    services = list(main = if (ratio) {
-      c(n = "people", service_n = "people", ref_n = "population", service_ref_n = "population")
-    } else {
-      c(n = "known", events = "events")
-    }),
-    periods = list(main = c(
-      n = "people", period_n = "people", outcome_n = "known", events = "events",
-      n_outcome_missing = "outcome_missing"
-    )),
-    cmh = list(counts = c(n = "known", events = "events")),
-    inequality = list(counts = if (isTRUE(attr(x, "options")$poisson)) {
-      c(events = "people", total = "population")
-    } else {
-      c(events = "events", total = "known")
-    }),
-    counts = list(main = c(n = "people")),
-    list()
-  )
+# What the count columns of a result count, by its kind (kind-*.R): a list
+# of `measures` (for each table, the measure of each count column:
+# "people", "known" (people with a known outcome), "events",
+# "outcome_missing", "population"), `partition` (the columns whose cells
+# partition the people of a table that partitions people: each person is in
+# one row, once) and `leaves` (whom that partition leaves out, as a code
+# for needs_slack(): people of unknown group ("group=" and its column),
+# unless the table shows them; of unknown `by` values ("by=" and the
+# columns); whose outcome is not known ("outcome"); with no date ("date")).
+link_description <- function(x) UseMethod("link_description")
+
+#' @export
+link_description.default <- function(x) {
+  list(measures = list(), partition = character(), leaves = character())
 }
 
-# The columns whose cells partition the people of a table that partitions
-# people: each person is in one row, once.
-partition_columns <- function(x, kind) {
-  switch(kind,
-    outcomes = c("n", "n_outcome_missing"),
-    access = "n",
-    services = "n",
-    periods = "n",
-    character()
-  )
-}
-
-# Whom a partition leaves out, as a code for needs_slack(): people of
-# unknown group ("group=" and its column), unless the table shows them (a
-# row of the unknown group, or for combined groups the combinations with
-# an unknown part, suppress-combinations.R); of unknown `by` values
-# ("by=" and the columns); whose outcome is not known ("outcome"); with
-# no date ("date").
-partition_leaves <- function(x, kind) {
+# The code of people of unknown group a partition leaves out, unless it
+# shows them (`shown`); none for combined groups (suppress-combinations.R).
+unknown_group_leaves <- function(x, shown = FALSE) {
   single <- length(attr(x, "parts") %||% attr(x, "group")) < 2
-  group <- function(shown) if (single && !shown) paste0("group=", attr(x, "group"))
-  codes <- switch(kind,
-    access = group(any(unclass(x)$missing)),
-    services = c(
-      group(FALSE), paste0("by=", paste(attr(x, "by"), collapse = "\t")),
-      if (!identical(attr(x, "measure"), "ratio")) "outcome"
-    ),
-    periods = c(group(FALSE), "date"),
-    character()
-  )
-  paste(codes, collapse = "\r")
+  if (single && !shown) paste0("group=", attr(x, "group"))
 }
 
 # Whether the people of place `want` include some a partition leaves out

@@ -187,15 +187,6 @@ warn_exposed <- function(exposed) {
   warning(cnd)
 }
 
-# The total cell of each sum.
-sum_totals <- function(cons) vapply(cons, function(con) con[[1]], 1L)
-
-# For each cell, the constraints it appears in.
-cells_constraints <- function(cons, n) {
-  idx <- rep(seq_along(cons), lengths(cons))
-  split(idx, factor(unlist(cons), levels = seq_len(n)))
-}
-
 # The cells that could be suppressed to protect `cell`, best first: the
 # published cells that share a sum with it, counts that are not totals of
 # a sum before totals, then implicit totals, zeros last, each smallest

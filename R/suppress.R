@@ -265,13 +265,8 @@ stamp_release <- function(tables, id = new_release()) {
   if (!is.data.frame(tables)) {
     return(lapply(tables, stamp_release, id = id))
   }
-  s <- attr(tables, "suppression")
-  s$release <- id
-  attr(tables, "suppression") <- s
-  tables
+  set_suppression(tables, release = id)
 }
-
-release_of <- function(x) attr(x, "suppression")$release %||% attr(x, "published_from")
 
 apply_suppression <- function(x, suppress) {
   if (identical(suppress, "none")) {
@@ -280,69 +275,3 @@ apply_suppression <- function(x, suppress) {
   suppress_counts(x, rule = suppress)
 }
 
-# A result of the package, or any data frame with a count column `n` (as a
-# table of counts), not suppressed already.
-as_suppressible <- function(x) {
-  if (inherits(x, "equityaudit_suppressed")) {
-    abort_input("argument", "`x` has already been suppressed.", arg = "x")
-  }
-  if (inherits(x, "equityaudit_result") && !inherits(x, "equityaudit_summary")) {
-    return(x)
-  }
-  if (is.data.frame(x) && is.numeric(x[["n"]])) {
-    d <- plain_frame(x)
-    labels <- names(d)[!vapply(d, is.numeric, TRUE)]
-    return(new_result(d, "counts", list(by = character(), group = labels)))
-  }
-  abort_input(
-    "argument",
-    "`x` must be a result of an equityaudit function, or a table with a count column `n`.",
-    arg = "x"
-  )
-}
-
-suppression_rule <- function(rule, threshold, round_to) {
-  rule <- match_arg(rule, c("nhs_digital", "opensafely", "none"), "rule")
-  base <- switch(rule,
-    nhs_digital = list(threshold = 7, round_to = 5, zero = FALSE),
-    opensafely = list(threshold = 7, round_to = 5, zero = TRUE),
-    none = list(threshold = 0, round_to = 1, zero = FALSE)
-  )
-  whole <- function(v, arg, min) {
-    if (!is.numeric(v) || length(v) != 1 || is.na(v) || v < min ||
-      v != round(v) || !is.finite(v)) {
-      abort_input("argument", sprintf("`%s` must be a whole number of at least %d.", arg, min),
-        arg = arg
-      )
-    }
-    as.double(v)
-  }
-  base$threshold <- whole(threshold %||% base$threshold, "threshold", 0)
-  base$round_to <- whole(round_to %||% base$round_to, "round_to", 1)
-  base$rule <- rule
-  base
-}
-
-is_small <- function(v, r) {
-  !is.na(v) & v <= r$threshold & (v >= 1 | (r$zero & v == 0))
-}
-
-round_count <- function(v, round_to) floor(v / round_to + 0.5) * round_to
-
-# ---- printing -------------------------------------------------------------
-
-#' @export
-`[.equityaudit_suppressed` <- function(x, i, j, ...) {
-  s <- attr(x, "suppression")
-  rows <- if (missing(i)) seq_len(nrow(x)) else seq_len(nrow(x))[i]
-  out <- NextMethod()
-  if (!is.data.frame(out)) {
-    return(out)
-  }
-  s$starred <- lapply(s$starred[intersect(names(s$starred), names(out))], function(r) {
-    which(rows %in% r)
-  })
-  s$subset <- TRUE
-  attr(out, "suppression") <- s
-  out
-}

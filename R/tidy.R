@@ -16,12 +16,18 @@
 #' `"cells"` ([chisq_strata()]) and `"left_out"` (the people a verb left
 #' out, and why). `print()` shows which a result has.
 #'
-#' `summary()` and `glance()` give one row per stratum (per test): the
-#' tests of [compare_outcomes()] and [compare_access()], the people of each
+#' `summary()` gives one row per stratum (per test): the tests of
+#' [compare_outcomes()] and [compare_access()] (with the people tested and,
+#' for access, how many people's group is not known), the people of each
 #' stratum of [describe_cohort()], the verdicts of [compare_groups()], the
 #' flags of [compare_services()] per group, the trend tests of
-#' [compare_periods()], one column per measure of [inequality_measures()];
-#' `glance()` as a plain data frame.
+#' [compare_periods()], one column per measure of [inequality_measures()].
+#'
+#' `glance()` gives one row for the whole result, as broom does: `kind`,
+#' the result's own headline numbers (such as how many tests it holds, how
+#' many are significant at its level and the smallest p-value, the people
+#' it counts, its verdicts), and `rule`, the suppression rule it was
+#' published under (`"none"`).
 #'
 #' @param x,object A result of any function of the package.
 #' @param component Which table: `"main"` (the rows) or one of those above.
@@ -69,61 +75,27 @@ tidy.equityaudit_result <- function(x, component = "main", ...) {
 
 #' @rdname tidy-methods
 #' @export
-glance.equityaudit_result <- function(x, ...) plain_frame(summary(x))
+glance.equityaudit_result <- function(x, ...) glance_row(x, list(rows = nrow(x)))
+
+# glance(): one row, as broom gives: the kind of result, its own numbers
+# (`fields`, each one value) and the rule it was published under.
+glance_row <- function(x, fields) {
+  new_tidy_frame(c(
+    list(kind = result_kind(x)),
+    lapply(fields, function(v) if (length(v) == 0) NA else v[[1]]),
+    list(rule = published_rule(x))
+  ))
+}
+
+# How many of the p-values are below the significance level of `x`.
+n_significant <- function(p, x) sum(!is.na(p) & p < alpha_of(x))
+
+# The smallest p-value (NA when there is none).
+smallest_p <- function(p) if (all(is.na(p))) NA_real_ else min(p, na.rm = TRUE)
 
 #' @rdname tidy-methods
 #' @export
 summary.equityaudit_result <- function(object, ...) new_summary(plain_frame(object))
-
-#' @export
-summary.equityaudit_groups <- function(object, ...) {
-  st <- stratum_rows(object)
-  out <- st$df[st$first, st$by, drop = FALSE]
-  verdict <- st$df$verdict
-  out$comparisons <- stratum_sums(st, rep(1, nrow(st$df)))
-  for (v in c("different", "equivalent", "inconclusive")) out[[v]] <- stratum_sums(st, verdict %in% v)
-  out$not_compared <- stratum_sums(st, is.na(verdict))
-  new_summary(out)
-}
-
-#' @export
-summary.equityaudit_cohort <- function(object, ...) {
-  df <- plain_frame(object)
-  keep <- df$variable == "people"
-  out <- df[keep, c(unit_columns(object), "n"), drop = FALSE]
-  names(out)[names(out) == "n"] <- "people"
-  new_summary(out)
-}
-
-#' @export
-summary.equityaudit_services <- function(object, ...) {
-  df <- plain_frame(object)
-  funnels <- plain_frame(result_table(object, "funnels"))
-  group <- attr(object, "group")
-  key <- as.character(df[[group]])
-  flags <- levels(df$flag)
-  for (f in flags) {
-    funnels[[f]] <- as.vector(tapply(df$flag %in% f, factor(key, levels = unique(as.character(funnels[[group]]))), sum))
-  }
-  new_summary(funnels)
-}
-
-#' @export
-summary.equityaudit_inequality <- function(object, ...) {
-  st <- stratum_rows(object)
-  df <- st$df
-  out <- df[st$first, c(st$by, "groups", "reference"), drop = FALSE]
-  for (m in unique(df$measure)) {
-    out[[m]] <- df$value[df$measure == m][match(st$key[st$first], st$key[df$measure == m])]
-  }
-  new_summary(out)
-}
-
-#' @export
-summary.equityaudit_power <- function(object, ...) {
-  st <- stratum_rows(object)
-  new_summary(st$df[st$first, c(st$by, "n_tested", "df", "p_value", "power_w", "label"), drop = FALSE])
-}
 
 #' @export
 tidy.equityaudit_summary <- function(x, ...) plain_frame(x)

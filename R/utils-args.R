@@ -165,3 +165,29 @@ check_no_dots <- function(..., fn) {
   }
   abort_input("argument", message, arg = name, new_name = if (!is.na(new)) unname(new))
 }
+
+# Called first by every verb with `suppress =`: checks the rule, and
+# until the verb returns makes its notes withhold exact counts when a rule
+# is on (a verb inside another keeps the outer rule).
+withhold_counts <- function(suppress, frame = parent.frame()) {
+  rule <- check_suppress(suppress)
+  if (rule == "none") {
+    return(invisible(rule))
+  }
+  old <- options(equityaudit.withhold_counts = TRUE)
+  do.call(on.exit, list(call("options", old), add = TRUE), envir = frame)
+  invisible(rule)
+}
+
+# The rule of `suppress =`: one of the rules, or "none" (the one spelling of
+# no suppression: NULL is refused, naming it).
+check_suppress <- function(suppress, rules = c("none", "nhs_digital", "opensafely", "cell_key")) {
+  if (is.null(suppress)) {
+    abort_input(
+      "argument",
+      "`suppress` must be a rule, or \"none\" for no suppression (not NULL).",
+      arg = "suppress"
+    )
+  }
+  match_arg(suppress, rules, "suppress")
+}

@@ -77,11 +77,6 @@ format_values <- function(x, max = 5) {
   )
 }
 
-# "1 person", "3 people"
-people_count <- function(n) {
-  paste(format_count(n), if (isTRUE(n == 1)) "person" else "people")
-}
-
 # A note to the user about what a verb did (people left out, tests run
 # another way). Under a suppression rule (see withhold_counts()) a note
 # computed from counts the tables do not publish says only `withheld`, the
@@ -101,28 +96,3 @@ note <- function(message, withheld = NULL, published = FALSE) {
   message(cnd)
 }
 
-# Called first by every verb with `suppress =`: checks the rule, and
-# until the verb returns makes its notes withhold exact counts when a rule
-# is on (a verb inside another keeps the outer rule).
-withhold_counts <- function(suppress, frame = parent.frame()) {
-  rule <- check_suppress(suppress)
-  if (rule == "none") {
-    return(invisible(rule))
-  }
-  old <- options(equityaudit.withhold_counts = TRUE)
-  do.call(on.exit, list(call("options", old), add = TRUE), envir = frame)
-  invisible(rule)
-}
-
-# The rule of `suppress =`: one of the rules, or "none" (the one spelling of
-# no suppression: NULL is refused, naming it).
-check_suppress <- function(suppress, rules = c("none", "nhs_digital", "opensafely", "cell_key")) {
-  if (is.null(suppress)) {
-    abort_input(
-      "argument",
-      "`suppress` must be a rule, or \"none\" for no suppression (not NULL).",
-      arg = "suppress"
-    )
-  }
-  match_arg(suppress, rules, "suppress")
-}

@@ -36,3 +36,8 @@ rbind_left_out <- function(a, b) {
   }
   rbind(fill(a), fill(b))
 }
+
+# New values for a group column, of its class.
+relabel <- function(column, values) {
+  if (is.factor(column)) factor(values, levels = levels(column)) else values
+}

@@ -90,7 +90,7 @@ test_that("write_tables() writes the report's tables as a GSS workbook that read
   g <- r$tables$groups
   got <- read_sheet(path, "groups")
   expect_published(got$People, g, "n", 0)
-  expect_published(got[["Difference (points)"]], g, "difference", 2)
+  expect_published(got[["Difference (points)"]], g, "difference", 1)
   verdict <- as.character(unclass(g)$verdict)
   verdict[attr(g, "suppression")$starred$verdict] <- "[c]"
   expect_identical(got$Verdict, verdict)

@@ -9,8 +9,11 @@ test_that("numbers are written as published tables write them", {
   expect_equal(format_count(c(50000, 7, 1234567, NA)), c("50,000", "7", "1,234,567", ""))
   expect_equal(format_pct(34.94), "34.9")
   # every count column is a count, the reference group's included
-  for (col in c("n", "events", "ref_n", "ref_events", "n_outcome_missing")) {
-    expect_equal(equityaudit:::readable_column(c(10, 1234), col), c("10", "1,234"), label = col)
+  res <- compare_groups(ips_synthetic, ethnicity, employed)
+  for (col in c("n", "events", "ref_n", "ref_events")) {
+    spec <- equityaudit:::describe_columns(res, col)
+    expect_equal(spec$value_role, "count", label = col)
+    expect_equal(equityaudit:::readable_values(c(10, 1234), spec), c("10", "1,234"), label = col)
   }
   expect_error(format_p("a"), class = "equityaudit_error_argument")
 })

@@ -171,7 +171,8 @@ test_that("every stratum has a row for every group, even one with nobody", {
   }
   expect_equal(out$ref_pct, c(25, 25, 100 / 9, 100 / 9, 40, 40))
   # A compares everybody; B has nobody of z; C nobody of x or y
-  expect_equal(glance(cmp)$not_compared, c(0, 1, 2))
+  expect_equal(summary(cmp)$not_compared, c(0, 1, 2))
+  expect_equal(glance(cmp)$not_compared, 3)
   # the rest of one group is nobody: nothing to compare
   one <- data.frame(g = "a", e = 1, n = 4)
   expect_equal(nrow(compare_groups(one, g, events = e, total = n, ref_group = "rest")), 0)

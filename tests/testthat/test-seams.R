@@ -81,7 +81,8 @@ test_that("a stratum called \"Total\" is not the pooled stratum", {
   expect_equal(as.character(s$site), c("Total", "West", "All"))
   expect_equal(s$pooled, c(FALSE, FALSE, TRUE))
   co <- describe_cohort(d, g, by = site)
-  expect_equal(glance(co)$people, c(50, 50, 100))
+  expect_equal(summary(co)$people, c(50, 50, 100))
+  expect_equal(glance(co)$people, 100)
 })
 
 # reference populations ----

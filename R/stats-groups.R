@@ -1,32 +1,3 @@
-# The statistics and the result of compare_groups(): the pairs of each
-# group with its reference, their differences, ratios and equivalence
-# verdicts, and the Mantel-Haenszel estimates pooled across strata.
-
-# The result from the rows of group_pairs().
-groups_result <- function(rows, tl, known, options, unknown_by) {
-  stats <- pair_statistics(rows, options$margin, options$conf_level, options$interval)
-  g <- tl$groups
-  cols <- c(
-    lapply(tl$strata, function(v) v[rows$stratum]),
-    lapply(group_columns(g, known[rows$g], 1, tl$name), unname),
-    list(reference = rows$ref_label), stats
-  )
-  tables <- list()
-  if (length(options$by) > 0) {
-    informative <- !unknown_by[rows$stratum]
-    within <- strata_key(lapply(tl$strata[options$strata], function(v) v[rows$stratum]), nrow(rows))
-    tables$pooled <- mantel_haenszel_pairs(
-      rows[informative, , drop = FALSE], options$labels, options$conf_level, tl$name,
-      within[informative], lapply(tl$strata[options$strata], function(v) v[rows$stratum][informative])
-    )
-  }
-  new_result(cols, "groups", list(
-    by = c(options$by, options$strata), group = tl$name, parts = tl$parts,
-    unknown_label = tl$unknown_label, unknown = tl$unknown,
-    event = tl$event, options = options
-  ), tables)
-}
-
 # One row per stratum and compared group, with the counts of the group and
 # of its reference. Every stratum has a row for every group but its
 # reference, even a group (or a reference) with nobody in it: the shape of

@@ -1,7 +1,3 @@
-# The statistics of compare_periods(): shares, ratios and outcome
-# percentages by period with their intervals, the chi-square test for
-# linear trend, and the result.
-
 # Chi-square test for linear trend of x / n over the scores (rows of x and
 # n are the groups tested, columns the periods): the statistic of
 # stats::prop.trend.test(), vectorised. Columns with n = 0 are left out.
@@ -19,27 +15,6 @@ trend_test <- function(x, n, score = seq_len(ncol(x))) {
   stat[!is.finite(stat) | denom <= 0] <- NA
   stat <- unname(stat)
   list(statistic = stat, p_value = stats::pchisq(stat, 1, lower.tail = FALSE))
-}
-
-period_result <- function(counts, periods, tl, ref, conf_level) {
-  k <- length(counts$rows)
-  n_p <- length(periods)
-  n <- counts$n
-  period_n <- matrix(colSums(n), k, n_p, byrow = TRUE)
-  ref_n <- if (!is.null(ref)) matrix(ref$n[counts$rows], k, n_p)
-  stats <- period_stats(n, period_n, ref_n, ref$total, counts$events, counts$outcome_n, conf_level)
-  rows <- c(
-    list(period = factor(rep(periods, each = k), levels = periods)),
-    group_columns(tl$groups, counts$rows, n_p, tl$name),
-    list(n = as.vector(n), period_n = as.vector(period_n)),
-    stats$columns
-  )
-  trend <- c(group_columns(tl$groups, counts$rows, 1, tl$name), stats$trend)
-  new_result(rows, "periods", list(
-    by = "period", group = tl$name, parts = tl$parts, event = tl$event,
-    unknown_label = tl$unknown_label, unknown = tl$unknown,
-    options = list(conf_level = conf_level, reference = !is.null(ref), ref_total = ref$total)
-  ), list(trend = new_tidy_frame(trend), left_out = counts$left_out))
 }
 
 # The shares, ratios and outcome percentages of groups (rows) by period
@@ -75,9 +50,4 @@ period_stats <- function(n, period_n, ref_n, ref_total, events, outcome_n, conf_
     trend$outcome_p_value <- out_t$p_value
   }
   list(columns = cols, trend = trend)
-}
-
-#' @export
-summary.equityaudit_periods <- function(object, ...) {
-  new_summary(plain_frame(result_table(object, "trend")))
 }

@@ -1,34 +1,3 @@
-# The statistics of inequality_measures(): the counts behind each
-# indicator, the measures of one stratum with their analytic or simulated
-# intervals, and the result.
-
-# The measures of every stratum of the counts `d` (see inequality_inputs()).
-inequality_result <- function(d, by, group, options) {
-  key <- strata_key(d[by], nrow(d))
-  pieces <- lapply(unique(key), function(s) {
-    rows <- which(key == s)
-    m <- stratum_measures(d[rows, ], options$ordered, options$ref_group, options$favourable,
-      options$conf_level, options$sims)
-    strata <- lapply(d[by], function(v) rep(v[rows[[1]]], nrow(m)))
-    c(strata, as.list(m))
-  })
-  cols <- c(by, "measure", "value", "low", "high", "interval", "groups", "reference")
-  out <- lapply(cols, function(cl) do.call(c, lapply(pieces, function(p) p[[cl]])))
-  names(out) <- cols
-  for (b in by) {
-    if (is.factor(d[[b]])) out[[b]] <- factor(as.character(out[[b]]), levels = levels(d[[b]]))
-    if (is.null(out[[b]])) out[[b]] <- d[[b]][0]
-  }
-  if (is.null(out$measure)) {
-    out[c("measure", "value", "low", "high", "interval", "groups", "reference")] <- list(
-      character(), numeric(), numeric(), numeric(), character(), numeric(), character()
-    )
-  }
-  out <- append(out, list(label = measure_labels(out$measure)), after = match("measure", names(out)))
-  new_result(out, "inequality", list(by = setdiff(by, "pooled"), group = group, options = options),
-    list(counts = d))
-}
-
 # The measures in words.
 measure_labels <- function(code) {
   words <- c(
@@ -40,39 +9,6 @@ measure_labels <- function(code) {
     aci = "Absolute concentration index", rci = "Relative concentration index"
   )
   unname(words[code])
-}
-
-# Per group: label, events and total behind the indicator, its weight, and
-# whether counts are Poisson (access rates).
-inequality_inputs <- function(x) {
-  df <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
-  df <- df[!df$missing, , drop = FALSE]
-  group <- attr(x, "group")
-  if (inherits(x, "equityaudit_access")) {
-    if (all(is.na(df$ref_n))) {
-      abort_input(
-        "argument",
-        "Access rates need population counts; `x` was computed from proportions.",
-        arg = "x"
-      )
-    }
-    out <- data.frame(
-      label = as.character(df[[group]]), events = df$n, total = df$ref_n,
-      weight = df$ref_n, stringsAsFactors = FALSE
-    )
-    poisson <- TRUE
-  } else {
-    out <- data.frame(
-      label = as.character(df[[group]]), events = df$events, total = df$n,
-      weight = df$n, stringsAsFactors = FALSE
-    )
-    poisson <- FALSE
-  }
-  out <- cbind(df[unit_columns(x)], out)
-  # a suppressed result: only the published counts are used
-  out <- out[!is.na(out$events) & !is.na(out$total) & out$total > 0, , drop = FALSE]
-  attr(out, "poisson") <- poisson
-  out
 }
 
 # The measures of one set of rates y (percent) with population shares p;
