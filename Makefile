@@ -17,7 +17,7 @@ CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check layout demo report-shot bench bench-scale data sanitize valgrind fuzz attack coverage lint clean
+.PHONY: deps document build install check layout demo report-shot bench bench-scale data sanitize valgrind fuzz attack coverage lint clean spc-crosscheck bench-suppress
 
 deps:
 	@missing=""; \
@@ -92,6 +92,12 @@ report-shot: demo
 bench-scale: deps install
 	$(RSCRIPT) bench/scale.R
 
+# Suppression at national scale beside the analysis, and the optimal
+# search against the greedy one (issue 31).
+bench-suppress: deps install
+	$(RSCRIPT) bench/suppress.R
+	$(RSCRIPT) bench/suppress-optimal.R
+
 data:
 	$(RSCRIPT) data-raw/bjpsych.R
 	$(RSCRIPT) data-raw/ons_ethnicity.R
@@ -108,6 +114,15 @@ fuzz: deps install
 # Attack suppressed output with an independent attacker (tools/attack.R).
 attack: deps install
 	$(RSCRIPT) tools/attack.R
+
+# The SPC engine against qicharts2 and NHSRplotthedots, installed from CRAN
+# into a library of their own (not dependencies of the package).
+SPC_LIB ?= $(CURDIR)/check/spc-lib
+spc-crosscheck: deps install
+	mkdir -p $(SPC_LIB)
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends librsvg2-dev >/dev/null
+	R_LIBS=$(SPC_LIB) $(RSCRIPT) -e 'for (p in c("qicharts2", "NHSRplotthedots")) if (!requireNamespace(p, quietly = TRUE)) install.packages(p, lib = Sys.getenv("R_LIBS"), repos = "https://cloud.r-project.org")'
+	R_LIBS=$(SPC_LIB) $(RSCRIPT) tools/spc-crosscheck.R
 
 coverage: deps
 	$(RSCRIPT) tools/coverage.R
