@@ -8,19 +8,13 @@
 # Outer bounds: interval propagation along each sum (total = parts).
 propagated_bounds <- function(k, sums) {
   res <- .Call(
-    ea_interval_bounds, as.double(k$lo), as.double(k$hi), sums$start,
-    sums$cells, 1000L
+    ea_interval_bounds, as.double(k$lo), as.double(k$hi), as.integer(sums$start),
+    as.integer(sums$cells) - 1L, 1000L
   )
   list(lo = res[[1]], hi = res[[2]])
 }
 
-# The sums as 0-based compressed rows for the C code.
-sums_csr <- function(cons) {
-  list(
-    start = as.integer(c(0, cumsum(lengths(cons)))),
-    cells = as.integer(unlist(cons)) - 1L
-  )
-}
+
 
 # Exact bounds of the cells in `targets` (logical); the others keep their
 # propagated bounds. Bounds come from integer programmes over the connected
@@ -34,7 +28,7 @@ sums_csr <- function(cons) {
 # outer bounds, TRUE where they already decide the question asked), cells
 # so decided keep their witnessed range instead of being solved exactly.
 exact_bounds <- function(spec, k, targets, r, settled = NULL, pool = NULL) {
-  b <- propagated_bounds(k, sums_csr(spec$cons))
+  b <- propagated_bounds(k, spec$sums)
   if (any(b$lo > b$hi)) {
     abort_internal("the published table is inconsistent with its own sums")
   }
@@ -42,14 +36,12 @@ exact_bounds <- function(spec, k, targets, r, settled = NULL, pool = NULL) {
   if (length(todo) == 0) {
     return(b)
   }
-  part <- connected_parts(spec$cons, length(spec$value))
-  members <- split(seq_along(part), part)
-  firsts <- sum_totals(spec$cons)
-  cons_of <- split(seq_along(spec$cons), factor(part[firsts], levels = names(members)))
+  part <- connected_parts(spec$sums, length(spec$value))
+  sum_part <- part[sum_total_cells(spec$sums)]
   for (p in unique(part[todo])) {
-    cells <- members[[as.character(p)]]
+    cells <- which(part == p)
     if (length(cells) == 1) next # in no sum: known as the publication says
-    model <- integer_model(spec$cons[cons_of[[as.character(p)]]], cells, b)
+    model <- integer_model(part_sums(spec$sums, cells, sum_part == p), b$lo[cells], b$hi[cells])
     j <- match(intersect(todo, cells), cells)
     bounds <- part_bounds(model, j, b$lo[cells[j]], b$hi[cells[j]], settled,
       prior = pooled_tables(pool, cells, b),
@@ -160,46 +152,27 @@ pooled_tables <- function(pool, cells, b) {
   do.call(rbind, rows)
 }
 
-# Connected parts of the table: cells linked through shared sums.
-connected_parts <- function(cons, n) {
-  label <- seq_len(n)
-  if (length(cons) == 0) {
-    return(label)
-  }
-  members <- unlist(cons)
-  sum_id <- rep(seq_along(cons), lengths(cons))
-  cells <- sort(unique(members))
-  repeat {
-    low <- vapply(split(label[members], sum_id), min, 0L)
-    new <- label
-    new[cells] <- pmin(label[cells], vapply(split(low[sum_id], members), min, 0L))
-    new <- new[new]
-    if (identical(new, label)) break
-    label <- new
-  }
-  label
-}
 
-# The integer programme of one part (its cells and its sums, `part_cons`):
+
+# The integer programme of one part: its sums (`sums`, cells numbered
+# 1..n within the part) with each cell between its outer bounds lo, hi:
 # x = lo + y with 0 <= y <= hi - lo, each sum an equality.
-integer_model <- function(part_cons, cells, b) {
-  lo <- b$lo[cells]
-  span <- b$hi[cells] - lo
-  rows <- rep(seq_along(part_cons), lengths(part_cons))
-  cols <- match(unlist(part_cons), cells)
-  coef <- unlist(lapply(part_cons, function(con) c(1, rep(-1, length(con) - 1))))
-  rhs <- vapply(part_cons, function(con) {
-    j <- match(con, cells)
-    sum(lo[j[-1]]) - lo[j[[1]]]
-  }, 0)
+integer_model <- function(sums, lo, hi) {
+  n <- length(lo)
+  span <- hi - lo
+  id <- sum_of_entry(sums)
+  total <- entry_is_total(sums)
+  coef <- ifelse(total, 1, -1)
+  n_eq <- n_sums(sums)
+  # each sum's right-hand side: the parts' lower bounds less the total's
+  rhs <- as.vector(rowsum(-coef * lo[sums$cells], id, reorder = TRUE))
   capped <- which(is.finite(span))
-  n_eq <- length(part_cons)
   dense <- rbind(
-    cbind(rows, cols, coef),
+    cbind(id, sums$cells, coef),
     cbind(n_eq + seq_along(capped), capped, rep(1, length(capped)))
   )
   model <- list(
-    dense = unname(dense), n = length(cells), lo = lo,
+    dense = unname(dense), n = n, lo = lo,
     dir = c(rep("=", n_eq), rep("<=", length(capped))),
     rhs = c(rhs, span[capped])
   )

@@ -110,7 +110,7 @@ cell_check <- function(spec, s, exact) {
   hidden <- spec$kind == "hidden"
   k <- knowledge_bounds(spec$value, starred, hidden, s)
   # a hidden cell whose outer bounds cannot reach a small count is safe
-  outer <- propagated_bounds(k, sums_csr(spec$cons))
+  outer <- propagated_bounds(k, spec$sums)
   if (any(outer$lo > outer$hi)) {
     abort_input(
       "table",
@@ -152,8 +152,14 @@ check_frame <- function(x, spec, checks) {
     }
     out
   })
+  # a count of a whole stratum has no row of its own
+  whole <- spec$whole[cells] %||% rep(FALSE, length(cells))
+  row <- spec$row[cells]
+  row[whole] <- NA_integer_
+  group <- attr(x, "group")
+  for (cl in intersect(group, names(labels))) labels[[cl]][whole] <- NA
   new_tidy_frame(c(
-    list(part = where, row = spec$row[cells]), labels,
+    list(part = where, row = row), labels,
     list(column = spec$column[cells], kind = spec$kind[cells]),
     as.list(checks[c("low", "high", "exact_range", "disclosed")])
   ))
@@ -173,7 +179,7 @@ disclosure_check_together <- function(x, exact) {
   s <- suppression_of(x[[1]])
   for (t in x) check_threshold_rule(suppression_of(t))
   specs <- lapply(x, function(t) count_spec(t, totals = suppression_of(t)$totals))
-  joint <- joint_spec(x, specs)
+  joint <- joint_spec(x, specs, suppression_of(x[[1]])$hierarchy)
   checks <- cell_check(joint, s, exact)
   n_tables <- sum(lengths(lapply(specs, `[[`, "value")))
   links <- checks$cell > n_tables

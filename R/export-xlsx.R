@@ -307,9 +307,10 @@ write_table_sheet <- function(wb, s) {
 # suppress_counts() (one release), and inequality measures from a table
 # of that release (not from the unsuppressed counts). The cell-key rule
 # gives the same people the same value in any table, so its tables may
-# come from separate calls.
+# come from separate calls; but measures of the unperturbed counts beside
+# them would give the true counts back, under every rule.
 check_one_release <- function(x, kinds, found) {
-  if (length(found) == 0 || identical(found[[1]]$rule, "cell_key")) {
+  if (length(found) == 0) {
     return(invisible())
   }
   releases <- lapply(x, release_of)
@@ -327,7 +328,7 @@ check_one_release <- function(x, kinds, found) {
       arg = "x"
     )
   }
-  if (length(unique(unlist(releases))) > 1) {
+  if (!identical(found[[1]]$rule, "cell_key") && length(unique(unlist(releases))) > 1) {
     abort_input(
       "argument",
       paste(

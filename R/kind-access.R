@@ -132,22 +132,28 @@ access_plot_data <- function(x) {
 #' @export
 suppression_cells.equityaudit_access <- function(x) {
   b <- spec_builder()
-  rows <- seq_len(nrow(x))
-  stratum <- row_key(x, unit_columns(x))
+  d <- unclass(x)
+  rows <- seq_along(d$n)
+  stratum <- row_group(x, unit_columns(x))
   include <- identical(attr(x, "missing_rule"), "include")
-  tested <- if (include) rep(TRUE, nrow(x)) else !x$missing
-  sides <- list(n = x$n)
-  if (!all(is.na(x$ref_n))) sides$ref_n <- x$ref_n
+  tested <- if (include) rep(TRUE, length(rows)) else !d$missing
+  sides <- list(n = d$n)
+  if (!all(is.na(d$ref_n))) sides$ref_n <- d$ref_n
+  strata <- unique(stratum)
+  first_row <- match(strata, stratum)
   for (col in names(sides)) {
     cells <- b$add("shown", rows, col, sides[[col]])
-    for (s in unique(stratum)) {
-      in_s <- stratum == s
-      known <- b$add("total", NA, paste0(col, " known"), sum(sides[[col]][in_s & tested]))
-      b$sum(known, cells[in_s & tested])
-      if (any(in_s & !tested)) {
-        all <- b$add("total", NA, paste0(col, " all"), sum(sides[[col]][in_s]))
-        b$sum(all, c(known, cells[in_s & !tested]))
-      }
+    # the people of known group in each stratum: the shares' denominator
+    value <- as.vector(rowsum(ifelse(tested, sides[[col]], 0), stratum, reorder = FALSE))
+    known <- b$add("total", first_row, paste0(col, " known"), value)
+    b$sums_grouped(known, cells[tested], stratum[tested])
+    untested <- strata[strata %in% stratum[!tested]]
+    if (length(untested) > 0) {
+      everybody <- as.vector(rowsum(sides[[col]], stratum, reorder = FALSE))[untested]
+      all <- b$add("total", first_row[untested], paste0(col, " all"), everybody)
+      parts_of <- rep(NA_integer_, length(strata))
+      parts_of[untested] <- all
+      b$sums_grouped(parts_of, c(known[untested], cells[!tested]), c(untested, stratum[!tested]))
     }
   }
   finish_spec(b)

@@ -75,7 +75,7 @@ suppression_cells.equityaudit_chisq <- function(x) {
   n <- b$add("shown", seq_len(nrow(x)), "n", x$n)
   b$add("shown", seq_len(nrow(x)), "n_missing", x$n_missing)
   per <- nrow(cells) / max(nrow(x), 1)
-  for (s in seq_len(nrow(x))) b$sum(n[[s]], obs[(s - 1) * per + seq_len(per)])
+  b$sums_grouped(n, obs, rep(seq_len(nrow(x)), each = per))
   finish_spec(b)
 }
 

@@ -75,7 +75,11 @@ republish.equityaudit_cmh <- function(x, p) {
 
 #' @export
 link_description.equityaudit_cmh <- function(x) {
-  list(measures = list(counts = c(n = "known", events = "events")), partition = character(), leaves = character())
+  opt <- attr(x, "options")
+  list(
+    measures = list(counts = c(n = "known", events = "events")), partition = character(),
+    leaves = character(), strata = list(counts = c(opt$by, opt$strata))
+  )
 }
 
 #' @export

@@ -218,42 +218,47 @@ cohort_plot_data <- function(x) {
 #' @export
 suppression_cells.equityaudit_cohort <- function(x) {
   b <- spec_builder()
-  n <- b$add("shown", seq_len(nrow(x)), "n", x$n)
-  stratum <- row_key(x, unit_columns(x))
-  is_total <- x$pooled %||% rep(FALSE, nrow(x))
-  level_key <- paste(x$variable, x$level, x$missing, sep = "\r")
-  known_cells <- integer()
-  known_var <- character()
-  known_in_total <- logical()
-  for (s in unique(stratum)) {
-    rows <- which(stratum == s)
-    people <- rows[x$variable[rows] == "people"]
-    for (v in setdiff(unique(x$variable[rows]), "people")) {
-      vr <- rows[x$variable[rows] == v]
-      miss <- vr[x$missing[vr]]
-      known <- vr[!x$missing[vr]]
-      if (length(known) > 1 || !is.na(x$level[known[1]])) {
-        k <- b$add("total", NA, paste0("known ", v), sum(x$n[known]))
-        b$sum(k, n[known])
-        known_cells <- c(known_cells, k)
-        known_var <- c(known_var, v)
-        known_in_total <- c(known_in_total, is_total[[people]])
-        b$sum(n[people], c(k, n[miss]))
-      } else {
-        b$sum(n[people], n[c(known, miss)])
-      }
-    }
+  d <- unclass(x)
+  rows <- seq_along(d$n)
+  n <- b$add("shown", rows, "n", d$n)
+  stratum <- row_group(x, unit_columns(x))
+  is_total <- d$pooled %||% rep(FALSE, length(rows))
+  people <- d$variable == "people"
+  people_cell <- n[people][match(stratum, stratum[people])]
+  # each variable of each stratum: its known levels add up to an implicit
+  # total (the percentages' denominator) when it has levels; with the
+  # people of unknown value, to the stratum's people
+  vr <- !people
+  block <- match(paste(stratum, d$variable, sep = "\r"), unique(paste(stratum, d$variable, sep = "\r")))
+  known <- vr & !d$missing
+  miss <- vr & d$missing
+  levelled <- as.vector(tapply(known & !is.na(d$level), factor(block), any))
+  levelled <- levelled[block] | as.vector(table(factor(block[known], levels = seq_len(max(block))))[block]) > 1
+  first_known <- match(seq_len(max(block)), ifelse(known, block, NA))
+  with_total <- unique(block[known & levelled])
+  k <- b$add("total", first_known[with_total], paste0("known ", d$variable[first_known[with_total]]),
+    as.vector(rowsum(d$n[known], block[known], reorder = TRUE))[match(with_total, sort(unique(block[known])))]
+  )
+  total_of <- rep(NA_integer_, max(block))
+  total_of[with_total] <- k
+  b$sums_grouped(total_of, n[known & levelled], block[known & levelled])
+  miss_of <- rep(NA_integer_, max(block))
+  miss_of[block[miss]] <- n[miss]
+  b$sums_rowwise(people_cell[first_known[with_total]], k, miss_of[with_total])
+  plain <- setdiff(unique(block[vr]), with_total)
+  if (length(plain) > 0) {
+    plain_known <- n[known][match(plain, block[known])]
+    b$sums_rowwise(people_cell[first_known[plain]], plain_known, miss_of[plain])
   }
   if (any(is_total)) {
-    for (t in which(is_total)) {
-      b$sum(n[t], n[!is_total & level_key == level_key[[t]]])
-    }
-    for (v in unique(known_var[known_in_total])) {
-      b$sum(
-        known_cells[known_in_total & known_var == v],
-        known_cells[!known_in_total & known_var == v]
-      )
-    }
+    # the pooled stratum: each of its rows, and its known totals, add up
+    # those of the other strata
+    level_key <- paste(d$variable, d$level, d$missing, sep = "\r")
+    totals <- which(is_total)
+    b$sums_grouped(n[totals], n[!is_total], match(level_key[!is_total], level_key[totals]))
+    k_var <- d$variable[first_known[with_total]]
+    k_pooled <- is_total[first_known[with_total]]
+    b$sums_grouped(k[k_pooled], k[!k_pooled], match(k_var[!k_pooled], k_var[k_pooled]))
   }
   finish_spec(b)
 }
@@ -313,4 +318,30 @@ glance.equityaudit_cohort <- function(x, ...) {
     people = if (length(total) == 1) total else sum(total),
     variables = length(setdiff(unique(d$variable), "people"))
   ))
+}
+
+# A cohort's places: its strata and, but for the rows of all people, the
+# variable of the row with its level (missing for the row of people whose
+# value is not known, any known value for a known total or an age row).
+#' @export
+link_places.equityaudit_cohort <- function(x, spec, idx, link) {
+  d <- unclass(x)
+  by <- attr(x, "by")
+  vars <- setdiff(unique(d$variable), "people")
+  cols <- c(by, vars)
+  r <- spec$row[idx]
+  place <- matrix(NA_character_, length(idx), length(cols), dimnames = list(NULL, cols))
+  for (cl in by) place[, cl] <- label_text(d[[cl]][r])
+  pooled <- (d$pooled %||% rep(FALSE, length(d$n)))[r] %in% TRUE
+  if (any(pooled)) place[pooled, by] <- NA
+  variable <- d$variable[r]
+  value <- ifelse(d$missing[r] %in% TRUE, missing_mark, ifelse(is.na(d$level[r]), known_mark, d$level[r]))
+  # a known total counts the people of any known value of its variable
+  total <- spec$kind[idx] == "total"
+  variable[total] <- sub("^known ", "", spec$column[idx][total])
+  value[total] <- known_mark
+  var_rows <- variable != "people"
+  place[cbind(which(var_rows), match(variable[var_rows], cols))] <- value[var_rows]
+  attr(place, "unknown_row") <- logical(length(idx))
+  place
 }

@@ -19,7 +19,7 @@ suppression_cells.equityaudit_counts <- function(x) {
   if (all(c("rest_n", "n_tested") %in% names(x))) {
     rest <- b$add("shown", rows, "rest_n", x$rest_n)
     tested <- b$add("shown", rows, "n_tested", x$n_tested)
-    for (i in rows) b$sum(tested[[i]], c(n[[i]], rest[[i]]))
+    b$sums_rowwise(tested, n, rest)
   }
   finish_spec(b)
 }
@@ -76,3 +76,16 @@ suppression_cells.default <- function(x) suppression_cells.equityaudit_counts(x)
 
 #' @export
 republish.default <- function(x, p) republish.equityaudit_counts(x, p)
+
+# A table of counts's places: its `by` columns and each of its group
+# columns (a missing value as such).
+#' @export
+link_places.equityaudit_counts <- function(x, spec, idx, link) {
+  d <- unclass(x)
+  cols <- intersect(c(attr(x, "by"), attr(x, "group")), names(d))
+  r <- spec$row[idx]
+  place <- matrix(NA_character_, length(idx), length(cols), dimnames = list(NULL, cols))
+  for (cl in cols) place[, cl] <- label_text(d[[cl]][r])
+  attr(place, "unknown_row") <- logical(length(idx))
+  place
+}

@@ -94,25 +94,33 @@ groups_plot_data <- function(x) {
 suppression_cells.equityaudit_groups <- function(x) {
   s <- spec_rows(x, c("n", "events", "ref_n", "ref_events"))
   b <- s$b
+  d <- unclass(x)
   rows <- s$rows
   cells <- s$cells
-  split_rest(b, rows, cells$n, cells$events, x$n - x$events, "n - events")
-  split_rest(b, rows, cells$ref_n, cells$ref_events, x$ref_n - x$ref_events, "ref_n - ref_events")
-  stratum <- row_key(x, unit_columns(x))
-  for (s in unique(stratum)) {
-    in_s <- which(stratum == s)
-    rest <- x$reference[in_s[[1]]] == "rest"
-    for (col in c("n", "events")) {
-      own <- cells[[col]][in_s]
-      ref <- cells[[paste0("ref_", col)]][in_s]
-      if (rest) {
-        total <- b$add("hidden", NA, paste0("stratum ", col), sum(x[[col]][in_s]))
-        b$sum(total, own)
-        for (j in seq_along(in_s)) b$sum(total, c(own[[j]], ref[[j]]))
-      } else {
-        for (j in seq_along(ref)[-1]) b$sum(ref[[1]], ref[[j]])
-      }
+  split_rest(b, rows, cells$n, cells$events, d$n - d$events, "n - events")
+  split_rest(b, rows, cells$ref_n, cells$ref_events, d$ref_n - d$ref_events, "ref_n - ref_events")
+  stratum <- row_group(x, unit_columns(x))
+  rest <- d$reference == "rest"
+  strata <- unique(stratum)
+  first_row <- match(strata, stratum)
+  for (col in c("n", "events")) {
+    own <- cells[[col]]
+    ref <- cells[[paste0("ref_", col)]]
+    # against the rest of the stratum: each group and its rest add up to
+    # the stratum's people (hidden); against one group: the reference's
+    # counts are one count on every row of the stratum
+    r_strata <- strata[rest[first_row]]
+    if (length(r_strata) > 0) {
+      in_r <- stratum %in% r_strata
+      value <- as.vector(rowsum(d[[col]], stratum, reorder = FALSE))[r_strata]
+      total <- b$add("hidden", first_row[r_strata], paste0("stratum ", col), value, whole = TRUE)
+      total_of <- rep(NA_integer_, length(strata))
+      total_of[r_strata] <- total
+      b$sums_grouped(total_of, own[in_r], stratum[in_r])
+      b$sums_rowwise(total_of[stratum[in_r]], own[in_r], ref[in_r])
     }
+    one <- !(stratum %in% r_strata)
+    if (any(one)) copies_of_first(b, ref[one], stratum[one])
   }
   finish_spec(b)
 }
@@ -220,7 +228,7 @@ link_description.equityaudit_groups <- function(x) {
   } else {
     c(n = "known", events = "events", ref_n = "known", ref_events = "events")
   }
-  list(measures = list(main = main), partition = character(), leaves = character())
+  list(measures = list(main = main), partition = character(), leaves = character(), reference = "reference")
 }
 
 #' @export

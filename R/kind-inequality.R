@@ -78,7 +78,12 @@ link_description.equityaudit_inequality <- function(x) {
   } else {
     c(events = "events", total = "known")
   }
-  list(measures = list(counts = counts), partition = character(), leaves = character())
+  opt <- attr(x, "options")
+  list(
+    measures = list(counts = counts), partition = character(), leaves = character(),
+    strata = list(counts = intersect(c(opt$by, opt$strata, attr(x, "by")), names(result_table(x, "counts")))),
+    group = list(counts = "label")
+  )
 }
 
 #' @export

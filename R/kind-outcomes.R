@@ -134,20 +134,19 @@ outcome_plot_data <- function(x) {
 suppression_cells.equityaudit_outcomes <- function(x) {
   s <- spec_rows(x, c("n", "events", "n_outcome_missing"))
   b <- s$b
+  d <- unclass(x)
   n <- s$cells$n
   ev <- s$cells$events
   miss <- s$cells$n_outcome_missing
-  split_rest(b, s$rows, n, ev, x$n - x$events, "n - events")
-  is_total <- x$pooled %||% rep(FALSE, nrow(x))
+  split_rest(b, s$rows, n, ev, d$n - d$events, "n - events")
+  is_total <- d$pooled %||% rep(FALSE, length(n))
   if (any(is_total)) {
+    # each pooled row adds up the rows of its group in the strata pooled
     within <- setdiff(c(attr(x, "by"), attr(x, "group")), attr(x, "pooled_over"))
     key <- row_key(x, within)
-    for (t in which(is_total)) {
-      parts <- which(!is_total & key == key[[t]])
-      b$sum(n[[t]], n[parts])
-      b$sum(ev[[t]], ev[parts])
-      b$sum(miss[[t]], miss[parts])
-    }
+    totals <- which(is_total)
+    group <- match(key[!is_total], key[totals])
+    for (cells in list(n, ev, miss)) b$sums_grouped(cells[totals], cells[!is_total], group)
   }
   finish_spec(b)
 }

@@ -45,20 +45,21 @@ display_spec.equityaudit_periods <- function(x) {
 suppression_cells.equityaudit_periods <- function(x) {
   s <- spec_rows(x, c("n", "period_n"))
   b <- s$b
+  d <- unclass(x)
   rows <- s$rows
   n <- s$cells$n
-  total <- s$cells$period_n
-  period <- as.character(x$period)
-  for (p in unique(period)) {
-    in_p <- which(period == p)
-    for (i in in_p) b$sum(total[[i]], n[in_p])
-  }
-  if (!is.null(x$outcome_n)) {
-    known <- b$add("shown", rows, "outcome_n", x$outcome_n)
-    ev <- b$add("shown", rows, "events", x$events)
-    split_rest(b, rows, known, ev, x$outcome_n - x$events, "outcome_n - events")
-    miss <- b$add("shown", rows, "n_outcome_missing", x$n_outcome_missing)
-    for (i in rows) b$sum(n[[i]], c(known[[i]], miss[[i]]))
+  period <- as.integer(d$period)
+  # a period's people of known group: one count on each of its rows, the
+  # sum of its groups
+  total <- copies_of_first(b, s$cells$period_n, period)
+  periods <- unique(period)
+  b$sums_grouped(total[match(periods, period)], n, match(period, periods))
+  if (!is.null(d$outcome_n)) {
+    known <- b$add("shown", rows, "outcome_n", d$outcome_n)
+    ev <- b$add("shown", rows, "events", d$events)
+    split_rest(b, rows, known, ev, d$outcome_n - d$events, "outcome_n - events")
+    miss <- b$add("shown", rows, "n_outcome_missing", d$n_outcome_missing)
+    b$sums_rowwise(n, known, miss)
   }
   finish_spec(b)
 }
@@ -179,7 +180,8 @@ link_description.equityaudit_periods <- function(x) {
       n = "people", period_n = "people", outcome_n = "known", events = "events",
       n_outcome_missing = "outcome_missing"
     )),
-    partition = "n", leaves = c(unknown_group_leaves(x), "date")
+    partition = "n", leaves = c(unknown_group_leaves(x), "date"),
+    strata = list(main = "period"), known_group = "period_n"
   )
 }
 

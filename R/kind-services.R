@@ -88,30 +88,34 @@ display_spec.equityaudit_services <- function(x) {
 #' @export
 suppression_cells.equityaudit_services <- function(x) {
   b <- spec_builder()
-  rows <- seq_len(nrow(x))
-  n <- b$add("shown", rows, "n", x$n)
-  service <- row_key(x, attr(x, "by"))
-  # with only some `groups` shown, a service's total has others in it too
+  d <- unclass(x)
+  rows <- seq_along(d$n)
+  n <- b$add("shown", rows, "n", d$n)
+  unit <- row_group(x, attr(x, "by"))
+  # with only some `groups` shown, a unit's total has others in it too
   some <- !is.null(attr(x, "options")$groups)
   if (attr(x, "measure") == "ratio") {
-    sn <- b$add("shown", rows, "service_n", x$service_n)
-    ref <- b$add("shown", rows, "ref_n", x$ref_n)
-    sref <- b$add("shown", rows, "service_ref_n", x$service_ref_n)
-    for (s in unique(service)) {
-      in_s <- which(service == s)
-      first <- in_s[[1]]
-      others <- if (some) b$add("hidden", NA, "n of other groups", x$service_n[[first]] - sum(x$n[in_s]))
-      ref_others <- if (some) {
-        b$add("hidden", NA, "ref_n of other groups", x$service_ref_n[[first]] - sum(x$ref_n[in_s]))
+    sn <- b$add("shown", rows, "service_n", d$service_n)
+    ref <- b$add("shown", rows, "ref_n", d$ref_n)
+    sref <- b$add("shown", rows, "service_ref_n", d$service_ref_n)
+    units <- unique(unit)
+    first_row <- match(units, unit)
+    # a unit's total is one count on each of its rows
+    for (pair in list(list(sn, n, d$service_n, d$n, "n"), list(sref, ref, d$service_ref_n, d$ref_n, "ref_n"))) {
+      total <- copies_of_first(b, pair[[1]], unit)
+      parts <- pair[[2]]
+      group <- unit
+      if (some) {
+        left <- pair[[3]][first_row] - as.vector(rowsum(pair[[4]], unit, reorder = FALSE))
+        others <- b$add("hidden", first_row, paste(pair[[5]], "of other groups"), left, whole = TRUE)
+        parts <- c(parts, others)
+        group <- c(group, units)
       }
-      for (i in in_s) {
-        b$sum(sn[[i]], c(n[in_s], others))
-        b$sum(sref[[i]], c(ref[in_s], ref_others))
-      }
+      b$sums_grouped(total[first_row], parts, group)
     }
   } else {
-    ev <- b$add("shown", rows, "events", x$events)
-    split_rest(b, rows, n, ev, x$n - x$events, "n - events")
+    ev <- b$add("shown", rows, "events", d$events)
+    split_rest(b, rows, n, ev, d$n - d$events, "n - events")
   }
   finish_spec(b)
 }
@@ -274,10 +278,8 @@ link_description.equityaudit_services <- function(x) {
   }
   list(
     measures = list(main = main), partition = "n",
-    leaves = c(
-      unknown_group_leaves(x), paste0("by=", paste(attr(x, "by"), collapse = "\t")),
-      if (!ratio) "outcome"
-    )
+    leaves = c(unknown_group_leaves(x), "by", if (!ratio) "outcome"),
+    known_group = c("service_n", "service_ref_n")
   )
 }
 

@@ -97,6 +97,7 @@ compare_periods <- function(data, group, date, period = c("quarter", "month", "y
     period_reference(ref_cols$reference, tl, cols$group, ref_cols$value)
   }
   out <- period_result(counts, cut$labels, tl, ref, conf_level)
+  attr(out, "period_days") <- cut$days
   apply_suppression(out, suppress)
 }
 
@@ -158,7 +159,19 @@ period_index <- function(values, period) {
   )
   idx <- rep(NA_integer_, length(values))
   idx[known] <- as.integer(code - min(code) + 1L)
-  list(index = idx, labels = labels)
+  list(index = idx, labels = labels, days = period_days(run, period, labels))
+}
+
+# The first and last day (days since 1970-01-01) of each period of a run of
+# period codes, so that tables of months, quarters and years can be laid
+# one within another (a quarter within its year).
+period_days <- function(run, period, labels) {
+  per_year <- periods_per_year(period)
+  start_of <- function(code) {
+    months <- (code %% per_year) * (12L %/% per_year)
+    as.numeric(as.Date(sprintf("%04d-%02d-01", code %/% per_year, months + 1L)))
+  }
+  data.frame(label = labels, from = start_of(run), to = start_of(run + 1L) - 1, stringsAsFactors = FALSE)
 }
 
 # A date typed wrongly (2204 for 2024) would make centuries of empty

@@ -274,7 +274,7 @@ suppress_cell_key <- function(x, ptable) {
   for (cl in names(sums)) xk[[cl]] <- sums[[cl]]
   attributes(xk) <- attributes(x)
   keyed <- count_spec(xk)
-  shape <- c("kind", "row", "column", "cons")
+  shape <- c("kind", "row", "column", "sums")
   if (!identical(keyed[shape], spec[shape])) {
     abort_internal("the key sums do not match the cells of the result")
   }

@@ -1,94 +1,127 @@
 # The people of a table of combined groups (c(eth, sex)) whose combination
 # has an unknown part. The table shows one row for all of them (or none),
-# while a table of one of the parts (a cohort's rows of eth and of sex)
-# counts them by the part they have: the people of eth "A" are those of
-# every combination ("A", sex) and those of "A" whose sex is not known. So
-# that suppression and disclosure_check() see what a reader can work out,
-# each combination of known values and unknown parts in each stratum is a
-# hidden count of its own (its true value is not in the tables: NA); the
-# unknown row is their sum, and a pooled stratum's are the sums of its
-# strata's.
+# while a table of one of the parts (a cohort's rows of eth and of sex, an
+# outcome table by eth) counts them by the part they have: the people of
+# eth "A" are those of every combination ("A", sex) and those of "A" whose
+# sex is not known. So that suppression and disclosure_check() see what a
+# reader can work out, each combination of known values and unknown parts
+# in each stratum is a hidden count of its own (its true value is not in
+# the tables: NA), for each measure the table counts, and the unknown row
+# is their sum.
 
-# The hidden counts of the combined-group tables among `cells` (from
-# described_cells()), numbered after the n_cells cells so far. Returns
-# list(cells: rows to add to `cells`, cons, extra: list(value, column)).
-combination_cells <- function(cells, n_cells) {
-  out <- list(cells = cells[0, ], cons = list(), extra = list(value = numeric(), column = character()))
-  for (t in unique(cells$table[cells$parts != ""])) {
-    out <- table_combinations(cells, t, n_cells, out)
+# The described cells `lc` (link_cells()) with the hidden combinations of
+# every table of combined groups added (flagged `atom`), numbered after
+# the `n_cells` cells so far. Returns list(lc, sums, extra): the unknown
+# rows as sums of their combinations, and the combinations as hidden counts
+# (list(value, column)).
+combination_atoms <- function(lc, n_cells) {
+  sums <- list()
+  extra <- list(value = numeric(), column = character())
+  for (t in which(!vapply(lc$parts, is.null, TRUE))) {
+    found <- table_atoms(lc, t, n_cells + length(extra$value))
+    if (is.null(found)) next
+    lc$cells <- rbind(lc$cells, found$cells)
+    lc$place <- rbind(lc$place, found$place)
+    sums[[length(sums) + 1L]] <- found$sums
+    extra$value <- c(extra$value, rep(NA_real_, nrow(found$cells)))
+    extra$column <- c(extra$column, found$column)
   }
-  out
+  list(lc = lc, sums = sums_bind(sums), extra = extra)
 }
 
-table_combinations <- function(cells, t, n_cells, out) {
-  mine <- which(cells$table == t & cells$part)
-  parts <- strsplit(cells$parts[mine[[1]]], "\r", fixed = TRUE)[[1]]
-  places <- lapply(cells$place[mine], place_values)
-  stratum <- vapply(places, function(p) place_key(p[setdiff(names(p), parts)]), "")
-  levels <- lapply(stats::setNames(parts, parts), function(v) unique(vapply(places, `[[`, "", v)))
-  combos <- expand.grid(lapply(levels, function(l) c(l, NA)), stringsAsFactors = FALSE, KEEP.OUT.ATTRS = FALSE)
-  combos <- combos[!stats::complete.cases(combos), , drop = FALSE]
+table_atoms <- function(lc, t, n_before) {
+  cells <- lc$cells
+  parts <- lc$parts[[t]]
   unknown <- which(cells$table == t & cells$unknown_row)
-  unknown_stratum <- vapply(cells$place[unknown], function(k) {
-    p <- place_values(k)
-    place_key(p[setdiff(names(p), names(p)[startsWith(p, "<missing:")])])
-  }, "")
-  first <- !duplicated(stratum)
-  atoms_of <- list()
-  for (i in which(first)) {
-    wild <- place_values(cells$wild[mine[[i]]])
-    wild <- wild[setdiff(names(wild), parts)]
-    vals <- places[[i]][setdiff(names(places[[i]]), parts)]
-    atoms <- integer()
-    for (k in seq_len(nrow(combos))) {
-      combo <- vapply(combos[k, , drop = FALSE], function(v) if (is.na(v)) "<missing:?>" else v, "")
-      n <- n_cells + length(out$extra$value) + 1L
-      atoms <- c(atoms, n)
-      out$extra$value <- c(out$extra$value, NA_real_)
-      out$extra$column <- c(out$extra$column, sprintf(
-        "people of table %d of %s", t, combination_label(c(vals, combo))
-      ))
-      out$cells <- rbind(out$cells, data.frame(
-        table = t, cell = n, measure = "people", place = place_key(c(vals, combo)),
-        wild = place_key(c(wild, combo)), part = TRUE, pooled = cells$pooled[mine[[i]]],
-        leaves = cells$leaves[mine[[i]]], parts = cells$parts[mine[[i]]], unknown_row = FALSE, combination = TRUE,
-        stringsAsFactors = FALSE
-      ))
-    }
-    atoms_of[[stratum[[i]]]] <- atoms
-    # the unknown row: all of them (of its known and missing outcomes)
-    row <- unknown[unknown_stratum == stratum[[i]]]
-    if (length(row) > 0) {
-      n <- n_cells + length(out$extra$value) + 1L
-      out$extra$value <- c(out$extra$value, NA_real_)
-      out$extra$column <- c(out$extra$column, sprintf(
-        "people of table %d of %s with an unknown part", t, combination_label(vals)
-      ))
-      out$cons <- c(out$cons, list(c(n, cells$cell[row]), c(n, atoms)))
-    }
+  if (length(unknown) == 0) {
+    return(NULL)
   }
-  pooled_sums(cells, mine, first, stratum, atoms_of, out)
+  mine <- which(cells$table == t & cells$part)
+  strata_cols <- setdiff(colnames(lc$place), parts)
+  stratum_key <- function(rows) {
+    p <- lc$place[rows, strata_cols, drop = FALSE]
+    if (ncol(p) == 0) {
+      return(rep("", length(rows)))
+    }
+    do.call(paste, c(lapply(seq_len(ncol(p)), function(j) p[, j]), sep = "\r"))
+  }
+  # every combination of known values and missing parts, some part missing
+  levels <- lapply(parts, function(p) c(unique(stats::na.omit(lc$place[mine, p])), missing_mark))
+  combos <- as.matrix(expand.grid(levels, stringsAsFactors = FALSE, KEEP.OUT.ATTRS = FALSE))
+  colnames(combos) <- parts
+  combos <- combos[rowSums(combos == missing_mark) > 0, , drop = FALSE]
+  # one set of combinations for each unknown row (a stratum and measure)
+  k <- nrow(combos)
+  row_of <- rep(unknown, each = k)
+  place <- lc$place[row_of, , drop = FALSE]
+  place[, parts] <- combos[rep(seq_len(k), length(unknown)), , drop = FALSE]
+  new <- data.frame(
+    table = t, cell = n_before + seq_along(row_of), measure = cells$measure[row_of],
+    people_part = FALSE, part = TRUE, pooled = cells$pooled[row_of], unknown_row = FALSE, atom = TRUE,
+    stringsAsFactors = FALSE
+  )
+  # a combination counts people wherever its unknown row is a part of the
+  # table's partition of people
+  new$people_part <- rep(unknown_people_part(lc, unknown, t), each = k)
+  label <- apply(combos, 1, function(v) paste(ifelse(v == missing_mark, "not known", v), collapse = ", "))
+  where <- stratum_key(row_of)
+  where[is.na(where) | grepl("^NA(\r|$)", where)] <- "all"
+  column <- sprintf("%s of table %d of %s (%s)", cells$measure[row_of], t, rep(label, length(unknown)), where)
+  sums <- list(
+    sums_grouped(cells$cell[unknown], new$cell, rep(seq_along(unknown), each = k)),
+    pooled_atom_sums(new, k)
+  )
+  people <- people_atoms(new, k, t, label, where, n_before + nrow(new))
+  if (!is.null(people)) {
+    new <- rbind(new, people$cells)
+    place <- rbind(place, place[people$like, , drop = FALSE])
+    sums[[3]] <- people$sums
+    column <- c(column, people$column)
+  }
+  list(cells = new, place = place, sums = sums_bind(sums), column = column)
 }
 
-# A pooled stratum's hidden counts are the sums of those of the strata it
-# pools (the strata whose places fall within its `wild` place).
-pooled_sums <- function(cells, mine, first, stratum, atoms_of, out) {
-  pooled <- which(first & cells$pooled[mine])
-  base <- which(first & !cells$pooled[mine])
-  for (i in pooled) {
-    want <- place_values(cells$wild[mine[[i]]])
-    want <- want[intersect(names(want), names(place_values(stratum[[i]])))]
-    within <- base[vapply(base, function(j) place_within(want, place_values(stratum[[j]])), TRUE)]
-    if (length(within) == 0) next
-    for (k in seq_along(atoms_of[[stratum[[i]]]])) {
-      parts <- vapply(within, function(j) atoms_of[[stratum[[j]]]][[k]], 1L)
-      out$cons[[length(out$cons) + 1]] <- c(atoms_of[[stratum[[i]]]][[k]], parts)
-    }
+# Where a table counts people in more than one column (known outcome and
+# outcome missing), the people of a combination are a count a reader can
+# bound too: one more hidden count, the sum of its parts (not itself a
+# part of any place, so never counted twice).
+people_atoms <- function(new, k, t, label, where, n_before) {
+  pp <- which(new$people_part)
+  if (length(unique(new$measure[pp])) < 2) {
+    return(NULL)
   }
-  out
+  combo <- rep_len(seq_len(k), nrow(new))[pp]
+  key <- paste(where[pp], combo, sep = "\r")
+  first <- pp[!duplicated(key)]
+  cells <- new[first, , drop = FALSE]
+  cells$cell <- n_before + seq_along(first)
+  cells$measure <- "people"
+  cells$part <- FALSE
+  cells$people_part <- FALSE
+  list(
+    cells = cells, like = first,
+    sums = sums_grouped(cells$cell, new$cell[pp], match(key, key[!duplicated(key)])),
+    column = sprintf("people of table %d of %s (%s)", t, label[rep_len(seq_len(k), nrow(new))[first]], where[first])
+  )
 }
 
-combination_label <- function(vals) {
-  vals <- sub("^<missing:.*>$", "not known", vals)
-  paste(paste0(names(vals), " ", vals), collapse = ", ")
+# A pooled stratum's combination is the sum of the same combination in
+# each stratum (so a count of, say, women of unknown ethnicity in all
+# services is protected as well as each service's).
+pooled_atom_sums <- function(new, k) {
+  combo <- rep_len(seq_len(k), nrow(new))
+  key <- paste(new$measure, combo, sep = "\r")
+  pooled <- which(new$pooled)
+  if (length(pooled) == 0) {
+    return(empty_sums())
+  }
+  strata <- which(!new$pooled)
+  sums_grouped(new$cell[pooled], new$cell[strata], match(key[strata], key[pooled]))
+}
+
+# Whether the unknown rows `rows` of table t are in its partition of people
+# (their column is a partition column: set by table_cells() before the row
+# was marked unknown).
+unknown_people_part <- function(lc, rows, t) {
+  lc$cells$measure[rows] %in% lc$people_measures[[t]]
 }

@@ -4,21 +4,19 @@
 # be shown in another, and the sums that tie counts across tables (found
 # in suppress-links.R) are sums the reader can use.
 
-suppress_together <- function(results, rule, threshold, round_to) {
+suppress_together <- function(results, rule, threshold, round_to, hierarchy = NULL) {
   if (length(results) == 0 || !all(vapply(results, is.data.frame, TRUE))) {
     abort_input("argument", "`x` must be a result, or a list of results.", arg = "x")
   }
   results <- lapply(results, as_suppressible)
   check_same_unknown(results)
+  hierarchy <- check_hierarchy(hierarchy, results)
   r <- suppression_rule(rule, threshold, round_to)
   results <- align_shapes(results)
   specs <- lapply(results, count_spec)
-  joint <- joint_spec(results, specs)
+  joint <- joint_spec(results, specs, hierarchy)
   # (a sum with a count the tables do not give, NA, cannot be checked)
-  holds <- vapply(joint$cons, function(con) {
-    anyNA(joint$value[con]) || isTRUE(all.equal(joint$value[[con[[1]]]], sum(joint$value[con[-1]])))
-  }, TRUE)
-  if (!all(holds) || any(joint$value < 0, na.rm = TRUE)) {
+  if (!sums_hold(joint$sums, joint$value) || any(joint$value < 0, na.rm = TRUE)) {
     abort_input(
       "argument",
       paste(
@@ -34,6 +32,8 @@ suppress_together <- function(results, rule, threshold, round_to) {
     publish_cells(x, spec, lapply(res, function(v) v[cells]), r)
   }, results, specs, joint$first)
   names(out) <- names(results)
+  # disclosure_check() links them the same way
+  if (!is.null(hierarchy)) out <- lapply(out, set_suppression, hierarchy = hierarchy)
   out
 }
 
@@ -61,28 +61,23 @@ check_same_unknown <- function(results) {
   invisible(results)
 }
 
-# The specs one after the other, with the sums that link them.
-joint_spec <- function(results, specs) {
+# The specs one after the other, with the sums that link them (and the
+# hierarchy of groups, if any: see suppress-links.R).
+joint_spec <- function(results, specs, hierarchy = NULL) {
   sizes <- vapply(specs, function(s) length(s$value), 1L)
   first <- c(0L, cumsum(sizes)[-length(sizes)])
+  field <- function(f) unlist(lapply(specs, `[[`, f), use.names = FALSE)
   joint <- list(
-    kind = unlist(lapply(specs, `[[`, "kind")),
-    row = unlist(lapply(specs, `[[`, "row")),
-    column = unlist(lapply(specs, `[[`, "column")),
-    value = unlist(lapply(specs, `[[`, "value")),
-    table = unlist(lapply(specs, `[[`, "table")),
-    cons = unlist(Map(function(s, f) lapply(s$cons, `+`, f), specs, first),
-      recursive = FALSE
-    )
+    kind = field("kind"), row = field("row"), column = field("column"),
+    value = field("value"), table = field("table"), whole = field("whole"),
+    sums = sums_bind(lapply(specs, `[[`, "sums"), first)
   )
-  cells <- do.call(rbind, Map(function(x, s, f, t) {
-    described_cells(x, s, f, t)
-  }, results, specs, first, seq_along(results)))
+  lc <- link_cells(results, specs, first, hierarchy)
   # people of combinations with an unknown part, then the people a table
   # leaves out of a place another shows: hidden counts
-  combos <- combination_cells(cells, length(joint$value))
+  combos <- combination_atoms(lc, length(joint$value))
   joint <- add_hidden(joint, combos)
-  links <- linking_sums(rbind(cells, combos$cells), joint$value, length(joint$value))
+  links <- linking_sums(combos$lc, joint$value, length(joint$value))
   joint <- add_hidden(joint, links)
   joint$first <- first
   joint
@@ -92,9 +87,10 @@ joint_spec <- function(results, specs) {
 # their sums added to the joint spec.
 add_hidden <- function(joint, more) {
   n_extra <- length(more$extra$value)
-  joint$cons <- c(joint$cons, more$cons)
+  joint$sums <- sums_bind(list(joint$sums, more$sums))
   joint$kind <- c(joint$kind, rep("hidden", n_extra))
   joint$row <- c(joint$row, rep(NA_integer_, n_extra))
+  joint$whole <- c(joint$whole, rep(TRUE, n_extra))
   joint$column <- c(joint$column, more$extra$column)
   joint$value <- c(joint$value, more$extra$value)
   joint$table <- c(joint$table, rep("links", n_extra))

@@ -17,29 +17,161 @@ wide_enough <- function(r) {
 # exact bounds confirm that the result is safe. Then the secondary stars
 # that turn out not to be needed are taken back, largest count first, and
 # the costliest are exchanged where the search finds a cheaper choice.
+#
+# The table's connected parts (cells tied by sums, found by union-find)
+# are independent: each is protected on its own, those with nothing at
+# risk not at all, and a part of the same shape as one protected already
+# (the same cells, sums, published values and primary stars: thousands of
+# small groups share a few shapes) takes its pattern without a search.
 protect_cells <- function(spec, r) {
   v <- spec$value
+  n <- length(v)
   always_hidden <- spec$kind == "hidden"
-  table <- list(
-    spec = spec, r = r, always_hidden = always_hidden,
-    published = ifelse(always_hidden, NA_real_, round_count(v, r$round_to)),
-    sums = sums_csr(spec$cons), pool = solution_pool(length(v)),
-    members = cells_constraints(spec$cons, length(v)),
-    is_margin = seq_along(v) %in% sum_totals(spec$cons),
-    same = connected_parts(spec$cons[lengths(spec$cons) == 2], length(v))
-  )
+  published <- ifelse(always_hidden, NA_real_, round_count(v, r$round_to))
   primary <- !always_hidden & is_small(v, r)
-  weight <- 1 + pmax(v, 0, na.rm = TRUE)
-  found <- greedy_pattern(table, primary, forbid = rep(FALSE, length(v)))
+  supp <- primary
+  part <- connected_parts(spec$sums, n)
+  work <- parts_at_risk(spec, r, part, primary, published)
+  sum_part <- part[sum_total_cells(spec$sums)]
+  members <- split(seq_len(n), part)
+  sums_of <- split(seq_len(n_sums(spec$sums)), factor(sum_part, levels = seq_along(members)))
+  memo <- new.env(parent = emptyenv())
+  budget <- search_budget()
+  unsolved <- 0
+  for (p in work) {
+    cells <- members[[p]]
+    local <- part_spec(spec, cells, sums_of[[p]])
+    # (small parts only: those are the ones that repeat, and a key must be
+    # a name)
+    key <- if (length(cells) <= 200) part_shape(local, published[cells], primary[cells])
+    found <- if (!is.null(key) && nchar(key) < 9000) memo[[key]]
+    if (is.null(found)) {
+      found <- protect_part(local, r, published[cells], primary[cells], budget)
+      if (!is.null(key) && nchar(key) < 9000) assign(key, found, envir = memo)
+    }
+    supp[cells] <- found$suppressed
+    unsolved <- unsolved + found$unsolved
+  }
+  warn_exposed(unsolved)
+  tell_search(budget)
+  list(suppressed = supp, published = published)
+}
+
+# The time the search for the least loss may take in one suppression
+# (option equityaudit.search_seconds, default 60), and what it did:
+# parts searched, proven least, stopped at the limit.
+search_budget <- function() {
+  b <- new.env(parent = emptyenv())
+  seconds <- getOption("equityaudit.search_seconds", 60)
+  if (!is.numeric(seconds) || length(seconds) != 1 || is.na(seconds) || seconds < 0) {
+    abort_input("argument", "Option `equityaudit.search_seconds` must be a number of seconds, 0 or more.",
+      arg = "equityaudit.search_seconds"
+    )
+  }
+  b$deadline <- proc.time()[["elapsed"]] + seconds
+  b$searched <- 0L
+  b$stopped <- 0L
+  b
+}
+
+# A part is searched for the least loss when the greedy search starred
+# counts to protect others and it has at least `min_cells` shown counts
+# (below that the greedy search rarely misses the least loss) and at most
+# `max_cells`.
+least_loss <- function(spec, r, primary, supp, published, budget, min_cells = 12, max_cells = 4000) {
+  shown <- sum(spec$kind == "shown")
+  left <- budget$deadline - proc.time()[["elapsed"]]
+  # (its cuts need the true count of every cell: the people of a
+  # combination with an unknown part are not counted by any table)
+  if (!any(supp & !primary) || shown < min_cells || shown > max_cells || anyNA(spec$value)) {
+    return(supp)
+  }
+  if (left <= 0) {
+    budget$stopped <- budget$stopped + 1L
+    return(supp)
+  }
+  weight <- 1 + pmax(published, 0, na.rm = TRUE)
+  res <- optimal_pattern(spec, r, primary, incumbent = supp, time_limit = left, weight = weight)
+  budget$searched <- budget$searched + 1L
+  if (res$status != "optimal") budget$stopped <- budget$stopped + 1L
+  res$suppressed | primary
+}
+
+tell_search <- function(budget) {
+  if (budget$stopped > 0) {
+    message(sprintf(
+      paste(
+        "The search for the fewest people hidden stopped at its time limit in %d part%s of the",
+        "tables: there the greedy pattern is used (protected, perhaps hiding more than it must).",
+        "Allow more time with options(equityaudit.search_seconds = )."
+      ),
+      budget$stopped, if (budget$stopped == 1) "" else "s"
+    ))
+  }
+}
+
+# The parts of a table with something to protect: a primary star, or a
+# hidden count or implicit total whose outer bounds could be small.
+parts_at_risk <- function(spec, r, part, primary, published) {
+  hidden <- spec$kind == "hidden" | unrevealed_totals(spec, primary, published)
+  vals <- ifelse(primary | hidden, NA_real_, published)
+  b <- propagated_bounds(knowledge_bounds(vals, primary, hidden, r), spec$sums)
+  risky <- primary | (hidden & could_be_small(b, r))
+  unique(part[risky])
+}
+
+# One part of a spec, its cells numbered 1..length(cells).
+part_spec <- function(spec, cells, which_sums) {
+  list(
+    kind = spec$kind[cells], row = spec$row[cells], column = spec$column[cells],
+    value = spec$value[cells], table = spec$table[cells], whole = spec$whole[cells],
+    sums = part_sums(spec$sums, cells, which_sums)
+  )
+}
+
+# A part's shape: everything its protection depends on (its sums, which
+# cells are shown, totals or hidden, their published values and the
+# primary stars); the true values of its cells rank the candidates only
+# through their published values.
+part_shape <- function(local, published, primary) {
+  paste(
+    paste(local$kind, collapse = ","), paste(published, collapse = ","),
+    paste(which(primary), collapse = ","), paste(local$sums$start, collapse = ","),
+    paste(local$sums$cells, collapse = ","),
+    sep = "|"
+  )
+}
+
+# The protection of one part: the greedy search, then the stars not
+# needed taken back and the costliest exchanged (in parts of 40 counts or
+# more), then copies of a published count shown.
+protect_part <- function(spec, r, published, primary, budget) {
+  n <- length(spec$value)
+  table <- protection_table(spec, r, published)
+  weight <- 1 + pmax(published, 0, na.rm = TRUE)
+  found <- greedy_pattern(table, primary, forbid = rep(FALSE, n))
   supp <- found$suppressed
   if (found$unsolved == 0) {
     supp <- release_redundant(table, supp, primary)
     # in small tables the search rarely has a better choice to find
     if (sum(spec$kind == "shown") >= 40) supp <- exchange_stars(table, supp, primary, weight)
+    supp <- least_loss(spec, r, primary, supp, published, budget)
   }
-  supp <- show_known_copies(table, supp)
-  warn_exposed(found$unsolved)
-  list(suppressed = supp, published = table$published)
+  list(suppressed = show_known_copies(table, supp), unsolved = found$unsolved)
+}
+
+# What the search reads of a part: its spec, rule, published values,
+# sums (and each cell's), a pool of feasible tables, its margins, and its
+# copies (cells one sum of a single part makes one count).
+protection_table <- function(spec, r, published) {
+  n <- length(spec$value)
+  same_sums <- sums_subset(spec$sums, sum_sizes(spec$sums) == 1)
+  list(
+    spec = spec, r = r, always_hidden = spec$kind == "hidden", published = published,
+    sums = spec$sums, index = cell_sums_index(spec$sums, n), pool = solution_pool(n),
+    is_margin = seq_len(n) %in% sum_total_cells(spec$sums),
+    same = connected_parts(same_sums, n)
+  )
 }
 
 # Stars added to `supp` until no starred or hidden count can be narrowed:
@@ -53,10 +185,7 @@ greedy_pattern <- function(table, supp, forbid) {
     risk <- cells_at_risk(table, supp, ignore = unsolved)
     if (!any(risk$at_risk)) break
     cell <- which(risk$at_risk)[[1]]
-    pool <- candidate_cells(
-      cell, table$members, spec$cons, spec$value, supp | risk$hidden | forbid,
-      spec$kind, table$is_margin
-    )
+    pool <- candidate_cells(cell, table, supp | risk$hidden | forbid)
     if (length(pool) == 0) {
       # everything linked to it is hidden already: the shape of the tables
       # gives it away (e.g. a category with no row in another table)
@@ -132,7 +261,7 @@ release_redundant <- function(table, supp, primary) {
   # again while a sweep shows something
   repeat {
     shown <- FALSE
-    for (cell in secondary[order(-spec$value[secondary])]) {
+    for (cell in secondary[order(-table$published[secondary])]) {
       if (!supp[[cell]]) next
       trial <- supp
       trial[same == same[[cell]] & !primary] <- FALSE
@@ -155,7 +284,7 @@ release_redundant <- function(table, supp, primary) {
 show_known_copies <- function(table, supp) {
   spec <- table$spec
   shown <- spec$kind == "shown"
-  same <- connected_parts(spec$cons[lengths(spec$cons) == 2], length(supp))
+  same <- table$same
   hidden_totals <- unrevealed_totals(spec, supp, table$published)
   revealed <- spec$kind == "total" & !supp & !hidden_totals
   known <- same[(shown & !supp) | revealed]
@@ -192,15 +321,21 @@ warn_exposed <- function(exposed) {
 # a sum before totals, then implicit totals, zeros last, each smallest
 # first; when all its neighbours are suppressed already, the search goes
 # on from them.
-candidate_cells <- function(cell, members, cons, v, unavailable, kind, is_margin) {
+candidate_cells <- function(cell, table, unavailable) {
+  kind <- table$spec$kind
+  # candidates are ranked by what the reader sees (their published
+  # counts), never by the hidden counts themselves
+  v <- table$published
   seen <- cell
   frontier <- cell
   while (length(frontier) > 0) {
-    near <- setdiff(unique(unlist(cons[unlist(members[frontier])])), seen)
+    near <- setdiff(cells_of_sums(table$sums, unique(unlist(lapply(frontier, function(c) {
+      sums_of_cell(table$index, c)
+    })))), seen)
     pool <- near[!unavailable[near]]
     if (length(pool) > 0) {
-      rank <- ifelse(kind[pool] != "shown", 3, ifelse(is_margin[pool], 2, 1)) +
-        3 * (v[pool] == 0)
+      rank <- ifelse(kind[pool] != "shown", 3, ifelse(table$is_margin[pool], 2, 1)) +
+        3 * (v[pool] %in% 0)
       return(pool[order(rank, v[pool])])
     }
     seen <- c(seen, near)

@@ -41,7 +41,7 @@ publish_cells <- function(x, spec, res, r) {
   # not publish (adjusted comparisons, the people left out)
   safe <- c(
     "names", "row.names", "by", "group", "parts", "event", "options",
-    "pooled_over", "missing_rule", "unknown_label", "unknown", "measure"
+    "pooled_over", "missing_rule", "unknown_label", "unknown", "measure", "period_days"
   )
   for (a in setdiff(names(attributes(out)), safe)) attr(out, a) <- NULL
   attr(out, "tables") <- derived$tables %||% list()
@@ -67,15 +67,16 @@ revealed_totals <- function(spec, res) {
   if (length(total_cells) == 0) {
     return(logical())
   }
-  out <- rep(FALSE, length(total_cells))
-  for (con in spec$cons) {
-    t <- match(con[[1]], total_cells)
-    if (is.na(t)) next
-    parts <- con[-1]
-    shown <- spec$kind[parts] == "shown" & !res$suppressed[parts] & res$published[parts] > 0
-    out[[t]] <- out[[t]] || any(shown, na.rm = TRUE)
-  }
-  out
+  # each entry of each sum whose total is an implicit total: a shown part
+  # with a published count above 0 reveals it
+  sums <- spec$sums
+  id <- sum_of_entry(sums)
+  total_of_entry <- sum_total_cells(sums)[id]
+  part <- !entry_is_total(sums) & total_of_entry %in% total_cells
+  cells <- sums$cells[part]
+  reveals <- spec$kind[cells] == "shown" & !res$suppressed[cells] & res$published[cells] > 0
+  revealed <- unique(total_of_entry[part][reveals %in% TRUE])
+  total_cells %in% revealed
 }
 
 # The implicit totals that are not revealed, as a logical over all cells:
@@ -108,13 +109,12 @@ blank <- function(y, rows, cols) {
 # denominator), with the published value of that total.
 shown_denominators <- function(spec, totals) {
   total_cells <- which(spec$kind == "total")
-  firsts <- sum_totals(spec$cons)
-  of_total <- firsts %in% total_cells
-  parts <- lapply(spec$cons[of_total], function(con) con[-1])
-  total_of <- rep(firsts[of_total], lengths(parts))
-  parts <- unlist(parts)
-  shown <- spec$kind[parts] == "shown"
-  list(cell = parts[shown], value = totals[match(total_of[shown], total_cells)])
+  sums <- spec$sums
+  total_of_entry <- sum_total_cells(sums)[sum_of_entry(sums)]
+  part <- !entry_is_total(sums) & total_of_entry %in% total_cells
+  cells <- sums$cells[part]
+  shown <- spec$kind[cells] == "shown"
+  list(cell = cells[shown], value = totals[match(total_of_entry[part][shown], total_cells)])
 }
 
 # Rows of a result come in blocks, one per stratum (test unit), each with

@@ -216,3 +216,11 @@ complete_unknown_group <- function(x, results) {
   attributes(out)[names(keep)] <- keep
   out
 }
+
+# How another table labels the people whose value of cohort variable v is
+# missing, when v is one of its strata: the label of the cohort's row of
+# them (age has none: the cohort's label of unknown values).
+cohort_missing_label <- function(d, v, x) {
+  lab <- d$level[d$variable == v & d$missing]
+  if (length(lab) == 0 || is.na(lab[[1]])) attr(x, "unknown_label") else lab[[1]]
+}

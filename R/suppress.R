@@ -182,6 +182,14 @@
 #' `unknown` labels. [equity_report()] does this. Pass the list to
 #' [disclosure_check()] to check the tables together.
 #'
+#' **Detailed and broad groups.** A table by detailed groups (such as the
+#' 19 ONS 2021 ethnic categories) and one by their broad groups (the 5 of
+#' [collapse_ethnicity()]) published together are linked by `hierarchy`:
+#' each broad count is the sum of its detailed counts, so no hidden detailed
+#' count can be narrowed from the broad table, and a broad group can be
+#' shown where its detail must be hidden. The tables must name the two
+#' columns differently (e.g. `ethnicity` and `ethnic_group`).
+#'
 #' @param x A result of one of the functions above, or a list of them
 #'   computed from the same data (suppressed together).
 #' @param rule `"nhs_digital"`, `"opensafely"`, `"cell_key"` or `"none"`.
@@ -192,6 +200,14 @@
 #' @param ptable The perturbation table of the cell-key rule: `NULL` for
 #'   [cell_key_ptable()], or a data frame of the same columns (checked:
 #'   an error of class `equityaudit_error_argument` says what is wrong).
+#' @param hierarchy For a list of tables under a threshold rule: `NULL`, or
+#'   a data frame whose first column is named as the detailed group column
+#'   of some of the tables and holds its values, and whose second is named
+#'   as the broad group column of others and holds the broad group of each
+#'   detailed value (e.g. `data.frame(ethnicity = ons_ethnicity_2021$detailed,
+#'   ethnic_group = ons_ethnicity_2021$broad)`). Every detailed value the
+#'   tables show must have one broad group: an error of class
+#'   `equityaudit_error_argument` names those that do not.
 #' @inheritParams equityaudit-arguments
 #' @return `x` with the rule applied, and attribute `"suppression"`
 #'   (the rule, threshold and rounding, the published implicit totals,
@@ -211,9 +227,20 @@
 #' suppress_counts(cohort)
 #' disclosure_check(suppress_counts(cohort))
 suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key", "none"),
-                            threshold = NULL, round_to = NULL, ptable = NULL, ...) {
+                            threshold = NULL, round_to = NULL, ptable = NULL,
+                            hierarchy = NULL, ...) {
   check_no_dots(..., fn = "suppress_counts")
   rule <- match_arg(rule, c("nhs_digital", "opensafely", "cell_key", "none"), "rule")
+  if (!is.null(hierarchy) && (rule %in% c("cell_key", "none") || is.data.frame(x) || !is.list(x))) {
+    abort_input(
+      "argument",
+      paste(
+        "`hierarchy` links tables suppressed together under a threshold rule:",
+        "give `x` as a list of tables and `rule` \"nhs_digital\" or \"opensafely\"."
+      ),
+      arg = "hierarchy"
+    )
+  }
   if (rule == "cell_key") {
     for (a in c("threshold", "round_to")) {
       if (!is.null(get(a))) {
@@ -237,7 +264,7 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key",
       }
       return(stamp_release(lapply(x, suppress_cell_key, ptable = ptable)))
     }
-    return(stamp_release(suppress_together(x, rule, threshold, round_to)))
+    return(stamp_release(suppress_together(x, rule, threshold, round_to, hierarchy)))
   }
   if (rule == "cell_key") {
     return(stamp_release(suppress_cell_key(x, ptable)))

@@ -12,7 +12,12 @@
 #'
 #' @param complete If `TRUE`, every combination of levels is returned, with
 #'   `n = 0` for those that do not occur. Missing values get a row only in
-#'   columns that contain any.
+#'   columns that contain any. The default is `TRUE` under a suppression
+#'   rule (a combination left out would publish the zero that the rule
+#'   hides everywhere else; `complete = FALSE` is refused there) and
+#'   `FALSE` otherwise. [suppress_counts()] adds the missing combinations
+#'   of a table counted with `complete = FALSE` for the same reason, and
+#'   says how many.
 #' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_counts` with one row per
 #'   combination present (or every combination with `complete = TRUE`): the
@@ -29,10 +34,12 @@
 #' tabulate_groups(people, ethnicity, by = service)
 #' tabulate_groups(people, c(service, ethnicity), complete = TRUE)
 tabulate_groups <- function(data, group = NULL, ..., by = NULL, weight = NULL,
-                            complete = FALSE, suppress = "none") {
+                            complete = NULL, suppress = "none") {
   check_no_dots(..., fn = "tabulate_groups")
   withhold_counts(suppress)
+  complete <- complete %||% !identical(suppress, "none")
   check_flag(complete, "complete")
+  if (!complete && !identical(suppress, "none")) abort_incomplete("complete")
   input <- verb_input(data, c("group", "by", "weight"), environment(), parent.frame(),
     single = "weight"
   )
@@ -43,7 +50,8 @@ tabulate_groups <- function(data, group = NULL, ..., by = NULL, weight = NULL,
     arg = c(rep("by", length(cols$by)), rep("group", length(cols$group)))
   )
   out <- new_result(cells_frame(cc, columns, complete = complete), "counts", list(
-    by = cols$by, group = cols$group, unknown = character()
+    by = cols$by, group = cols$group, unknown = character(), complete = complete
   ))
   apply_suppression(out, suppress)
 }
+

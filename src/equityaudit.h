@@ -67,6 +67,7 @@ SEXP ea_monte_carlo(SEXP x, SEXP dims, SEXP B, SEXP by_probability);
 SEXP ea_cmh(SEXP x, SEXP dims, SEXP correct);
 SEXP ea_first_bad_count(SEXP w);
 SEXP ea_interval_bounds(SEXP lo, SEXP hi, SEXP start, SEXP cells, SEXP max_iter);
+SEXP ea_connected_parts(SEXP start, SEXP cells, SEXP n);
 SEXP ea_simulate_rates(SEXP events, SEXP totals, SEXP sims, SEXP poisson);
 SEXP ea_tost_newcombe(SEXP e1, SEXP n1, SEXP e2, SEXP n2, SEXP margin);
 

@@ -13,6 +13,7 @@ static const R_CallMethodDef call_methods[] = {
   {"ea_simulate_rates", (DL_FUNC) &ea_simulate_rates, 4},
   {"ea_first_bad_count", (DL_FUNC) &ea_first_bad_count, 1},
   {"ea_interval_bounds", (DL_FUNC) &ea_interval_bounds, 5},
+  {"ea_connected_parts", (DL_FUNC) &ea_connected_parts, 3},
   {"ea_tost_newcombe", (DL_FUNC) &ea_tost_newcombe, 5},
   {NULL, NULL, 0}
 };

@@ -13,10 +13,14 @@ n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "10000"))
 # tables attacked together (the report's four, a cohort with a services,
 # periods or combined-group table) cost some 20-60 times a single table
 n_report <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_REPORT_N", as.character(n)))
-joint <- c("report", "services", "periods", "combined")
+joint <- c(
+  "report", "services", "periods", "combined",
+  "marginal_combined", "periods_outcomes", "quarter_year", "detailed_broad"
+)
 cores <- max(1L, min(2L, parallel::detectCores()))
 kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report", "measures",
-  "services", "periods", "combined", "differencing")
+  "services", "periods", "combined", "marginal_combined", "periods_outcomes",
+  "quarter_year", "detailed_broad", "differencing")
 # EQUITYAUDIT_ATTACK_KINDS="report,measures" runs some of them (same seeds)
 only <- strsplit(Sys.getenv("EQUITYAUDIT_ATTACK_KINDS", ""), ",")[[1]]
 if (length(only) > 0) {

@@ -44,8 +44,11 @@ layers <- list(
     "result.R", "columns.R", "format.R", "print.R", "tidy.R", "plot.R", "suppress-record.R"
   ),
   `4` = c(
-    "suppress-rule.R", "suppress-spec.R", "suppress-combinations.R", "suppress-links.R",
-    "suppress-shape.R", "disclosure-bounds.R", "suppress-protect.R", "suppress-publish.R",
+    "suppress-rule.R", "suppress-sums.R", "suppress-spec.R", "suppress-links.R",
+    "suppress-combinations.R", "suppress-link-sums.R", "suppress-hierarchy.R",
+    "suppress-shape.R", "disclosure-bounds.R", "suppress-optimal-parts.R",
+    "suppress-optimal-solver.R", "suppress-optimal-certify.R", "suppress-optimal-model.R",
+    "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-protect.R", "suppress-publish.R",
     "suppress-joint.R", "disclosure.R", "suppress-cellkey.R", "suppress.R"
   ),
   `5` = NULL, # every R/kind-*.R

@@ -219,7 +219,7 @@ attack_case <- function(kind, rule) {
       ref$n <- stats::rpois(nrow(d), lambda * 10)
       compare_access(d, g, ref, by = strata, weight = n, ref_count = "n")
     },
-    counts = tabulate_groups(d, c(g, s), weight = n)
+    counts = tabulate_groups(d, c(g, s), weight = n, complete = TRUE)
   )
   list(x = x, s = suppress_counts(x, rule))
 }
@@ -233,6 +233,9 @@ attack_one <- function(kind, rule) {
   }
   if (kind %in% c("services", "periods", "combined")) {
     return(attack_joint_one(kind, rule))
+  }
+  if (kind %in% c("marginal_combined", "periods_outcomes", "quarter_year", "detailed_broad")) {
+    return(attack_shape_one(kind, rule))
   }
   case <- tryCatch(attack_case(kind, rule), equityaudit_error = function(e) NULL)
   if (is.null(case)) {
@@ -262,7 +265,9 @@ attack_tally <- function(kind, rule, n) {
       list(cells = 0, exact = 0, narrowed = 0, outside = 0, limit_leaks = 0, disagree = 0, error = 1)
     })
   })
-  res <- do.call(rbind, lapply(Filter(Negate(is.null), res), as.data.frame))
+  res <- do.call(rbind, lapply(Filter(Negate(is.null), res), function(r) as.data.frame(r[c(
+    "cells", "exact", "narrowed", "outside", "limit_leaks", "disagree", "error"
+  )])))
   data.frame(
     kind = kind, rule = rule, tables = nrow(res), hidden_cells = sum(res$cells),
     recovered_exactly = sum(res$exact), narrowed = sum(res$narrowed),

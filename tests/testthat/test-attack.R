@@ -112,7 +112,11 @@ test_that("no hidden count is recovered or narrowed in random tables", {
   set.seed(1313)
   # a sample for every check; `make attack` attacks 10^3 to 10^4 per kind
   n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "12"))
-  joint <- c("report", "services", "periods", "combined")
+  # with the shapes that once leaked together (helper-attack-shapes.R)
+  joint <- c(
+    "report", "services", "periods", "combined",
+    "marginal_combined", "periods_outcomes", "quarter_year", "detailed_broad"
+  )
   for (kind in c("outcomes", "groups", "cohort", "access", "counts", "measures", joint)) {
     for (rule in c("nhs_digital", "opensafely")) {
       # tables attacked together cost some 20 times a single one
@@ -253,4 +257,90 @@ test_that("a known person added can give a count away when both perturbations ar
   # reader who knows that the person joined group a knows that it had 10
   expect_equal(ck_range(before), c(5, 10))
   expect_equal(ck_range(after) - 1, c(10, 16))
+})
+
+# the shapes in which tables released together once leaked ----
+
+test_that("marginal and combined groups together narrow no hidden complement", {
+  cells <- data.frame(
+    g = c("E1", "E1", "E2", "E2"), h = c("F", "M", "F", "M"),
+    e = c(40, 38, 13, 9), ne = c(52, 61, 12, 5)
+  )
+  d <- do.call(rbind, lapply(seq_len(nrow(cells)), function(i) {
+    data.frame(g = cells$g[[i]], h = cells$h[[i]], y = rep(c(TRUE, FALSE), c(cells$e[[i]], cells$ne[[i]])))
+  }))
+  x <- list(
+    marginal = suppressMessages(compare_outcomes(d, g, y, exact = "never")),
+    combined = suppressMessages(compare_outcomes(d, c(g, h), y, exact = "never"))
+  )
+  s <- suppress_counts(x, "nhs_digital")
+  # E2 M's 5 non-events were once narrowed to [4, 9]; now a count is starred
+  expect_gt(sum(is.na(s$combined$events) | is.na(s$combined$n)), 0)
+  b <- attack_shape("marginal_combined", s, x, d, "nhs_digital")
+  e2m <- b[b$label == "combined:4 n - events", ]
+  expect_equal(nrow(e2m), 1)
+  expect_gte(e2m$high - e2m$low, 6)
+  expect_equal(sum(b$narrowed), 0)
+  expect_true(all(b$inside))
+  expect_true(attr(disclosure_check(s), "protected"))
+})
+
+test_that("quarters beside years are one set of sums", {
+  set.seed(11)
+  d <- data.frame(
+    g = sample(c("A", "B"), 40, TRUE, prob = c(0.85, 0.15)),
+    dt = as.Date("2021-01-01") + sample.int(730, 40, TRUE) - 1
+  )
+  x <- list(
+    quarter = suppressMessages(compare_periods(d, g, dt, "quarter")),
+    year = suppressMessages(compare_periods(d, g, dt, "year"))
+  )
+  s <- suppress_counts(x, "opensafely")
+  b <- attack_shape("quarter_year", s, x, d, "opensafely")
+  expect_gt(nrow(b), 0)
+  expect_equal(sum(b$narrowed), 0)
+  expect_true(all(b$inside))
+  # the check knows every sum the attacker uses: never looser than it
+  chk <- disclosure_check(s)
+  hit <- match(paste0(chk$table, ":", chk$row, " ", chk$column), b$label)
+  on <- !is.na(hit)
+  expect_gt(sum(on), 0)
+  expect_equal(sum(chk$low[on] < b$low[hit[on]] | chk$high[on] > b$high[hit[on]]), 0)
+})
+
+test_that("a table of counts under a rule shows the combinations with nobody", {
+  people <- data.frame(
+    service = rep(c("A", "B"), c(20, 15)),
+    ethnicity = c(rep(c("W", "B", "A"), c(12, 5, 3)), rep("W", 15))
+  )
+  t <- tabulate_groups(people, ethnicity, by = service, suppress = "opensafely")
+  expect_equal(nrow(t), 6)
+  expect_equal(t$n, c(NA, NA, 10, NA, NA, 15))
+  expect_error(
+    tabulate_groups(people, ethnicity, by = service, complete = FALSE, suppress = "opensafely"),
+    class = "equityaudit_error_argument"
+  )
+  expect_message(
+    s <- suppress_counts(tabulate_groups(people, ethnicity, by = service), "opensafely"),
+    "Added 2 combinations with nobody"
+  )
+  expect_equal(as.data.frame(unclass(s))[1:3], as.data.frame(unclass(t))[1:3])
+  expect_equal(nrow(tabulate_groups(people, ethnicity, by = service)), 4)
+})
+
+test_that("measures of unperturbed counts are refused beside cell-key tables", {
+  skip_if_not_installed("openxlsx")
+  ips <- ips_synthetic
+  ips$key <- record_keys(ips, seed = 1)
+  x <- suppressMessages(compare_outcomes(ips, ethnicity, employed, by = service, key = key))
+  s <- suppress_counts(x, "cell_key")
+  f <- tempfile(fileext = ".xlsx")
+  on.exit(unlink(f))
+  m <- suppressMessages(inequality_measures(x))
+  expect_error(write_tables(list(outcomes = s, measures = m), f),
+    "not computed from the published tables", class = "equityaudit_error_argument"
+  )
+  expect_false(file.exists(f))
+  m <- suppressMessages(inequality_measures(s))
+  expect_equal(write_tables(list(outcomes = s, measures = m), f), f)
 })
