@@ -67,10 +67,10 @@ md_figure <- function(caption, alt, width, height) {
 }
 
 # The report's plots: for each, its size in inches (panels wide enough
-# for their labels and axis titles, rows tall enough for their groups)
-# and its caption and alt text, described from the numbers drawn
-# (report-text.R), for the filter to give to knitr's image. In Word
-# (`word`), each fits an A4 page.
+# for their labels and axis titles, rows tall enough for their groups),
+# its caption and alt text (`short` and `long`), described from the
+# numbers drawn, and their Markdown for the filter to give to knitr's
+# image. In Word (`word`), each fits an A4 page.
 report_figures <- function(r, word = FALSE) {
   t <- r$tables
   g <- function(x) attr(x, "group")[[1]]
@@ -102,7 +102,10 @@ report_figures <- function(r, word = FALSE) {
   figs <- Filter(Negate(is.null), figs)
   lapply(figs, function(f) {
     size <- if (word) fit_page(f$size) else f$size
-    c(size, list(md = md_figure(f$caption, f$alt, 96 * size$width, 96 * size$height)))
+    c(size, list(
+      caption = f$caption, alt = f$alt,
+      md = md_figure(f$caption, f$alt, 96 * size$width, 96 * size$height)
+    ))
   })
 }
 
@@ -140,15 +143,23 @@ grid_size <- function(panels) {
 }
 
 # Alt text: what a plot shows, in words, from the numbers it draws: a
-# summary without labels (`short`) and a description (`long`). A label is
-# cut to 40 characters (alt_label()) and the list of values to about
+# summary without labels (`short`) and a description (`long`): its
+# `intro`, then each value, those of a panel after its heading
+# ("CNWL: White 0.94 (0.82 to 1.07), Asian 1.24 (...); WWT: ...", or
+# without panels "a; b; c"). A label
+# is cut to 40 characters (alt_label()) and the values to about
 # `max_chars`, saying how many more there are (the tables give them all).
-alt_text <- function(intro, items, note = NULL, max_chars = 700) {
-  fits <- cumsum(nchar(items) + 2) <= max_chars - nchar(intro)
-  shown <- items[fits | seq_along(items) == 1]
-  more <- length(items) - length(shown)
+alt_text <- function(intro, values, panel = NULL, head = NULL, note = NULL, max_chars = 700) {
+  first <- if (is.null(panel)) seq_along(values) == 1 else !duplicated(panel)
+  heads <- if (is.null(panel)) "" else paste0(head[match(panel, unique(panel))], ": ")
+  sep <- ifelse(first | is.null(panel), "; ", ", ")
+  sep[[1]] <- " "
+  pieces <- paste0(sep, ifelse(first, heads, ""), values)
+  fits <- cumsum(nchar(pieces)) <= max_chars - nchar(intro)
+  fits[[1]] <- TRUE
+  more <- sum(!fits)
   paste0(
-    intro, " ", paste(shown, collapse = "; "),
+    intro, paste(pieces[fits], collapse = ""),
     if (more > 0) sprintf("; and %d more (the table gives every value)", more),
     ".", if (!is.null(note)) paste0(" ", note)
   )
@@ -165,15 +176,6 @@ alt_label <- function(x, width = 40) {
 # "1.52 (1.17 to 1.99)", or "33.3% (25.9 to 41.6)"
 alt_interval <- function(est, low, high, digits, unit = "") {
   sprintf("%s%s (%s to %s)", fixed(est, digits), unit, fixed(low, digits), fixed(high, digits))
-}
-
-# Items of one panel after another: "CNWL: White 0.94 (0.82 to 1.07), ...",
-# each panel named by `head` (its label, by default).
-alt_by_panel <- function(panel, values, head = alt_label(unique(panel))) {
-  panels <- unique(panel)
-  vapply(seq_along(panels), function(i) {
-    paste0(head[[i]], ": ", paste(values[panel == panels[[i]]], collapse = ", "))
-  }, "")
 }
 
 # "Representation ratios of 9 groups in 2 panels, from 0.72 to 2.09".
@@ -196,7 +198,7 @@ alt_access <- function(x) {
       "service over its share of the eligible population) by ", panel_name(x),
       ", with 95% intervals, on a log scale with a line at 1 (proportional access):"
     ),
-    alt_by_panel(d$panel, values), attr(d, "note")
+    values, d$panel, alt_label(unique(d$panel)), attr(d, "note")
   )
   c(short = short, long = long)
 }
@@ -213,7 +215,7 @@ alt_outcomes <- function(x) {
       attr(x, "event") %||% "", ") by ", panel_name(x), ", with 95% Wilson intervals ",
       "and a dashed line at the percentage of all the groups together:"
     ),
-    alt_by_panel(d$panel, values, heads), attr(d, "note")
+    values, d$panel, heads, attr(d, "note")
   )
   c(short = short, long = long)
 }
@@ -263,7 +265,7 @@ alt_periods <- function(x) {
       "period, with 95% intervals and a dashed line at the group's share ",
       if (any(is.finite(d$ref))) "of the eligible population" else "over all periods", ":"
     ),
-    alt_by_panel(d$panel, values)
+    values, d$panel, alt_label(unique(d$panel))
   )
   c(short = short, long = long)
 }
