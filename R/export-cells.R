@@ -264,7 +264,8 @@ sheet_about <- function(s, cells, notes) {
   c(
     paste0(
       "This worksheet contains one table. Notes ", min(general), " to ", max(general),
-      " on the Notes sheet apply to every table", if (length(own)) paste0(", and note ", own, " to this one"), "."
+      " on the Notes sheet apply to every table",
+      if (length(own)) paste0(", and note ", own, " to this one"), "."
     ),
     if (length(used)) {
       paste0(

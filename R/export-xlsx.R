@@ -262,9 +262,8 @@ write_contents <- function(wb, sheets) {
   for (i in seq_along(links)) {
     openxlsx::writeFormula(wb, "Contents", links[[i]], startCol = 1, startRow = table_row + i)
   }
-  openxlsx::addStyle(wb, "Contents", openxlsx::createStyle(fontColour = "#005EB8", textDecoration = "underline"),
-    rows = table_row + seq_along(links), cols = 1
-  )
+  link <- openxlsx::createStyle(fontColour = "#005EB8", textDecoration = "underline")
+  openxlsx::addStyle(wb, "Contents", link, rows = table_row + seq_along(links), cols = 1)
 }
 
 write_notes <- function(wb, notes) {
@@ -294,7 +293,9 @@ write_sheet_table <- function(wb, sheet, title, about, d, name, widths = NULL) {
   openxlsx::addStyle(wb, sheet, title_style(), rows = 1, cols = 1)
   header <- openxlsx::createStyle(textDecoration = "bold", wrapText = TRUE, valign = "bottom")
   if (nrow(d) == 0) {
-    openxlsx::writeData(wb, sheet, as.data.frame(as.list(names(d))), startRow = table_row, colNames = FALSE)
+    openxlsx::writeData(wb, sheet, as.data.frame(as.list(names(d))),
+      startRow = table_row, colNames = FALSE
+    )
     openxlsx::addStyle(wb, sheet, header, rows = table_row, cols = seq_along(d))
   } else {
     openxlsx::writeDataTable(wb, sheet, d,
@@ -330,7 +331,9 @@ write_table_sheet <- function(wb, s, notes) {
     openxlsx::addStyle(wb, sheet, openxlsx::createStyle(numFmt = col$format), rows = rows, cols = j)
     # shorthand (and "< 0.001") among the numbers, aligned with them
     text <- which(!is.na(col$text))
-    for (i in text) openxlsx::writeData(wb, sheet, col$text[[i]], startCol = j, startRow = table_row + i)
+    for (i in text) {
+      openxlsx::writeData(wb, sheet, col$text[[i]], startCol = j, startRow = table_row + i)
+    }
     if (length(text)) {
       openxlsx::addStyle(wb, sheet, openxlsx::createStyle(halign = "right"),
         rows = table_row + text, cols = j, stack = TRUE

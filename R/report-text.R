@@ -73,29 +73,30 @@ md_figure <- function(caption, alt, width, height) {
 # image. In Word (`word`), each fits an A4 page.
 report_figures <- function(r, word = FALSE) {
   t <- r$tables
-  g <- function(x) attr(x, "group")[[1]]
+  each <- function(x) paste("each group of", attr(x, "group")[[1]])
   figs <- list(
     access = if (!is.null(t$access)) {
       list(
         size = interval_size(access_plot_data(t$access)), alt = alt_access(t$access),
-        caption = paste0("Representation ratio of each group of ", g(t$access), ", with 95% intervals")
+        caption = paste0("Representation ratio of ", each(t$access), ", with 95% intervals")
       )
     },
     outcomes = list(
       size = interval_size(outcome_plot_data(t$outcomes)), alt = alt_outcomes(t$outcomes),
-      caption = paste0("Percentage of each group of ", g(t$outcomes), " with the outcome, with 95% intervals")
+      caption = paste0("Percentage of ", each(t$outcomes), " with the outcome, with 95% intervals")
     ),
     services = if (!is.null(t$services)) {
       list(
-        size = grid_size(length(unique(funnel_plot_data(t$services)$panel))), alt = alt_services(t$services),
-        caption = paste0("Funnel plots of the services for each group of ", g(t$services))
+        size = grid_size(length(unique(funnel_plot_data(t$services)$panel))),
+        alt = alt_services(t$services),
+        caption = paste("Funnel plots of the services for", each(t$services))
       )
     },
     periods = if (!is.null(t$periods)) {
+      groups <- unclass(t$periods)[[attr(t$periods, "group")[[1]]]]
       list(
-        size = grid_size(length(unique(as.character(unclass(t$periods)[[g(t$periods)]])))),
-        alt = alt_periods(t$periods),
-        caption = paste0("Share of each group of ", g(t$periods), " among the people who joined in each period")
+        size = grid_size(length(unique(as.character(groups)))), alt = alt_periods(t$periods),
+        caption = paste("Share of", each(t$periods), "among the people who joined in each period")
       )
     }
   )
@@ -183,7 +184,9 @@ alt_summary <- function(what, d, digits, unit = "") {
   est <- d$est[is.finite(d$est)]
   paste0(
     what, " of ", length(unique(d$group)), " groups in ", length(unique(d$panel)), " panels",
-    if (length(est)) paste0(", from ", fixed(min(est), digits), unit, " to ", fixed(max(est), digits), unit),
+    if (length(est)) {
+      paste0(", from ", fixed(min(est), digits), unit, " to ", fixed(max(est), digits), unit)
+    },
     ". Each value is in the description below the figure."
   )
 }

@@ -16,27 +16,28 @@ xlsx_parts <- function(path) {
     paste(readLines(file.path(dir, p), warn = FALSE, encoding = "UTF-8"), collapse = "\n")
   }
   workbook <- read("xl/workbook.xml")
-  names <- xml_unescape(regmatches(workbook, gregexpr("(?<=<sheet name=\")[^\"]*", workbook, perl = TRUE))[[1]])
+  names <- xml_unescape(attr_of(all_of(workbook, "<sheet [^>]*>"), "name"))
   sheets <- lapply(seq_along(names), function(i) read(sprintf("xl/worksheets/sheet%d.xml", i)))
   tables <- lapply(seq_along(names), function(i) {
     rels <- read(sprintf("xl/worksheets/_rels/sheet%d.xml.rels", i))
-    targets <- regmatches(rels, gregexpr("(?<=Target=\"\\.\\./tables/)[^\"]+", rels, perl = TRUE))[[1]]
+    targets <- basename(attr_of(all_of(rels, "<Relationship [^>]*/tables/[^>]*>"), "Target"))
     vapply(targets, function(t) read(file.path("xl/tables", t)), "", USE.NAMES = FALSE)
   })
   strings <- read("xl/sharedStrings.xml")
   list(
     names = names, sheets = stats::setNames(sheets, names), tables = stats::setNames(tables, names),
     workbook = workbook, styles = read("xl/styles.xml"), core = read("docProps/core.xml"),
-    strings = xml_unescape(gsub("<[^>]+>", "", regmatches(strings, gregexpr("(?s)<si>.*?</si>", strings, perl = TRUE))[[1]]))
+    strings = xml_unescape(gsub("<[^>]+>", "", all_of(strings, "(?s)<si>.*?</si>")))
   )
 }
 
 xml_unescape <- function(x) {
-  for (e in list(c("&quot;", "\""), c("&apos;", "'"), c("&lt;", "<"), c("&gt;", ">"), c("&amp;", "&"))) {
-    x <- gsub(e[[1]], e[[2]], x, fixed = TRUE)
-  }
+  entities <- c("&quot;" = "\"", "&apos;" = "'", "&lt;" = "<", "&gt;" = ">", "&amp;" = "&")
+  for (e in names(entities)) x <- gsub(e, entities[[e]], x, fixed = TRUE)
   x
 }
+
+all_of <- function(x, pattern) regmatches(x, gregexpr(pattern, x, perl = TRUE))[[1]]
 
 attr_of <- function(x, name) {
   sub(paste0("(?s).*\\b", name, "=\"([^\"]*)\".*"), "\\1", x, perl = TRUE)
@@ -45,16 +46,18 @@ attr_of <- function(x, name) {
 # The cells of a sheet: reference, row, column, style, whether they hold
 # anything, and their text (shared strings resolved).
 sheet_cells_of <- function(xml, strings) {
-  cells <- regmatches(xml, gregexpr("<c [^>]*/>|<c [^>]*[^/]>.*?</c>", xml, perl = TRUE))[[1]]
+  cells <- all_of(xml, "<c [^>]*/>|<c [^>]*[^/]>.*?</c>")
   ref <- attr_of(cells, "r")
-  letters_part <- sub("[0-9]+$", "", ref)
-  col <- vapply(strsplit(letters_part, ""), function(l) sum((match(l, LETTERS)) * 26^rev(seq_along(l) - 1)), 0)
+  col <- vapply(strsplit(sub("[0-9]+$", "", ref), ""), function(l) {
+    sum(match(l, LETTERS) * 26^rev(seq_along(l) - 1))
+  }, 0)
   type <- ifelse(grepl(" t=\"", cells), attr_of(cells, "t"), "n")
   value <- ifelse(grepl("<v>", cells), sub(".*<v>([^<]*)</v>.*", "\\1", cells), NA)
   text <- xml_unescape(value)
   shared <- type == "s"
   text[shared] <- strings[as.integer(value[shared]) + 1]
-  text[type == "inlineStr"] <- xml_unescape(gsub("<[^>]+>", "", sub(".*?<is>(.*)</is>.*", "\\1", cells[type == "inlineStr"])))
+  inline <- type == "inlineStr"
+  text[inline] <- xml_unescape(gsub("<[^>]+>", "", sub(".*?<is>(.*)</is>.*", "\\1", cells[inline])))
   data.frame(
     ref = ref, row = as.integer(sub("^[A-Z]+", "", ref)), col = as.integer(col),
     style = as.integer(ifelse(grepl(" s=\"", cells), attr_of(cells, "s"), "0")),
@@ -65,10 +68,11 @@ sheet_cells_of <- function(xml, strings) {
 
 # The cell formats (cellXfs) of a workbook: font size, bold, wrap, fill.
 cell_formats <- function(styles) {
-  fonts <- regmatches(styles, gregexpr("(?s)<font>.*?</font>|<font/>", styles, perl = TRUE))[[1]]
-  size <- as.numeric(ifelse(grepl("<sz ", fonts), sub(".*<sz val=\"([0-9.]+)\".*", "\\1", fonts), "11"))
+  fonts <- all_of(styles, "(?s)<font>.*?</font>|<font/>")
+  size <- attr_of(sub(".*(<sz [^>]*>).*", "\\1", fonts), "val")
+  size <- as.numeric(ifelse(grepl("<sz ", fonts), size, "11"))
   xfs <- sub("(?s).*<cellXfs[^>]*>(.*?)</cellXfs>.*", "\\1", styles, perl = TRUE)
-  xf <- regmatches(xfs, gregexpr("<xf [^>]*/>|<xf [^>]*[^/]>.*?</xf>", xfs, perl = TRUE))[[1]]
+  xf <- all_of(xfs, "<xf [^>]*/>|<xf [^>]*[^/]>.*?</xf>")
   font <- as.integer(attr_of(xf, "fontId")) + 1
   data.frame(
     size = size[font], bold = grepl("<b/>|<b val=\"1\"/>", fonts)[font],
@@ -87,7 +91,6 @@ expect_gss_workbook <- function(path, title) {
   expect_false(anyDuplicated(tolower(x$names)) > 0)
   expect_match(x$workbook, "activeTab=\"0\"")
   expect_match(x$sheets[[1]], "tabSelected=\"(true|1)\"")
-  table_sheets <- x$names[-1]
   contents <- sheet_cells_of(x$sheets[["Contents"]], x$strings)
   for (s in x$names) {
     xml <- x$sheets[[s]]
@@ -95,10 +98,15 @@ expect_gss_workbook <- function(path, title) {
     expect_true(any(cells$filled), label = s)
     # a title in A1, as a heading (bold, larger than the text)
     a1 <- cells[cells$ref == "A1", ]
-    expect_true(nzchar(a1$text) && formats$bold[a1$style + 1] && formats$size[a1$style + 1] > 11, label = s)
+    a1_format <- formats[a1$style + 1, ]
+    expect_true(nzchar(a1$text) && a1_format$bold && a1_format$size > 11, label = s)
     # no merged cells, frozen panes, filters, hidden rows or columns,
     # headers and footers, drawings or pictures
-    expect_false(grepl("<mergeCell|<pane |<autoFilter|hidden=\"(1|true)\"|<headerFooter|<drawing |<picture ", xml), label = s)
+    unwanted <- c(
+      "<mergeCell", "<pane ", "<autoFilter", "hidden=\"(1|true)\"", "<headerFooter",
+      "<drawing ", "<picture "
+    )
+    expect_false(grepl(paste(unwanted, collapse = "|"), xml), label = s)
     # the selection, if any, at A1
     expect_false(grepl("<selection [^>]*activeCell=\"(?!A1\")", xml, perl = TRUE), label = s)
     if (s == "Cover_sheet") next
@@ -122,8 +130,9 @@ expect_gss_workbook <- function(path, title) {
     # the header: unique text, bold and wrapped
     header <- cells[cells$row == 4 & inside, ]
     expect_false(anyDuplicated(tolower(header$text)) > 0, label = s)
-    expect_true(all(nzchar(header$text) & formats$bold[header$style + 1] & formats$wrap[header$style + 1]), label = s)
-    columns <- xml_unescape(attr_of(regmatches(table, gregexpr("<tableColumn [^>]*>", table))[[1]], "name"))
+    header_format <- formats[header$style + 1, ]
+    expect_true(all(nzchar(header$text) & header_format$bold & header_format$wrap), label = s)
+    columns <- xml_unescape(attr_of(all_of(table, "<tableColumn [^>]*>"), "name"))
     expect_identical(columns, header$text[order(header$col)], label = s)
     # nothing beside or below it, nothing but column A above it
     expect_false(any(cells$filled & (cells$row > last_row | cells$col > last_col)), label = s)
@@ -139,28 +148,27 @@ expect_gss_workbook <- function(path, title) {
     expect_identical(any(cells$formula), s == "Contents", label = s)
     if (s %in% c("Contents", "Notes")) next
     # the contents link to the sheet, and say its title
-    expect_identical(contents$text[contents$col == 2 & contents$row == 4 + match(s, x$names[-(1:3)])],
-      cells$text[cells$ref == "A1"],
-      label = s
-    )
-    expect_match(x$sheets[["Contents"]], paste0("HYPERLINK(&quot;#&apos;", s, "&apos;!A1&quot;, &quot;", s, "&quot;)"),
-      fixed = TRUE
-    )
+    row <- 4 + match(s, x$names[-(1:3)])
+    listed <- contents$text[contents$col == 2 & contents$row == row]
+    expect_identical(listed, cells$text[cells$ref == "A1"])
+    link <- sprintf("HYPERLINK(\"#'%s'!A1\", \"%s\")", s, s)
+    expect_match(xml_unescape(x$sheets[["Contents"]]), link, fixed = TRUE)
     # its notes by number, in words, and the shorthand it uses said above it
     notes <- sheet_cells_of(x$sheets[["Notes"]], x$strings)
     note_text <- notes$text[notes$col == 2 & notes$row > 4]
     own <- grep(paste0("^Sheet ", s, ": "), note_text)
     expect_length(own, 1)
-    expect_match(cells$text[cells$ref == "A2"], paste0("and note ", own, " to this one\\.$"), label = s)
+    expect_match(cells$text[cells$ref == "A2"], paste0("and note ", own, " to this one\\.$"))
     used <- unique(cells$text[inside & cells$text %in% c("[c]", "[x]", "[z]")])
-    said <- regmatches(cells$text[cells$ref == "A3"], gregexpr("\\[[cxz]\\]", cells$text[cells$ref == "A3"]))[[1]]
+    said <- all_of(cells$text[cells$ref == "A3"], "\\[[cxz]\\]")
     expect_setequal(said, used)
   }
   # no superscript note markers anywhere
   expect_false(grepl("<vertAlign", x$styles))
   # the document's properties
   expect_identical(xml_unescape(sub(".*<dc:title>(.*)</dc:title>.*", "\\1", x$core)), title)
-  expect_match(x$core, "<dc:subject>Equality of access and outcome: published tables</dc:subject>", fixed = TRUE)
+  subject <- "<dc:subject>Equality of access and outcome: published tables</dc:subject>"
+  expect_match(x$core, subject, fixed = TRUE)
   expect_match(x$core, "<dc:creator>equityaudit R package</dc:creator>", fixed = TRUE)
   x
 }

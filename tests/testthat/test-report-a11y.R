@@ -14,7 +14,7 @@ a11y_labels <- function() {
   labels[5] <- "Asian &amp; other <Asian>"
   labels[7] <- "Caribbean \"Black\" 'British' & <script>alert(1)</script>"
   labels[9] <- "Asian and White \u202eetihW\u202c \u2066x\u2069"
-  labels[11] <- paste("Any other ethnic group, described at length:", strrep("very long label ", 12))
+  labels[11] <- paste("Any other ethnic group, described at length:", strrep("long label ", 12))
   labels[13] <- "[link](javascript:alert(1)) *emph* `code` $x$"
   labels
 }
@@ -67,9 +67,16 @@ skip_without_pandoc <- function() {
   skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
 }
 
-read_text <- function(path) paste(readLines(path, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
+read_text <- function(path) {
+  paste(readLines(path, warn = FALSE, encoding = "UTF-8"), collapse = "\n")
+}
 
 all_matches <- function(x, pattern) regmatches(x, gregexpr(pattern, x, perl = TRUE))[[1]]
+
+# The text of the element of id `id` (a figure's description).
+description_of <- function(id, html) {
+  sub(paste0("(?s).*<div id=\"", id, "\">\\s*<p>(.*?)</p>.*"), "\\1", html, perl = TRUE)
+}
 
 # The page without its scripts and style sheets (whose strings hold tags).
 page_body <- function(html) {
@@ -87,7 +94,8 @@ docx_parts <- function(path) {
 
 # The text of each paragraph of a style.
 styled_paragraphs <- function(doc, style) {
-  paras <- all_matches(doc, paste0("<w:p>(?:(?!</w:p>).)*<w:pStyle w:val=\"", style, "\" ?/>.*?</w:p>"))
+  pattern <- paste0("<w:p>(?:(?!</w:p>).)*<w:pStyle w:val=\"", style, "\" ?/>.*?</w:p>")
+  paras <- all_matches(doc, pattern)
   xml_text(gsub("<[^>]+>", "", paras))
 }
 
@@ -99,7 +107,7 @@ xml_text <- function(x) {
   gsub("&amp;", "&", x, fixed = TRUE)
 }
 
-test_that("the report page has a language, one main landmark, headings in order, captions and row headers", {
+test_that("the page has a language, one main landmark, headings in order, captions, row headers", {
   skip_without_pandoc()
   for (which in c("demo", "hostile")) {
     html <- read_text(a11y_report(which))
@@ -131,14 +139,16 @@ test_that("the report page has a language, one main landmark, headings in order,
     if (length(unique(counts)) == 1) counts[[1]] else NA_integer_
   }, 1L, USE.NAMES = FALSE)
   expect_identical(row_headers, c(1L, 2L, 1L, 2L, 2L))
-  expect_match(body, "<th align=\"left\" scope=\"row\">CNWL</th>\\s*<th align=\"left\" scope=\"row\">White</th>")
+  row_header <- function(x) paste0("<th align=\"left\" scope=\"row\">", x, "</th>")
+  expect_match(body, paste0(row_header("CNWL"), "\\s*", row_header("White")))
   # the scrolling regions are named by their captions, by reference
   regions <- all_matches(body, "<div class=\"ea-table-scroll\"[^>]*>")
   expect_length(regions, length(tables))
-  expect_true(all(grepl("tabindex=\"0\"", regions) & grepl("aria-labelledby=\"ea-table-[0-9]+\"", regions)))
+  expect_true(all(grepl("tabindex=\"0\"", regions)))
+  expect_true(all(grepl("aria-labelledby=\"ea-table-[0-9]+\"", regions)))
 })
 
-test_that("every plot has alt text and a description from its numbers, with labels as literal text", {
+test_that("every plot has alt text and a description of its numbers, labels as literal text", {
   skip_without_pandoc()
   r <- report_tables(ips_synthetic, ethnicity, employed, by = service)
   body <- page_body(read_text(a11y_report("demo")))
@@ -148,17 +158,18 @@ test_that("every plot has alt text and a description from its numbers, with labe
   d <- outcome_plot_data(r$tables$outcomes)
   expect_identical(alt, sprintf(
     paste(
-      "Percentages with the outcome, with 95%% intervals, of %d groups in %d panels, from %.1f%% to",
-      "%.1f%%. Each value is in the description below the figure."
+      "Percentages with the outcome, with 95%% intervals, of %d groups in %d panels,",
+      "from %.1f%% to %.1f%%. Each value is in the description below the figure."
     ),
     length(unique(d$group)), length(unique(d$panel)), min(d$est), max(d$est)
   ))
   id <- sub(".*aria-describedby=\"([^\"]+)\".*", "\\1", images)
-  description <- sub(paste0("(?s).*<div id=\"", id, "\">\\s*<p>(.*?)</p>.*"), "\\1", body, perl = TRUE)
+  description <- description_of(id, body)
   first <- sprintf("White %.1f%% (%.1f to %.1f)", d$est[[1]], d$low[[1]], d$high[[1]])
-  expect_match(description, paste0("CNWL (all: ", sprintf("%.1f", d$ref[[1]]), "%): ", first), fixed = TRUE)
+  cnwl <- sprintf("CNWL (all: %.1f%%): ", d$ref[[1]])
+  expect_match(description, paste0(cnwl, first), fixed = TRUE)
   expect_match(description, "3 groups with suppressed counts not shown.", fixed = TRUE)
-  expect_match(body, "<figcaption>\\s*Figure 1: Percentage of each group of ethnicity with the outcome")
+  expect_match(body, "<figcaption>\\s*Figure 1: Percentage of each group of ethnicity with the")
 
   # the hostile report: four plots, each described; labels only as
   # escaped text, never in an attribute
@@ -169,16 +180,16 @@ test_that("every plot has alt text and a description from its numbers, with labe
   expect_true(all(nchar(alts) > 40))
   expect_false(any(grepl("Chinese|Caribbean|&lt;|&amp;|U\\+202E", alts)))
   ids <- sub(".*aria-describedby=\"([^\"]+)\".*", "\\1", images)
-  descriptions <- vapply(ids, function(id) {
-    sub(paste0("(?s).*<div id=\"", id, "\">\\s*<p>(.*?)</p>.*"), "\\1", body, perl = TRUE)
-  }, "")
+  descriptions <- vapply(ids, description_of, "", html = body)
   # about 700 characters of values, then how many more and the plot's note
-  expect_true(all(nchar(xml_text(descriptions)) < 850), label = paste(nchar(xml_text(descriptions)), collapse = " "))
+  lengths <- nchar(xml_text(descriptions))
+  expect_true(all(lengths < 850), label = paste(lengths, collapse = " "))
   d <- descriptions[[1]]
   expect_match(d, "Central: &lt;b&gt;Chinese&lt;/b&gt; [0-9.]+ \\([0-9.]+ to [0-9.]+\\), African")
   expect_match(d, "; and [0-9]+ more \\(the table gives every value\\)\\.")
   expect_match(d, ", Asian &amp;amp; other &lt;Asian&gt; [0-9.]+ \\(")
-  expect_match(d, ", Caribbean &quot;Black&quot; &#39;British&#39; &amp; &lt;script&gt;a\u2026 1", fixed = TRUE)
+  caribbean <- ", Caribbean &quot;Black&quot; &#39;British&#39; &amp; &lt;script&gt;a\u2026 1"
+  expect_match(d, caribbean, fixed = TRUE)
   expect_match(d, ", Asian and White [U+202E]etihW[U+202C] [U+2066]x[U+2069] ", fixed = TRUE)
   expect_match(d, ", Any other ethnic group, described at le\u2026 [0-9.]+ \\(")
   expect_false(any(grepl("\u202e|<b>|<script", descriptions)))
@@ -209,12 +220,13 @@ a11y_tools <- function() {
 run_axe <- function(tools, pages) {
   keep <- Sys.getenv("EQUITYAUDIT_A11Y_KEEP")
   json <- if (nzchar(keep)) c("--json", shQuote(file.path(keep, "axe.json")))
-  out <- suppressWarnings(system2("node", c(shQuote(file.path(tools, "axe.js")), json, shQuote(pages)),
-    stdout = TRUE, stderr = TRUE, timeout = 300
-  ))
+  args <- c(shQuote(file.path(tools, "axe.js")), json, shQuote(pages))
+  out <- suppressWarnings(system2("node", args, stdout = TRUE, stderr = TRUE, timeout = 300))
   status <- attr(out, "status") %||% 0L
   table <- out[grepl("\t", out)]
-  if (length(table) < 2) stop("axe.js gave no results (status ", status, "):\n", paste(out, collapse = "\n"))
+  if (length(table) < 2) {
+    stop("axe.js gave no results (status ", status, "):\n", paste(out, collapse = "\n"))
+  }
   d <- utils::read.delim(text = table, colClasses = "character", na.strings = NULL)
   d$status <- status
   d
@@ -228,7 +240,7 @@ test_that("axe-core finds no violation of any level in the demo and the hostile 
     "Chromium (/usr/bin/chromium)"[!file.exists(Sys.getenv("CHROMIUM", "/usr/bin/chromium"))],
     "the repository's tools/axe.js"[!file.exists(file.path(tools, "axe.js"))],
     "axe-core and playwright-core in tools/node_modules"[
-      nzchar(tools) && !all(dir.exists(file.path(tools, "node_modules", c("axe-core", "playwright-core"))))
+      !all(dir.exists(file.path(tools, "node_modules", c("axe-core", "playwright-core"))))
     ]
   )
   skip_if_not(length(missing) == 0, paste(
@@ -249,18 +261,24 @@ test_that("axe-core finds no violation of any level in the demo and the hostile 
   expect_setequal(results$file, pages)
   expect_identical(as.integer(results$width), rep(c(390L, 1280L), 3))
   found <- results$violations[results$file == bad]
-  for (rule in c("html-has-lang", "image-alt", "empty-table-header", "heading-order", "landmark-one-main")) {
+  faults <- c(
+    "html-has-lang", "image-alt", "empty-table-header", "heading-order", "landmark-one-main"
+  )
+  for (rule in faults) {
     expect_true(all(grepl(paste0("(^|,)", rule, ":"), found)), label = rule)
   }
   reports <- results[results$file != bad, ]
   # every rule axe runs by default, WCAG 2.0 to 2.2 A and AA and best
   # practices: none violated, at either width
-  expect_identical(reports$violations, rep("", 4), label = paste(reports$violations, collapse = " / "))
+  found <- paste(reports$violations, collapse = ";")
+  expect_identical(reports$violations, rep("", 4), label = found)
   expect_true(all(as.integer(reports$passes) >= 30))
   # what axe cannot decide is only the contrast of text scrolled out of
   # its table's view on a phone (the same colours it passes in view)
   undecided <- unlist(strsplit(reports$incomplete[nzchar(reports$incomplete)], ","))
-  expect_true(all(grepl("^color-contrast:[0-9]+:elmPartiallyObscured$", undecided)), label = paste(undecided, collapse = " "))
+  expect_true(all(grepl("^color-contrast:[0-9]+:elmPartiallyObscured$", undecided)),
+    label = paste(undecided, collapse = " ")
+  )
   expect_identical(reports$incomplete[reports$width == "1280"], c("", ""))
 })
 
@@ -283,7 +301,9 @@ test_that("the Word report is A4 in en-GB, with captions, alt text from the data
     a11y_title
   )
   # the table style has borders; every table its caption, before it
-  table_style <- sub('(?s).*(<w:style [^>]*w:styleId="Table">.*?</w:style>).*', "\\1", x[["styles.xml"]], perl = TRUE)
+  table_style <- all_matches(
+    x[["styles.xml"]], "(?s)<w:style [^>]*w:styleId=\"Table\"[^>]*>.*?</w:style>"
+  )
   expect_match(table_style, "<w:tblBorders>")
   expect_match(table_style, "w:type=\"firstRow\"")
   n_tables <- length(all_matches(doc, "<w:tbl>"))
@@ -301,7 +321,8 @@ test_that("the Word report is A4 in en-GB, with captions, alt text from the data
   )
   figures <- report_figures(r, word = TRUE)
   descr <- xml_text(sub(".* descr=\"([^\"]*)\".*", "\\1", all_matches(doc, "<wp:docPr [^>]*>")))
-  expect_identical(descr, unname(vapply(figures, function(f) visible_controls(f$alt[["long"]]), "")))
+  described <- vapply(figures, function(f) visible_controls(f$alt[["long"]]), "", USE.NAMES = FALSE)
+  expect_identical(descr, described)
   expect_match(descr[[1]], "<b>Chinese</b> [0-9.]+ \\(", perl = TRUE)
   expect_false(any(grepl("^/|^[A-Za-z]:[/\\\\]|\\.png|figure-docx", descr)))
   names <- sub(".* descr=\"([^\"]*)\".*", "\\1", all_matches(doc, "<pic:cNvPr [^>]*>"))
