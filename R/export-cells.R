@@ -57,7 +57,9 @@ sheet_cells <- function(s) {
     starred <- seq_len(n) %in% (s$starred[[col]] %||% integer())
     digits <- spec$digits[[k]]
     if (is.numeric(v) && !is.object(v) && spec$value_role[[k]] == "measure" && !is.null(d$measure)) {
-      digits <- max(measure_digits[as.character(d$measure)], na.rm = TRUE)
+      # (a table of no measures keeps the column's digits)
+      shown <- measure_digits[as.character(d$measure)]
+      if (any(!is.na(shown))) digits <- max(shown, na.rm = TRUE)
     }
     z <- not_applicable(d, col, s$kind, if (is.na(digits)) 2 else digits)
     if (is.numeric(v) && !is.object(v)) {

@@ -151,6 +151,9 @@ grid_size <- function(panels) {
 # is cut to 40 characters (alt_label()) and the values to about
 # `max_chars`, saying how many more there are (the tables give them all).
 alt_text <- function(intro, values, panel = NULL, head = NULL, note = NULL, max_chars = 700) {
+  if (length(values) == 0) {
+    return(paste0(intro, " none.", if (!is.null(note)) paste0(" ", note)))
+  }
   first <- if (is.null(panel)) seq_along(values) == 1 else !duplicated(panel)
   heads <- if (is.null(panel)) "" else paste0(head[match(panel, unique(panel))], ": ")
   sep <- ifelse(first | is.null(panel), "; ", ", ")
@@ -182,11 +185,13 @@ alt_interval <- function(est, low, high, digits, unit = "") {
 # "Representation ratios of 9 groups in 2 panels, from 0.72 to 2.09".
 alt_summary <- function(what, d, digits, unit = "") {
   est <- d$est[is.finite(d$est)]
+  if (length(est) == 0) {
+    why <- "no group is drawn. The description below the figure says why."
+    return(paste0(sub(",$", "", what), ": ", why))
+  }
   paste0(
     what, " of ", length(unique(d$group)), " groups in ", length(unique(d$panel)), " panels",
-    if (length(est)) {
-      paste0(", from ", fixed(min(est), digits), unit, " to ", fixed(max(est), digits), unit)
-    },
+    ", from ", fixed(min(est), digits), unit, " to ", fixed(max(est), digits), unit,
     ". Each value is in the description below the figure."
   )
 }
@@ -198,7 +203,7 @@ alt_access <- function(x) {
   long <- alt_text(
     paste0(
       "Representation ratio of each group of ", attr(x, "group"), " (its share of the ",
-      "service over its share of the eligible population) by ", panel_name(x),
+      "service over its share of the eligible population)", panel_name(x),
       ", with 95% intervals, on a log scale with a line at 1 (proportional access):"
     ),
     values, d$panel, alt_label(unique(d$panel)), attr(d, "note")
@@ -215,7 +220,7 @@ alt_outcomes <- function(x) {
   long <- alt_text(
     paste0(
       "Percentage of each group of ", attr(x, "group"), " with the outcome (",
-      attr(x, "event") %||% "", ") by ", panel_name(x), ", with 95% Wilson intervals ",
+      attr(x, "event") %||% "", ")", panel_name(x), ", with 95% Wilson intervals ",
       "and a dashed line at the percentage of all the groups together:"
     ),
     values, d$panel, heads, attr(d, "note")
@@ -255,13 +260,17 @@ alt_services <- function(x) {
 alt_periods <- function(x) {
   d <- period_plot_data(x, "share")
   d <- d[is.finite(d$est), , drop = FALSE]
-  values <- paste(as.character(d$period), paste0(fixed(d$est, 1), "%"))
-  range <- if (nrow(d)) sprintf(", from %s%% to %s%%", fixed(min(d$est), 1), fixed(max(d$est), 1))
-  short <- sprintf(
-    "Shares of %d groups among the people who joined in each of %d periods%s. %s",
-    length(unique(d$panel)), length(unique(d$period)), range %||% "",
-    "Each value is in the description below the figure."
-  )
+  values <- sprintf("%s %s%%", as.character(d$period), fixed(d$est, 1))
+  short <- if (nrow(d) == 0) {
+    "Shares of the groups among the people who joined in each period: no value is drawn."
+  } else {
+    sprintf(
+      "Shares of %d groups among the people who joined in each of %d periods, %s. %s",
+      length(unique(d$panel)), length(unique(d$period)),
+      sprintf("from %s%% to %s%%", fixed(min(d$est), 1), fixed(max(d$est), 1)),
+      "Each value is in the description below the figure."
+    )
+  }
   long <- alt_text(
     paste0(
       "Share of each group of ", attr(x, "group"), " among the people who joined in each ",
@@ -273,8 +282,9 @@ alt_periods <- function(x) {
   c(short = short, long = long)
 }
 
-# What the panels of a plot are: the stratum columns, or all the people.
+# What the panels of a plot are: " by" its stratum columns, or nothing
+# (one panel of everyone).
 panel_name <- function(x) {
   by <- attr(x, "by")
-  if (length(by) == 0) "for everyone" else paste(by, collapse = " and ")
+  if (length(by) == 0) "" else paste(" by", paste(by, collapse = " and "))
 }

@@ -196,6 +196,30 @@ test_that("every plot has alt text and a description of its numbers, labels as l
   expect_match(descriptions[[3]], "^Funnel plots, one for each group of ethnicity")
 })
 
+test_that("a plot with every group suppressed says so in its alt text and description", {
+  set.seed(1)
+  d <- data.frame(
+    g = sample(c("a", "b", "c"), 15, TRUE), y = stats::runif(15) < 0.5,
+    date = as.Date("2020-01-01") + sample.int(400, 15)
+  )
+  population <- data.frame(g = c("a", "b", "c"), n = c(100, 200, 300))
+  r <- report_tables(d, g, y, reference = population, date = date)
+  figures <- report_figures(r)
+  expect_named(figures, c("access", "outcomes", "periods"))
+  expect_identical(
+    figures$outcomes$alt[["short"]],
+    paste(
+      "Percentages with the outcome, with 95% intervals: no group is drawn.",
+      "The description below the figure says why."
+    )
+  )
+  none <- "together: none. 3 groups with suppressed counts not shown.$"
+  expect_match(figures$outcomes$alt[["long"]], none)
+  expect_match(figures$periods$alt[["long"]], "over all periods: none.$")
+  # one panel of everyone: no "by"
+  expect_match(figures$outcomes$alt[["long"]], "(y = TRUE), with 95% Wilson", fixed = TRUE)
+})
+
 # Where the repository's tools are (tools/axe.js and its node_modules):
 # beside the tests in a source tree, four folders up in R CMD check's
 # (check/equityaudit.Rcheck/tests/testthat), or EQUITYAUDIT_TOOLS.
