@@ -35,6 +35,15 @@
 #' Service shorthand `[c]` with `options(equityaudit.withheld = "gss")`
 #' (see [format_p()]).
 #'
+#' Both formats are made to be published as they are: the page is in
+#' British English (`lang="en-GB"`), with one main landmark, headings in
+#' order, a caption on every table and its row labels marked as row
+#' headers, and every plot described in words from the numbers it draws
+#' (alt text, and a description under the figure); the Word document has
+#' the same captions and descriptions (as its pictures' alt text), and its
+#' title in its properties. The package's tests check them (axe-core on the
+#' page, the document's XML read back).
+#'
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param format `"html"` or `"word"`; by default, `"word"` when
@@ -44,14 +53,6 @@
 #'   would ask to update it when the document is opened), on A4 pages (a
 #'   section with a table too wide for them on landscape pages), with the
 #'   template's reference document's heading, caption and table styles.
-#'
-#' Both formats are made to be published as they are: the page is in
-#' British English (`lang="en-GB"`), with one main landmark, headings in
-#' order, a caption on every table and its row labels marked as row
-#' headers, and every plot described in words from the numbers it draws
-#' (its alt text); the Word document has the same captions and alt text,
-#' and its title in its properties. The checks (axe-core on the page,
-#' the document's XML read back) are in the package's tests.
 #' @inheritParams equityaudit-arguments
 #' @return The path of the report, invisibly.
 #' @export
