@@ -11,6 +11,10 @@ DEB_PKGS := r-cran-roxygen2 r-cran-knitr r-cran-rmarkdown pandoc \
 	r-cran-ggplot2 r-cran-tibble r-cran-pwr r-cran-covr r-cran-lintr r-cran-pkgbuild tidy qpdf \
 	valgrind r-cran-dbi r-cran-dbplyr r-cran-dplyr r-cran-rsqlite r-cran-rpostgresql \
 	postgresql r-cran-lpsolve r-cran-generics r-cran-rsymphony r-cran-slam r-cran-openxlsx r-cran-utf8 locales
+# The report's accessibility check (tests/testthat/test-report-a11y.R):
+# axe-core run by playwright-core in Debian's Chromium, the npm packages in
+# tools/node_modules (tools/package.json and its lock; gitignored).
+A11Y_DEB_PKGS := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_CRAN_INCOMING_REMOTE_=false \
@@ -35,6 +39,16 @@ deps:
 	@# a British locale, so that the tests can check that group order does
 	@# not follow the locale's collation
 	@locale -a 2>/dev/null | grep -qi '^en_GB.utf8$$' || $(SUDO) localedef -i en_GB -f UTF-8 en_GB.UTF-8
+	@# the browser, Node.js and the npm packages of the accessibility check
+	@for p in $(A11Y_DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@[ tools/node_modules/.package-lock.json -nt tools/package-lock.json ] || \
+	  npm ci --prefix tools --no-audit --no-fund
 
 document:
 	$(RSCRIPT) tools/document.R
@@ -88,6 +102,15 @@ report-shot: demo
 	  --print-to-pdf=demo-output/equity-report.pdf \
 	  file://$(CURDIR)/demo-output/equity-report.html 2>/dev/null
 	@echo "Wrote demo-output/equity-report-{390,794,1366}.png and equity-report.pdf"
+
+# The report as every reader meets it: its structure, axe-core in headless
+# Chromium (no violation of any level) on the demo report and a report of
+# hostile labels, and the Word document read back; the reports and axe's
+# findings are kept in demo-output/.
+.PHONY: a11y
+a11y: deps install
+	mkdir -p demo-output
+	EQUITYAUDIT_A11Y_KEEP=$(CURDIR)/demo-output $(RSCRIPT) -e 'testthat::test_file("tests/testthat/test-report-a11y.R", package = "$(PKG)", load_package = "installed", stop_on_failure = TRUE)'
 
 bench-scale: deps install
 	$(RSCRIPT) bench/scale.R

@@ -57,7 +57,9 @@ sheet_cells <- function(s) {
     starred <- seq_len(n) %in% (s$starred[[col]] %||% integer())
     digits <- spec$digits[[k]]
     if (is.numeric(v) && !is.object(v) && spec$value_role[[k]] == "measure" && !is.null(d$measure)) {
-      digits <- max(measure_digits[as.character(d$measure)], na.rm = TRUE)
+      # (a table of no measures keeps the column's digits)
+      shown <- measure_digits[as.character(d$measure)]
+      if (any(!is.na(shown))) digits <- max(shown, na.rm = TRUE)
     }
     z <- not_applicable(d, col, s$kind, if (is.na(digits)) 2 else digits)
     if (is.numeric(v) && !is.object(v)) {
@@ -169,6 +171,8 @@ export_notes <- function(book, sheets) {
   cell_key <- identical(rule$rule, "cell_key")
   none <- !cell_key && rule$threshold == 0 && rule$round_to == 1
   unknown <- if (length(book$unknown)) book$unknown[[1]] else "Not known"
+  # the notes of every table first (unnamed), then each sheet's own (named
+  # by its sheet), then what the report's analyses left out
   notes <- c(
     if (cell_key) {
       paste0(
@@ -225,7 +229,93 @@ export_notes <- function(book, sheets) {
     } else {
       "the people counted in the table."
     }
-    notes <- c(notes, paste0("Sheet ", s$name, ": ", who))
+    notes <- c(notes, stats::setNames(paste0("Sheet ", s$name, ": ", who), s$name))
   }
-  c(notes, book$notes)
+  c(notes, stats::setNames(book$notes, rep("report", length(book$notes))))
+}
+
+# Widths from content: a column as wide as its longest cell (text wraps
+# beyond 50 characters), never narrower than its header's longest word.
+column_widths <- function(d) {
+  vapply(seq_along(d), function(j) {
+    v <- d[[j]]
+    shown <- if (is.numeric(v)) format(v, big.mark = ",", scientific = FALSE) else as.character(v)
+    longest <- max(c(0, nchar(shown[!is.na(v)], type = "chars")))
+    word <- max(nchar(strsplit(names(d)[[j]], "\\s+")[[1]], type = "chars"))
+    min(60, max(10, word + 2, min(longest, 50) + 2))
+  }, 0)
+}
+
+# An Excel table's headers are text, and unique whatever their case: a
+# repeated heading gets " (2)", a blank one its column's number.
+unique_headings <- function(x) {
+  x[!nzchar(trimws(x))] <- paste("Column", which(!nzchar(trimws(x))))
+  seen <- stats::ave(seq_along(x), tolower(x), FUN = seq_along)
+  ifelse(seen > 1, paste0(x, " (", seen, ")"), x)
+}
+
+# The two lines above a table: the notes that apply to it (by number), and
+# the shorthand it uses.
+sheet_about <- function(s, cells, notes) {
+  named <- names(notes) %||% rep("", length(notes))
+  general <- seq_len(sum(cumprod(named == "")))
+  own <- which(named == s$name)
+  used <- unique(unlist(lapply(cells$columns, function(col) col$text)))
+  marks <- c(c = "[c] confidential", x = "[x] not available", z = "[z] not applicable")
+  used <- marks[paste0("[", names(marks), "]") %in% used]
+  c(
+    paste0(
+      "This worksheet contains one table. Notes ", min(general), " to ", max(general),
+      " on the Notes sheet apply to every table",
+      if (length(own)) paste0(", and note ", own, " to this one"), "."
+    ),
+    if (length(used)) {
+      paste0(
+        "Some cells show shorthand for a value not shown: ", paste(used, collapse = ", "),
+        " (note ", grep("^Shorthand", notes)[[1]], ")."
+      )
+    } else {
+      "No cell of this table shows shorthand: every value is shown."
+    }
+  )
+}
+
+# Suppressed tables are safe together only when their stars were chosen
+# together: every table of a suppressed book must come from one call of
+# suppress_counts() (one release), and inequality measures from a table
+# of that release (not from the unsuppressed counts). The cell-key rule
+# gives the same people the same value in any table, so its tables may
+# come from separate calls; but measures of the unperturbed counts beside
+# them would give the true counts back, under every rule.
+check_one_release <- function(x, kinds, found) {
+  if (length(found) == 0) {
+    return(invisible())
+  }
+  releases <- lapply(x, release_of)
+  unmarked <- vapply(releases, is.null, TRUE)
+  if (any(unmarked)) {
+    abort_input(
+      "argument",
+      sprintf(
+        paste(
+          "The %s table of `x` was not computed from the published tables: compute",
+          "inequality measures from a suppressed result (inequality_measures(published))."
+        ),
+        kinds[unmarked][[1]]
+      ),
+      arg = "x"
+    )
+  }
+  if (!identical(found[[1]]$rule, "cell_key") && length(unique(unlist(releases))) > 1) {
+    abort_input(
+      "argument",
+      paste(
+        "The tables of `x` were suppressed separately, so a count starred in one may be",
+        "shown, or given back by subtraction, in another: suppress them together with",
+        "suppress_counts(list(...)) and write that list."
+      ),
+      arg = "x"
+    )
+  }
+  invisible()
 }

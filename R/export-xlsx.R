@@ -13,7 +13,8 @@
 #'
 #' * a cover sheet (`Cover_sheet`): the title, the source, the date, the
 #'   suppression rule applied and a contact;
-#' * a contents sheet (`Contents`): one row per table sheet, with its title;
+#' * a contents sheet (`Contents`): one row per table sheet, its name a
+#'   link to the sheet, with its title;
 #' * a notes sheet (`Notes`): the suppression rule, the rounding, the
 #'   shorthand, how unknown groups are treated and who each table counts
 #'   (and, for a report, what the analyses left out);
@@ -22,8 +23,16 @@
 #'   (the measures), `counts`; a second table of a kind gets `_2`), and one
 #'   sheet for each of a table's other parts (`outcomes_tests`,
 #'   `outcomes_cmh`, `groups_pooled`, `services_funnels`, `periods_trend`,
-#'   ...): a plain title in cell A1, one header row in row 2 and the rows
-#'   below it, with no blank rows or columns and no merged cells.
+#'   ...).
+#'
+#' Every sheet has its title in cell A1 (a heading: bold and larger), then
+#' in column A what it holds and which notes apply, then one table from row
+#' 4: an Excel table (named `table_` and the sheet's name) with one header
+#' row, no filter buttons, no blank rows or columns, no merged cells and
+#' nothing below it; the shorthand a table uses is said above it. Panes are
+#' not frozen, columns are as wide as their content (headers and labels
+#' wrap), the workbook opens on the cover sheet, and its properties give
+#' its title, subject and creator.
 #'
 #' The columns are those printed; an estimate and its interval are three
 #' columns (the estimate, its lower and its upper 95% limit). Numbers are
@@ -102,11 +111,18 @@ write_tables <- function(x, path, title = "Equality audit tables", source = NULL
   text <- lapply(text, cell_text)
   book <- export_book(x)
   sheets <- export_sheets(book$tables)
-  wb <- openxlsx::createWorkbook()
+  # the document's properties (the guidance's "document information")
+  wb <- openxlsx::createWorkbook(
+    creator = "equityaudit R package", title = text$title,
+    subject = "Equality of access and outcome: published tables", category = "Statistics"
+  )
+  notes <- export_notes(book, sheets)
   write_cover(wb, text, book$rule)
   write_contents(wb, sheets)
-  write_notes(wb, export_notes(book, sheets))
-  for (s in sheets) write_table_sheet(wb, s)
+  write_notes(wb, notes)
+  for (s in sheets) write_table_sheet(wb, s, notes)
+  # opened on the cover sheet, at A1
+  openxlsx::activeSheet(wb) <- 1
   saved <- tryCatch(
     {
       openxlsx::saveWorkbook(wb, path, overwrite = TRUE)
@@ -229,115 +245,99 @@ write_cover <- function(wb, text, rule) {
 
 write_contents <- function(wb, sheets) {
   openxlsx::addWorksheet(wb, "Contents")
+  names <- vapply(sheets, `[[`, "", "name")
   d <- data.frame(
-    `Sheet name` = vapply(sheets, `[[`, "", "name"),
-    `Table title` = vapply(sheets, `[[`, "", "title"),
+    `Sheet name` = names, `Table title` = vapply(sheets, `[[`, "", "title"),
     check.names = FALSE, stringsAsFactors = FALSE
   )
-  write_plain_table(wb, "Contents", "Table of contents", d, c(24, 100))
+  write_sheet_table(wb, "Contents", "Table of contents", c(
+    "This worksheet contains one table: the workbook's tables, one a sheet.",
+    "Each sheet name is a link to its sheet."
+  ), d, "table_contents")
+  # links to the sheets: formulas built from the package's own sheet names
+  # (a label is never a formula), as openxlsx writes a link within the book
+  links <- vapply(names, function(n) {
+    sub("^=", "", openxlsx::makeHyperlinkString(sheet = n, row = 1, col = 1, text = n))
+  }, "")
+  for (i in seq_along(links)) {
+    openxlsx::writeFormula(wb, "Contents", links[[i]], startCol = 1, startRow = table_row + i)
+  }
+  link <- openxlsx::createStyle(fontColour = "#005EB8", textDecoration = "underline")
+  openxlsx::addStyle(wb, "Contents", link, rows = table_row + seq_along(links), cols = 1)
 }
 
 write_notes <- function(wb, notes) {
   openxlsx::addWorksheet(wb, "Notes")
   d <- data.frame(
-    `Note number` = seq_along(notes), `Note text` = cell_text(notes),
+    `Note number` = seq_along(notes), `Note text` = cell_text(unname(notes)),
     check.names = FALSE, stringsAsFactors = FALSE
   )
-  write_plain_table(wb, "Notes", "Notes", d, c(14, 120))
-  openxlsx::addStyle(wb, "Notes", openxlsx::createStyle(wrapText = TRUE),
-    rows = 2 + seq_along(notes), cols = 2
-  )
+  write_sheet_table(wb, "Notes", "Notes", c(
+    "This worksheet contains one table: the notes of the workbook's tables.",
+    "Each table sheet says which notes apply to it."
+  ), d, "table_notes", widths = c(14, 110))
 }
 
-# A title in A1, the header row in row 2, the rows below.
-write_plain_table <- function(wb, sheet, title, d, widths) {
-  openxlsx::writeData(wb, sheet, title, startRow = 1)
-  openxlsx::writeData(wb, sheet, d,
-    startRow = 2, headerStyle = openxlsx::createStyle(textDecoration = "bold")
-  )
+# The row of every sheet's table header: the title in A1, then two lines
+# on what the sheet holds (in column A, as the guidance asks).
+table_row <- 4
+
+title_style <- function() openxlsx::createStyle(fontSize = 16, textDecoration = "bold")
+
+# A sheet of one table: its title (a heading) in A1, the two lines `about`
+# below it, and the data frame `d` as an Excel table with one header row and
+# no filter buttons from row 4 (a table of no rows as its header alone:
+# Excel has no empty tables). Columns as wide as their content, or `widths`.
+write_sheet_table <- function(wb, sheet, title, about, d, name, widths = NULL) {
+  openxlsx::writeData(wb, sheet, c(title, about), startRow = 1)
   openxlsx::addStyle(wb, sheet, title_style(), rows = 1, cols = 1)
-  openxlsx::setColWidths(wb, sheet, seq_along(widths), widths)
+  header <- openxlsx::createStyle(textDecoration = "bold", wrapText = TRUE, valign = "bottom")
+  if (nrow(d) == 0) {
+    openxlsx::writeData(wb, sheet, as.data.frame(as.list(names(d))),
+      startRow = table_row, colNames = FALSE
+    )
+    openxlsx::addStyle(wb, sheet, header, rows = table_row, cols = seq_along(d))
+  } else {
+    openxlsx::writeDataTable(wb, sheet, d,
+      startRow = table_row, tableName = name, tableStyle = "none", withFilter = FALSE,
+      headerStyle = header, keepNA = FALSE, bandedRows = FALSE
+    )
+  }
+  text <- !vapply(d, is.numeric, TRUE)
+  if (any(text) && nrow(d) > 0) {
+    openxlsx::addStyle(wb, sheet, openxlsx::createStyle(wrapText = TRUE, valign = "top"),
+      rows = table_row + seq_len(nrow(d)), cols = which(text), gridExpand = TRUE, stack = TRUE
+    )
+  }
+  openxlsx::setColWidths(wb, sheet, seq_along(d), widths %||% column_widths(d))
 }
-
-title_style <- function() openxlsx::createStyle(fontSize = 14, textDecoration = "bold")
 
 # A table sheet: numbers written as numbers, then the text cells (labels
 # are whole text columns; shorthand and "< 0.001" over the numbers).
-write_table_sheet <- function(wb, s) {
+write_table_sheet <- function(wb, s, notes) {
   cells <- sheet_cells(s)
   sheet <- s$name
   openxlsx::addWorksheet(wb, sheet)
-  openxlsx::writeData(wb, sheet, s$title, startRow = 1)
-  openxlsx::addStyle(wb, sheet, title_style(), rows = 1, cols = 1)
-  openxlsx::writeData(wb, sheet, as.data.frame(as.list(cells$headings), stringsAsFactors = FALSE),
-    startRow = 2, colNames = FALSE
+  d <- as.data.frame(
+    lapply(cells$columns, function(col) if (is.numeric(col$value)) col$value else col$text),
+    stringsAsFactors = FALSE
   )
-  openxlsx::addStyle(wb, sheet, openxlsx::createStyle(textDecoration = "bold", wrapText = TRUE),
-    rows = 2, cols = seq_along(cells$headings)
-  )
-  rows <- 2 + seq_len(cells$n)
+  names(d) <- unique_headings(cells$headings)
+  write_sheet_table(wb, sheet, s$title, sheet_about(s, cells, notes), d, paste0("table_", sheet))
+  rows <- table_row + seq_len(cells$n)
   for (j in seq_along(cells$columns)) {
     col <- cells$columns[[j]]
-    if (is.numeric(col$value)) {
-      openxlsx::writeData(wb, sheet, col$value, startCol = j, startRow = 3, keepNA = FALSE)
-      openxlsx::addStyle(wb, sheet, openxlsx::createStyle(numFmt = col$format),
-        rows = rows, cols = j
-      )
-    }
-    if (!is.numeric(col$value)) {
-      openxlsx::writeData(wb, sheet, col$text, startCol = j, startRow = 3)
-      next
-    }
+    if (!is.numeric(col$value)) next
+    openxlsx::addStyle(wb, sheet, openxlsx::createStyle(numFmt = col$format), rows = rows, cols = j)
     # shorthand (and "< 0.001") among the numbers, aligned with them
     text <- which(!is.na(col$text))
-    for (i in text) openxlsx::writeData(wb, sheet, col$text[[i]], startCol = j, startRow = 2 + i)
+    for (i in text) {
+      openxlsx::writeData(wb, sheet, col$text[[i]], startCol = j, startRow = table_row + i)
+    }
     if (length(text)) {
       openxlsx::addStyle(wb, sheet, openxlsx::createStyle(halign = "right"),
-        rows = 2 + text, cols = j, stack = TRUE
+        rows = table_row + text, cols = j, stack = TRUE
       )
     }
   }
-  widths <- pmin(40, pmax(10, nchar(cells$headings) + 2))
-  openxlsx::setColWidths(wb, sheet, seq_along(widths), widths)
-  openxlsx::freezePane(wb, sheet, firstActiveRow = 3)
-}
-
-# Suppressed tables are safe together only when their stars were chosen
-# together: every table of a suppressed book must come from one call of
-# suppress_counts() (one release), and inequality measures from a table
-# of that release (not from the unsuppressed counts). The cell-key rule
-# gives the same people the same value in any table, so its tables may
-# come from separate calls; but measures of the unperturbed counts beside
-# them would give the true counts back, under every rule.
-check_one_release <- function(x, kinds, found) {
-  if (length(found) == 0) {
-    return(invisible())
-  }
-  releases <- lapply(x, release_of)
-  unmarked <- vapply(releases, is.null, TRUE)
-  if (any(unmarked)) {
-    abort_input(
-      "argument",
-      sprintf(
-        paste(
-          "The %s table of `x` was not computed from the published tables: compute",
-          "inequality measures from a suppressed result (inequality_measures(published))."
-        ),
-        kinds[unmarked][[1]]
-      ),
-      arg = "x"
-    )
-  }
-  if (!identical(found[[1]]$rule, "cell_key") && length(unique(unlist(releases))) > 1) {
-    abort_input(
-      "argument",
-      paste(
-        "The tables of `x` were suppressed separately, so a count starred in one may be",
-        "shown, or given back by subtraction, in another: suppress them together with",
-        "suppress_counts(list(...)) and write that list."
-      ),
-      arg = "x"
-    )
-  }
-  invisible()
 }

@@ -3,11 +3,20 @@
 # data (labels, column names, the event) goes through md_literal() or
 # md_table() (report-text.R); the rest is the package's own text.
 
-# The cohort as printed, its first row named for readers.
+# The cohort as printed, its first row named for readers, and its first
+# column headed (a table header with no text says nothing to a screen
+# reader).
 cohort_table <- function(x) {
   d <- format(x)
   d[[1]][d[[1]] == "people"] <- "All people"
+  if (!nzchar(trimws(names(d)[[1]]))) names(d)[[1]] <- "Group"
   d
+}
+
+# A table's caption: its title as print() and write_tables() give it,
+# and the part shown.
+table_title <- function(x, part = NULL) {
+  paste0(spec_of(x)$title, if (!is.null(part)) paste0(": ", part))
 }
 
 # The sections: a named list of Markdown strings ("" for a section that
@@ -16,7 +25,7 @@ report_markdown <- function(r) {
   t <- r$tables
   list(
     intro = report_intro(r),
-    cohort = md_table(cohort_table(t$cohort)),
+    cohort = md_table(cohort_table(t$cohort), table_title(t$cohort), 1),
     access = if (!is.null(t$access)) report_access(r) else "",
     outcomes = report_outcomes(r),
     verdicts = report_verdicts(r),
@@ -89,9 +98,15 @@ report_access <- function(r) {
     "under-represented. The verdict says whether the interval shows a difference, shows ",
     "equal representation (a ratio within 0.8 to 1.25), or cannot tell. The % of each known ",
     "group is its share of the people whose group is known.\n\n",
-    md_table(readable_table(a, c(s$by, attr(a, "group"), "n", "pct", "ref_n", "ref_pct", "ratio_ci", "verdict"))),
+    md_table(
+      readable_table(a, c(s$by, attr(a, "group"), "n", "pct", "ref_n", "ref_pct", "ratio_ci", "verdict")),
+      table_title(a), length(s$by) + 1
+    ),
     "\n\n", test_note(a, s$by), "\n\n",
-    md_table(readable_table(tests[!is.na(tests$statistic), ], c(s$by, "statistic", "df", "p_value", "cramers_v"))),
+    md_table(
+      readable_table(tests[!is.na(tests$statistic), ], c(s$by, "statistic", "df", "p_value", "cramers_v")),
+      table_title(a, "tests"), length(s$by)
+    ),
     if (anyNA(tests$statistic)) "\n\nStrata with fewer than two groups with published counts have no test." else ""
   )
 }
@@ -110,9 +125,15 @@ report_outcomes <- function(r) {
     "), with 95% Wilson intervals, then one test per stratum (Pearson's chi-square; where an ",
     "expected count is below 5, the exact p-value as well). **How to read this:** a small p ",
     "(below 0.05) means the shares differ between the groups by more than chance would explain.\n\n",
-    md_table(readable_table(o[!empty, ], c(s$by, s$strata, attr(o, "group"), "n", "events", "pct_ci"))),
+    md_table(
+      readable_table(o[!empty, ], c(s$by, s$strata, attr(o, "group"), "n", "events", "pct_ci")),
+      table_title(o), length(c(s$by, s$strata)) + 1
+    ),
     "\n\n", test_note(o, c(s$by, s$strata)), "\n\n",
-    md_table(readable_table(tests[keep, ], c(s$by, s$strata, "statistic", "df", "p_value", "exact_p_value", "cramers_v"))),
+    md_table(
+      readable_table(tests[keep, ], c(s$by, s$strata, "statistic", "df", "p_value", "exact_p_value", "cramers_v")),
+      table_title(o, "tests"), length(c(s$by, s$strata))
+    ),
     if (any(untested)) "\n\nStrata with fewer than two groups with published counts have no test." else "",
     if (any(empty)) "\n\nStrata with nobody in them are left out of the tables above." else ""
   )
@@ -135,7 +156,10 @@ report_verdicts <- function(r) {
     "this:** \"different\" means the interval of the difference excludes zero; ",
     "\"equivalent\" that the difference is shown to be within 10 points; \"inconclusive\" ",
     "that there are too few people to tell. ", md_literal(withheld_mark("x")), ": no interval can be computed.\n\n",
-    md_table(readable_table(g, c(s$by, s$strata, attr(g, "group"), "reference", "n", "pct", "ref_pct", "diff_ci", "verdict"))),
+    md_table(
+      readable_table(g, c(s$by, s$strata, attr(g, "group"), "reference", "n", "pct", "ref_pct", "diff_ci", "verdict")),
+      table_title(g), length(c(s$by, s$strata)) + 1
+    ),
     if (untold > 0) {
       sprintf(
         "\n\n%s other comparison%s cannot be made: a count is starred, or nobody is in the group.",
@@ -167,7 +191,10 @@ report_measures <- function(r) {
     "Summary measures of the WHO Health Equity Assessment Toolkit, with 95% intervals ",
     "(simulated from 1,000 draws, with a fixed seed so that the report is the same each ",
     "time). The reference group is the largest group.\n\n", reading, "\n\n",
-    md_table(readable_table(m, c(s$by, s$strata, "label", "value_ci", "groups", "reference")))
+    md_table(
+      readable_table(m, c(s$by, s$strata, "label", "value_ci", "groups", "reference")),
+      table_title(r$measures), length(c(s$by, s$strata)) + 1
+    )
   )
 }
 
@@ -187,14 +214,29 @@ report_adjusted <- function(r) {
   }
   acc <- r$adjusted$access
   out <- r$adjusted$outcomes
+  part <- paste("adjusted for", paste(s$adjust, collapse = " and "))
   section(
     paste("Adjusted for", what),
     "Do the differences remain once each group's mix of ", what, " is taken into account? ",
     "Representation ratios adjusted by indirect standardisation (observed over expected users, ",
     "with exact Poisson intervals) and outcome percentages adjusted by direct standardisation ",
     "(to the whole cohort's mix, with Dobson intervals).\n\n",
-    if (!is.null(acc)) paste0(md_table(readable_table(acc, c(s$by, s$group, "n", "expected", "isr_ci", "p_value"))), "\n\n") else "",
-    if (!is.null(out)) md_table(readable_table(out, c(s$by, s$strata, s$group, "n", "pct", "std_ci", "p_value"))) else "",
+    if (!is.null(acc)) {
+      paste0(md_table(
+        readable_table(acc, c(s$by, s$group, "n", "expected", "isr_ci", "p_value")),
+        table_title(r$tables$access, part), length(s$by) + 1
+      ), "\n\n")
+    } else {
+      ""
+    },
+    if (!is.null(out)) {
+      md_table(
+        readable_table(out, c(s$by, s$strata, s$group, "n", "pct", "std_ci", "p_value")),
+        table_title(r$tables$outcomes, part), length(c(s$by, s$strata)) + 1
+      )
+    } else {
+      ""
+    },
     if (!is.null(out) && anyNA(out$std_pct)) "\n\nA blank standardised % means the group has nobody in a stratum of the standard." else ""
   )
 }
@@ -212,7 +254,10 @@ report_services <- function(r) {
     }
     paste0(
       "The services and groups outside the expected range", if (nrow(outside) == 30) " (the 30 furthest out)" else "",
-      ":\n\n", md_table(readable_table(outside, c(s$by, s$group, "n", "pct", "target", "limits_95", "flag")))
+      ":\n\n", md_table(
+        readable_table(outside, c(s$by, s$group, "n", "pct", "target", "limits_95", "flag")),
+        table_title(v, "outside the expected range"), 2
+      )
     )
   }
   section(
@@ -237,9 +282,15 @@ report_periods <- function(r) {
     "the outcome, then the chi-square test for a linear trend across the ", unit, "s. **How ",
     "to read this:** a small trend p (below 0.05) means the share (or the outcome) rose or ",
     "fell steadily over time by more than chance would explain.\n\n",
-    md_table(readable_table(p, c("period", attr(p, "group"), "n", "share_ci", "outcome_ci"))),
+    md_table(
+      readable_table(p, c("period", attr(p, "group"), "n", "share_ci", "outcome_ci")),
+      table_title(p), 2
+    ),
     "\n\n",
-    md_table(readable_table(tr, c(attr(p, "group"), "share_statistic", "share_p_value", "outcome_statistic", "outcome_p_value")))
+    md_table(
+      readable_table(tr, c(attr(p, "group"), "share_statistic", "share_p_value", "outcome_statistic", "outcome_p_value")),
+      table_title(p, "trend tests"), 1
+    )
   )
 }
 

@@ -35,15 +35,24 @@
 #' Service shorthand `[c]` with `options(equityaudit.withheld = "gss")`
 #' (see [format_p()]).
 #'
+#' Both formats are made to be published as they are: the page is in
+#' British English (`lang="en-GB"`), with one main landmark, headings in
+#' order, a caption on every table and its row labels marked as row
+#' headers, and every plot described in words from the numbers it draws
+#' (alt text, and a description under the figure); the Word document has
+#' the same captions and descriptions (as its pictures' alt text), and its
+#' title in its properties. The package's tests check them (axe-core on the
+#' page, the document's XML read back).
+#'
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param format `"html"` or `"word"`; by default, `"word"` when
 #'   `path` ends in `.docx` and `"html"` otherwise. A Word document
 #'   ([rmarkdown::word_document()]) has the same sections, tables, plots
 #'   and suppression as the HTML page, without its table of contents (Word
-#'   would ask to update it when the document is opened); the page's style
-#'   sheet (tables that scroll sideways on a phone) has no part in it, and
-#'   its tables take Word's default table style.
+#'   would ask to update it when the document is opened), on A4 pages (a
+#'   section with a table too wide for them on landscape pages), with the
+#'   template's reference document's heading, caption and table styles.
 #' @inheritParams equityaudit-arguments
 #' @return The path of the report, invisibly.
 #' @export
@@ -88,14 +97,16 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
 
 # Renders the report's template with the tables `r` of report_tables().
 render_report <- function(r, path, format, title, quiet) {
-  template <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
-    "skeleton.Rmd",
+  skeleton <- system.file("rmarkdown", "templates", "equity-report", "skeleton",
     package = "equityaudit"
   )
   work <- tempfile("equity-report")
   dir.create(work)
   on.exit(unlink(work, recursive = TRUE), add = TRUE)
-  file.copy(template, file.path(work, "report.Rmd"))
+  # the template with its pandoc filter and Word reference document, which
+  # its formats name relative to it
+  file.copy(file.path(skeleton, "skeleton.Rmd"), file.path(work, "report.Rmd"))
+  file.copy(file.path(skeleton, report_resources), work)
   path <- normalizePath(path, mustWork = FALSE)
   if (!dir.exists(dirname(path))) {
     abort_input(
@@ -112,6 +123,12 @@ render_report <- function(r, path, format, title, quiet) {
   )
   invisible(path)
 }
+
+# The files beside the template that it needs (and that RStudio copies
+# with it): the filter that gives tables captions and row headers and
+# figures alt text (equity-report.lua), and the Word reference document
+# (A4, en-GB, heading, caption and table styles; tools/make-reference-docx.R).
+report_resources <- c("equity-report.lua", "equity-report-reference.docx")
 
 # "html" or "word": as asked, or from the extension of the output file.
 report_format <- function(format, path) {

@@ -1,9 +1,10 @@
 # write_tables(): a GSS spreadsheet of the published tables that reads back
 # equal to them.
 
-# A table sheet read back: title in A1, the header row in row 2.
+# A table sheet read back: title in A1, what the sheet holds in A2 and A3,
+# the header row in row 4.
 read_sheet <- function(path, sheet) {
-  openxlsx::read.xlsx(path, sheet, startRow = 2, check.names = FALSE, sep.names = " ")
+  openxlsx::read.xlsx(path, sheet, startRow = 4, check.names = FALSE, sep.names = " ")
 }
 
 # The cells of one worksheet's XML: reference, type attribute and value.
@@ -13,6 +14,16 @@ sheet_xml <- function(path, sheet) {
   index <- match(sheet, openxlsx::getSheetNames(path))
   utils::unzip(path, files = sprintf("xl/worksheets/sheet%d.xml", index), exdir = dir)
   paste(readLines(file.path(dir, sprintf("xl/worksheets/sheet%d.xml", index)), warn = FALSE), collapse = "")
+}
+
+# The formulas of a worksheet's XML, unescaped.
+sheet_formulas <- function(xml) {
+  f <- regmatches(xml, gregexpr("<f>[^<]*</f>", xml))[[1]]
+  f <- gsub("^<f>|</f>$", "", f)
+  for (e in list(c("&quot;", "\""), c("&apos;", "'"), c("&lt;", "<"), c("&gt;", ">"), c("&amp;", "&"))) {
+    f <- gsub(e[[1]], e[[2]], f, fixed = TRUE)
+  }
+  f
 }
 
 cell_types <- function(xml) {
@@ -57,8 +68,13 @@ test_that("write_tables() writes the report's tables as a GSS workbook that read
   expect_match(fields[["Suppression"]], "NHS Digital rule: counts of 1 to 7 people are suppressed (shown as [c])", fixed = TRUE)
   contents <- read_sheet(path, "Contents")
   expect_identical(names(contents), c("Sheet name", "Table title"))
-  expect_identical(contents[["Sheet name"]], sheets[-(1:3)])
   expect_identical(contents[["Table title"]][2], "Outcome employed = TRUE by ethnicity, within service")
+  # each sheet name a link to its sheet (a formula has no value until Excel
+  # computes it)
+  expect_identical(
+    sheet_formulas(sheet_xml(path, "Contents")),
+    sprintf("HYPERLINK(\"#'%s'!A1\", \"%s\")", sheets[-(1:3)], sheets[-(1:3)])
+  )
   notes <- read_sheet(path, "Notes")[["Note text"]]
   expect_match(notes[1], "^Suppression \\(NHS Digital rule\\)")
   expect_true(any(grepl("[c] confidential", notes, fixed = TRUE)))
@@ -115,12 +131,13 @@ test_that("write_tables() writes the report's tables as a GSS workbook that read
 
   # numbers stored as numbers, text as text, no formulas, no merged cells
   types <- cell_types(sheet_xml(path, "outcomes"))
-  people <- types[sprintf("C%d", 3:20)]
+  people <- types[sprintf("C%d", 5:22)]
   expect_identical(unname(people == "n"), unclass(o)$n %in% seq(0, 1e6))
-  expect_true(all(types[sprintf("A%d", 3:20)] %in% c("s", "inlineStr", "str")))
+  expect_true(all(types[sprintf("A%d", 5:22)] %in% c("s", "inlineStr", "str")))
   for (s in sheets) {
     xml <- sheet_xml(path, s)
-    expect_false(grepl("<f>|<f ", xml), label = s)
+    # no formulas but the contents' links, built from the sheet names
+    expect_identical(grepl("<f>|<f ", xml), s == "Contents", label = s)
     expect_false(grepl("mergeCell", xml), label = s)
   }
 })
@@ -150,7 +167,11 @@ test_that("write_tables() writes hostile labels as text and names sheets itself"
   got <- read_sheet(path, "outcomes")
   expect_setequal(got$eth, c(hostile, "Not known"))
   expect_setequal(got$site, c("=A1", "B", "Total"))
-  for (s in sheets) expect_false(grepl("<f>|<f ", sheet_xml(path, s)), label = s)
+  for (s in sheets[-2]) expect_false(grepl("<f>|<f ", sheet_xml(path, s)), label = s)
+  expect_identical(
+    sheet_formulas(sheet_xml(path, "Contents")),
+    sprintf("HYPERLINK(\"#'%s'!A1\", \"%s\")", sheets[-(1:3)], sheets[-(1:3)])
+  )
 })
 
 test_that("write_tables() writes one result, says when it is not suppressed, and checks its input", {
@@ -179,8 +200,8 @@ test_that("write_tables() writes one result, says when it is not suppressed, and
   expect_identical(read_sheet(path, "outcomes")[["%"]], c("50", "16.7", "[z]"))
   write_tables(o[0, ], path)
   empty <- openxlsx::read.xlsx(path, "outcomes", colNames = FALSE)
-  expect_identical(dim(empty), c(2L, 7L))
-  expect_identical(empty[2, 2], "People")
+  expect_identical(dim(empty), c(4L, 7L))
+  expect_identical(empty[4, 2], "People")
   # tables of one list must share one rule
   mixed <- list(suppress_counts(o), compare_outcomes(ips_synthetic, ethnicity, employed))
   expect_error(write_tables(mixed, path), class = "equityaudit_error_argument")
@@ -234,6 +255,6 @@ test_that("a cell-key workbook describes the cell-key method, and U+FFFF stays r
   expect_no_match(text, "not for publication|No suppression rule")
   weird <- data.frame(g = rep(c("x\uFFFF", "B"), 20))
   write_tables(suppress_counts(describe_cohort(weird, g)), path)
-  back <- openxlsx::read.xlsx(path, "cohort", startRow = 2, check.names = FALSE)
+  back <- openxlsx::read.xlsx(path, "cohort", startRow = 4, check.names = FALSE)
   expect_true(any(grepl("[U+FFFF]", unlist(back), fixed = TRUE)))
 })
