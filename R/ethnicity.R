@@ -13,6 +13,44 @@
 #' and spacing are ignored. Missing values, blanks and the `unknown`
 #' labels become `NA`, without a warning.
 #'
+#' The 16 categories of the NHS Data Dictionary's ETHNIC CATEGORY (the
+#' 2001 census classification that NHS data sets record) are recognised by
+#' their code, their wording, or both (`"R"`, `"Other Ethnic Groups -
+#' Chinese"`, `"R - Chinese"`):
+#'
+#' | Code | NHS Data Dictionary | ONS 2021 detailed category |
+#' |---|---|---|
+#' | A | White - British | English, Welsh, Scottish, Northern Irish or British |
+#' | B | White - Irish | Irish |
+#' | C | White - Any other White background | Other White |
+#' | D | Mixed - White and Black Caribbean | White and Black Caribbean |
+#' | E | Mixed - White and Black African | White and Black African |
+#' | F | Mixed - White and Asian | White and Asian |
+#' | G | Mixed - Any other mixed background | Other Mixed or Multiple ethnic groups |
+#' | H | Asian or Asian British - Indian | Indian |
+#' | J | Asian or Asian British - Pakistani | Pakistani |
+#' | K | Asian or Asian British - Bangladeshi | Bangladeshi |
+#' | L | Asian or Asian British - Any other Asian background | Other Asian |
+#' | M | Black or Black British - Caribbean | Caribbean |
+#' | N | Black or Black British - African | African |
+#' | P | Black or Black British - Any other Black background | Other Black |
+#' | R | Other Ethnic Groups - Chinese | Chinese |
+#' | S | Other Ethnic Groups - Any other ethnic group | Any other ethnic group |
+#' | Z | Not stated | (unknown: `NA`) |
+#' | 99 | Not known | (unknown: `NA`) |
+#'
+#' The broad groups are those of the ONS 2021 classification: Chinese is
+#' in "Asian, Asian British or Asian Welsh", as in the 2011 and 2021
+#' censuses, although the 2001 classification the NHS codes come from put
+#' it in "Other ethnic groups" (so code R counts as Asian, and code S, "Any
+#' other ethnic group", as "Other ethnic group"). The NHS codes Z (not
+#' stated: asked, and chose not to say) and 99 (not known: not asked)
+#' become `NA` without a warning, as do their wordings, whether or not
+#' they are given in `unknown`. Codes are read only as a whole value (the
+#' letter alone, or followed by the wording); the two-character local
+#' codes some trusts use (such as `"CA"`) are not guessed at and are listed
+#' as unmapped.
+#'
 #' Nothing is guessed: values that match no category also become `NA`, and
 #' are listed, with how many people have each, in a warning and in the
 #' attribute `"unmapped"` of the result. Map them yourself (e.g. with
@@ -49,14 +87,9 @@ collapse_ethnicity <- function(x, to = c("broad", "detailed"), unknown = NULL, .
   key <- ethnicity_key
   detailed <- as.character(ons$detailed)
   broad <- as.character(ons$broad)
-  others <- strsplit(ons$other_labels, "; ", fixed = TRUE)
-  lookup <- c(
-    stats::setNames(seq_along(detailed), key(detailed)),
-    stats::setNames(seq_along(detailed), key(paste0(broad, ": ", detailed))),
-    stats::setNames(rep(seq_along(detailed), lengths(others)), key(unlist(others)))
-  )
+  lookup <- ethnicity_lookup(codes = TRUE)
   values <- as.character(blank_to_na(as.character(x)))
-  values[values %in% unknown] <- NA
+  values[values %in% unknown | key(values) %in% nhs_unknown_keys()] <- NA
   row <- unname(lookup[key(values)])
   out <- if (to == "broad") broad[row] else detailed[row]
   if (to == "broad") {
@@ -87,4 +120,67 @@ ethnicity_key <- function(x) {
   x <- tolower(x)
   x <- gsub("&", " and ", x, fixed = TRUE)
   gsub("[^a-z0-9]+", "", x)
+}
+
+# The NHS Data Dictionary's ETHNIC CATEGORY (national codes, 2001 census
+# classification): code, wording, and the ONS 2021 detailed category it
+# maps to (Chinese, R, is Asian in the ONS 2021 broad groups).
+nhs_ethnic_category <- data.frame(
+  code = c("A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S"),
+  label = c(
+    "White - British", "White - Irish", "White - Any other White background",
+    "Mixed - White and Black Caribbean", "Mixed - White and Black African",
+    "Mixed - White and Asian", "Mixed - Any other mixed background",
+    "Asian or Asian British - Indian", "Asian or Asian British - Pakistani",
+    "Asian or Asian British - Bangladeshi",
+    "Asian or Asian British - Any other Asian background",
+    "Black or Black British - Caribbean", "Black or Black British - African",
+    "Black or Black British - Any other Black background",
+    "Other Ethnic Groups - Chinese", "Other Ethnic Groups - Any other ethnic group"
+  ),
+  ons = c(
+    "English, Welsh, Scottish, Northern Irish or British", "Irish", "Other White",
+    "White and Black Caribbean", "White and Black African", "White and Asian",
+    "Other Mixed or Multiple ethnic groups", "Indian", "Pakistani", "Bangladeshi",
+    "Other Asian", "Caribbean", "African", "Other Black", "Chinese", "Any other ethnic group"
+  ),
+  stringsAsFactors = FALSE
+)
+
+# Keys (ethnicity_key()) of the NHS codes and wordings of an unknown ethnic
+# category: Z "Not stated" and the default code 99 "Not known".
+nhs_unknown_keys <- function(codes = TRUE) {
+  words <- c("Not stated", "Not known")
+  c(ethnicity_key(words), if (codes) ethnicity_key(c("Z", "99", paste("Z", words[[1]]), paste("99", words[[2]]))))
+}
+
+# Every recognised wording of a detailed category (keys of ethnicity_key())
+# to its row of ons_ethnicity_2021: the ONS words, the full census label,
+# the other labels, the NHS wordings and, with `codes`, the NHS codes
+# alone and before a wording (the code's own wording, or the short one:
+# "R Chinese").
+ethnicity_lookup <- function(codes = TRUE) {
+  ons <- equityaudit::ons_ethnicity_2021
+  detailed <- as.character(ons$detailed)
+  broad <- as.character(ons$broad)
+  others <- strsplit(ons$other_labels, "; ", fixed = TRUE)
+  key <- ethnicity_key
+  nhs <- nhs_ethnic_category
+  nhs_row <- match(nhs$ons, detailed)
+  # the NHS wording after its dash ("Chinese" of "Other Ethnic Groups - Chinese")
+  nhs_short <- sub("^.* - ", "", nhs$label)
+  out <- c(
+    stats::setNames(seq_along(detailed), key(detailed)),
+    stats::setNames(seq_along(detailed), key(paste0(broad, ": ", detailed))),
+    stats::setNames(rep(seq_along(detailed), lengths(others)), key(unlist(others))),
+    stats::setNames(nhs_row, key(nhs$label))
+  )
+  if (codes) {
+    out <- c(
+      out, stats::setNames(nhs_row, key(nhs$code)),
+      stats::setNames(nhs_row, key(paste(nhs$code, nhs$label))),
+      stats::setNames(nhs_row, key(paste(nhs$code, nhs_short)))
+    )
+  }
+  out[!duplicated(names(out))]
 }
