@@ -114,9 +114,13 @@
 #'   [age_band()] the ages themselves.
 #' @param date The column of dates (class `Date` or `POSIXct`, or text in
 #'   ISO 8601 form `"YYYY-MM-DD"`), or of periods with `period = "column"`.
-#' @param period `"quarter"` (labelled like `"2019 Q1"`), `"month"`
-#'   (`"2019-01"`), `"year"` (`"2019"`), or `"column"` to take the values of
-#'   `date` as the periods (in factor level order, otherwise sorted).
+#' @param period `"quarter"` (calendar quarters, labelled like `"2019 Q1"`,
+#'   January to March), `"month"` (`"2019-01"`), `"year"` (`"2019"`),
+#'   `"financial_quarter"` (quarters of the financial year, labelled like
+#'   `"2019-20 Q1"`, April to June 2019), `"financial_year"` (1 April to 31
+#'   March, labelled like `"2019-20"`), or `"column"` to take the values of
+#'   `date` as the periods (in factor level order, otherwise sorted). NHS
+#'   readers usually expect financial years and quarters.
 #' @param pooled Add the pooled stratum across `by`?
 #' @param conf_level Confidence level of the intervals (and one minus the
 #'   significance level of the tests and verdicts).

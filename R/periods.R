@@ -3,8 +3,8 @@
 
 #' Is it getting better? Shares and outcomes by period, with trend tests
 #'
-#' Cuts a date column into months, quarters or years (or takes a column of
-#' periods as it stands) and gives, per period and group, the number of
+#' Cuts a date column into months, quarters or years, calendar or financial
+#' (or takes a column of periods as it stands) and gives, per period and group, the number of
 #' people, the group's share of the period's people of known group with its
 #' Wilson interval, the representation ratio against the eligible
 #' population (with `reference`) and the percentage with the outcome (with
@@ -23,6 +23,16 @@
 #' number of periods, not of days; for a database table, the counts per day
 #' come from one `GROUP BY` query.
 #'
+#' NHS and other public-sector readers usually count in financial years,
+#' 1 April to 31 March: `period = "financial_year"` labels them `"2021-22"`
+#' and `period = "financial_quarter"` labels their quarters `"2021-22 Q1"`
+#' (April to June), `"2021-22 Q2"` (July to September), `"2021-22 Q3"`
+#' (October to December) and `"2021-22 Q4"` (January to March 2022).
+#' `period = "quarter"` is the calendar quarter (`"2021 Q1"` is January to
+#' March), the default kept for the results of earlier versions; choose
+#' `"financial_quarter"` for a report NHS readers will compare with their
+#' board papers.
+#'
 #' Groups and unknown values follow the rules of [equityaudit-arguments]:
 #' people of unknown group are left out of the shares (`period_n` counts
 #' people of known group), and people with no date (or no period) are left
@@ -30,7 +40,8 @@
 #'
 #' @inheritParams equityaudit-arguments
 #' @return A data frame of class `equityaudit_periods`, one row per period
-#'   and group: `period` (a factor in time order), the group, `n`,
+#'   and group: `period` (a factor in time order, labelled as `period`
+#'   says), the group, `n`,
 #'   `period_n` (people of known group in the period), `pct` with `pct_low`
 #'   and `pct_high`; with `reference`, `ref_pct`, `representation_ratio`,
 #'   `ratio_low` and `ratio_high` (Katz log interval, as in
@@ -47,13 +58,19 @@
 #' head(res)
 #' summary(res)
 #' plot(res)
-compare_periods <- function(data, group, date, period = c("quarter", "month", "year", "column"),
+#' # financial quarters, April to June first: 2019-20 Q1 to Q4 and 2020-21 Q1
+#' fy <- compare_periods(ips_synthetic, ethnicity, date_joined,
+#'   period = "financial_quarter"
+#' )
+#' levels(fy$period)
+compare_periods <- function(data, group, date,
+                            period = c("quarter", "month", "year", "financial_quarter", "financial_year", "column"),
                             reference = NULL, outcome = NULL, event = NULL,
                             unknown = NULL, conf_level = 0.95, ref_count = NULL,
                             weight = NULL, suppress = "none", ...) {
   check_no_dots(..., fn = "compare_periods")
   withhold_counts(suppress)
-  period <- match_arg(period, c("quarter", "month", "year", "column"), "period")
+  period <- match_arg(period, period_kinds, "period")
   unknown <- check_unknown(unknown)
   check_conf_level(conf_level)
   env <- parent.frame()
@@ -155,21 +172,30 @@ period_index <- function(values, period) {
   labels <- switch(period,
     month = sprintf("%04d-%02d", run_year, run_step + 1),
     quarter = sprintf("%04d Q%d", run_year, run_step + 1),
-    year = sprintf("%04d", run_year)
+    year = sprintf("%04d", run_year),
+    financial_quarter = sprintf("%s Q%d", financial_year_label(run_year), run_step + 1),
+    financial_year = financial_year_label(run_year)
   )
   idx <- rep(NA_integer_, length(values))
   idx[known] <- as.integer(code - min(code) + 1L)
   list(index = idx, labels = labels, days = period_days(run, period, labels))
 }
 
+# The financial year (1 April to 31 March) that starts in `year`, as NHS
+# and government publications label it: "2021-22", "1999-00".
+financial_year_label <- function(year) sprintf("%04d-%02d", year, (year + 1L) %% 100L)
+
 # The first and last day (days since 1970-01-01) of each period of a run of
 # period codes, so that tables of months, quarters and years can be laid
-# one within another (a quarter within its year).
+# one within another (a quarter within its year, a financial quarter
+# within its financial year).
 period_days <- function(run, period, labels) {
   per_year <- periods_per_year(period)
   start_of <- function(code) {
-    months <- (code %% per_year) * (12L %/% per_year)
-    as.numeric(as.Date(sprintf("%04d-%02d-01", code %/% per_year, months + 1L)))
+    # months since the start of year 0 (a financial year starts in April)
+    months <- (code %/% per_year) * 12L + (code %% per_year) * (12L %/% per_year) +
+      financial_offset(period)
+    as.numeric(as.Date(sprintf("%04d-%02d-01", months %/% 12L, months %% 12L + 1L)))
   }
   data.frame(label = labels, from = start_of(run), to = start_of(run + 1L) - 1, stringsAsFactors = FALSE)
 }
@@ -207,10 +233,22 @@ check_period_gaps <- function(codes, days, period, column) {
   )
 }
 
-periods_per_year <- function(period) switch(period, month = 12L, quarter = 4L, year = 1L)
+# The periods a date column can be cut into (and "column": the column's own).
+period_kinds <- c("quarter", "month", "year", "financial_quarter", "financial_year", "column")
+
+periods_per_year <- function(period) {
+  switch(period, month = 12L, quarter = 4L, year = 1L, financial_quarter = 4L, financial_year = 1L)
+}
+
+# Months from 1 January to the start of the year the periods are counted
+# in: 3 for financial years (1 April), else 0.
+financial_offset <- function(period) {
+  if (period %in% c("financial_quarter", "financial_year")) 3L else 0L
+}
 
 # The period of each day (whole days since 1970-01-01) as year *
-# periods_per_year + period within the year; NA stays NA. Dates span far
+# periods_per_year + period within the year (for financial periods, the
+# year that starts on 1 April, and the period within it); NA stays NA. Dates span far
 # fewer days than there are records, so each day of the span is cut once.
 period_codes <- function(days, period) {
   if (all(is.na(days))) {
@@ -226,8 +264,10 @@ period_codes <- function(days, period) {
 
 day_period_codes <- function(days, period) {
   lt <- as.POSIXlt(as.Date(as.numeric(days), origin = "1970-01-01"))
-  step <- switch(period, month = lt$mon, quarter = lt$mon %/% 3L, year = 0L)
-  as.integer((lt$year + 1900L) * periods_per_year(period) + step)
+  # months since the start of year 0, less the months before the year starts
+  months <- (lt$year + 1900L) * 12L + lt$mon - financial_offset(period)
+  per_year <- periods_per_year(period)
+  as.integer((months %/% 12L) * per_year + (months %% 12L) %/% (12L %/% per_year))
 }
 
 # Counts [group, period] of people (all with a known group), and of

@@ -103,7 +103,8 @@ attack_shape <- function(kind, s, x, d, rule) {
       # a year's count of a group is the sum of its quarters'
       q <- p$quarter
       y <- p$year
-      q_year <- substr(as.character(q$period), 1, 4)
+      # the year of "2021 Q1", or the financial year of "2021-22 Q1"
+      q_year <- sub(" Q[1-4]$", "", as.character(q$period))
       for (i in seq_len(nrow(y))) {
         rows <- which(q_year == as.character(y$period[[i]]) & as.character(q$g) == as.character(y$g[[i]]))
         attack_sum(m, var("year", i, "n"), vapply(rows, var, 0L, tb = "quarter", col = "n"))
