@@ -43,6 +43,28 @@
 #' Nobody is dropped silently: every function that leaves people out says
 #' how many in a message and in `tidy(x, "left_out")`.
 #'
+#' @section Order of groups:
+#' Groups are shown in one order in every result, table, plot and report:
+#'
+#' * a factor keeps its levels in the user's order, always;
+#' * a column of text whose every known value is a recognised ethnic
+#'   category (any wording [collapse_ethnicity()] reads: the ONS 2021
+#'   detailed categories and broad groups, their full census labels, the
+#'   NHS Data Dictionary wordings with or without their code letter, and
+#'   older wordings such as "White British") is put in the **ONS 2021
+#'   order**: Asian, Black, Mixed, White, Other, each broad group's name
+#'   just before its detailed categories, with "Not stated" and then "Not
+#'   known" last. Bare NHS code letters do not count (a column of `"A"`,
+#'   `"B"` and `"C"` may be sites); a single value that is not recognised
+#'   keeps the whole column in the order below;
+#' * any other column of text is sorted in C-locale (byte) order, the same
+#'   on every machine whatever its locale; numbers in numeric order.
+#'
+#' The rule applies to the `group` columns (each part of combined groups
+#' separately); `by` and `strata` columns keep their level or sorted
+#' order. The unknown group is always last. To choose another order, make
+#' the column a factor.
+#'
 #' @section The pooled stratum:
 #' Functions that pool across `by` ([describe_cohort()],
 #' [compare_outcomes()], the adjusted analyses) add pooled strata marked by

@@ -17,9 +17,10 @@
 #' SQL Server via odbc, Spark SQL via sparklyr, BigQuery), since the query
 #' uses only standard SQL.
 #'
-#' Differences from a data frame: group labels come back in sorted order
-#' (factor level order does not exist in a database; reorder with
-#' `factor()` on the result); a weight, `events` or `total` column holding
+#' Differences from a data frame: group labels come back in sorted order,
+#' or in the ONS order for ethnic categories (see "Order of groups" in
+#' [equityaudit-arguments]; factor level order does not exist in a
+#' database: reorder with `factor()` on the result); a weight, `events` or `total` column holding
 #' `NULL` or a negative value is an error, as in memory. To see the SQL sent,
 #' set `options(equityaudit.show_sql = TRUE)`; in interactive sessions a
 #' message says when a query is running.

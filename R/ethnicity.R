@@ -151,14 +151,17 @@ nhs_ethnic_category <- data.frame(
 # category: Z "Not stated" and the default code 99 "Not known".
 nhs_unknown_keys <- function(codes = TRUE) {
   words <- c("Not stated", "Not known")
-  c(ethnicity_key(words), if (codes) ethnicity_key(c("Z", "99", paste("Z", words[[1]]), paste("99", words[[2]]))))
+  c(
+    ethnicity_key(c(words, paste("Z", words[[1]]), paste("99", words[[2]]))),
+    if (codes) ethnicity_key(c("Z", "99"))
+  )
 }
 
 # Every recognised wording of a detailed category (keys of ethnicity_key())
 # to its row of ons_ethnicity_2021: the ONS words, the full census label,
 # the other labels, the NHS wordings and, with `codes`, the NHS codes
-# alone and before a wording (the code's own wording, or the short one:
-# "R Chinese").
+# alone (with `codes`) and before a wording (the code's own wording, or the
+# short one: "R Chinese").
 ethnicity_lookup <- function(codes = TRUE) {
   ons <- equityaudit::ons_ethnicity_2021
   detailed <- as.character(ons$detailed)
@@ -175,12 +178,53 @@ ethnicity_lookup <- function(codes = TRUE) {
     stats::setNames(rep(seq_along(detailed), lengths(others)), key(unlist(others))),
     stats::setNames(nhs_row, key(nhs$label))
   )
-  if (codes) {
-    out <- c(
-      out, stats::setNames(nhs_row, key(nhs$code)),
-      stats::setNames(nhs_row, key(paste(nhs$code, nhs$label))),
-      stats::setNames(nhs_row, key(paste(nhs$code, nhs_short)))
-    )
-  }
+  out <- c(
+    out, stats::setNames(nhs_row, key(paste(nhs$code, nhs$label))),
+    stats::setNames(nhs_row, key(paste(nhs$code, nhs_short))),
+    if (codes) stats::setNames(nhs_row, key(nhs$code))
+  )
   out[!duplicated(names(out))]
+}
+
+# The rule for the order of groups (documented in ?equityaudit-arguments):
+# a group column of text (not a factor, whose levels keep the user's order)
+# whose every known value is a recognised ethnic category, detailed or
+# broad (any wording collapse_ethnicity() reads, but not a bare NHS code:
+# a column of "A", "B" and "C" may be sites), is put in the ONS 2021 order:
+# the broad groups Asian, Black, Mixed, White, Other, each broad group's
+# name just before its detailed categories, then "Not stated" and "Not
+# known" last; labels of one category (such as "White British" and
+# "British") in C-locale order. Other columns keep the C-locale order of
+# count_cells(). Returns the ranks of `values`, NA for a value not
+# recognised.
+ethnicity_rank <- function(values) {
+  ons <- equityaudit::ons_ethnicity_2021
+  k <- ethnicity_key(values)
+  rank <- as.numeric(ethnicity_lookup(codes = FALSE)[k])
+  # a broad group's name just before its first detailed category
+  first <- match(levels(ons$broad), ons$broad)
+  broad <- match(k, ethnicity_key(levels(ons$broad)))
+  rank[is.na(rank)] <- first[broad[is.na(rank)]] - 0.5
+  # "Not stated" (or "Z Not stated") then "Not known" (or "99 Not known")
+  unknown <- (match(k, nhs_unknown_keys(codes = FALSE)) - 1) %% 2 + 1
+  rank[is.na(rank)] <- nrow(ons) + unknown[is.na(rank)]
+  rank
+}
+
+# Puts the known levels of the counted columns `which` (of count_cells())
+# in the ONS order where ethnicity_rank() recognises every one of them.
+order_ethnic_levels <- function(cc, which) {
+  maps <- vector("list", length(cc$nlev))
+  for (j in which) {
+    values <- cc$values[[j]]
+    nlev <- cc$nlev[[j]]
+    if (!is.character(values) || is.object(values) || nlev < 2) next
+    known <- values[seq_len(nlev)]
+    rank <- ethnicity_rank(known)
+    if (anyNA(rank)) next
+    ord <- order(rank, known, method = "radix")
+    if (identical(ord, seq_len(nlev))) next
+    maps[[j]] <- list(map = c(match(seq_len(nlev), ord), nlev + 1L) - 1L, values = known[ord])
+  }
+  remap_levels(cc, maps)
 }

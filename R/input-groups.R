@@ -38,6 +38,8 @@ tally <- function(data, group, split = character(), weight = NULL,
   cc <- count_cells(data, c(group, inner, split), weight = weight, arg = arg, sums = key)
   folded <- c(seq_along(group), length(group) + length(inner) + seq_along(split))
   cc <- fold_unknown(cc, folded, unknown)
+  # ethnic categories in the ONS order (the rule: ethnicity_rank())
+  cc <- order_ethnic_levels(cc, seq_along(group))
   n_head <- length(group) + length(inner)
   sa <- strata_array(cc, n_head)
   g_nlev <- cc$nlev[seq_along(group)]

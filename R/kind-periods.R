@@ -143,6 +143,8 @@ autoplot.equityaudit_periods <- function(object, # nolint: object_name_linter.
     abort_input("argument", "autoplot() needs the ggplot2 package.", arg = "object")
   }
   d <- period_plot_data(object, what)
+  # panels in the groups' order (ggplot2 would sort text)
+  d$panel <- factor(d$panel, levels = unique(d$panel))
   ggplot2::ggplot(d, ggplot2::aes(x = .data$period, y = .data$est, group = 1)) +
     ggplot2::geom_hline(ggplot2::aes(yintercept = .data$ref), linetype = 2, colour = "grey40") +
     ggplot2::geom_errorbar(ggplot2::aes(ymin = .data$low, ymax = .data$high), width = 0.2) +

@@ -214,6 +214,10 @@ autoplot.equityaudit_services <- function(object, ...) { # nolint: object_name_l
   }
   d <- funnel_plot_data(object)
   curves <- funnel_curves(object)
+  # panels in the groups' order (ggplot2 would sort text)
+  panels <- unique(c(as.character(d$panel), as.character(curves$panel)))
+  d$panel <- factor(d$panel, levels = panels)
+  curves$panel <- factor(curves$panel, levels = panels)
   ggplot2::ggplot(d, ggplot2::aes(x = .data$size, y = .data$est)) +
     ggplot2::geom_hline(data = curves, ggplot2::aes(yintercept = .data$target), colour = "grey30") +
     ggplot2::geom_line(data = curves, ggplot2::aes(y = .data$lower_95), linetype = 2) +

@@ -22,7 +22,9 @@
 #' @return A data frame of class `equityaudit_counts` with one row per
 #'   combination present (or every combination with `complete = TRUE`): the
 #'   `by` columns, the grouping columns (factors keep their levels in their
-#'   order; character columns are sorted) and `n`, the number of people (a
+#'   order; character columns are sorted, or in the ONS order when they
+#'   hold ethnic categories: "Order of groups" in [equityaudit-arguments])
+#'   and `n`, the number of people (a
 #'   double, so counts beyond 2^31 are exact up to 2^53).
 #' @seealso [chisq_strata()] to test the counts.
 #' @export
@@ -49,6 +51,8 @@ tabulate_groups <- function(data, group = NULL, ..., by = NULL, weight = NULL,
     weight = if (length(cols$weight)) cols$weight,
     arg = c(rep("by", length(cols$by)), rep("group", length(cols$group)))
   )
+  # ethnic categories in the ONS order, as in every verb (ethnicity_rank())
+  cc <- order_ethnic_levels(cc, length(cols$by) + seq_along(cols$group))
   out <- new_result(cells_frame(cc, columns, complete = complete), "counts", list(
     by = cols$by, group = cols$group, unknown = character(), complete = complete
   ))
