@@ -58,13 +58,16 @@
 #' head(res)
 #' summary(res)
 #' plot(res)
-#' # financial quarters, April to June first: 2019-20 Q1 to Q4 and 2020-21 Q1
+#' # financial quarters: January to March 2019 is "2018-19 Q4", April to June "2019-20 Q1"
 #' fy <- compare_periods(ips_synthetic, ethnicity, date_joined,
 #'   period = "financial_quarter"
 #' )
 #' levels(fy$period)
 compare_periods <- function(data, group, date,
-                            period = c("quarter", "month", "year", "financial_quarter", "financial_year", "column"),
+                            period = c(
+                              "quarter", "month", "year", "financial_quarter", "financial_year",
+                              "column"
+                            ),
                             reference = NULL, outcome = NULL, event = NULL,
                             unknown = NULL, conf_level = 0.95, ref_count = NULL,
                             weight = NULL, suppress = "none", ...) {
