@@ -220,6 +220,8 @@ order_ethnic_levels <- function(cc, which) {
     nlev <- cc$nlev[[j]]
     if (!is.character(values) || is.object(values) || nlev < 2) next
     known <- values[seq_len(nlev)]
+    # most columns are no ethnic categories: the first value says so
+    if (is.na(ethnicity_rank(known[[1]]))) next
     rank <- ethnicity_rank(known)
     if (anyNA(rank)) next
     ord <- order(rank, known, method = "radix")
