@@ -154,6 +154,47 @@ check_ptable <- function(ptable) {
   pt
 }
 
+# ---- the keyed hash ---------------------------------------------------------
+
+# The secret of the keyed hash as raw bytes: `secret`, else the option
+# equityaudit.secret; a classed error (equityaudit_error_secret) if there
+# is none or it is too short to be a secret.
+check_secret <- function(secret = NULL) {
+  secret <- secret %||% getOption("equityaudit.secret")
+  how <- paste(
+    "Set one with `options(equityaudit.secret = \"<at least 16 random characters>\")`",
+    "(or `suppress_counts(x, \"cell_key\", secret = )`), keep it with the data,",
+    "never publish it, and use the same secret in every release (see ?record_keys)."
+  )
+  if (is.null(secret)) {
+    abort_input("secret", paste(
+      "The cell-key rule needs a secret: each cell's perturbation is looked up from a",
+      "keyed hash of its key sum, so that a total's perturbation says nothing about its parts'.",
+      how
+    ), arg = "secret")
+  }
+  bytes <- if (is.raw(secret)) {
+    secret
+  } else if (is.character(secret) && length(secret) == 1 && !is.na(secret)) {
+    charToRaw(enc2utf8(secret))
+  }
+  if (is.null(bytes) || length(bytes) < 16) {
+    abort_input("secret", paste(
+      "The secret of the cell-key rule must be a string of at least 16 bytes (or a raw",
+      "vector of at least 16): a short secret can be guessed.", how
+    ), arg = "secret")
+  }
+  bytes
+}
+
+# Each key sum's position in the perturbation table, 0 to 255: the top 8
+# bits of SipHash-2-4 of the key sum (a whole number, as an unsigned 64-bit
+# integer, little-endian) under a key derived from the secret
+# (src/cellkey.c).
+cell_key_positions <- function(sums, secret) {
+  .Call(ea_cell_key_hash, as.double(sums), secret)
+}
+
 # The perturbation of each count (0 for a count of 0) given its cell key
 # (key sum modulo the key range).
 ptable_perturbation <- function(count, cell_key, pt) {
@@ -234,10 +275,10 @@ row_key_sums <- function(x) {
 
 # ---- the rule ---------------------------------------------------------------
 
-# suppress_counts(x, "cell_key"): every count and total perturbed from its
-# own key sum; ref_n (the reference population, an input table with no
+# suppress_counts(x, "cell_key"): every count and total perturbed from the
+# keyed hash of its own key sum; ref_n (the reference population, an input table with no
 # records) as given; the rest computed again from the published counts.
-suppress_cell_key <- function(x, ptable) {
+suppress_cell_key <- function(x, ptable, secret = NULL) {
   x <- as_suppressible(x)
   kind <- result_kind(x)
   if (is.null(key_sum_columns(x))) {
@@ -269,6 +310,7 @@ suppress_cell_key <- function(x, ptable) {
     )
   }
   pt <- check_ptable(ptable %||% cell_key_ptable())
+  secret <- check_secret(secret)
   spec <- count_spec(x)
   xk <- unclass(x)
   for (cl in names(sums)) xk[[cl]] <- sums[[cl]]
@@ -281,7 +323,7 @@ suppress_cell_key <- function(x, ptable) {
   perturbed <- spec$kind != "hidden" & !startsWith(spec$column, "ref_n")
   published <- spec$value
   published[perturbed] <- spec$value[perturbed] +
-    ptable_perturbation(spec$value[perturbed], keyed$value[perturbed] %% key_range, pt)
+    ptable_perturbation(spec$value[perturbed], cell_key_positions(keyed$value[perturbed], secret), pt)
   published[spec$kind == "hidden"] <- NA
   shown <- pt$count + pt$perturbation
   r <- list(

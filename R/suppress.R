@@ -32,8 +32,9 @@
 #' carries a fixed random key (a column of the data given to the verb as
 #' `key =`, drawn once with [record_keys()] and stored with the records),
 #' and every count the table shows, totals included, is perturbed by a
-#' deterministic function of the count and of the sum of its records' keys
-#' modulo 256, looked up in a perturbation table (`ptable`; by default
+#' deterministic function of the count and of a keyed hash of the sum of
+#' its records' keys (under `secret`, kept with the data; see
+#' [record_keys()] for the construction), looked up in a perturbation table (`ptable`; by default
 #' [cell_key_ptable()]: perturbations of at most 3 either way, mean 0,
 #' variance 2.05 for counts of 6 and more, zeros stay 0, no count shown
 #' as 1 or 2). So the same people always give the same published count, in
@@ -200,6 +201,12 @@
 #' @param ptable The perturbation table of the cell-key rule: `NULL` for
 #'   [cell_key_ptable()], or a data frame of the same columns (checked:
 #'   an error of class `equityaudit_error_argument` says what is wrong).
+#' @param secret The secret of the cell-key rule's keyed hash: a string
+#'   (or raw vector) of at least 16 bytes, kept with the data and never
+#'   published; by default `getOption("equityaudit.secret")`. Without one,
+#'   the rule stops with an error of class `equityaudit_error_secret`
+#'   saying how to set it. Use the same secret in every release (see
+#'   [record_keys()]).
 #' @param hierarchy For a list of tables under a threshold rule: `NULL`, or
 #'   a data frame whose first column is named as the detailed group column
 #'   of some of the tables and holds its values, and whose second is named
@@ -228,7 +235,7 @@
 #' disclosure_check(suppress_counts(cohort))
 suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key", "none"),
                             threshold = NULL, round_to = NULL, ptable = NULL,
-                            hierarchy = NULL, ...) {
+                            hierarchy = NULL, secret = NULL, ...) {
   check_no_dots(..., fn = "suppress_counts")
   rule <- match_arg(rule, c("nhs_digital", "opensafely", "cell_key", "none"), "rule")
   if (!is.null(hierarchy) && (rule %in% c("cell_key", "none") || is.data.frame(x) || !is.list(x))) {
@@ -250,10 +257,15 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key",
         )
       }
     }
-  } else if (!is.null(ptable)) {
-    abort_input("argument", "`ptable` is used only by the cell-key rule (`rule = \"cell_key\"`).",
-      arg = "ptable"
-    )
+  } else {
+    for (a in c("ptable", "secret")) {
+      if (!is.null(get(a))) {
+        abort_input("argument",
+          sprintf("`%s` is used only by the cell-key rule (`rule = \"cell_key\"`).", a),
+          arg = a
+        )
+      }
+    }
   }
   if (is.list(x) && !is.data.frame(x)) {
     if (rule == "cell_key") {
@@ -262,12 +274,12 @@ suppress_counts <- function(x, rule = c("nhs_digital", "opensafely", "cell_key",
       if (length(x) == 0 || !all(vapply(x, is.data.frame, TRUE))) {
         abort_input("argument", "`x` must be a result, or a list of results.", arg = "x")
       }
-      return(stamp_release(lapply(x, suppress_cell_key, ptable = ptable)))
+      return(stamp_release(lapply(x, suppress_cell_key, ptable = ptable, secret = secret)))
     }
     return(stamp_release(suppress_together(x, rule, threshold, round_to, hierarchy)))
   }
   if (rule == "cell_key") {
-    return(stamp_release(suppress_cell_key(x, ptable)))
+    return(stamp_release(suppress_cell_key(x, ptable, secret)))
   }
   x <- as_suppressible(x)
   r <- suppression_rule(rule, threshold, round_to)

@@ -7,6 +7,18 @@
 # the table can publish as p. Used by test-attack.R and by tools/attack.R
 # (kind "differencing").
 
+# The secret of the keyed hash used by the tests (an analyst sets it with
+# options(equityaudit.secret = ); the rule refuses to run without one).
+ck_secret <- "equityaudit test secret, not for publication"
+options(equityaudit.secret = ck_secret)
+
+# code run with options set, then the options as they were
+withr_options <- function(opts, code) {
+  old <- options(opts)
+  on.exit(options(old))
+  code
+}
+
 # The true counts a published count p can stand for (an interval for the
 # default table; checked).
 ck_range <- function(p, pt = cell_key_ptable()) {
