@@ -75,7 +75,8 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
   unknown <- check_unknown(unknown)
   if (is.character(data) && length(data) == 1) data <- read_people(data)
   lazy <- is_lazy_table(data)
-  input <- verb_input(data, c("group", "outcome", "by", "strata", "weight", "adjust", "date", "key"), frame, env,
+  input <- verb_input(data, c("group", "outcome", "by", "strata", "weight", "adjust", "date", "key"),
+    frame, env,
     required = c("group", "outcome"), single = c("group", "outcome", "weight", "date", "key")
   )
   cols <- input_columns(input)
@@ -87,7 +88,7 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
     )
   }
   check_report_data(input$data, cols, unknown)
-  notes <- if (suppress == "cell_key") cell_key_report_notes(cols)
+  notes <- if (suppress == "cell_key") cell_key_report_notes(cols) else character()
   tables <- withCallingHandlers(
     report_analyses(input$data, cols, ref, event, unknown, suppress, period),
     equityaudit_note = function(m) {
@@ -239,7 +240,10 @@ reference_adjust <- function(reference, adjust) {
 check_report_keys <- function(cols, suppress) {
   if (suppress != "cell_key") {
     if (length(cols$key) > 0) {
-      abort_input("argument", "`key` is used only by the cell-key rule (`suppress = \"cell_key\"`).", arg = "key")
+      abort_input("argument",
+        "`key` is used only by the cell-key rule (`suppress = \"cell_key\"`).",
+        arg = "key"
+      )
     }
     return(invisible())
   }
@@ -269,7 +273,10 @@ cell_key_report_notes <- function(cols) {
       "over time are left out."
     ),
     if (length(cols$date) > 0) {
-      "For change over time, publish each month's report: the same people give the same counts in every release."
+      paste(
+        "For change over time, publish each month's report:",
+        "the same people give the same counts in every release."
+      )
     }
   )
 }

@@ -70,7 +70,8 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", path = "equity-report.html",
                           title = "Equality audit", quiet = !interactive(),
-                          adjust = NULL, date = NULL, period = "quarter", format = NULL, key = NULL, ...) {
+                          adjust = NULL, date = NULL, period = "quarter", format = NULL,
+                          key = NULL, ...) {
   check_no_dots(..., fn = "equity_report")
   format <- report_format(format, path)
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
