@@ -98,6 +98,33 @@ test_that("the report and the spreadsheet publish the same people's counts alike
   expect_match(paste(unlist(sheet), collapse = " "), "Cell-key method")
 })
 
+test_that("equity_report() renders a cell-key release with access, and says how counts are published", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  d <- ck_year()
+  pop <- expand.grid(service = c("A", "B", "C"), ethnicity = c("White", "Asian", "Black", "Mixed", "Other"),
+    stringsAsFactors = FALSE
+  )
+  pop$n <- seq(2000, by = 150, length.out = nrow(pop))
+  r <- report_tables(d, ethnicity, employed, reference = pop, by = service, event = "yes",
+    suppress = "cell_key", key = key
+  )
+  expect_equal(names(r$tables), c("cohort", "access", "outcomes"))
+  # access counts are the cohort's, perturbed alike; the reference as given
+  a <- as.data.frame(unclass(r$tables$access))
+  co <- as.data.frame(unclass(r$tables$cohort))
+  white_a <- co$n[co$service %in% "A" & co$level %in% "White"]
+  expect_equal(a$n[a$service == "A" & a$ethnicity == "White"], white_a)
+  expect_equal(sort(a$ref_n), sort(pop$n))
+  out <- tempfile(fileext = ".html")
+  on.exit(unlink(out))
+  equity_report(r, path = out)
+  html <- paste(readLines(out, warn = FALSE), collapse = "\n")
+  expect_match(html, "perturbed\\s+by\\s+the\\s+cell-key\\s+method")
+  expect_match(html, "Equality of access", fixed = TRUE)
+  expect_false(grepl("Equal, different, or too few people to tell", html, fixed = TRUE))
+})
+
 test_that("the report under the cell-key rule needs keys and a secret, and keys need the rule", {
   d <- ck_year()
   expect_error(report_tables(d, ethnicity, employed, event = "yes", suppress = "cell_key"),
