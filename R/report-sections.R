@@ -50,6 +50,8 @@ report_intro <- function(r) {
     "its records"
   } else if (s$suppress == "none") {
     paste(format_count(r$records), "records")
+  } else if (s$suppress == "cell_key") {
+    paste("about", format_count(r$records), "records (perturbed, as every count in this report)")
   } else {
     paste("about", format_count(r$records), "records (rounded, as every count in this report)")
   }
@@ -75,6 +77,15 @@ outcome_text <- function(s) {
 suppression_text <- function(rule) {
   if (rule == "none") {
     return("Counts are shown unsuppressed: this report is for internal use.\n\n")
+  }
+  if (rule == "cell_key") {
+    return(paste0(
+      "Counts are perturbed by the cell-key method: every count and total is moved by at most 3 ",
+      "either way, by an amount fixed by the count and by its people's record keys, so the same ",
+      "people give the same count in every table and in every monthly release; 0 stays 0 and no ",
+      "count is shown as 1 or 2. A total need not equal the sum of its parts. Every percentage, ",
+      "interval, test, plot and measure is computed from the published counts.\n\n"
+    ))
   }
   paste0(
     "Small counts are suppressed with the ", rule_name(rule), " rule: counts of ",
@@ -142,6 +153,9 @@ report_outcomes <- function(r) {
 report_verdicts <- function(r) {
   s <- r$settings
   g <- r$tables$groups
+  if (is.null(g)) {
+    return("")
+  }
   g <- g[!nobody_in(g, c("n", "ref_n"), c(s$by, s$strata)), ]
   # comparisons that cannot be made (a count starred, or nobody in the
   # group) are counted, not listed row by row

@@ -22,6 +22,19 @@
 #' column the report needs are computed by one query, and the analyses run
 #' on them. The default rule is `suppress = "nhs_digital"`.
 #'
+#' **Monthly releases.** With `suppress = "cell_key"` and `key =` (a column
+#' of [record_keys()], stored with the records) the counts are perturbed
+#' by the cell-key method (see [suppress_counts()]) under the secret of
+#' `options(equityaudit.secret = )`, kept with the data: the same people
+#' give the same published count in this month's report and the next, so
+#' successive releases cannot be differenced the way threshold rules can
+#' (see [record_keys()] for what a year of monthly releases still lets a
+#' reader learn). The report then shows the tables the rule perturbs (the
+#' cohort, access and outcomes) and the inequality measures of the
+#' published outcomes; the comparisons with the largest group, the
+#' services side by side and change over time are left out (a note says
+#' so). `key` is refused under the other rules.
+#'
 #' The inequality measures' simulated intervals use a fixed seed (1), so
 #' that the report is the same each time it is made; your own random
 #' number stream is left as it was.
@@ -46,7 +59,7 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
                           strata = NULL, event = NULL, unknown = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", adjust = NULL, date = NULL,
-                          period = "quarter", ...) {
+                          period = "quarter", key = NULL, ...) {
   check_no_dots(..., fn = "report_tables")
   report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event)
 }
@@ -56,27 +69,18 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
 # every analysis. `frame`: the calling function's environment, holding its
 # unevaluated column arguments.
 report_input <- function(data, reference, frame, env, suppress, period, unknown, event) {
-  if (identical(suppress, "cell_key")) {
-    abort_input(
-      "argument",
-      paste(
-        "The report cannot use the cell-key rule yet: it covers describe_cohort(),",
-        "compare_access() and compare_outcomes() only (with `key =`). Use",
-        "`suppress = \"nhs_digital\"` or \"opensafely\", or publish those tables alone."
-      ),
-      arg = "suppress"
-    )
-  }
-  suppress <- check_suppress(suppress, c("nhs_digital", "opensafely", "none"))
+  suppress <- check_suppress(suppress, c("nhs_digital", "opensafely", "cell_key", "none"))
   withhold_counts(suppress)
   period <- match_arg(period, c("quarter", "month", "year", "column"), "period")
   unknown <- check_unknown(unknown)
   if (is.character(data) && length(data) == 1) data <- read_people(data)
   lazy <- is_lazy_table(data)
-  input <- verb_input(data, c("group", "outcome", "by", "strata", "weight", "adjust", "date"), frame, env,
-    required = c("group", "outcome"), single = c("group", "outcome", "weight", "date")
+  input <- verb_input(data, c("group", "outcome", "by", "strata", "weight", "adjust", "date", "key"),
+    frame, env,
+    required = c("group", "outcome"), single = c("group", "outcome", "weight", "date", "key")
   )
   cols <- input_columns(input)
+  check_report_keys(cols, suppress)
   ref <- if (!is.null(reference)) {
     keys <- c(cols$group, cols$by, intersect(cols$adjust, colnames(reference)))
     reference_input(reference, frame, env, keys,
@@ -84,7 +88,7 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
     )
   }
   check_report_data(input$data, cols, unknown)
-  notes <- character()
+  notes <- if (suppress == "cell_key") cell_key_report_notes(cols) else character()
   tables <- withCallingHandlers(
     report_analyses(input$data, cols, ref, event, unknown, suppress, period),
     equityaudit_note = function(m) {
@@ -98,7 +102,7 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
       outcomes = result_table(tables$outcomes, "adjusted")
     )
   }
-  if (suppress != "none") tables <- suppress_counts(tables, suppress)
+  if (suppress != "none") tables <- suppress_counts(tables, suppress, secret = report_secret(suppress))
   measures <- with_local_seed(1, suppressMessages(inequality_measures(tables$outcomes, sims = 1000)))
   structure(list(
     tables = tables, measures = measures, adjusted = adjusted, notes = unique(notes),
@@ -117,7 +121,12 @@ report_analyses <- function(data, cols, ref, event, unknown, suppress, period) {
   # adjusted comparisons only without a rule (suppression does not cover them)
   adjust <- if (suppress == "none") cols$adjust else character()
   groups <- c(cols$group, cols$strata)
-  tables <- list(cohort = describe_cohort(data, groups, by = cols$by, unknown = unknown, weight = cols$weight))
+  # under the cell-key rule, only the tables the rule perturbs (from the
+  # record keys): the cohort, access and outcomes
+  key <- if (suppress == "cell_key") cols$key
+  tables <- list(cohort = describe_cohort(data, groups,
+    by = cols$by, unknown = unknown, weight = cols$weight, key = key
+  ))
   if (!is.null(ref)) {
     ref_cols <- list(count = if (!ref$is_prop) ref$column, prop = if (ref$is_prop) ref$column)
     tables$access <- compare_access(data, cols$group, ref$reference,
@@ -126,13 +135,16 @@ report_analyses <- function(data, cols, ref, event, unknown, suppress, period) {
       method = if (ref$is_prop) "goodness_of_fit" else "homogeneity",
       # a reference by the adjustment columns is summed over them for the
       # unadjusted comparison
-      adjust = reference_adjust(ref$reference, cols$adjust)
+      adjust = reference_adjust(ref$reference, cols$adjust), key = key
     )
   }
   tables$outcomes <- compare_outcomes(data, cols$group, cols$outcome,
     by = cols$by, strata = cols$strata, event = event, unknown = unknown,
-    weight = cols$weight, adjust = adjust
+    weight = cols$weight, adjust = adjust, key = key
   )
+  if (suppress == "cell_key") {
+    return(tables)
+  }
   tables$groups <- compare_groups(data, cols$group, cols$outcome,
     by = c(cols$by, cols$strata), event = event, unknown = unknown, weight = cols$weight
   )
@@ -221,4 +233,50 @@ check_report_data <- function(data, cols, unknown = NULL) {
 # rows are then summed over them for the unadjusted comparison).
 reference_adjust <- function(reference, adjust) {
   if (length(adjust) > 0 && all(adjust %in% names(reference))) adjust
+}
+
+# The cell-key rule needs the record keys (`key =`), and its secret before
+# anything is computed.
+check_report_keys <- function(cols, suppress) {
+  if (suppress != "cell_key") {
+    if (length(cols$key) > 0) {
+      abort_input("argument",
+        "`key` is used only by the cell-key rule (`suppress = \"cell_key\"`).",
+        arg = "key"
+      )
+    }
+    return(invisible())
+  }
+  if (length(cols$key) == 0) {
+    abort_input(
+      "argument",
+      paste(
+        "The cell-key rule needs each person's record key: give `key =` (a column of",
+        "`record_keys()`, stored with the records and the same for a person in every release)."
+      ),
+      arg = "key"
+    )
+  }
+  check_secret()
+  invisible()
+}
+
+report_secret <- function(suppress) if (suppress == "cell_key") check_secret()
+
+# What a cell-key report leaves out, and why.
+cell_key_report_notes <- function(cols) {
+  c(
+    paste(
+      "Under the cell-key rule the report shows the tables it perturbs from the record keys",
+      "(the cohort, access and outcomes) and the inequality measures of the published outcomes;",
+      "the comparisons of each group with the largest, the services side by side and change",
+      "over time are left out."
+    ),
+    if (length(cols$date) > 0) {
+      paste(
+        "For change over time, publish each month's report:",
+        "the same people give the same counts in every release."
+      )
+    }
+  )
 }

@@ -24,7 +24,8 @@
 #'
 #' Every table is computed once, by [report_tables()], and suppressed
 #' together with the others (by default with `suppress = "nhs_digital"`,
-#' and the report says so); the template only renders them. For a database
+#' and the report says so; for monthly releases, `suppress = "cell_key"`
+#' with `key =`, see [report_tables()]); the template only renders them. For a database
 #' table, the counts come from one query. `reference` adds the section on
 #' access, `adjust` a section of adjusted comparisons (see [adjustment];
 #' access is adjusted when `reference` holds these columns too), and `date`
@@ -69,7 +70,8 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", path = "equity-report.html",
                           title = "Equality audit", quiet = !interactive(),
-                          adjust = NULL, date = NULL, period = "quarter", format = NULL, ...) {
+                          adjust = NULL, date = NULL, period = "quarter", format = NULL,
+                          key = NULL, ...) {
   check_no_dots(..., fn = "equity_report")
   format <- report_format(format, path)
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||

@@ -24,10 +24,11 @@ key_range <- 256
 #' key of its own, e.g. `record_keys(1, seed = <a new seed>)`.
 #'
 #' `cell_key_ptable()` is the default perturbation table. For a count `c`
-#' and a cell key `k` (the sum of its records' keys modulo 256), the
-#' perturbation is the value of the row for `c` (for counts above 5, the
-#' row for 6) whose cumulative probability interval holds `k / 256`. Its
-#' properties:
+#' and a cell key `k` (the position, 0 to 255, that the keyed hash below
+#' gives the sum of its records' keys), the perturbation is the value of
+#' the row for `c` (for counts above 5, the row for 6) whose cumulative
+#' probability interval holds `k / 256`. Its properties (cell keys
+#' uniform over the 256 positions, as the hash makes them):
 #'
 #' * the largest perturbation is 3 either way;
 #' * a count of 0 (nobody) is published as 0;
@@ -47,6 +48,71 @@ key_range <- 256
 #' `probability` (adding up to 1 for each count). Probabilities take
 #' effect in steps of 1/256 (the key range).
 #'
+#' @section The keyed hash:
+#' A cell's key sum (the sum of its people's record keys) is the same for
+#' the same people in every table and release, but the key sum of a total
+#' is the sum of its parts' key sums. Were the position the key sum modulo
+#' 256, a reader who knows the public perturbation table could combine a
+#' total's perturbation with its parts' and narrow the counts (see below).
+#' So the position is a keyed hash of the key sum, under a secret kept
+#' with the data (`options(equityaudit.secret = )` or
+#' `suppress_counts(secret = )`; without one the rule stops with an error
+#' of class `equityaudit_error_secret`):
+#'
+#' * the secret's bytes (a string in UTF-8, or a raw vector; at least 16
+#'   bytes) give a 128-bit key `(k0, k1)`: `k0` is SipHash-2-4 under the
+#'   all-zero key of the byte 0x00 followed by the secret, `k1` the same
+#'   with 0x01;
+#' * the key sum, a whole number (keys are whole numbers, so the sum is
+#'   exact), is written as an unsigned 64-bit integer in 8 little-endian
+#'   bytes;
+#' * the position is the top 8 bits of SipHash-2-4 (Aumasson and
+#'   Bernstein, 2012) of those 8 bytes under `(k0, k1)`.
+#'
+#' So the same people under the same secret get bit-identical positions,
+#' and the same published counts, in every release and on every machine;
+#' without the secret the positions of a total and of its parts are
+#' unrelated. Use one secret for every release of a series (a new secret
+#' gives new perturbations, and two releases of the same people under two
+#' secrets average the noise away) and never publish it.
+#'
+#' @section What a reader can still learn:
+#' Measured with the attack suite's helpers (`tests/testthat/helper-attack-cellkey*.R`,
+#' run by `make attack`; the reader knows the perturbation table and
+#' combines every published count by integer programming):
+#'
+#' * **Key additivity, within one release** (kind `"key_additivity"`:
+#'   1,000 tables of 2 to 5 groups and 5 to 40 people, 3,165 counts, 2,002
+#'   of them 1 to 7, published both ways). With the position the key sum
+#'   modulo 256 (the method before the keyed hash), a reader who uses a
+#'   total's key = the sum of its parts' keys narrowed 465 counts (15%)
+#'   below what the sums of the counts leave, every one of them for
+#'   certain, and recovered 7 counts of 1 to 7 exactly (in 7 tables). With
+#'   the keyed hash the premise is false: 43 tables contradicted it, and of
+#'   the 541 counts it narrowed, 59 were narrowed to bounds that miss the
+#'   true count; of the 20 it pinned to one value, 9 were wrong. The
+#'   reasoning is a guess, no longer a certainty; the bounds a reader can
+#'   rely on are those of the sums of the counts (154 counts narrowed
+#'   below their own published range, against 161 without the hash).
+#' * **Differencing, a year of monthly releases** (kind `"differencing"`,
+#'   scenario `"monthly_year"`: 120 cohorts of 20 to 150 people in 2 to 4
+#'   services and 2 to 4 groups, each published every month for 12
+#'   months, each month's people last month's and some more, the same
+#'   people with the same keys; 1,320 pairs of successive releases, 18,060
+#'   published counts). The true count was always inside the reader's
+#'   bounds. 5,716 counts (32%) were narrowed below the range a count
+#'   published alone leaves, and 3,208 of the 8,988 counts of 1 to 7
+#'   (36%); none was recovered exactly (the narrowest bounds held 2
+#'   counts), and the bounds were 4.0 counts wide on average, against 6
+#'   for a count of 6 or more published alone. What differencing cannot
+#'   learn: a count that did not change between two months is published
+#'   the same, so repeating a release adds nothing, and a change is known
+#'   only to within the noise of both months. What it can: where a cell
+#'   grew by few people the two ranges overlap less and narrow the count;
+#'   and a release that differs from the last by one person a reader can
+#'   identify can give a count away when the two perturbations are at
+#'   opposite extremes.
+#'
 #' @param n The number of records (or a data frame: one key per row).
 #' @param seed A whole number: the seed the keys are drawn with.
 #' @inheritParams equityaudit-arguments
@@ -62,8 +128,11 @@ key_range <- 256
 #'                   c(25, 9, 6, 17, 5, 3))
 #' )
 #' people$key <- record_keys(people, seed = 20240601)
+#' # the secret of the keyed hash: your own, kept with the data, never published
+#' old <- options(equityaudit.secret = "example secret: use your own, kept with the data")
 #' describe_cohort(people, ethnicity, by = service, key = key, suppress = "cell_key")
 #' cell_key_ptable()
+#' options(old)
 record_keys <- function(n, seed, ...) {
   check_no_dots(..., fn = "record_keys")
   if (is.data.frame(n)) n <- nrow(n)
@@ -234,10 +303,10 @@ row_key_sums <- function(x) {
 
 # ---- the rule ---------------------------------------------------------------
 
-# suppress_counts(x, "cell_key"): every count and total perturbed from its
-# own key sum; ref_n (the reference population, an input table with no
+# suppress_counts(x, "cell_key"): every count and total perturbed from the
+# keyed hash of its own key sum; ref_n (the reference population, an input table with no
 # records) as given; the rest computed again from the published counts.
-suppress_cell_key <- function(x, ptable) {
+suppress_cell_key <- function(x, ptable, secret = NULL) {
   x <- as_suppressible(x)
   kind <- result_kind(x)
   if (is.null(key_sum_columns(x))) {
@@ -269,6 +338,7 @@ suppress_cell_key <- function(x, ptable) {
     )
   }
   pt <- check_ptable(ptable %||% cell_key_ptable())
+  secret <- check_secret(secret)
   spec <- count_spec(x)
   xk <- unclass(x)
   for (cl in names(sums)) xk[[cl]] <- sums[[cl]]
@@ -281,7 +351,9 @@ suppress_cell_key <- function(x, ptable) {
   perturbed <- spec$kind != "hidden" & !startsWith(spec$column, "ref_n")
   published <- spec$value
   published[perturbed] <- spec$value[perturbed] +
-    ptable_perturbation(spec$value[perturbed], keyed$value[perturbed] %% key_range, pt)
+    ptable_perturbation(
+      spec$value[perturbed], cell_key_positions(keyed$value[perturbed], secret), pt
+    )
   published[spec$kind == "hidden"] <- NA
   shown <- pt$count + pt$perturbation
   r <- list(

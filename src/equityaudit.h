@@ -70,5 +70,7 @@ SEXP ea_interval_bounds(SEXP lo, SEXP hi, SEXP start, SEXP cells, SEXP max_iter)
 SEXP ea_connected_parts(SEXP start, SEXP cells, SEXP n);
 SEXP ea_simulate_rates(SEXP events, SEXP totals, SEXP sims, SEXP poisson);
 SEXP ea_tost_newcombe(SEXP e1, SEXP n1, SEXP e2, SEXP n2, SEXP margin);
+SEXP ea_siphash(SEXP key, SEXP msg);
+SEXP ea_cell_key_hash(SEXP sums, SEXP secret);
 
 #endif

@@ -15,6 +15,8 @@ static const R_CallMethodDef call_methods[] = {
   {"ea_interval_bounds", (DL_FUNC) &ea_interval_bounds, 5},
   {"ea_connected_parts", (DL_FUNC) &ea_connected_parts, 3},
   {"ea_tost_newcombe", (DL_FUNC) &ea_tost_newcombe, 5},
+  {"ea_siphash",     (DL_FUNC) &ea_siphash,     2},
+  {"ea_cell_key_hash", (DL_FUNC) &ea_cell_key_hash, 2},
   {NULL, NULL, 0}
 };
 

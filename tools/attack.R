@@ -1,6 +1,7 @@
 # `make attack`: attacks suppressed output of every kind under both
 # threshold rules, and releases under the cell-key rule with the
-# differencing attack (kind "differencing"),
+# differencing attack (kind "differencing", with a year of 12 monthly
+# releases) and the key-additivity attack (kind "key_additivity"),
 # with random tables (EQUITYAUDIT_ATTACK_N per kind and rule, default
 # 10^4; the measures kind checks that inequality_measures() of a suppressed
 # table equal those of its published counts typed in again), using the independent attacker of tests/testthat/helper-attack.R,
@@ -20,7 +21,7 @@ joint <- c(
 cores <- max(1L, min(2L, parallel::detectCores()))
 kinds <- c("outcomes", "groups", "cohort", "access", "counts", "report", "measures",
   "services", "periods", "combined", "marginal_combined", "periods_outcomes",
-  "quarter_year", "detailed_broad", "differencing")
+  "quarter_year", "detailed_broad", "differencing", "key_additivity")
 # EQUITYAUDIT_ATTACK_KINDS="report,measures" runs some of them (same seeds)
 only <- strsplit(Sys.getenv("EQUITYAUDIT_ATTACK_KINDS", ""), ",")[[1]]
 if (length(only) > 0) {
@@ -30,7 +31,7 @@ if (length(only) > 0) {
 run <- if (length(only) > 0) kinds[kinds %in% only] else kinds
 rules <- c("nhs_digital", "opensafely")
 rows <- list()
-for (kind in setdiff(run, "differencing")) {
+for (kind in setdiff(run, c("differencing", "key_additivity"))) {
   for (rule in rules) {
     started <- proc.time()[["elapsed"]]
     parts <- parallel::mclapply(seq_len(cores), function(core) {
@@ -55,11 +56,12 @@ diff_bad <- 0
 if ("differencing" %in% run) {
   n_pairs <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_DIFF_N", "1000"))
   diff_rows <- list()
-  for (scenario in c("minus_service", "one_added", "monthly")) {
+  scenarios <- c("minus_service", "one_added", "monthly", "monthly_year")
+  for (scenario in scenarios) {
     started <- proc.time()[["elapsed"]]
-    per_run <- if (scenario == "monthly") 5 else 1
+    per_run <- switch(scenario, monthly = 5, monthly_year = 11, 1)
     parts <- parallel::mclapply(seq_len(cores), function(core) {
-      set.seed(5000 + 100 * core + match(scenario, c("minus_service", "one_added", "monthly")))
+      set.seed(5000 + 100 * core + match(scenario, scenarios))
       ck_attack_tally(scenario, ceiling(n_pairs / per_run / cores))
     }, mc.cores = cores)
     tally <- do.call(rbind, parts)
@@ -69,6 +71,7 @@ if ("differencing" %in% run) {
       narrowed_below_own = sum(tally$narrowed_below_own),
       narrowed_below_width = sum(tally$narrowed_below_width),
       small_cells = sum(tally$small_cells), small_narrowed = sum(tally$small_narrowed),
+      small_below_own = sum(tally$small_below_own), small_exact = sum(tally$small_exact),
       exact = sum(tally$exact), truth_outside = sum(tally$truth_outside),
       mean_width = round(sum(tally$mean_width * w) / sum(w), 2), min_width = min(tally$min_width),
       seconds = round(proc.time()[["elapsed"]] - started, 1)
@@ -84,6 +87,27 @@ if ("differencing" %in% run) {
   )
   print(diff, row.names = FALSE)
   diff_bad <- sum(diff$truth_outside)
+}
+# the key-additivity attack: EQUITYAUDIT_ATTACK_KEYS_N tables (default
+# 10^3), each published with the keyed hash and, for comparison, with the
+# unkeyed positions (key sum modulo 256) the rule used before. Fails if
+# the attack on the unkeyed release ever errs (an error of the attacker).
+if ("key_additivity" %in% run) {
+  n_keys <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_KEYS_N", "1000"))
+  started <- proc.time()[["elapsed"]]
+  parts <- parallel::mclapply(seq_len(cores), function(core) {
+    set.seed(7000 + core)
+    ck_additivity_tally(ceiling(n_keys / cores))
+  }, mc.cores = cores)
+  tally <- do.call(rbind, parts)
+  keys <- stats::aggregate(tally[, -1], tally["release"], sum)
+  cat(
+    "\nKey-additivity attack on the cell-key rule: per release, parts narrowed by the sums of",
+    "counts alone, tables contradicting the premise, parts narrowed further (right, wrong) and",
+    "pinned to one count;", round(proc.time()[["elapsed"]] - started, 1), "s\n"
+  )
+  print(keys, row.names = FALSE)
+  diff_bad <- diff_bad + sum(keys$wrong[keys$release == "legacy"])
 }
 if (length(rows) == 0) quit(status = if (diff_bad > 0) 1 else 0)
 all <- do.call(rbind, rows)

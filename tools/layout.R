@@ -49,7 +49,7 @@ layers <- list(
     "suppress-shape.R", "disclosure-bounds.R", "suppress-optimal-parts.R",
     "suppress-optimal-solver.R", "suppress-optimal-certify.R", "suppress-optimal-model.R",
     "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-protect.R", "suppress-publish.R",
-    "suppress-joint.R", "disclosure.R", "suppress-cellkey.R", "suppress.R"
+    "suppress-joint.R", "disclosure.R", "suppress-cellkey-hash.R", "suppress-cellkey.R", "suppress.R"
   ),
   `5` = NULL, # every R/kind-*.R
   `6` = c(

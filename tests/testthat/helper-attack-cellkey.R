@@ -7,6 +7,18 @@
 # the table can publish as p. Used by test-attack.R and by tools/attack.R
 # (kind "differencing").
 
+# The secret of the keyed hash used by the tests (an analyst sets it with
+# options(equityaudit.secret = ); the rule refuses to run without one).
+ck_secret <- "equityaudit test secret, not for publication"
+options(equityaudit.secret = ck_secret)
+
+# code run with options set, then the options as they were
+withr_options <- function(opts, code) {
+  old <- options(opts)
+  on.exit(options(old))
+  code
+}
+
 # The true counts a published count p can stand for (an interval for the
 # default table; checked).
 ck_range <- function(p, pt = cell_key_ptable()) {
@@ -98,7 +110,8 @@ ck_attack_one <- function(scenario) {
   attack <- switch(scenario,
     minus_service = ck_minus_service,
     one_added = ck_one_added,
-    monthly = ck_monthly
+    monthly = ck_monthly,
+    monthly_year = function(...) ck_monthly(..., months = 12)
   )
   pairs <- attack(m, people$d, people$services, people$groups)
   b <- attack_bounds(m)
@@ -170,6 +183,8 @@ ck_attack_tally <- function(scenario, n) {
       pairs = a$pairs, cells = nrow(b), narrowed_below_width = sum(w < width),
       narrowed_below_own = sum(w < b$own), small_cells = sum(b$truth >= 1 & b$truth <= 7),
       small_narrowed = sum(b$truth >= 1 & b$truth <= 7 & w < width),
+      small_below_own = sum(b$truth >= 1 & b$truth <= 7 & w < b$own),
+      small_exact = sum(b$truth >= 1 & b$truth <= 7 & w == 0),
       exact = sum(w == 0), truth_outside = sum(b$truth < b$low | b$truth > b$high),
       mean_width = mean(w), min_width = min(w)
     )
@@ -179,7 +194,8 @@ ck_attack_tally <- function(scenario, n) {
     scenario = scenario, pairs = sum(r$pairs), cells = sum(r$cells),
     narrowed_below_width = sum(r$narrowed_below_width),
     narrowed_below_own = sum(r$narrowed_below_own), small_cells = sum(r$small_cells),
-    small_narrowed = sum(r$small_narrowed), exact = sum(r$exact),
+    small_narrowed = sum(r$small_narrowed), small_below_own = sum(r$small_below_own),
+    small_exact = sum(r$small_exact), exact = sum(r$exact),
     truth_outside = sum(r$truth_outside),
     mean_width = round(sum(r$mean_width * r$cells) / sum(r$cells), 2),
     min_width = min(r$min_width)

@@ -33,22 +33,50 @@ test_that("record keys are reproducible, from 1 to 256, and leave the caller's s
   expect_error(record_keys(5, seed = 1.5), class = "equityaudit_error_argument")
 })
 
-test_that("a count is perturbed by the table's row for its count and cell key", {
-  # 10 people: keys 1 (sum 10), 10 (sum 100) and 25 (sum 250) fall in the
-  # -3, 0 and +3 intervals of the row for counts of 6 and more
+test_that("the keyed hash is SipHash-2-4, pinned bit for bit", {
+  siphash <- function(key, msg) .Call(equityaudit:::ea_siphash, key, msg)
+  # the reference test vectors (Aumasson and Bernstein 2012): key 00..0f,
+  # messages of 0 and 15 bytes 00, 01, ...
+  expect_identical(siphash(as.raw(0:15), raw(0)), rev(as.raw(c(0x72, 0x6f, 0xdb, 0x47, 0xdd, 0x0e, 0x0e, 0x31))))
+  expect_identical(siphash(as.raw(0:15), as.raw(0:14)), rev(as.raw(c(0xa1, 0x29, 0xca, 0x61, 0x49, 0xbe, 0x45, 0xe5))))
+  # positions of key sums under a secret, the same on every machine
+  pos <- function(sums, secret) equityaudit:::cell_key_positions(sums, charToRaw(secret))
+  expect_identical(pos(c(0, 1, 10, 2^40), "a secret of sixteen+"), c(108L, 129L, 106L, 0L))
+  expect_false(identical(pos(1:20, "a secret of sixteen+"), pos(1:20, "a secret of sixteen-")))
+  # uniform over the 256 positions
+  counts <- tabulate(pos(1:25600, ck_secret) + 1, 256)
+  expect_gt(stats::chisq.test(counts)$p.value, 0.001)
+})
+
+test_that("a count is perturbed by the table's row at the keyed hash of its key sum", {
   one_cell <- function(keys) {
     d <- data.frame(g = c(rep("a", length(keys)), "b"), key = c(keys, 128))
     s <- suppressMessages(describe_cohort(d, g, key = key, suppress = "cell_key"))
     as.data.frame(s)$n[as.data.frame(s)$level %in% "a"]
   }
-  expect_equal(one_cell(rep(1, 10)), 7)
-  expect_equal(one_cell(rep(10, 10)), 10)
-  expect_equal(one_cell(rep(25, 10)), 13)
-  # a count of 1: key below 171 of 256 gives 0, above gives 3
-  expect_equal(one_cell(100), 0)
-  expect_equal(one_cell(200), 3)
-  # key 256 counts as 0
-  expect_equal(one_cell(rep(256, 10)), 7)
+  position <- function(keys) equityaudit:::cell_key_positions(sum(keys), charToRaw(ck_secret))
+  # the row for counts of 6 and more: -3 to 3 for 12, 26, 51, 78, 51, 26
+  # and 12 positions of 256
+  row6 <- function(p) (-3:3)[findInterval(p, cumsum(c(0, 12, 26, 51, 78, 51, 26)))]
+  for (keys in list(rep(1, 10), rep(10, 10), rep(25, 10), rep(256, 10), 1:30)) {
+    expect_equal(one_cell(keys), length(keys) + row6(position(keys)))
+  }
+  # pinned under the tests' secret: 10 people with keys adding to 10, 100,
+  # 250, 2560 and 30 people with keys 1 to 30
+  expect_equal(
+    vapply(list(rep(1, 10), rep(10, 10), rep(25, 10), rep(256, 10), 1:30), one_cell, 0),
+    c(8, 8, 11, 10, 28)
+  )
+  # a count of 1: positions below 171 of 256 give 0, above give 3
+  for (k in c(100, 200, 7)) {
+    expect_equal(one_cell(k), if (position(k) < 171) 0 else 3)
+  }
+  # the same people, the same count, under another secret: another count
+  # for some cells
+  other <- withr_options(list(equityaudit.secret = "another secret, sixteen or more"), {
+    vapply(1:40, function(k) one_cell(rep(k, 10)), 0)
+  })
+  expect_true(any(other != vapply(1:40, function(k) one_cell(rep(k, 10)), 0)))
   m <- equityaudit:::ptable_moments()
   expect_equal(m$mean[m$count >= 3], rep(0, 4))
   expect_equal(m$variance[m$count == 6], 526 / 256)
@@ -213,4 +241,28 @@ test_that("a seed R cannot use is a classed error", {
   expect_error(record_keys(3, seed = 1e20), "whole number from", class = "equityaudit_error_argument")
   expect_error(record_keys(3, seed = -2^31), class = "equityaudit_error_argument")
   expect_length(record_keys(3, seed = .Machine$integer.max), 3)
+})
+
+test_that("the rule needs a secret, given or set as an option, and says how to set one", {
+  d <- ck_people()
+  x <- suppressMessages(describe_cohort(d, ethnicity, by = service, key = key))
+  withr_options(list(equityaudit.secret = NULL), {
+    expect_error(suppress_counts(x, "cell_key"), "options\\(equityaudit.secret = ",
+      class = "equityaudit_error_secret"
+    )
+    expect_error(describe_cohort(d, ethnicity, key = key, suppress = "cell_key"),
+      class = "equityaudit_error_secret"
+    )
+    expect_error(suppress_counts(x, "cell_key", secret = "too short"), "at least 16",
+      class = "equityaudit_error_secret"
+    )
+    expect_error(suppress_counts(x, "cell_key", secret = NA_character_), class = "equityaudit_error_secret")
+    given <- suppress_counts(x, "cell_key", secret = ck_secret)
+    raw <- suppress_counts(x, "cell_key", secret = charToRaw(ck_secret))
+    expect_identical(as.data.frame(given), as.data.frame(raw))
+  })
+  expect_identical(as.data.frame(suppress_counts(x, "cell_key")), as.data.frame(given))
+  expect_error(suppress_counts(x, "nhs_digital", secret = ck_secret), "only by the cell-key rule",
+    class = "equityaudit_error_argument"
+  )
 })
