@@ -289,7 +289,7 @@ report_periods <- function(r) {
   s <- r$settings
   p <- r$tables$periods
   tr <- summary(p)
-  unit <- if (s$period == "column") "period" else s$period
+  unit <- if (s$period == "column") "period" else gsub("_", " ", s$period, fixed = TRUE)
   section(
     "Change over time",
     "Each group's share of the people who joined in each ", unit, ", and its percentage with ",

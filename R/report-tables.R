@@ -71,7 +71,7 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
 report_input <- function(data, reference, frame, env, suppress, period, unknown, event) {
   suppress <- check_suppress(suppress, c("nhs_digital", "opensafely", "cell_key", "none"))
   withhold_counts(suppress)
-  period <- match_arg(period, c("quarter", "month", "year", "column"), "period")
+  period <- match_arg(period, period_kinds, "period")
   unknown <- check_unknown(unknown)
   if (is.character(data) && length(data) == 1) data <- read_people(data)
   lazy <- is_lazy_table(data)

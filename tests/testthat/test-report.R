@@ -48,9 +48,11 @@ test_that("equity_report() leaves out a stratum with nobody in it", {
   html <- paste(readLines(out, warn = FALSE), collapse = "\n")
   expect_true(grepl("Strata\\s+with\\s+nobody\\s+in\\s+them\\s+are\\s+left\\s+out", html))
   rows <- regmatches(html, gregexpr("(?s)<tr[^>]*>.*?</tr>", html, perl = TRUE))[[1]]
-  cnwl_unknown <- grepl("<td[^>]*>CNWL</td>\\s*<td[^>]*>Not known</td>", rows)
+  # (the first cell of a row is its header: <th scope="row">)
+  cell <- "<t[dh][^>]*>"
+  cnwl_unknown <- grepl(paste0(cell, "CNWL</t[dh]>\\s*", cell, "Not known</t[dh]>"), rows)
   expect_false(any(cnwl_unknown))
-  wwt_unknown <- grepl("<td[^>]*>WWT</td>\\s*<td[^>]*>Not known</td>", rows)
+  wwt_unknown <- grepl(paste0(cell, "WWT</t[dh]>\\s*", cell, "Not known</t[dh]>"), rows)
   expect_true(any(wwt_unknown))
 })
 
