@@ -54,7 +54,7 @@ layers <- list(
   `5` = NULL, # every R/kind-*.R
   `6` = c(
     "access.R", "outcome.R", "cohort.R", "groups-compare.R", "services.R", "periods.R",
-    "cmh.R", "chisq.R", "tabulate-groups.R", "inequality.R", "power.R", "bjpsych.R",
+    "cmh.R", "chisq.R", "monitor.R", "tabulate-groups.R", "inequality.R", "power.R", "bjpsych.R",
     "export-cells.R", "export-xlsx.R"
   ),
   `7` = c("report.R", "report-tables.R", "report-sections.R", "report-text.R")
