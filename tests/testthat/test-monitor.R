@@ -148,3 +148,33 @@ test_that("under a rule, the charts come from the published counts, gaps named",
   ), "opensafely")
   expect_equal(tidy(opensafely, "counts")$events, q$events)
 })
+
+test_that("no chart narrows a hidden count (the attacker's kind `spc`)", {
+  set.seed(33)
+  for (rule in c("nhs_digital", "opensafely")) {
+    tally <- attack_tally("spc", rule, 3)
+    expect_gt(tally$hidden_cells, 0)
+    expect_equal(tally$recovered_exactly + tally$narrowed + tally$truth_outside, 0, label = rule)
+    expect_equal(tally$limits_inverted, 0, label = rule)
+    expect_equal(tally$check_disagrees + tally$errors, 0, label = rule)
+  }
+})
+
+test_that("a reference population gives the share its target and the access gap", {
+  pop <- data.frame(
+    ethnicity = c("White", "Asian/Asian British", "Black/Black British", "Mixed", "Other"),
+    n = c(4000, 2000, 1000, 1000, 2000)
+  )
+  res <- monitor_equality(ips_synthetic, ethnicity, date_joined, reference = pop, period = "quarter")
+  expect_identical(levels(res$measure), c("share", "access_gap"))
+  ch <- summary(res)
+  expect_equal(ch$target[ch$measure == "share"], c(40, 20, 10, 10, 20))
+  a <- res[res$measure == "access_gap" & res$ethnicity == "Mixed", ]
+  w <- res[res$measure == "share" & res$ethnicity == "White", ]
+  expect_equal(a$denominator, rep(1000, 4))
+  expect_equal(a$value, 100 * (a$numerator / 1000 - w$numerator / 4000))
+  # a subset keeps its kind and its charts
+  sub <- res[res$measure == "share", ]
+  expect_s3_class(sub, "equityaudit_spc")
+  expect_output(print(sub), "SPC charts")
+})
