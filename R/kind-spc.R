@@ -255,6 +255,22 @@ glance.equityaudit_spc <- function(x, ...) {
   ))
 }
 
+# A variation icon in words.
+spc_variation_words <- function(variation, side) {
+  ifelse(is.na(variation), "no point to judge",
+    ifelse(variation == "common_cause", "common cause",
+      paste0(
+        "special cause, ", sub("special_cause_", "", variation),
+        ifelse(is.na(side), "", paste0(" (", side, ")"))
+      )
+    )
+  )
+}
+
+spc_plot_log <- function(x, measure) {
+  if (grepl("_gap$", measure) && attr(x, "options")$gap == "ratio") "y" else ""
+}
+
 # Each chart in words (alt text, and the report): its variation, the rules
 # that signalled, and the points the rules used.
 spc_describe <- function(measure, labels, ch, n_p) {
@@ -262,20 +278,17 @@ spc_describe <- function(measure, labels, ch, n_p) {
     share = "share of the period's people", access_gap = "access gap to the reference group",
     outcome = "outcome rate", outcome_gap = "outcome gap to the reference group"
   )[[measure]]
-  variation <- ifelse(is.na(ch$variation), "no points to judge",
-    ifelse(ch$variation == "common_cause", "common-cause variation only",
-      paste0(
-        sub("_", " ", sub("special_cause_", "special cause: ", ch$variation)),
-        ifelse(is.na(ch$side), "", paste0(", ", ch$side))
-      )
-    )
-  )
+  variation <- paste("latest point:", spc_variation_words(ch$variation, ch$side))
   rules <- vapply(seq_along(labels), function(i) {
     n <- c(
       "outside the limits" = ch$n_outside[[i]], "a run of 7 on one side" = ch$n_shift[[i]],
       "7 rising or falling" = ch$n_trend[[i]], "2 of 3 beyond 2 sigma" = ch$n_two_of_three[[i]]
     )
-    if (all(n == 0)) "" else paste0(" (", paste(sprintf("%s: %d points", names(n)[n > 0], n[n > 0]), collapse = "; "), ")")
+    if (all(n == 0)) {
+      "; no signals"
+    } else {
+      paste0("; signals: ", paste(sprintf("%s (%d points)", names(n)[n > 0], n[n > 0]), collapse = ", "))
+    }
   }, "")
   assurance <- ifelse(is.na(ch$assurance), "", paste0("; target: ", gsub("_", " ", ch$assurance)))
   hidden <- ifelse(ch$n_hidden > 0, paste0("; hidden: ", ch$hidden_periods), "")
@@ -318,12 +331,15 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
   pts <- lapply(d, `[`, sel)
   ylim <- range(c(pts$value, pts$lcl, pts$ucl, ch$target), finite = TRUE)
   if (!all(is.finite(ylim))) ylim <- c(0, 1)
+  # as many columns as the device's shape suits: fewer on a phone
+  din <- grDevices::dev.size("in")
   n_pan <- max(1, nrow(ch))
-  n_row <- ceiling(sqrt(n_pan))
+  n_col <- min(n_pan, max(1, round(sqrt(n_pan * din[[1]] / din[[2]]))))
+  width <- max(12, floor(9 * din[[1]] / n_col))
   hidden <- spc_hidden_note(x[sel, , drop = FALSE])
   old <- graphics::par(
-    mfrow = c(n_row, ceiling(n_pan / n_row)), mar = c(3.5, 3, 2.5, 0.5),
-    oma = c(if (is.null(hidden)) 1 else 3, 0, 2, 0)
+    mfrow = c(ceiling(n_pan / n_col), n_col), mar = c(3.5, 3, 3.2, 0.5),
+    oma = c(if (is.null(hidden)) 1 else 3, 0, 2, 0), mgp = c(2, 0.6, 0)
   )
   on.exit(graphics::par(old))
   colours <- c(
@@ -334,19 +350,34 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     p <- as.character(pts[[g]]) == as.character(ch[[g]][[i]])
     xs <- as.integer(pts$period[p])
     graphics::plot(xs, pts$value[p],
-      type = "l", ylim = ylim, xaxt = "n", xlab = "", ylab = "", col = "grey60",
-      main = short_label(ch[[g]][[i]]), cex.main = 0.9, log = if (measure != "share" &&
-        measure != "outcome" && attr(x, "options")$gap == "ratio") "y" else ""
+      type = "l", ylim = ylim, xaxt = "n", xlab = "", ylab = "", col = "grey60", main = "",
+      log = spc_plot_log(x, measure)
+    )
+    graphics::title(short_label(ch[[g]][[i]], width), line = 1, cex.main = 0.9,
+      col.main = if (is.na(ch$variation[[i]])) "grey40" else colours[[ch$variation[[i]]]]
     )
     for (line in c("lcl", "ucl")) graphics::lines(xs, pts[[line]][p], lty = 2, col = "grey40")
     graphics::lines(xs, pts$centre[p])
     if (!is.na(ch$target[[i]])) graphics::abline(h = ch$target[[i]], lty = 3, col = "#361475")
     colour <- colours[pts$variation[p]]
     graphics::points(xs, pts$value[p], pch = 19, col = ifelse(is.na(colour), NA, colour))
+    # hidden periods: a cross on the axis
+    gone <- pts$hidden[p]
+    if (any(gone)) graphics::points(xs[gone], rep(ylim[[1]], sum(gone)), pch = 4, col = "grey30", cex = 0.8)
+    words <- spc_variation_words(ch$variation[[i]], ch$side[[i]])
+    if (!is.na(ch$assurance[[i]])) words <- paste0(words, "; target ", gsub("_", " ", ch$assurance[[i]]))
+    graphics::mtext(words, side = 3, line = 0.1, cex = 0.6)
     tick <- thin_ticks(xs, 6)
     graphics::axis(1, at = xs[tick], labels = as.character(pts$period[p])[tick], las = 2, cex.axis = 0.7)
   }
   graphics::mtext(main %||% sprintf("%s by %s", sub("_", " ", measure), g), outer = TRUE, font = 2)
-  if (!is.null(hidden)) graphics::mtext(hidden, side = 1, outer = TRUE, cex = 0.7, adj = 0, line = 1)
+  if (!is.null(hidden)) {
+    chars <- floor(14 * din[[1]])
+    text <- strwrap(paste(hidden, "A cross on the axis marks each."), chars)
+    if (length(text) > 2) {
+      text <- c(text[[1]], paste(substr(text[[2]], 1, max(10, chars - 40)), "... (all: summary(x))"))
+    }
+    graphics::mtext(text, side = 1, outer = TRUE, cex = 0.7, adj = 0, line = seq_along(text) - 1)
+  }
   invisible(x)
 }

@@ -58,7 +58,7 @@ test_that("the rules, icons and counts of each chart are reported per chart", {
   expect_identical(gap$n_points, 8)
   expect_identical(gap$variation, "special_cause_neither")
   expect_identical(gap$side, "low")
-  expect_match(gap$description, "outside the limits: 7 points")
+  expect_match(gap$description, "special cause, neither (low); signals: outside the limits (7 points)", fixed = TRUE)
   # the icons are those of the engine on the same counts
   m <- rbind(h$a_e, deparse.level = 0)
   chart <- equityaudit:::spc_gap_chart(m, rbind(h$a_n), rbind(h$b_e), rbind(h$b_n), laney = FALSE)
