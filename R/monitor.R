@@ -3,7 +3,8 @@
 
 #' Is this month's gap a signal? SPC charts of equality over time
 #'
-#' Counts people by period and group as [compare_periods()] does, and
+#' Counts people by period (months by default) and group as
+#' [compare_periods()] does, and
 #' charts, for each group, its share of the period's people of known group
 #' and (with `outcome`) its outcome rate as Laney p' charts (p charts with
 #' `chart = "p"`) with 3-sigma limits; and the gap between each group and
@@ -26,7 +27,6 @@
 #' many points each chart's rules used.
 #'
 #' @inheritParams equityaudit-arguments
-#' @param period As for [compare_periods()], but months by default.
 #' @param chart `"pp"` (Laney's p' chart, corrected for over-dispersion,
 #'   as large NHS denominators need) or `"p"` (the binomial p chart). The
 #'   gap charts take Laney's correction with `"pp"` too.
