@@ -132,3 +132,28 @@ spc_rebase_periods <- function(rebase, cut) {
   }
   sort(unique(at))
 }
+
+# The SPC charts of a periods table (compare_periods(), published or not),
+# computed from its counts alone: the report's charts come from the counts
+# it publishes, and publish no other count. `ref_counts`: whether the
+# table's reference gave counts (then the access gap is charted).
+spc_of_periods <- function(p, ref_counts = TRUE, chart = "pp", gap = "difference") {
+  d <- unclass(p)
+  opt <- attr(p, "options")
+  keep <- intersect(
+    c("period", attr(p, "group"), "n", "period_n", "outcome_n", "events", "n_outcome_missing"),
+    names(d)
+  )
+  k <- block_size(d, "period")
+  ref_n <- if (isTRUE(opt$reference)) d$ref_pct[seq_len(k)] * opt$ref_total / 100
+  options <- list(
+    chart = chart, gap = gap, ref_group = NULL, fix_after = NULL, rebase = NULL, target = NULL,
+    improvement = "increase", ref_n = ref_n, ref_total = opt$ref_total,
+    ref_counts = !is.null(ref_n) && ref_counts
+  )
+  meta <- list(
+    by = character(), group = attr(p, "group"), parts = attr(p, "parts"), event = attr(p, "event"),
+    unknown_label = attr(p, "unknown_label"), unknown = attr(p, "unknown"), options = options
+  )
+  spc_result(new_tidy_frame(d[keep]), meta, result_table(p, "left_out"))
+}

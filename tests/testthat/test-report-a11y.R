@@ -205,7 +205,8 @@ test_that("a plot with every group suppressed says so in its alt text and descri
   population <- data.frame(g = c("a", "b", "c"), n = c(100, 200, 300))
   r <- report_tables(d, g, y, reference = population, date = date)
   figures <- report_figures(r)
-  expect_named(figures, c("access", "outcomes", "periods"))
+  expect_named(figures, c("access", "outcomes", "periods", "spc"))
+  expect_match(figures$spc$alt[["short"]], "^SPC charts of 3 groups over [0-9]+ periods")
   expect_identical(
     figures$outcomes$alt[["short"]],
     paste(
