@@ -319,11 +319,22 @@ report_spc_plot <- function(r) {
 alt_spc <- function(s) {
   ch <- summary(s$result)
   ch <- ch[ch$measure == s$measure, , drop = FALSE]
-  signals <- sum(ch$n_special > 0)
+  ch <- ch[order(ch$n_special == 0), , drop = FALSE]
+  res <- s$result
+  what <- if (s$measure == "share") "share" else "outcome gap to the largest group"
   short <- sprintf(
-    "SPC charts of %d groups over %d periods: %d with a special-cause signal. %s",
-    nrow(ch), nlevels(unclass(s$result)$period), signals,
+    "SPC charts of the %s of %d groups over %d periods: %d with a special-cause signal. %s",
+    what, nrow(ch), nlevels(unclass(res)$period), sum(ch$n_special > 0),
     "Each chart is described below the figure."
   )
-  c(short = short, long = paste(ch$description, collapse = " "))
+  values <- sprintf(
+    "%s %s (%d of %d points%s)", alt_label(ch[[attr(res, "group")]]),
+    spc_variation_words(ch$variation, ch$side), ch$n_points, ch$n_points + ch$n_hidden,
+    ifelse(ch$n_special > 0, sprintf(", %d signalling", ch$n_special), "")
+  )
+  intro <- paste0(
+    "SPC charts of the ", what, " of each group of ", attr(res, "group"), " by period, with ",
+    "Laney p' limits at 3 sigma, the groups with a signal first; each group's latest point:"
+  )
+  c(short = short, long = alt_text(intro, values))
 }
