@@ -233,7 +233,11 @@ column_overrides.equityaudit_spc <- function(x) {
     ucl_2sigma = c(role, "Upper warning limit (2 sigma)"),
     numerator = c("count", "Numerator"), denominator = c("count", "Denominator"),
     target = c("percent", "Target %"), variation = c("label", "Variation"),
-    assurance = c("label", "Assurance")
+    assurance = c("label", "Assurance"), n_points = c("count", "Points the rules used"),
+    n_hidden = c("count", "Points hidden"), n_special = c("count", "Points signalling"),
+    n_outside = c("count", "Outside the limits"), n_shift = c("count", "In a run of 7"),
+    n_trend = c("count", "In a trend of 7"), n_two_of_three = c("count", "2 of 3 beyond 2 sigma"),
+    segment = c("count", "Segment")
   )
   out
 }

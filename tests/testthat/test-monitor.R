@@ -178,3 +178,14 @@ test_that("a reference population gives the share its target and the access gap"
   expect_s3_class(sub, "equityaudit_spc")
   expect_output(print(sub), "SPC charts")
 })
+
+test_that("the charts go into a workbook like any result", {
+  s <- monitor_equality(ips_synthetic, ethnicity, date_joined, period = "quarter",
+    outcome = employed, suppress = "nhs_digital"
+  )
+  f <- tempfile(fileext = ".xlsx")
+  on.exit(unlink(f))
+  write_tables(list(spc = s), f)
+  sheets <- utils::unzip(f, list = TRUE)$Name
+  expect_true(sum(grepl("^xl/worksheets/sheet[0-9]+\\.xml$", sheets)) >= 5)
+})
