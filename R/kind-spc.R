@@ -293,7 +293,8 @@ spc_describe <- function(measure, labels, ch, n_p) {
     if (all(n == 0)) {
       "; no signals"
     } else {
-      paste0("; signals: ", paste(sprintf("%s (%d points)", names(n)[n > 0], n[n > 0]), collapse = ", "))
+      flagged <- sprintf("%s (%d points)", names(n)[n > 0], n[n > 0])
+      paste0("; signals: ", paste(flagged, collapse = ", "))
     }
   }, "")
   assurance <- ifelse(is.na(ch$assurance), "", paste0("; target: ", gsub("_", " ", ch$assurance)))
@@ -369,19 +370,26 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     graphics::points(xs, pts$value[p], pch = 19, col = ifelse(is.na(colour), NA, colour))
     # hidden periods: a cross on the axis
     gone <- pts$hidden[p]
-    if (any(gone)) graphics::points(xs[gone], rep(ylim[[1]], sum(gone)), pch = 4, col = "grey30", cex = 0.8)
+    if (any(gone)) {
+      graphics::points(xs[gone], rep(ylim[[1]], sum(gone)), pch = 4, col = "grey30", cex = 0.8)
+    }
     words <- spc_variation_words(ch$variation[[i]], ch$side[[i]])
-    if (!is.na(ch$assurance[[i]])) words <- paste0(words, "; target ", gsub("_", " ", ch$assurance[[i]]))
+    if (!is.na(ch$assurance[[i]])) {
+      words <- paste0(words, "; target ", gsub("_", " ", ch$assurance[[i]]))
+    }
     graphics::mtext(words, side = 3, line = 0.1, cex = 0.6)
     tick <- thin_ticks(xs, 6)
-    graphics::axis(1, at = xs[tick], labels = as.character(pts$period[p])[tick], las = 2, cex.axis = 0.7)
+    graphics::axis(1,
+      at = xs[tick], labels = as.character(pts$period[p])[tick], las = 2, cex.axis = 0.7
+    )
   }
   graphics::mtext(main %||% sprintf("%s by %s", sub("_", " ", measure), g), outer = TRUE, font = 2)
   if (!is.null(hidden)) {
     chars <- floor(14 * din[[1]])
     text <- strwrap(paste(hidden, "A cross on the axis marks each."), chars)
     if (length(text) > 2) {
-      text <- c(text[[1]], paste(substr(text[[2]], 1, max(10, chars - 40)), "... (all: summary(x))"))
+      rest <- substr(text[[2]], 1, max(10, chars - 40))
+      text <- c(text[[1]], paste(rest, "... (all: summary(x))"))
     }
     graphics::mtext(text, side = 1, outer = TRUE, cex = 0.7, adj = 0, line = seq_along(text) - 1)
   }

@@ -76,7 +76,8 @@ monitor_equality <- function(data, group, date, period = c("month", "quarter", "
   unknown <- check_unknown(unknown)
   if (!is.null(baseline)) check_number(baseline, "baseline", 1, Inf, whole = TRUE)
   if (!is.null(target)) check_number(target, "target", 0, 100)
-  if (!is.null(ref_group) && (!is.character(ref_group) || length(ref_group) != 1 || is.na(ref_group))) {
+  one_label <- is.character(ref_group) && length(ref_group) == 1 && !is.na(ref_group)
+  if (!is.null(ref_group) && !one_label) {
     abort_input("argument", "`ref_group` must be NULL or one group's label.", arg = "ref_group")
   }
   env <- parent.frame()
@@ -124,8 +125,12 @@ spc_rebase_periods <- function(rebase, cut) {
     abort_input(
       "argument",
       sprintf(
-        "`rebase` must name periods of the data (from %s to %s) by label or by a date within them; not %s.",
-        cut$labels[[1]], cut$labels[[length(cut$labels)]], format_values(as.character(rebase[is.na(at)]))
+        paste(
+          "`rebase` must name periods of the data (from %s to %s)",
+          "by label or by a date within them; not %s."
+        ),
+        cut$labels[[1]], cut$labels[[length(cut$labels)]],
+        format_values(as.character(rebase[is.na(at)]))
       ),
       arg = "rebase"
     )

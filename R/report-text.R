@@ -105,7 +105,8 @@ report_figures <- function(r, word = FALSE) {
         alt = alt_spc(spc),
         caption = sprintf(
           "SPC charts of the %s of %s, by period",
-          if (spc$measure == "share") "share" else "outcome gap to the reference group", each(t$periods)
+          if (spc$measure == "share") "share" else "outcome gap to the reference group",
+          each(t$periods)
         )
       )
     }

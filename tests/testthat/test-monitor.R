@@ -50,7 +50,9 @@ test_that("the rules, icons and counts of each chart are reported per chart", {
   h <- spc_hand()
   res <- monitor_equality(h$data, group, month, outcome = employed, weight = w, chart = "p")
   ch <- summary(res)
-  expect_identical(as.character(ch$measure), c("share", "share", "outcome", "outcome", "outcome_gap"))
+  expect_identical(
+    as.character(ch$measure), c("share", "share", "outcome", "outcome", "outcome_gap")
+  )
   gap <- ch[ch$measure == "outcome_gap", ]
   # the gap falls from about 0 to about -25 points: the last 4 below the
   # lower limit, 3 of the first 4 above the upper one (-2.1 is within)
@@ -58,7 +60,10 @@ test_that("the rules, icons and counts of each chart are reported per chart", {
   expect_identical(gap$n_points, 8)
   expect_identical(gap$variation, "special_cause_neither")
   expect_identical(gap$side, "low")
-  expect_match(gap$description, "special cause, neither (low); signals: outside the limits (7 points)", fixed = TRUE)
+  expect_match(gap$description,
+    "special cause, neither (low); signals: outside the limits (7 points)",
+    fixed = TRUE
+  )
   # the icons are those of the engine on the same counts
   m <- rbind(h$a_e, deparse.level = 0)
   chart <- equityaudit:::spc_gap_chart(m, rbind(h$a_n), rbind(h$b_e), rbind(h$b_n), laney = FALSE)
@@ -121,7 +126,9 @@ test_that("under a rule, the charts come from the published counts, gaps named",
     suppress = "nhs_digital"
   )
   counts <- tidy(s, "counts")
-  for (col in c("n", "period_n", "outcome_n", "events")) expect_equal(counts[[col]], p[[col]], label = col)
+  for (col in c("n", "period_n", "outcome_n", "events")) {
+    expect_equal(counts[[col]], p[[col]], label = col)
+  }
   expect_identical(glance(s)$rule, "nhs_digital")
   d <- tidy(s)
   o <- d[d$measure == "outcome", ]
@@ -165,7 +172,9 @@ test_that("a reference population gives the share its target and the access gap"
     ethnicity = c("White", "Asian/Asian British", "Black/Black British", "Mixed", "Other"),
     n = c(4000, 2000, 1000, 1000, 2000)
   )
-  res <- monitor_equality(ips_synthetic, ethnicity, date_joined, reference = pop, period = "quarter")
+  res <- monitor_equality(ips_synthetic, ethnicity, date_joined,
+    reference = pop, period = "quarter"
+  )
   expect_identical(levels(res$measure), c("share", "access_gap"))
   ch <- summary(res)
   expect_equal(ch$target[ch$measure == "share"], c(40, 20, 10, 10, 20))
