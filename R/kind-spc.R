@@ -58,19 +58,22 @@ spc_result <- function(counts, meta, left_out = NULL) {
   }
   levels_m <- intersect(spc_measures, names(ms))
   parts <- lapply(names(ms), function(nm) spc_measure_rows(nm, ms[[nm]], groups, periods, opt$gap))
+  # the group column, and those of its parts (group = c(ethnicity, sex))
+  id_cols <- intersect(unique(c(meta$group, meta$parts)), names(d))
   pick <- function(what) {
     cols <- names(parts[[1]][[what]])
     out <- lapply(stats::setNames(cols, cols), function(cl) {
       unlist(lapply(parts, function(p) p[[what]][[cl]]), use.names = FALSE)
     })
     out$measure <- factor(out$measure, levels = levels_m)
-    g <- unlist(lapply(parts, function(p) p$series), use.names = FALSE)
-    out <- c(out["measure"], stats::setNames(list(groups[g]), meta$group), out[setdiff(cols, "measure")])
+    each <- if (what == "rows") n_p else 1
+    gi <- unlist(lapply(parts, function(p) rep(p$series, each = each)), use.names = FALSE)
+    ids <- lapply(stats::setNames(id_cols, id_cols), function(cl) d[[cl]][seq_len(k)][gi])
+    out <- c(out["measure"], ids, out[setdiff(cols, "measure")])
     if (what == "rows") out$period <- factor(out$period, levels = periods)
     out
   }
   rows <- pick("rows")
-  rows[[meta$group]] <- groups[unlist(lapply(parts, function(p) rep(p$series, each = n_p)))]
   opt$ref_label <- if (length(r)) as.character(groups[[r]]) else NA_character_
   meta$options <- opt
   new_result(rows, "spc", meta, list(
@@ -261,50 +264,6 @@ glance.equityaudit_spc <- function(x, ...) {
   ))
 }
 
-# A variation icon in words.
-spc_variation_words <- function(variation, side) {
-  ifelse(is.na(variation), "no point to judge",
-    ifelse(variation == "common_cause", "common cause",
-      paste0(
-        "special cause, ", sub("special_cause_", "", variation),
-        ifelse(is.na(side), "", paste0(" (", side, ")"))
-      )
-    )
-  )
-}
-
-spc_plot_log <- function(x, measure) {
-  if (grepl("_gap$", measure) && attr(x, "options")$gap == "ratio") "y" else ""
-}
-
-# Each chart in words (alt text, and the report): its variation, the rules
-# that signalled, and the points the rules used.
-spc_describe <- function(measure, labels, ch, n_p) {
-  what <- c(
-    share = "share of the period's people", access_gap = "access gap to the reference group",
-    outcome = "outcome rate", outcome_gap = "outcome gap to the reference group"
-  )[[measure]]
-  variation <- paste("latest point:", spc_variation_words(ch$variation, ch$side))
-  rules <- vapply(seq_along(labels), function(i) {
-    n <- c(
-      "outside the limits" = ch$n_outside[[i]], "a run of 7 on one side" = ch$n_shift[[i]],
-      "7 rising or falling" = ch$n_trend[[i]], "2 of 3 beyond 2 sigma" = ch$n_two_of_three[[i]]
-    )
-    if (all(n == 0)) {
-      "; no signals"
-    } else {
-      flagged <- sprintf("%s (%d points)", names(n)[n > 0], n[n > 0])
-      paste0("; signals: ", paste(flagged, collapse = ", "))
-    }
-  }, "")
-  assurance <- ifelse(is.na(ch$assurance), "", paste0("; target: ", gsub("_", " ", ch$assurance)))
-  hidden <- ifelse(ch$n_hidden > 0, paste0("; hidden: ", ch$hidden_periods), "")
-  sprintf(
-    "%s, %s: %s%s%s; the rules used %d of %d periods%s.",
-    labels, what, variation, rules, assurance, ch$n_points, n_p, hidden
-  )
-}
-
 #' Plot SPC charts of equality
 #'
 #' Draws one chart per group of a [monitor_equality()] result for one
@@ -394,4 +353,8 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     graphics::mtext(text, side = 1, outer = TRUE, cex = 0.7, adj = 0, line = seq_along(text) - 1)
   }
   invisible(x)
+}
+
+spc_plot_log <- function(x, measure) {
+  if (grepl("_gap$", measure) && attr(x, "options")$gap == "ratio") "y" else ""
 }

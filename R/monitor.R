@@ -87,7 +87,10 @@ monitor_equality <- function(data, group, date, period = c("month", "quarter", "
   pc <- period_counts(input, period, event, unknown, reference, environment(), env)
   periods <- period_result(pc$counts, pc$cut$labels, pc$tl, NULL, 0.95)
   keep <- intersect(
-    c("period", pc$tl$name, "n", "period_n", "outcome_n", "events", "n_outcome_missing"),
+    c(
+      "period", pc$tl$name, pc$tl$parts, "n", "period_n", "outcome_n", "events",
+      "n_outcome_missing"
+    ),
     names(periods)
   )
   counts <- new_tidy_frame(unclass(periods)[keep])
@@ -146,7 +149,10 @@ spc_of_periods <- function(p, ref_counts = TRUE, chart = "pp", gap = "difference
   d <- unclass(p)
   opt <- attr(p, "options")
   keep <- intersect(
-    c("period", attr(p, "group"), "n", "period_n", "outcome_n", "events", "n_outcome_missing"),
+    c(
+      "period", attr(p, "group"), attr(p, "parts"), "n", "period_n", "outcome_n", "events",
+      "n_outcome_missing"
+    ),
     names(d)
   )
   k <- block_size(d, "period")

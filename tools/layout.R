@@ -41,7 +41,8 @@ layers <- list(
     "spc-gap.R", "spc-rules.R"
   ),
   `3` = c(
-    "result.R", "columns.R", "format.R", "print.R", "tidy.R", "plot.R", "suppress-record.R"
+    "result.R", "columns.R", "format.R", "print.R", "tidy.R", "plot.R", "suppress-record.R",
+    "spc-text.R"
   ),
   `4` = c(
     "suppress-rule.R", "suppress-sums.R", "suppress-spec.R", "suppress-links.R",

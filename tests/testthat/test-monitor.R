@@ -198,3 +198,18 @@ test_that("the charts go into a workbook like any result", {
   sheets <- utils::unzip(f, list = TRUE)$Name
   expect_true(sum(grepl("^xl/worksheets/sheet[0-9]+\\.xml$", sheets)) >= 5)
 })
+
+test_that("combined groups are charted with a column for each part", {
+  s <- monitor_equality(ips_synthetic, c(ethnicity, gender), date_joined, period = "quarter",
+    outcome = employed, suppress = "opensafely"
+  )
+  expect_identical(names(s)[2:4], c("ethnicity_gender", "ethnicity", "gender"))
+  expect_identical(names(summary(s))[2:4], c("ethnicity_gender", "ethnicity", "gender"))
+  p <- compare_periods(ips_synthetic, c(ethnicity, gender), date_joined, period = "quarter",
+    outcome = employed, suppress = "opensafely"
+  )
+  expect_equal(tidy(s, "counts")$n, p$n)
+  expect_equal(tidy(s, "counts")$events, p$events)
+  rows <- s[s$measure == "share" & s$ethnicity_gender == "White, Male", ]
+  expect_identical(as.character(unique(rows$gender)), "Male")
+})
