@@ -213,3 +213,15 @@ test_that("combined groups are charted with a column for each part", {
   rows <- s[s$measure == "share" & s$ethnicity_gender == "White, Male", ]
   expect_identical(as.character(unique(rows$gender)), "Male")
 })
+
+test_that("a database table gives the charts of its data frame", {
+  d <- ips_synthetic
+  d$date_joined <- as.character(d$date_joined)
+  for (col in c("service", "ethnicity", "gender")) d[[col]] <- as.character(d[[col]])
+  db <- sqlite_table(d)
+  on.exit(DBI::dbDisconnect(db$con))
+  a <- monitor_equality(db$tbl, ethnicity, date_joined, period = "quarter", outcome = employed)
+  b <- monitor_equality(d, ethnicity, date_joined, period = "quarter", outcome = employed)
+  expect_equal(tidy(a)$value, tidy(b)$value)
+  expect_equal(summary(a)$n_special, summary(b)$n_special)
+})
