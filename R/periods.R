@@ -80,6 +80,18 @@ compare_periods <- function(data, group, date,
   input <- verb_input(data, c("group", "date", "outcome", "weight"), environment(), env,
     required = c("group", "date")
   )
+  pc <- period_counts(input, period, event, unknown, reference, environment(), env)
+  out <- period_result(pc$counts, pc$cut$labels, pc$tl, pc$ref, conf_level)
+  attr(out, "period_days") <- pc$cut$days
+  apply_suppression(out, suppress)
+}
+
+# The counts [group, period] of a verb over periods (compare_periods(),
+# monitor_equality()) from its input: each record cut into its period, the
+# people (and events) of each known group in each period, and the
+# reference population of each group (`frame`, the verb's environment,
+# holds `ref_count`). Returns list(counts, cut, tl, ref).
+period_counts <- function(input, period, event, unknown, reference, frame, env) {
   cols <- input_columns(input)
   data <- input$data
   tmp <- data[c(cols$group, cols$outcome, cols$weight)]
@@ -113,12 +125,12 @@ compare_periods <- function(data, group, date,
   cut <- period_index(values, period)
   counts <- period_arrays(tl, cut, length(cols$outcome) > 0)
   ref <- if (!is.null(reference)) {
-    ref_cols <- reference_input(reference, environment(), env, cols$group)
-    period_reference(ref_cols$reference, tl, cols$group, ref_cols$value)
+    ref_cols <- reference_input(reference, frame, env, cols$group)
+    r <- period_reference(ref_cols$reference, tl, cols$group, ref_cols$value)
+    r$is_prop <- isTRUE(ref_cols$is_prop)
+    r
   }
-  out <- period_result(counts, cut$labels, tl, ref, conf_level)
-  attr(out, "period_days") <- cut$days
-  apply_suppression(out, suppress)
+  list(counts = counts, cut = cut, tl = tl, ref = ref)
 }
 
 # Whole days since 1970-01-01 (integer) from a date column.

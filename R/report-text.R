@@ -98,6 +98,17 @@ report_figures <- function(r, word = FALSE) {
         size = grid_size(length(unique(as.character(groups)))), alt = alt_periods(t$periods),
         caption = paste("Share of", each(t$periods), "among the people who joined in each period")
       )
+    },
+    spc = if (!is.null(spc <- report_spc(r))) {
+      list(
+        size = grid_size(length(unique(summary(spc$result)[[attr(spc$result, "group")]]))),
+        alt = alt_spc(spc),
+        caption = sprintf(
+          "SPC charts of the %s of %s, by period",
+          if (spc$measure == "share") "share" else "outcome gap to the reference group",
+          each(t$periods)
+        )
+      )
     }
   )
   figs <- Filter(Negate(is.null), figs)
@@ -287,4 +298,44 @@ alt_periods <- function(x) {
 panel_name <- function(x) {
   by <- attr(x, "by")
   if (length(by) == 0) "" else paste(" by", paste(by, collapse = " and "))
+}
+
+# The report's SPC charts: those of its published periods table (NULL
+# without one), and the measure drawn (the outcome gap where there is one).
+report_spc <- function(r) {
+  p <- r$tables$periods
+  if (is.null(p)) {
+    return(NULL)
+  }
+  s <- spc_of_periods(p)
+  have <- levels(droplevels(unclass(s)$measure))
+  list(result = s, measure = if ("outcome_gap" %in% have) "outcome_gap" else "share")
+}
+
+report_spc_plot <- function(r) {
+  s <- report_spc(r)
+  plot(s$result, s$measure)
+}
+
+alt_spc <- function(s) {
+  ch <- summary(s$result)
+  ch <- ch[ch$measure == s$measure, , drop = FALSE]
+  ch <- ch[order(ch$n_special == 0), , drop = FALSE]
+  res <- s$result
+  what <- if (s$measure == "share") "share" else "outcome gap to the largest group"
+  short <- sprintf(
+    "SPC charts of the %s of %d groups over %d periods: %d with a special-cause signal. %s",
+    what, nrow(ch), nlevels(unclass(res)$period), sum(ch$n_special > 0),
+    "Each chart is described below the figure."
+  )
+  values <- sprintf(
+    "%s %s (%d of %d points%s)", alt_label(ch[[attr(res, "group")]]),
+    spc_variation_words(ch$variation, ch$side), ch$n_points, ch$n_points + ch$n_hidden,
+    ifelse(ch$n_special > 0, sprintf(", %d signalling", ch$n_special), "")
+  )
+  intro <- paste0(
+    "SPC charts of the ", what, " of each group of ", attr(res, "group"), " by period, with ",
+    "Laney p' limits at 3 sigma, the groups with a signal first; each group's latest point:"
+  )
+  c(short = short, long = alt_text(intro, values))
 }

@@ -19,7 +19,7 @@
 # The kinds of result, each with its file R/kind-<kind>.R.
 result_kinds <- c(
   "cohort", "access", "outcomes", "groups", "services", "periods", "cmh",
-  "chisq", "inequality", "counts", "power"
+  "chisq", "inequality", "counts", "power", "spc"
 )
 
 new_result <- function(rows, kind, meta = list(), tables = list()) {

@@ -41,7 +41,8 @@ layers <- list(
     "spc-gap.R", "spc-rules.R"
   ),
   `3` = c(
-    "result.R", "columns.R", "format.R", "print.R", "tidy.R", "plot.R", "suppress-record.R"
+    "result.R", "columns.R", "format.R", "print.R", "tidy.R", "plot.R", "suppress-record.R",
+    "spc-text.R"
   ),
   `4` = c(
     "suppress-rule.R", "suppress-sums.R", "suppress-spec.R", "suppress-links.R",
@@ -54,7 +55,7 @@ layers <- list(
   `5` = NULL, # every R/kind-*.R
   `6` = c(
     "access.R", "outcome.R", "cohort.R", "groups-compare.R", "services.R", "periods.R",
-    "cmh.R", "chisq.R", "tabulate-groups.R", "inequality.R", "power.R", "bjpsych.R",
+    "cmh.R", "chisq.R", "monitor.R", "tabulate-groups.R", "inequality.R", "power.R", "bjpsych.R",
     "export-cells.R", "export-xlsx.R"
   ),
   `7` = c("report.R", "report-tables.R", "report-sections.R", "report-text.R")

@@ -231,6 +231,9 @@ attack_one <- function(kind, rule) {
   if (kind == "measures") {
     return(attack_measures_one(rule))
   }
+  if (kind == "spc") {
+    return(attack_spc_one(rule))
+  }
   if (kind %in% c("services", "periods", "combined")) {
     return(attack_joint_one(kind, rule))
   }

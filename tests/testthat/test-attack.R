@@ -114,7 +114,7 @@ test_that("no hidden count is recovered or narrowed in random tables", {
   n <- as.integer(Sys.getenv("EQUITYAUDIT_ATTACK_N", "12"))
   # with the shapes that once leaked together (helper-attack-shapes.R)
   joint <- c(
-    "report", "services", "periods", "combined",
+    "report", "services", "periods", "combined", "spc",
     "marginal_combined", "periods_outcomes", "quarter_year", "detailed_broad"
   )
   for (kind in c("outcomes", "groups", "cohort", "access", "counts", "measures", joint)) {

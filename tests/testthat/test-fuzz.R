@@ -264,6 +264,18 @@ fuzz_cases <- list(
       count = function(res) list(in_ = nrow(df), out = sum(res$n) + left_out_n(res))
     )
   },
+  monitor_equality = function(df) {
+    event <- if (is.character(df$y)) "yes"
+    outcome <- maybe("y", 0.5)
+    list(
+      call = quote(suppressMessages(monitor_equality(df, a, d,
+        period = sample(c("month", "quarter", "year"), 1), outcome = outcome, event = event,
+        chart = sample(c("pp", "p"), 1), gap = sample(c("difference", "ratio"), 1)
+      ))),
+      env = environment(),
+      count = function(res) list(in_ = nrow(df), out = sum(tidy(res, "counts")$n) + left_out_n(res))
+    )
+  },
   detectable_difference = function(df) {
     event <- if (is.character(df$y)) "yes"
     list(

@@ -17,7 +17,8 @@ every_kind <- function() {
     cmh = cmh_test(ips, ethnicity, employed, across = service),
     chisq = chisq_strata(ips, ethnicity, employed, by = service),
     counts = tabulate_groups(ips, ethnicity, by = service),
-    power = detectable_difference(outcomes)
+    power = detectable_difference(outcomes),
+    spc = monitor_equality(ips, ethnicity, date_joined, period = "quarter", outcome = employed)
   )
   out$inequality <- suppressMessages(with_seed(1, inequality_measures(outcomes, sims = 50)))
   out

@@ -171,11 +171,11 @@ test_that("every plot has alt text and a description of its numbers, labels as l
   expect_match(description, "3 groups with suppressed counts not shown.", fixed = TRUE)
   expect_match(body, "<figcaption>\\s*Figure 1: Percentage of each group of ethnicity with the")
 
-  # the hostile report: four plots, each described; labels only as
+  # the hostile report: five plots, each described; labels only as
   # escaped text, never in an attribute
   body <- page_body(read_text(a11y_report("hostile")))
   images <- all_matches(body, "<img [^>]*>")
-  expect_length(images, 4)
+  expect_length(images, 5)
   alts <- sub(".* alt=\"([^\"]*)\".*", "\\1", images)
   expect_true(all(nchar(alts) > 40))
   expect_false(any(grepl("Chinese|Caribbean|&lt;|&amp;|U\\+202E", alts)))
@@ -205,7 +205,8 @@ test_that("a plot with every group suppressed says so in its alt text and descri
   population <- data.frame(g = c("a", "b", "c"), n = c(100, 200, 300))
   r <- report_tables(d, g, y, reference = population, date = date)
   figures <- report_figures(r)
-  expect_named(figures, c("access", "outcomes", "periods"))
+  expect_named(figures, c("access", "outcomes", "periods", "spc"))
+  expect_match(figures$spc$alt[["short"]], "^SPC charts of the outcome gap to the largest group of 2 groups")
   expect_identical(
     figures$outcomes$alt[["short"]],
     paste(
