@@ -63,12 +63,17 @@ exact_bounds <- function(spec, k, targets, r, settled = NULL, pool = NULL) {
 part_bounds <- function(model, j, lo, hi, settled = NULL, prior = NULL,
                         record = function(sol) NULL) {
   seen <- list(min = rep(Inf, length(j)), max = rep(-Inf, length(j)))
+  orbit <- interchangeable(model, j, lo, hi)
   witness <- function(sol, new = TRUE) {
     if (is.null(sol)) {
       return()
     }
     seen$min <<- pmin(seen$min, sol[j])
     seen$max <<- pmax(seen$max, sol[j])
+    if (!is.null(orbit)) {
+      seen$min <<- as.vector(tapply(seen$min, orbit, min))[orbit]
+      seen$max <<- as.vector(tapply(seen$max, orbit, max))[orbit]
+    }
     if (new) record(sol)
   }
   for (i in seq_len(NROW(prior))) witness(prior[i, ], new = FALSE)
@@ -105,6 +110,24 @@ part_bounds <- function(model, j, lo, hi, settled = NULL, prior = NULL,
     } # else unbounded: stays Inf
   }
   list(lo = lo, hi = hi, inner = inner)
+}
+
+# Targets that can trade values: in the same sums with the same signs and
+# between the same outer bounds, two such cells can swap their values in
+# any solution, so a value one takes the other can take too (a thousand
+# one-person groups under one total are settled by one programme, not a
+# thousand). Returns an orbit number per target, or NULL when none share.
+interchangeable <- function(model, j, lo, hi) {
+  eq <- if (is.null(model$n_eq)) which(model$dir == "=") else seq_len(model$n_eq)
+  d <- model$dense[model$dense[, 1] %in% eq & model$dense[, 2] %in% j, , drop = FALSE]
+  d <- d[order(d[, 2], d[, 1], method = "radix"), , drop = FALSE]
+  where <- vapply(split(paste(d[, 1], d[, 3], sep = ":"), factor(d[, 2], levels = j)), paste, "", collapse = ",")
+  key <- paste(lo, hi, where, sep = "|")
+  orbit <- match(key, key)
+  if (!anyDuplicated(orbit)) {
+    return(NULL)
+  }
+  as.integer(factor(orbit))
 }
 
 # Feasible tables found so far. Every solution satisfies the sums, which
@@ -172,7 +195,7 @@ integer_model <- function(sums, lo, hi) {
     cbind(n_eq + seq_along(capped), capped, rep(1, length(capped)))
   )
   model <- list(
-    dense = unname(dense), n = n, lo = lo,
+    dense = unname(dense), n = n, lo = lo, unimodular = sums_unimodular(sums, n),
     dir = c(rep("=", n_eq), rep("<=", length(capped))),
     rhs = c(rhs, span[capped])
   )
@@ -193,6 +216,12 @@ solve_programme <- function(model, j, direction) {
   obj <- numeric(model$n)
   obj[j] <- 1
   fit <- lp_fit(model, obj, direction)
+  if (model$unimodular && fit$status == 0 && any(abs(fit$solution - round(fit$solution)) > 1e-7)) {
+    # (a vertex of a unimodular programme is integral: a solver that did
+    # not return one solves the integer programme instead)
+    model$unimodular <- FALSE
+    fit <- lp_fit(model, obj, direction)
+  }
   if (!fit$status %in% c(0, 3) && !is.null(model$stm)) {
     # SYMPHONY can stop without a solution to a feasible programme (the
     # published table is one solution); lpSolve solves it instead
@@ -226,10 +255,10 @@ lp_fit <- function(model, obj, direction) {
   if (is.null(model$mat)) {
     lpSolve::lp(direction, obj,
       const.dir = model$dir, const.rhs = model$rhs,
-      dense.const = model$dense, all.int = TRUE
+      dense.const = model$dense, all.int = !model$unimodular
     )
   } else {
-    lpSolve::lp(direction, obj, model$mat, model$dir, model$rhs, all.int = TRUE)
+    lpSolve::lp(direction, obj, model$mat, model$dir, model$rhs, all.int = !model$unimodular)
   }
 }
 
@@ -268,7 +297,7 @@ symphony_fit <- function(model, obj, direction) {
   eq <- seq_len(model$n_eq)
   fit <- Rsymphony::Rsymphony_solve_LP(obj, model$stm, rep("==", model$n_eq), model$rhs[eq],
     bounds = list(upper = list(ind = seq_len(model$n), val = model$upper)),
-    types = rep("I", model$n), max = direction == "max"
+    types = rep(if (model$unimodular) "C" else "I", model$n), max = direction == "max"
   )
   status <- switch(names(fit$status), TM_OPTIMAL_SOLUTION_FOUND = 0L, TM_NO_SOLUTION = 2L, 5L)
   solution <- fit$solution

@@ -210,9 +210,17 @@ check_labels <- function(only_data, only_ref, column, what) {
         "The %s of `%s` differ between `data` and `reference`.\n",
         "Only in data: %s.\nOnly in reference: %s.\n",
         "Check the spelling, or use `unknown` for labels meaning ",
-        "\"not known\"."
+        "\"not known\".%s"
       ),
-      what, paste(column, collapse = "`, `"), show(only_data), show(only_ref)
+      what, paste(column, collapse = "`, `"), show(only_data), show(only_ref),
+      if (length(only_ref) > 0 && length(only_data) == 0) {
+        paste0(
+          "\nIf those groups are eligible but nobody in `data` used the service, give `",
+          column[[1]], "` as a factor with them among its levels."
+        )
+      } else {
+        ""
+      }
     ),
     arg = "reference", only_in_data = only_data, only_in_reference = only_ref
   )

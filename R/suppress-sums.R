@@ -153,3 +153,74 @@ part_sums <- function(sums, cells, which) {
   s$cells <- match(s$cells, cells)
   s
 }
+
+# Whether the equalities of `sums` over cells 1..n (total +1, parts -1),
+# with any bounds on the cells, form a totally unimodular matrix, by the
+# sufficient condition of Heller and Tompkins (1956): every cell in at most
+# two sums, and the sums split in two sets such that a cell's two sums are
+# in different sets when its coefficients have the same sign and in the
+# same set when they differ. A two-way table with its margins is one (each
+# count in its row's sum and its column's). Then every vertex of the
+# linear programme is integral, and linear programmes give the exact
+# integer bounds.
+sums_unimodular <- function(sums, n) {
+  count <- tabulate(sums$cells, n)
+  if (any(count > 2)) {
+    return(FALSE)
+  }
+  twice <- which(count == 2)
+  if (length(twice) == 0) {
+    return(TRUE)
+  }
+  id <- sum_of_entry(sums)
+  sign <- ifelse(entry_is_total(sums), 1, -1)
+  at <- which(sums$cells %in% twice)
+  at <- at[order(sums$cells[at], method = "radix")]
+  first <- at[c(TRUE, FALSE)]
+  second <- at[c(FALSE, TRUE)]
+  if (any(id[first] == id[second])) {
+    return(FALSE)
+  }
+  # 0 the same set, 1 the other: each edge's parity
+  parity <- as.integer(sign[first] == sign[second])
+  two_colourable(id[first], id[second], parity, n_sums(sums))
+}
+
+# Whether the nodes 1..m can take colours 0/1 with colour[a] xor colour[b]
+# equal to parity on every edge (a, b): a breadth-first search.
+two_colourable <- function(a, b, parity, m) {
+  from <- c(a, b)
+  to <- c(b, a)
+  par <- c(parity, parity)
+  ord <- order(from, method = "radix")
+  start <- c(0L, cumsum(tabulate(from, m)))
+  to <- to[ord]
+  par <- par[ord]
+  colour <- rep(NA_integer_, m)
+  for (root in seq_len(m)) {
+    if (!is.na(colour[[root]])) next
+    colour[[root]] <- 0L
+    queue <- root
+    while (length(queue) > 0) {
+      node <- queue
+      idx <- unlist(lapply(node, function(v) seq.int(start[[v]] + 1L, length.out = start[[v + 1L]] - start[[v]])))
+      src <- rep(node, diff(start)[node])
+      want <- bitwXor(colour[src], par[idx])
+      nb <- to[idx]
+      clash <- !is.na(colour[nb]) & colour[nb] != want
+      if (any(clash)) {
+        return(FALSE)
+      }
+      new <- is.na(colour[nb])
+      fresh <- nb[new]
+      w <- want[new]
+      colour[fresh] <- w
+      # (two routes to one new node must agree)
+      if (any(colour[fresh] != w)) {
+        return(FALSE)
+      }
+      queue <- unique(fresh)
+    }
+  }
+  TRUE
+}

@@ -88,7 +88,7 @@ if (3 %in% cases) {
   groups <- sprintf("G%04d", 1:1000)
   d <- data.frame(
     service = sample(c("North", "South"), n, TRUE),
-    group = sample(groups, n, TRUE, prob = stats::rexp(1000)),
+    group = factor(sample(groups, n, TRUE, prob = stats::rexp(1000)), levels = groups),
     sex = sample(c("Female", "Male"), n, TRUE),
     start = as.Date("2024-04-01") + sample.int(365, n, TRUE) - 1L,
     employed = stats::runif(n) < 0.35

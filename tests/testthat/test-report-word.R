@@ -62,7 +62,7 @@ test_that("equity_report() writes a Word document with the HTML report's section
   # cohort, access and its tests, outcomes and their tests, verdicts, measures
   tables <- docx_tables(xml)
   expect_length(tables, 7)
-  expect_identical(tables[[1]][1, ], c("", "CNWL", "WWT", "Total"))
+  expect_identical(tables[[1]][1, ], c("Group", "CNWL", "WWT", "Total"))
   cohort_rows <- tables[[1]][, 1]
   expect_true(all(paste0("ethnicity: ", hostile) %in% cohort_rows))
   # the outcome table is the published one, cell for cell, stars included
