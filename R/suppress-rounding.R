@@ -8,11 +8,6 @@
 # all of them ("inconclusive" otherwise). The kinds call rounding_envelope()
 # from their republish() methods; it is the one place this is done.
 
-# Does the rule round counts (so that published counts stand for ranges)?
-rounds_counts <- function(r) {
-  !is.null(r) && isTRUE(r$round_to > 1) && !identical(r$rule, "cell_key")
-}
-
 # The statistics `stat(counts)` (a list of columns) of the published
 # `counts` (a named list of count vectors, one element per row), with the
 # columns named in `lows` replaced by their least value and those in
@@ -37,7 +32,7 @@ rounding_envelope <- function(counts, r, stat, lows = character(), highs = chara
     knowledge_bounds(ifelse(is.na(v), 0, v), FALSE, FALSE, r)
   })
   steps <- seq(-floor(r$round_to / 2), ceiling(r$round_to / 2) - 1)
-  grid <- as.matrix(expand.grid(rep(list(steps), length(varied))))
+  grid <- unname(as.matrix(expand.grid(rep(list(steps), length(varied)))))
   out <- base
   firm <- if (!is.null(verdict)) !is.na(base[[verdict]])
   for (i in seq_len(nrow(grid))) {
@@ -51,7 +46,8 @@ rounding_envelope <- function(counts, r, stat, lows = character(), highs = chara
     }
     ok <- inside & (valid(cand) %in% TRUE)
     if (!any(ok)) next
-    s <- stat(cand)
+    # (a candidate of nobody gives NaN, and is left out of the limits)
+    s <- suppressWarnings(stat(cand))
     for (col in lows) out[[col]] <- ifelse(ok, pmin(out[[col]], s[[col]], na.rm = TRUE), out[[col]])
     for (col in highs) out[[col]] <- ifelse(ok, pmax(out[[col]], s[[col]], na.rm = TRUE), out[[col]])
     for (col in p_max) out[[col]] <- ifelse(ok, pmax(out[[col]], s[[col]], na.rm = TRUE), out[[col]])
@@ -68,8 +64,9 @@ rounding_envelope <- function(counts, r, stat, lows = character(), highs = chara
   out
 }
 
-# Percentages of rounded counts are shown to whole numbers: a decimal
-# would claim a precision the counts do not have.
+# Percentages of rounded counts are shown to whole numbers (a decimal
+# would claim a precision the counts do not have): rounded here, and
+# written so by describe_columns().
 rounded_percent <- function(v, r) if (rounds_counts(r)) round(v) else v
 
 # The sentence the report and the spreadsheet's notes say under a rounding

@@ -48,7 +48,8 @@ layers <- list(
     "suppress-combinations.R", "suppress-link-sums.R", "suppress-hierarchy.R",
     "suppress-shape.R", "disclosure-bounds.R", "suppress-optimal-parts.R",
     "suppress-optimal-solver.R", "suppress-optimal-certify.R", "suppress-optimal-model.R",
-    "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-protect.R", "suppress-publish.R",
+    "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-protect.R", "suppress-rounding.R",
+    "suppress-publish.R",
     "suppress-joint.R", "disclosure.R", "suppress-cellkey.R", "suppress.R"
   ),
   `5` = NULL, # every R/kind-*.R
