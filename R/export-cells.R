@@ -190,12 +190,14 @@ export_notes <- function(book, sheets) {
         "Suppression", if (rule$rule != "none") paste0(" (", rule_label(rule), ")"), ": ",
         rule_counts_text(rule),
         " Every percentage, interval, test and measure is computed from the published",
-        " counts; groups with a suppressed count are left out of the tests."
+        " counts; groups with a suppressed count are left out of the tests.",
+        if (rounds_counts(rule)) paste0(" ", rounding_note(rule))
       )
     },
     paste0(
       if (rule$round_to > 1 || cell_key) "Counts are published as note 1 says. " else "Counts are whole numbers. ",
-      "Percentages and their 95% limits are rounded to 1 decimal place, p-values to 3",
+      "Percentages and their 95% limits are rounded to ",
+      if (rounds_counts(rule)) "whole numbers" else "1 decimal place", ", p-values to 3",
       " (a p-value below 0.001 is shown as \"< 0.001\"), and ratios, test statistics,",
       " expected percentages with their ranges and other measures to 2."
     ),

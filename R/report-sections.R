@@ -82,7 +82,8 @@ suppression_text <- function(rule) {
     "rounded to the nearest 5, and further counts are hidden wherever a reader could ",
     "otherwise narrow a hidden count down, from one table or by combining tables. ",
     "Every percentage, interval, test, plot and measure is computed from the published ",
-    "counts; groups whose counts are hidden are left out of the tests, plots and measures.\n\n"
+    "counts; groups whose counts are hidden are left out of the tests, plots and measures. ",
+    rounding_note(suppression_rule(rule, NULL, NULL)), "\n\n"
   )
 }
 
