@@ -24,6 +24,7 @@ table_title <- function(x, part = NULL) {
 report_markdown <- function(r) {
   t <- r$tables
   list(
+    findings = md_findings(r),
     intro = report_intro(r),
     cohort = md_table(cohort_table(t$cohort), table_title(t$cohort), 1),
     access = if (!is.null(t$access)) report_access(r) else "",
