@@ -196,7 +196,6 @@ republish.equityaudit_access <- function(x, p) {
     fixed = if (opt$ref_is_prop) c("b", "n2"), valid = function(v) v$a <= v$n1 & v$b <= v$n2
   )
   for (col in c("ratio_low", "ratio_high", "verdict", "equivalence_p_value")) y[[col]] <- honest[[col]]
-  for (col in c("pct", "ref_pct", "access_rate")) y[[col]] <- rounded_percent(y[[col]], p$rule)
   per_cell <- c(
     "pct", "ref_pct", "access_rate", "representation_ratio", "ratio_low",
     "ratio_high", "adj_residual", "equivalence_p_value", "verdict"

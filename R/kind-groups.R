@@ -148,8 +148,6 @@ republish.equityaudit_groups <- function(x, p) {
     verdict = "verdict", p_max = "equivalence_p_value",
     valid = function(v) v$events <= v$n & v$ref_events <= v$ref_n
   ))
-  stats$pct <- rounded_percent(stats$pct, p$rule)
-  stats$ref_pct <- rounded_percent(stats$ref_pct, p$rule)
   for (col in setdiff(names(stats), c("n", "events", "ref_n", "ref_events"))) {
     y[[col]] <- stats[[col]]
   }

@@ -170,7 +170,6 @@ republish.equityaudit_outcomes <- function(x, p) {
   )
   y$pct_low <- honest$low
   y$pct_high <- honest$high
-  y$pct <- rounded_percent(y$pct, p$rule)
   out <- blank(y, which(hide), c("pct", "pct_low", "pct_high", "adj_residual"))
   if (!is.null(result_table(x, "cmh"))) {
     # the test across the strata, of their published counts

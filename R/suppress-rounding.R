@@ -65,9 +65,9 @@ rounding_envelope <- function(counts, r, stat, lows = character(), highs = chara
 }
 
 # Percentages of rounded counts are shown to whole numbers (a decimal
-# would claim a precision the counts do not have): rounded here, and
-# written so by describe_columns().
-rounded_percent <- function(v, r) if (rounds_counts(r)) round(v) else v
+# would claim a precision the counts do not have): describe_columns() and
+# format() of a cohort write them so; the published values themselves stay
+# the exact ratios of the published counts.
 
 # The sentence the report and the spreadsheet's notes say under a rounding
 # rule (NULL under any other).
