@@ -143,6 +143,8 @@ describe_columns <- function(x, cols = names(x)) {
   m <- matrix(unlist(rows), ncol = 4, byrow = TRUE)
   out <- data.frame(name = m[, 1], role = m[, 2], value_role = m[, 3], heading = m[, 4], stringsAsFactors = FALSE)
   out$digits <- unname(role_digits[out$value_role])
+  # percentages of rounded counts: whole numbers
+  if (rounds_counts(suppression_of(x))) out$digits[out$value_role == "percent"] <- 0
   out
 }
 

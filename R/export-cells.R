@@ -5,15 +5,16 @@
 # Cells of the table that do not apply to their row ([z]): numbers of the
 # unknown group other than its counts, numbers of a row of nobody, a cohort's percentage of all people
 # or of a summary row and its summaries of rows that are not summaries,
-# and exact p-values where no exact test was needed.
-not_applicable <- function(d, col, kind, digits) {
+# and exact p-values where no exact test was needed (`count`: whether the
+# column holds counts, which apply to every row).
+not_applicable <- function(d, col, kind, count) {
   n <- length(d[[1]])
   z <- rep(FALSE, n)
   if (is.logical(d$missing)) {
-    z <- z | (d$missing %in% TRUE & digits != 0)
+    z <- z | (d$missing %in% TRUE & !count)
   }
   # a percentage or interval of nobody
-  if (is.numeric(d$n) && digits != 0) z <- z | d$n %in% 0
+  if (is.numeric(d$n) && !count) z <- z | d$n %in% 0
   if (kind == "cohort" && all(c("variable", "level") %in% names(d))) {
     people <- d$variable == "people"
     summary_row <- is.na(d$level) & !people & !(d$missing %in% TRUE)
@@ -61,7 +62,7 @@ sheet_cells <- function(s) {
       shown <- measure_digits[as.character(d$measure)]
       if (any(!is.na(shown))) digits <- max(shown, na.rm = TRUE)
     }
-    z <- not_applicable(d, col, s$kind, if (is.na(digits)) 2 else digits)
+    z <- not_applicable(d, col, s$kind, identical(spec$value_role[[k]], "count"))
     if (is.numeric(v) && !is.object(v)) {
       p_value <- identical(spec$value_role[[k]], "p")
       value <- round(as.double(v), digits)
@@ -190,12 +191,14 @@ export_notes <- function(book, sheets) {
         "Suppression", if (rule$rule != "none") paste0(" (", rule_label(rule), ")"), ": ",
         rule_counts_text(rule),
         " Every percentage, interval, test and measure is computed from the published",
-        " counts; groups with a suppressed count are left out of the tests."
+        " counts; groups with a suppressed count are left out of the tests.",
+        if (rounds_counts(rule)) paste0(" ", rounding_note(rule))
       )
     },
     paste0(
       if (rule$round_to > 1 || cell_key) "Counts are published as note 1 says. " else "Counts are whole numbers. ",
-      "Percentages and their 95% limits are rounded to 1 decimal place, p-values to 3",
+      "Percentages and their 95% limits are rounded to ",
+      if (rounds_counts(rule)) "whole numbers" else "1 decimal place", ", p-values to 3",
       " (a p-value below 0.001 is shown as \"< 0.001\"), and ratios, test statistics,",
       " expected percentages with their ranges and other measures to 2."
     ),

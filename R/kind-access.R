@@ -188,6 +188,14 @@ republish.equityaudit_access <- function(x, p) {
     options = opt, strata = strata
   )
   for (col in setdiff(names(stats), c("ref_n", "method"))) y[[col]] <- stats[[col]]
+  tested_row <- rep(tested, length.out = length(y$n))
+  honest <- rounding_envelope(
+    list(a = as.vector(shown(y$n)), n1 = denom$n, b = as.vector(shown(ref)), n2 = denom$ref_n),
+    p$rule, function(v) access_cell_statistics(v, tested_row, opt),
+    lows = "ratio_low", highs = "ratio_high", verdict = "verdict", p_max = "equivalence_p_value",
+    fixed = if (opt$ref_is_prop) c("b", "n2"), valid = function(v) v$a <= v$n1 & v$b <= v$n2
+  )
+  for (col in c("ratio_low", "ratio_high", "verdict", "equivalence_p_value")) y[[col]] <- honest[[col]]
   per_cell <- c(
     "pct", "ref_pct", "access_rate", "representation_ratio", "ratio_low",
     "ratio_high", "adj_residual", "equivalence_p_value", "verdict"
@@ -198,6 +206,20 @@ republish.equityaudit_access <- function(x, p) {
   if (opt$ref_is_prop) out$data$ref_pct <- x$ref_pct
   out$left_out <- sum(hide & !y$missing)
   out
+}
+
+# The ratio, its interval and verdict of each cell from its counts (a of
+# n1 in the service, b of n2 in the reference), as access_statistics()
+# gives them: rounding_envelope() varies the counts.
+access_cell_statistics <- function(v, tested, opt) {
+  katz <- katz_ratio(v$a, v$n1, v$b, v$n2, opt$conf_level, b_known = opt$ref_is_prop)
+  ratio <- ifelse(v$b > 0 & tested, katz$ratio, NA)
+  eq <- ratio_verdict(ratio, katz$log_se, opt$conf_level, opt$ratio_margin)
+  ok <- v$a > 0 & v$b > 0 & tested
+  list(
+    ratio_low = ifelse(tested, katz$low, NA), ratio_high = ifelse(tested, katz$high, NA),
+    verdict = ifelse(ok, eq$verdict, NA), equivalence_p_value = ifelse(ok, eq$p, NA)
+  )
 }
 
 #' @export

@@ -110,6 +110,8 @@ format.equityaudit_cohort <- function(x, digits = 1, ...) {
     return(format(df, ...))
   }
   stratum <- if (length(by)) do.call(paste, c(df[by], sep = " / ")) else "All"
+  # percentages of rounded counts: whole numbers
+  if (rounds_counts(suppression_of(x))) digits <- 0
   age_row <- df$variable != "people" & is.na(df$level) & !df$missing
   count <- ifelse(is.na(df$n), withheld_mark(), format(df$n, trim = TRUE, big.mark = ","))
   cell <- ifelse(

@@ -138,12 +138,15 @@ republish.equityaudit_groups <- function(x, p) {
   }
   hide <- seq_along(y$n) %in% starred_rows(starred, c("n", "events", "ref_n", "ref_events"))
   shown <- function(v) ifelse(hide, 0, v)
-  stats <- suppressWarnings(pair_statistics(
-    list(
-      events = shown(y$events), n = shown(y$n),
-      ref_events = shown(y$ref_events), ref_n = shown(y$ref_n)
-    ),
-    opt$margin, opt$conf_level, opt$interval
+  counts <- list(
+    events = shown(y$events), n = shown(y$n),
+    ref_events = shown(y$ref_events), ref_n = shown(y$ref_n)
+  )
+  stats <- suppressWarnings(rounding_envelope(counts, p$rule,
+    function(v) pair_statistics(v, opt$margin, opt$conf_level, opt$interval),
+    lows = c("diff_low", "rr_low", "or_low"), highs = c("diff_high", "rr_high", "or_high"),
+    verdict = "verdict", p_max = "equivalence_p_value",
+    valid = function(v) v$events <= v$n & v$ref_events <= v$ref_n
   ))
   for (col in setdiff(names(stats), c("n", "events", "ref_n", "ref_events"))) {
     y[[col]] <- stats[[col]]

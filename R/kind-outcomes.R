@@ -164,6 +164,12 @@ republish.equityaudit_outcomes <- function(x, p) {
   miss <- y$missing[seq_len(k)]
   stats <- outcome_statistics(yes, no, !miss, opt$exact, opt$conf_level, opt$p_adjust)
   for (col in names(stats$columns)) y[[col]] <- stats$columns[[col]]
+  honest <- rounding_envelope(list(yes = as.vector(yes), n = as.vector(yes + no)), p$rule,
+    function(v) wilson_interval(v$yes, v$n, opt$conf_level),
+    lows = "low", highs = "high", valid = function(v) v$yes <= v$n
+  )
+  y$pct_low <- honest$low
+  y$pct_high <- honest$high
   out <- blank(y, which(hide), c("pct", "pct_low", "pct_high", "adj_residual"))
   if (!is.null(result_table(x, "cmh"))) {
     # the test across the strata, of their published counts

@@ -82,6 +82,7 @@ republish.equityaudit_periods <- function(x, p) {
   for (col in setdiff(names(stats$columns), c("ref_pct", "outcome_n", "events", "n_outcome_missing"))) {
     y[[col]] <- stats$columns[[col]]
   }
+  y <- period_intervals_rounded(y, ref_n, opt, p$rule, hide, hide_out)
   trend <- plain_frame(result_table(x, "trend"))
   for (col in names(stats$trend)) trend[[col]] <- stats$trend[[col]]
   out <- blank(y, which(hide), c("pct", "pct_low", "pct_high", "representation_ratio", "ratio_low", "ratio_high"))
@@ -93,6 +94,43 @@ republish.equityaudit_periods <- function(x, p) {
   out$tables <- list(trend = new_tidy_frame(as.list(trend)))
   out$left_out <- sum(hide)
   out
+}
+
+# Under a rounding rule, the intervals of the shares, ratios and outcomes
+# over every true count the published ones could stand for (see
+# rounding_envelope()), and their percentages to whole numbers.
+period_intervals_rounded <- function(y, ref_n, opt, rule, hide, hide_out) {
+  if (!rounds_counts(rule)) {
+    return(y)
+  }
+  na_if <- function(v, h) ifelse(h, NA, v)
+  ratio <- !is.null(ref_n)
+  share <- rounding_envelope(
+    list(n = na_if(y$n, hide), period_n = na_if(y$period_n, hide)), rule,
+    function(v) {
+      w <- wilson_interval(v$n, v$period_n, opt$conf_level)
+      out <- list(pct_low = w$low, pct_high = w$high)
+      if (ratio) {
+        katz <- katz_ratio(v$n, v$period_n, as.vector(ref_n), opt$ref_total, opt$conf_level)
+        out$ratio_low <- katz$low
+        out$ratio_high <- katz$high
+      }
+      out
+    },
+    lows = c("pct_low", if (ratio) "ratio_low"), highs = c("pct_high", if (ratio) "ratio_high"),
+    valid = function(v) v$n <= v$period_n
+  )
+  for (col in names(share)) y[[col]] <- share[[col]]
+  if (!is.null(y$outcome_n)) {
+    outcome <- rounding_envelope(
+      list(events = na_if(y$events, hide_out), n = na_if(y$outcome_n, hide_out)), rule,
+      function(v) wilson_interval(v$events, v$n, opt$conf_level),
+      lows = "low", highs = "high", valid = function(v) v$events <= v$n
+    )
+    y$outcome_low <- outcome$low
+    y$outcome_high <- outcome$high
+  }
+  y
 }
 
 #' Plot shares or outcomes over time

@@ -24,6 +24,7 @@ table_title <- function(x, part = NULL) {
 report_markdown <- function(r) {
   t <- r$tables
   list(
+    findings = md_findings(r),
     intro = report_intro(r),
     cohort = md_table(cohort_table(t$cohort), table_title(t$cohort), 1),
     access = if (!is.null(t$access)) report_access(r) else "",
@@ -94,7 +95,8 @@ suppression_text <- function(rule) {
     "rounded to the nearest 5, and further counts are hidden wherever a reader could ",
     "otherwise narrow a hidden count down, from one table or by combining tables. ",
     "Every percentage, interval, test, plot and measure is computed from the published ",
-    "counts; groups whose counts are hidden are left out of the tests, plots and measures.\n\n"
+    "counts; groups whose counts are hidden are left out of the tests, plots and measures. ",
+    rounding_note(suppression_rule(rule, NULL, NULL)), "\n\n"
   )
 }
 

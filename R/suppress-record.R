@@ -26,6 +26,13 @@ new_suppression_record <- function(rule, totals = numeric(), starred = list(),
 # The record of a published table (NULL for a table no rule was applied to).
 suppression_of <- function(x) attr(x, "suppression", exact = TRUE)
 
+# Does the rule (or a table's suppression record) round counts, so that
+# a published count stands for a range of true ones (see
+# rounding_envelope())?
+rounds_counts <- function(r) {
+  !is.null(r) && isTRUE(r$round_to > 1) && !identical(r$rule, "cell_key")
+}
+
 is_published <- function(x) !is.null(suppression_of(x))
 
 # The starred cells of a table: column -> rows; of one of its other

@@ -139,6 +139,17 @@
 #'   theirs, equivalence p-values and verdicts, adjusted residuals: from the
 #'   published counts of their row, and withheld (`"*"`) on a row with a
 #'   suppressed count;
+#' * under a rule that rounds (`"nhs_digital"`, `"opensafely"`), honest
+#'   about the rounding: a published count r stands for any true count from
+#'   r - 2 to r + 2 (above the threshold), so each interval of a
+#'   percentage, representation ratio, difference, risk or odds ratio runs
+#'   from the least lower limit to the greatest upper limit over every set
+#'   of true counts consistent with the published ones, an equivalence
+#'   p-value is the greatest over them, and a verdict (`"different"`,
+#'   `"equivalent"`) is given only where it holds for all of them,
+#'   `"inconclusive"` otherwise; percentages are shown to whole numbers.
+#'   The estimates themselves are those of the published counts. (Tests of
+#'   a whole stratum are computed from the published counts as they are.)
 #' * chi-square, likelihood-ratio and exact tests, p-values, adjusted
 #'   p-values, Cramer's V and minimum expected counts: from the published
 #'   counts of the groups shown in each stratum, leaving out the groups

@@ -49,8 +49,9 @@ layers <- list(
     "suppress-combinations.R", "suppress-link-sums.R", "suppress-hierarchy.R",
     "suppress-shape.R", "disclosure-bounds.R", "suppress-optimal-parts.R",
     "suppress-optimal-solver.R", "suppress-optimal-certify.R", "suppress-optimal-model.R",
-    "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-protect.R", "suppress-publish.R",
-    "suppress-joint.R", "disclosure.R", "suppress-cellkey-hash.R", "suppress-cellkey.R", "suppress.R"
+    "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-protect.R", "suppress-rounding.R",
+    "suppress-publish.R", "suppress-joint.R", "disclosure.R", "suppress-cellkey-hash.R",
+    "suppress-cellkey.R", "suppress.R"
   ),
   `5` = NULL, # every R/kind-*.R
   `6` = c(
@@ -58,7 +59,7 @@ layers <- list(
     "cmh.R", "chisq.R", "monitor.R", "tabulate-groups.R", "inequality.R", "power.R", "bjpsych.R",
     "export-cells.R", "export-xlsx.R"
   ),
-  `7` = c("report.R", "report-tables.R", "report-sections.R", "report-text.R")
+  `7` = c("report.R", "report-tables.R", "report-sections.R", "report-text.R", "report-findings.R")
 )
 
 files <- list.files("R", pattern = "\\.R$", full.names = TRUE)

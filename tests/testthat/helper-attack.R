@@ -138,11 +138,27 @@ wilson <- function(e, n, conf = 0.95) {
 # other counts: the attacker pins the row to the counts (within the rule's
 # ranges) that the limits fit, when only one pair does. Returns how many
 # rows were pinned.
+rounded_wilson <- function(e, n, rule) {
+  r <- equityaudit:::suppression_rule(rule, NULL, NULL)
+  if (r$round_to == 1) {
+    return(wilson(e, n))
+  }
+  be <- equityaudit:::knowledge_bounds(e, FALSE, FALSE, r)
+  bn <- equityaudit:::knowledge_bounds(n, FALSE, FALSE, r)
+  box <- expand.grid(e = be$lo:be$hi, n = bn$lo:bn$hi)
+  box <- box[box$e <= box$n & box$n > 0, ]
+  limits <- mapply(function(e, n) pmin(pmax(wilson(e, n), 0), 100), box$e, box$n)
+  c(min(limits[1, ]), max(limits[2, ]))
+}
+
 attack_limits <- function(m, n_var, e_var, n_pub, e_pub, low, high) {
   pinned <- 0
   for (i in seq_along(n_var)) {
     if (is.na(low[[i]]) || is.na(n_pub[[i]]) || is.na(e_pub[[i]])) next
     if (all(abs(wilson(e_pub[[i]], n_pub[[i]]) - c(low[[i]], high[[i]])) < 1e-9)) next
+    # limits over every count the rounded ones could stand for (what the
+    # published counts and the rule alone give: nothing to invert)
+    if (all(abs(rounded_wilson(e_pub[[i]], n_pub[[i]], m$rule) - c(low[[i]], high[[i]])) < 1e-9)) next
     fits <- NULL
     for (n in m$lo[n_var[[i]]]:m$hi[n_var[[i]]]) {
       for (e in m$lo[e_var[[i]]]:min(m$hi[e_var[[i]]], n)) {

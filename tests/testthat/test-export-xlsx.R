@@ -77,6 +77,9 @@ test_that("write_tables() writes the report's tables as a GSS workbook that read
   )
   notes <- read_sheet(path, "Notes")[["Note text"]]
   expect_match(notes[1], "^Suppression \\(NHS Digital rule\\)")
+  # (the rounding, in one sentence, and the decimals it leaves)
+  expect_match(notes[1], "so percentages are shown to whole numbers, and every interval and verdict", fixed = TRUE)
+  expect_match(notes[2], "Percentages and their 95% limits are rounded to whole numbers", fixed = TRUE)
   expect_true(any(grepl("[c] confidential", notes, fixed = TRUE)))
   expect_true(any(grepl("[x] not available", notes, fixed = TRUE)))
   expect_true(any(grepl("[z] not applicable", notes, fixed = TRUE)))
@@ -95,9 +98,9 @@ test_that("write_tables() writes the report's tables as a GSS workbook that read
   expect_identical(got$ethnicity, as.character(unclass(o)$ethnicity))
   expect_published(got$People, o, "n", 0)
   expect_published(got[["With the outcome"]], o, "events", 0)
-  expect_published(got[["%"]], o, "pct", 1)
-  expect_published(got[["%, lower 95% limit"]], o, "pct_low", 1)
-  expect_published(got[["%, upper 95% limit"]], o, "pct_high", 1)
+  expect_published(got[["%"]], o, "pct", 0)
+  expect_published(got[["%, lower 95% limit"]], o, "pct_low", 0)
+  expect_published(got[["%, upper 95% limit"]], o, "pct_high", 0)
   expect_true(is.numeric(got[["Outcome not known"]]))
   expect_equal(got[["Outcome not known"]], unclass(o)$n_outcome_missing)
   expect_true(any(got$People == "[c]"))
@@ -120,7 +123,8 @@ test_that("write_tables() writes the report's tables as a GSS workbook that read
   expect_identical(got$Group[d$variable == "people"], rep("All people", 3))
   expect_identical(got[["%"]][d$variable == "people" | d$missing], rep("[z]", 6))
   pct <- !(d$variable == "people" | d$missing) & !is.na(d$pct)
-  expect_equal(as.numeric(got[["%"]][pct]), round(d$pct[pct], 1))
+  # (percentages of rounded counts: whole numbers)
+  expect_equal(as.numeric(got[["%"]][pct]), round(d$pct[pct]))
 
   # tests: p-values as numbers with three decimals
   tests <- summary(o)

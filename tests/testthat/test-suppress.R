@@ -73,6 +73,8 @@ test_that("percentages are recomputed from the published counts", {
   expect_equal(d$n, c(40, 60, 60))
   expect_equal(d$events, c(10, 35, 30))
   expect_equal(d$pct, 100 * d$events / d$n)
+  # shown to whole numbers: the counts are rounded
+  expect_equal(format(s)$pct, c("25", "58", "50"))
   # the test comes from the published counts, not the unrounded ones
   published <- cbind(d$events, d$n - d$events)
   expect_equal(d$statistic[[1]], unname(stats::chisq.test(published)$statistic))
