@@ -142,6 +142,12 @@ findings_caveats <- function(r) {
   }
   rule <- if (!rounded) {
     "Counts are exact and not suppressed: this report is for internal use, not for publication."
+  } else if (s$suppress == "cell_key") {
+    paste(
+      "Counts are perturbed by the cell-key method: each is changed by a small amount that is",
+      "the same for the same people in every release, so no count, and no small count in",
+      "particular, can be taken as exact."
+    )
   } else {
     paste0(
       "Counts of ", if (s$suppress == "opensafely") 0 else 1, " to 7 people are hidden (",
