@@ -3,7 +3,8 @@
 # stand for (rounding_envelope(), R/suppress-rounding.R).
 
 rounding_people <- function(seed) {
-  withr::with_seed(seed, {
+  local({
+    set.seed(seed)
     k <- sample(3:5, 1)
     sites <- sample(1:2, 1)
     n <- sample(40:300, 1)
@@ -134,7 +135,8 @@ test_that("shares and outcomes over time under rounding contain the records' int
   checked <- 0
   for (seed in seq_len(20)) {
     d <- rounding_people(seed)$people
-    d$date <- withr::with_seed(seed, as.Date("2024-04-01") + sample(0:364, nrow(d), TRUE))
+    set.seed(seed)
+    d$date <- as.Date("2024-04-01") + sample(0:364, nrow(d), TRUE)
     truth <- compare_periods(d, grp, date, outcome = out, event = "yes")
     shown <- compare_periods(d, grp, date, outcome = out, event = "yes", suppress = "nhs_digital")
     a <- rounding_rows(truth, c("period", "grp"))
