@@ -46,7 +46,8 @@ two_way_spec <- function(m) {
   list(
     value = as.double(c(m, rowSums(m), colSums(m), sum(m))), kind = rep("shown", grand),
     row = seq_len(grand), column = rep("n", grand), table = rep("main", grand),
-    cons = lapply(cons, as.integer)
+    cons = lapply(cons, as.integer), sums = sums_from_list(lapply(cons, as.integer)),
+    whole = rep(FALSE, grand)
   )
 }
 

@@ -299,9 +299,11 @@ test_that("axe-core finds no violation of any level in the demo and the hostile 
   expect_identical(reports$violations, rep("", 4), label = found)
   expect_true(all(as.integer(reports$passes) >= 30))
   # what axe cannot decide is only the contrast of text scrolled out of
-  # its table's view on a phone (the same colours it passes in view)
+  # its table's view on a phone (the same colours it passes in view), some
+  # of it too short for axe to call text (a star, a one-digit count)
   undecided <- unlist(strsplit(reports$incomplete[nzchar(reports$incomplete)], ","))
-  expect_true(all(grepl("^color-contrast:[0-9]+:elmPartiallyObscured$", undecided)),
+  reason <- "(elmPartiallyObscured|shortTextContent)"
+  expect_true(all(grepl(paste0("^color-contrast:[0-9]+:", reason, "(\\|", reason, ")*$"), undecided)),
     label = paste(undecided, collapse = " ")
   )
   expect_identical(reports$incomplete[reports$width == "1280"], c("", ""))
