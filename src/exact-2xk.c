@@ -166,6 +166,10 @@ static double exact_2xk(int k, const int *x, const int *c_in, double budget) {
     }
   }
   if (best > log(budget) + log(10.0)) return NA_REAL;
+  /* the bounds below take a pass over every column for every possible
+   * number of events: k (m + 1) steps before any table is visited, more
+   * than the enumeration itself for thousands of small columns */
+  if ((double) k * (m + 1) > 2 * budget) return NA_REAL;
 
   double *lf = (double *) R_alloc((size_t) N + 1, sizeof(double));
   ea_log_factorials(lf, N);
