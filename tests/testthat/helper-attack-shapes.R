@@ -130,3 +130,29 @@ attack_shape_one <- function(kind, rule) {
     error = 0, protected = attr(chk, "protected")
   )
 }
+
+# Periods of two lengths of the same 40 people (mostly one group),
+# suppressed together under opensafely: the attacker narrows nothing, its
+# bounds hold the truth, and disclosure_check() is never looser than it
+# (the check knows every sum the attacker uses).
+expect_periods_linked <- function(seed, short, long) {
+  set.seed(seed)
+  d <- data.frame(
+    g = sample(c("A", "B"), 40, TRUE, prob = c(0.85, 0.15)),
+    dt = as.Date("2021-01-01") + sample.int(730, 40, TRUE) - 1
+  )
+  x <- list(
+    quarter = suppressMessages(compare_periods(d, g, dt, short)),
+    year = suppressMessages(compare_periods(d, g, dt, long))
+  )
+  s <- suppress_counts(x, "opensafely")
+  b <- attack_shape("quarter_year", s, x, d, "opensafely")
+  expect_gt(nrow(b), 0)
+  expect_equal(sum(b$narrowed), 0)
+  expect_true(all(b$inside))
+  chk <- disclosure_check(s)
+  hit <- match(paste0(chk$table, ":", chk$row, " ", chk$column), b$label)
+  on <- !is.na(hit)
+  expect_gt(sum(on), 0)
+  expect_equal(sum(chk$low[on] < b$low[hit[on]] | chk$high[on] > b$high[hit[on]]), 0)
+}
