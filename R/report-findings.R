@@ -34,17 +34,62 @@ findings_where <- function(d, cols) {
   if (length(cols) == 0 || length(d[[1]]) == 0) {
     return(rep("", length(d[[1]])))
   }
-  paste0("In ", do.call(paste, c(lapply(d[cols], as.character), sep = ", ")), ", ")
+  paste0("In ", findings_stratum(d, cols), ", ")
 }
 
-# Groups of rows as "Group C (Site 2)" for a list of groups too few to assess.
-findings_groups <- function(d, group, cols) {
+# A stratum as a reader names it: "WWT", or "WWT (Male, 18-24)".
+findings_stratum <- function(d, cols) {
+  first <- as.character(d[[cols[[1]]]])
+  if (length(cols) == 1) {
+    return(first)
+  }
+  rest <- do.call(paste, c(lapply(d[cols[-1]], as.character), sep = ", "))
+  paste0(first, " (", rest, ")")
+}
+
+# The people of a group in a sentence: "Bangladeshi people", but people
+# recorded as "Not stated" for a label that is not the name of a people
+# (an unknown, an "Other ..." category, a code of one or two characters, a
+# label that already ends in "group" or "people").
+findings_people <- function(label) {
+  label <- as.character(label)
+  bare <- trimws(label)
+  odd <- ethnicity_key(label) %in% nhs_unknown_keys(codes = FALSE) |
+    grepl("^(any )?other\\b|\\b(groups?|people|persons?)$|^(not |unknown|prefer not|refused)",
+      bare,
+      ignore.case = TRUE
+    ) |
+    nchar(bare) <= 2
+  ifelse(odd, paste0("people recorded as \u201c", label, "\u201d"), paste(label, "people"))
+}
+
+# The known groups too few to assess, as sentences: one per stratum ("in
+# East: every group", or the groups by name), or past five strata one
+# sentence that counts them (the tables show which).
+findings_untold <- function(d, untold, assessable, group, cols, what) {
+  if (!any(untold)) {
+    return(NULL)
+  }
   cols <- intersect(cols, names(d))
+  head <- paste("Too few people to assess", what)
   label <- as.character(d[[group]])
   if (length(cols) == 0) {
-    return(unique(label))
+    return(paste0(head, ": ", paste(unique(label[untold]), collapse = "; "), "."))
   }
-  unique(paste0(label, " (", do.call(paste, c(lapply(d[cols], as.character), sep = ", ")), ")"))
+  where <- findings_stratum(d, cols)
+  strata <- unique(where[untold])
+  if (length(strata) > 5) {
+    return(sprintf(
+      "%s for %s of %s groups, in %s of %s places: the tables show which.", head,
+      format_count(sum(untold)), format_count(sum(assessable)),
+      format_count(length(strata)), format_count(length(unique(where[assessable])))
+    ))
+  }
+  vapply(strata, function(w) {
+    here <- untold & where == w
+    names <- if (sum(here) == sum(assessable & where == w)) "every group" else paste(unique(label[here]), collapse = "; ")
+    paste0(head, " in ", w, ": ", names, ".")
+  }, "", USE.NAMES = FALSE)
 }
 
 findings_number <- function(v, digits) formatC(as.double(v), format = "f", digits = digits)
@@ -59,19 +104,15 @@ access_findings <- function(a, s) {
   w <- d[diff, , drop = FALSE]
   lines <- if (nrow(w) > 0) {
     paste0(
-      findings_where(w, s$by), as.character(w[[group]]), " people used the service ",
+      findings_where(w, s$by), findings_people(w[[group]]), " used the service ",
       findings_number(w$representation_ratio, 2), " times as often as their share of the ",
       "eligible population would suggest (", level_text(a), "% interval ",
       findings_number(w$ratio_low, 2), " to ", findings_number(w$ratio_high, 2), ")."
     )
   }
-  untold <- known & is.na(d$verdict) & !(d$n %in% 0)
-  list(lines = lines, untold = if (any(untold)) {
-    paste0(
-      "Too few people to assess access: ",
-      paste(findings_groups(d[untold, , drop = FALSE], group, s$by), collapse = "; "), "."
-    )
-  })
+  assessable <- known & !(d$n %in% 0)
+  untold <- assessable & is.na(d$verdict)
+  list(lines = lines, untold = findings_untold(d, untold, assessable, group, s$by, "access"))
 }
 
 # Differences in the share with the outcome whose verdict is "different",
@@ -87,9 +128,9 @@ outcome_findings <- function(g, s) {
   w <- d[diff, , drop = FALSE]
   lines <- if (nrow(w) > 0) {
     paste0(
-      findings_where(w, units), pct(w$pct), " of ", as.character(w[[group]]),
-      " people had the outcome ", event, ", against ", pct(w$ref_pct), " of ",
-      w$reference, " people: ", findings_number(abs(w$difference), 1), " percentage points ",
+      findings_where(w, units), pct(w$pct), " of ", findings_people(w[[group]]),
+      " had the outcome ", event, ", against ", pct(w$ref_pct), " of ",
+      findings_people(w$reference), ": ", findings_number(abs(w$difference), 1), " percentage points ",
       ifelse(w$difference > 0, "higher", "lower"), " (", level_text(g), "% interval ",
       findings_number(w$diff_low, 1), " to ", findings_number(w$diff_high, 1), ")."
     )
@@ -105,12 +146,9 @@ outcome_findings <- function(g, s) {
   }
   nobody <- d$n %in% 0 | d$ref_n %in% 0
   untold <- is.na(d$verdict) & !nobody
-  list(lines = lines, equivalent = equivalent, untold = if (any(untold)) {
-    paste0(
-      "Too few people to assess the outcome: ",
-      paste(findings_groups(d[untold, , drop = FALSE], group, units), collapse = "; "), "."
-    )
-  })
+  list(lines = lines, equivalent = equivalent, untold = findings_untold(
+    d, untold, !nobody, group, units, "the outcome"
+  ))
 }
 
 # The event as a reader names it: "Employed", not "outcome = Employed".

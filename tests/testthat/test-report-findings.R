@@ -50,12 +50,40 @@ test_that("under a rule the findings say what is hidden, rounded and too few to 
   g <- as.data.frame(unclass(r$tables$groups))
   untold <- is.na(g$verdict) & !(g$n %in% 0 | g$ref_n %in% 0)
   if (any(untold)) {
-    line <- f[startsWith(f, "Too few people to assess the outcome: ")]
+    line <- f[startsWith(f, paste0("Too few people to assess the outcome in ", g$service[untold][[1]], ": "))]
     expect_length(line, 1)
-    expect_match(line, paste0(g$ethnicity[untold][[1]], " (", g$service[untold][[1]], ")"), fixed = TRUE)
+    expect_match(line, g$ethnicity[untold][[1]], fixed = TRUE)
   }
   # every percentage in the findings is a whole number
   expect_false(any(grepl("[0-9]\\.[0-9]+%", f)))
+})
+
+test_that("groups are named as people, and the groups too few to assess stratum by stratum", {
+  people <- equityaudit:::findings_people
+  expect_equal(
+    people(c("Bangladeshi", "Not stated", "Other White", "Any other ethnic group", "F", "Z Not stated")),
+    c(
+      "Bangladeshi people", "people recorded as \u201cNot stated\u201d",
+      "people recorded as \u201cOther White\u201d", "people recorded as \u201cAny other ethnic group\u201d",
+      "people recorded as \u201cF\u201d", "people recorded as \u201cZ Not stated\u201d"
+    )
+  )
+  d <- data.frame(site = rep(c("East", "North"), each = 3), g = rep(c("A1", "B, C", "D"), 2))
+  untold <- c(TRUE, TRUE, TRUE, FALSE, TRUE, FALSE)
+  expect_equal(
+    equityaudit:::findings_untold(d, untold, rep(TRUE, 6), "g", "site", "access"),
+    c("Too few people to assess access in East: every group.", "Too few people to assess access in North: B, C.")
+  )
+  d$sex <- "F"
+  expect_equal(
+    equityaudit:::findings_where(d[1, ], c("site", "sex")), "In East (F), "
+  )
+  many <- data.frame(site = rep(sprintf("S%02d", 1:8), each = 2), g = c("A", "B"))
+  expect_equal(
+    equityaudit:::findings_untold(many, rep(c(TRUE, FALSE), 8), rep(TRUE, 16), "g", "site", "the outcome"),
+    "Too few people to assess the outcome for 8 of 16 groups, in 8 of 8 places: the tables show which."
+  )
+  expect_null(equityaudit:::findings_untold(many, rep(FALSE, 16), rep(TRUE, 16), "g", "site", "access"))
 })
 
 test_that("labels in the findings are literal text in the Markdown", {
