@@ -21,7 +21,7 @@ CHECK_ENV := NOT_CRAN=true _R_CHECK_CRAN_INCOMING_=false \
 	_R_CHECK_SYSTEM_CLOCK_=false \
 	_R_CHECK_COMPILATION_FLAGS_KNOWN_="-Wformat -Werror=format-security -Wdate-time"
 
-.PHONY: deps document build install check layout demo report-shot bench bench-scale data sanitize valgrind fuzz attack coverage lint clean spc-crosscheck bench-suppress
+.PHONY: deps document build install check layout demo report-shot bench bench-scale data sanitize valgrind fuzz attack coverage lint clean spc-crosscheck bench-suppress rounding
 
 deps:
 	@missing=""; \
@@ -137,6 +137,12 @@ fuzz: deps install
 # Attack suppressed output with an independent attacker (tools/attack.R).
 attack: deps install
 	$(RSCRIPT) tools/attack.R
+
+# Inference honest under rounding on 1,000 random tables under each
+# threshold rule (make check draws 100): no published verdict contradicts
+# the records', no interval misses theirs.
+rounding: deps install
+	EQUITYAUDIT_ROUNDING_TABLES=1000 $(RSCRIPT) -e "testthat::test_file('tests/testthat/test-rounding.R', package = 'equityaudit', load_package = 'installed')"
 
 # The SPC engine against qicharts2 and NHSRplotthedots, installed from CRAN
 # into a library of their own (not dependencies of the package).

@@ -165,20 +165,7 @@ findings_event <- function(s) {
 # not known (counted, with how many).
 findings_caveats <- function(r) {
   s <- r$settings
-  o <- as.data.frame(unclass(r$tables$outcomes), stringsAsFactors = FALSE, optional = TRUE)
-  if (!is.null(o$pooled)) o <- o[!(o$pooled %in% TRUE), , drop = FALSE]
-  rounded <- s$suppress != "none"
-  people <- function(v) {
-    total <- sum(v, na.rm = TRUE)
-    if (total == 0 && anyNA(v)) {
-      return("how many is hidden by the rule")
-    }
-    paste0(
-      if (rounded) "about " else "", format_count(total), if (total == 1) " person" else " people",
-      if (anyNA(v)) ", and more in hidden counts" else ""
-    )
-  }
-  rule <- if (!rounded) {
+  rule <- if (s$suppress == "none") {
     "Counts are exact and not suppressed: this report is for internal use, not for publication."
   } else if (s$suppress == "cell_key") {
     paste(
@@ -192,18 +179,50 @@ findings_caveats <- function(r) {
       rule_name(s$suppress), " rule). ", rounding_note(suppression_rule(s$suppress, NULL, NULL))
     )
   }
-  unknown <- o$missing %in% TRUE
+  c(rule, findings_left_out(r))
+}
+
+# The people left out of some comparisons, with how many: the sum of the
+# published counts (of the pooled rows, where a table has them), people
+# with no group from the cohort table, people with no outcome from the
+# outcomes table.
+findings_left_out <- function(r) {
+  s <- r$settings
+  rounded <- s$suppress != "none"
+  people <- function(v) {
+    total <- sum(v, na.rm = TRUE)
+    if (total == 0 && anyNA(v)) {
+      return("how many is hidden by the rule")
+    }
+    paste0(
+      if (rounded) "about " else "", people_count(total),
+      if (anyNA(v)) ", and more in hidden counts" else ""
+    )
+  }
+  co <- pooled_rows(r$tables$cohort)
+  unknown <- co$variable %in% s$group & co$missing %in% TRUE
   group_text <- if (any(unknown)) {
     paste0(
       "People whose group is not recorded are counted in a group of their own and left out ",
-      "of the comparisons between groups: ", people(o$n[unknown] + o$n_outcome_missing[unknown]), "."
+      "of the comparisons between groups: ", people(co$n[unknown]), "."
     )
   }
+  o <- pooled_rows(r$tables$outcomes)
   outcome_text <- if (!is.null(o$n_outcome_missing) && any(!(o$n_outcome_missing %in% 0))) {
     paste0(
       "People with no recorded outcome are counted in the tables but left out of the ",
       "outcome comparisons: ", people(o$n_outcome_missing), "."
     )
   }
-  c(rule, group_text, outcome_text)
+  c(group_text, outcome_text)
+}
+
+# The rows of a table as a data frame: its pooled rows where it has them
+# (the totals over places), all of them otherwise.
+pooled_rows <- function(x) {
+  d <- as.data.frame(unclass(x), stringsAsFactors = FALSE, optional = TRUE)
+  if (is.null(d$pooled) || !any(d$pooled %in% TRUE)) {
+    return(d)
+  }
+  d[d$pooled %in% TRUE, , drop = FALSE]
 }

@@ -35,6 +35,7 @@ report_markdown <- function(r) {
     services = if (!is.null(t$services)) report_services(r) else "",
     periods = if (!is.null(t$periods)) report_periods(r) else "",
     spc = if (!is.null(t$periods)) report_spc_section(r) else "",
+    methods = report_methods(r),
     notes = report_notes(r)
   )
 }

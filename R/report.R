@@ -45,6 +45,18 @@
 #' title in its properties. The package's tests check them (axe-core on the
 #' page, the document's XML read back).
 #'
+#' The report ends with its methods and data quality: the period the
+#' records cover (from `date`), who is counted and who is left out of
+#' which comparisons (with the published counts), how complete the group
+#' column is in each place (recorded, recorded as "Not stated", not
+#' recorded), what a hidden count stands for, what each statistic shown
+#' means, and the release's `source`, `contact` and `next_release` when
+#' given.
+#'
+#' @param contact,source,next_release Optional text for the methods
+#'   section's "About this release": who to contact about the figures (an
+#'   email address, say), where the data come from, and when the next
+#'   release is due. Each is one string, shown as literal text.
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param format `"html"` or `"word"`; by default, `"word"` when
@@ -71,7 +83,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           suppress = "nhs_digital", path = "equity-report.html",
                           title = "Equality audit", quiet = !interactive(),
                           adjust = NULL, date = NULL, period = "quarter", format = NULL,
-                          key = NULL, ...) {
+                          key = NULL, contact = NULL, source = NULL, next_release = NULL, ...) {
   check_no_dots(..., fn = "equity_report")
   format <- report_format(format, path)
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
@@ -94,7 +106,23 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   } else {
     report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event)
   }
+  r$publication <- list(
+    contact = check_release_text(contact, "contact"), source = check_release_text(source, "source"),
+    next_release = check_release_text(next_release, "next_release")
+  )
   render_report(r, path, format, title, quiet)
+}
+
+# `contact`, `source` or `next_release` of equity_report(): NULL or one
+# string (shown as literal text).
+check_release_text <- function(x, arg) {
+  if (is.null(x)) {
+    return(NULL)
+  }
+  if (!is.character(x) || length(x) != 1 || is.na(x) || !nzchar(trimws(x))) {
+    abort_input("argument", sprintf("`%s` must be one string of text, or NULL.", arg), arg = arg)
+  }
+  x
 }
 
 # Renders the report's template with the tables `r` of report_tables().
