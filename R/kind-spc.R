@@ -41,7 +41,7 @@ spc_result <- function(counts, meta, left_out = NULL) {
   if (!is.null(opt$ref_n) && isTRUE(opt$ref_counts) && length(others) > 0) {
     pop <- m(rep(opt$ref_n, n_p))
     ms$access_gap <- list(chart = gap_chart(n, pop), x = n, total = pop, ref_x = n[r, ],
-      ref_total = pop[r, ], rows = others, improvement = "neither"
+      ref_total = pop[r, ], rows = others, improvement = "neither", band = spc_equal_band(opt)
     )
   }
   if (!is.null(d$events)) {
@@ -52,7 +52,7 @@ spc_result <- function(counts, meta, left_out = NULL) {
     )
     if (length(others) > 0) {
       ms$outcome_gap <- list(chart = gap_chart(ev, on), x = ev, total = on, ref_x = ev[r, ],
-        ref_total = on[r, ], rows = others, improvement = "neither"
+        ref_total = on[r, ], rows = others, improvement = "neither", band = spc_equal_band(opt)
       )
     }
   }
@@ -81,6 +81,13 @@ spc_result <- function(counts, meta, left_out = NULL) {
   ))
 }
 
+# The margin of equality of the gap charts, on their scale (a difference
+# in proportions, or a ratio): from `margin` or `ratio_margin`, NULL when
+# none was given.
+spc_equal_band <- function(opt) {
+  if (identical(opt$gap, "ratio")) opt$ratio_margin else if (!is.null(opt$margin)) c(-1, 1) * opt$margin
+}
+
 # The reference group's row: the one named, or the largest over all periods.
 spc_reference_row <- function(n, groups, ref_group) {
   if (length(groups) == 0) {
@@ -105,7 +112,7 @@ spc_reference_row <- function(n, groups, ref_group) {
 spc_measure_rows <- function(name, ms, groups, periods, gap) {
   ch <- ms$chart
   rules <- spc_rules(ch)
-  icons <- spc_icons(ch, rules, ms$improvement, ms$target)
+  icons <- spc_icons(ch, rules, ms$improvement, ms$target, ms$band)
   n_s <- length(ms$rows)
   n_p <- length(periods)
   scale <- if (grepl("_gap$", name) && gap == "ratio") 1 else 100
@@ -142,6 +149,8 @@ spc_measure_rows <- function(name, ms, groups, periods, gap) {
     n_trend = by_series(counts$n_trend), n_two_of_three = by_series(counts$n_two_of_three),
     n_special = by_series(counts$n_special), variation = icons$variation, side = icons$side,
     target = if (is.null(ms$target)) rep(NA_real_, n_s) else 100 * rep_len(ms$target, length(groups))[ms$rows],
+    equal_low = rep(if (is.null(ms$band)) NA_real_ else scale * ms$band[[1]], n_s),
+    equal_high = rep(if (is.null(ms$band)) NA_real_ else scale * ms$band[[2]], n_s),
     assurance = icons$assurance
   )
   charts$description <- spc_describe(name, as.character(groups[ms$rows]), charts, n_p)
@@ -237,7 +246,8 @@ column_overrides.equityaudit_spc <- function(x) {
     lcl_2sigma = c(role, "Lower warning limit (2 sigma)"),
     ucl_2sigma = c(role, "Upper warning limit (2 sigma)"),
     numerator = c("count", "Numerator"), denominator = c("count", "Denominator"),
-    target = c("percent", "Target %"), variation = c("label", "Variation"),
+    target = c("percent", "Target %"), equal_low = c(role, "Margin of equality, from"),
+    equal_high = c(role, "Margin of equality, to"), variation = c("label", "Variation"),
     assurance = c("label", "Assurance"), n_points = c("count", "Points the rules used"),
     n_hidden = c("count", "Points hidden"), n_special = c("count", "Points signalling"),
     n_outside = c("count", "Outside the limits"), n_shift = c("count", "In a run of 7"),
@@ -295,7 +305,7 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
   ch <- ch[order(ch$n_special == 0), , drop = FALSE]
   sel <- d$measure == measure
   pts <- lapply(d, `[`, sel)
-  ylim <- range(c(pts$value, pts$lcl, pts$ucl, ch$target), finite = TRUE)
+  ylim <- range(c(pts$value, pts$lcl, pts$ucl, ch$target, ch$equal_low, ch$equal_high), finite = TRUE)
   if (!all(is.finite(ylim))) ylim <- c(0, 1)
   # as many columns as the device's shape suits: fewer on a phone
   din <- grDevices::dev.size("in")
@@ -325,6 +335,8 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     for (line in c("lcl", "ucl")) graphics::lines(xs, pts[[line]][p], lty = 2, col = "grey40")
     graphics::lines(xs, pts$centre[p])
     if (!is.na(ch$target[[i]])) graphics::abline(h = ch$target[[i]], lty = 3, col = "#361475")
+    band <- c(ch$equal_low[[i]], ch$equal_high[[i]])
+    if (!anyNA(band)) graphics::abline(h = band, lty = 3, col = "#361475")
     colour <- colours[pts$variation[p]]
     graphics::points(xs, pts$value[p], pch = 19, col = ifelse(is.na(colour), NA, colour))
     # hidden periods: a cross on the axis
@@ -334,7 +346,8 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     }
     words <- spc_variation_words(ch$variation[[i]], ch$side[[i]])
     if (!is.na(ch$assurance[[i]])) {
-      words <- paste0(words, "; target ", gsub("_", " ", ch$assurance[[i]]))
+      against <- if (anyNA(band)) "; target " else "; margin "
+      words <- paste0(words, against, gsub("_", " ", ch$assurance[[i]]))
     }
     graphics::mtext(words, side = 3, line = 0.1, cex = 0.6)
     tick <- thin_ticks(xs, 6)

@@ -3,7 +3,8 @@
 
 #' Is this month's gap a signal? SPC charts of equality over time
 #'
-#' Counts people by period (months by default) and group as
+#' Counts people by period (months by default; financial-year quarters
+#' with `period = "financial_quarter"`) and group as
 #' [compare_periods()] does, and
 #' charts, for each group, its share of the period's people of known group
 #' and (with `outcome`) its outcome rate as Laney p' charts (p charts with
@@ -41,6 +42,15 @@
 #'   icon of the outcome charts.
 #' @param improvement Which way the outcome rate improves: `"increase"`,
 #'   `"decrease"` or `"neither"` (no assurance icon then).
+#' @param margin,ratio_margin The margin of equality of the gap charts,
+#'   for their assurance icon: `margin` for gaps as differences (a
+#'   proportion, as in [compare_groups()]: `0.1` is 10 percentage points
+#'   either way), `ratio_margin` for gaps as ratios (two numbers, as in
+#'   [compare_access()]: `c(0.8, 1.25)`). The icon is "consistently pass"
+#'   when both limits at the latest point lie within the margin (the
+#'   process reliably keeps the gap within it), "consistently fail" when
+#'   both lie beyond one end, "hit or miss" otherwise. `NULL` (the default):
+#'   no assurance icon on the gap charts.
 #' @return A data frame of class `equityaudit_spc`, one row per measure,
 #'   group and period: `measure` (`"share"`, `"access_gap"`, `"outcome"`,
 #'   `"outcome_gap"`: those computed), the group, `period`, `numerator` and
@@ -61,21 +71,25 @@
 #' )
 #' summary(res)
 #' plot(res, "outcome")
-monitor_equality <- function(data, group, date, period = c("month", "quarter", "year", "column"),
+monitor_equality <- function(data, group, date,
+                             period = c("month", "financial_quarter", "quarter", "financial_year", "year", "column"),
                              reference = NULL, outcome = NULL, event = NULL, unknown = NULL,
                              ref_group = NULL, chart = c("pp", "p"), gap = c("difference", "ratio"),
                              baseline = NULL, rebase = NULL, target = NULL,
-                             improvement = c("increase", "decrease", "neither"),
+                             improvement = c("increase", "decrease", "neither"), margin = NULL,
+                             ratio_margin = NULL,
                              ref_count = NULL, weight = NULL, suppress = "none", ...) {
   check_no_dots(..., fn = "monitor_equality")
   withhold_counts(suppress)
-  period <- match_arg(period, c("month", "quarter", "year", "column"), "period")
+  period <- match_arg(period, c("month", "financial_quarter", "quarter", "financial_year", "year", "column"), "period")
   chart <- match_arg(chart, c("pp", "p"), "chart")
   gap <- match_arg(gap, c("difference", "ratio"), "gap")
   improvement <- match_arg(improvement, c("increase", "decrease", "neither"), "improvement")
   unknown <- check_unknown(unknown)
   if (!is.null(baseline)) check_number(baseline, "baseline", 1, Inf, whole = TRUE)
   if (!is.null(target)) check_number(target, "target", 0, 100)
+  if (!is.null(margin)) check_number(margin, "margin", 0, 1)
+  if (!is.null(ratio_margin)) check_ratio_margin(ratio_margin)
   one_label <- is.character(ref_group) && length(ref_group) == 1 && !is.na(ref_group)
   if (!is.null(ref_group) && !one_label) {
     abort_input("argument", "`ref_group` must be NULL or one group's label.", arg = "ref_group")
@@ -98,6 +112,7 @@ monitor_equality <- function(data, group, date, period = c("month", "quarter", "
   options <- list(
     chart = chart, gap = gap, ref_group = ref_group, fix_after = baseline,
     rebase = spc_rebase_periods(rebase, pc$cut), target = target, improvement = improvement,
+    margin = margin, ratio_margin = ratio_margin,
     ref_n = if (!is.null(ref)) as.vector(ref$n[pc$counts$rows]), ref_total = ref$total,
     ref_counts = !is.null(ref) && !isTRUE(ref$is_prop)
   )
@@ -144,7 +159,9 @@ spc_rebase_periods <- function(rebase, cut) {
 # The SPC charts of a periods table (compare_periods(), published or not),
 # computed from its counts alone: the report's charts come from the counts
 # it publishes, and publish no other count. `ref_counts`: whether the
-# table's reference gave counts (then the access gap is charted).
+# table's reference gave counts (then the access gap is charted). The gap
+# charts' assurance is against the report's margin of equality, 10
+# percentage points (that of its verdicts).
 spc_of_periods <- function(p, ref_counts = TRUE, chart = "pp", gap = "difference") {
   d <- unclass(p)
   opt <- attr(p, "options")
@@ -159,7 +176,7 @@ spc_of_periods <- function(p, ref_counts = TRUE, chart = "pp", gap = "difference
   ref_n <- if (isTRUE(opt$reference)) d$ref_pct[seq_len(k)] * opt$ref_total / 100
   options <- list(
     chart = chart, gap = gap, ref_group = NULL, fix_after = NULL, rebase = NULL, target = NULL,
-    improvement = "increase", ref_n = ref_n, ref_total = opt$ref_total,
+    improvement = "increase", margin = 0.1, ref_n = ref_n, ref_total = opt$ref_total,
     ref_counts = !is.null(ref_n) && ref_counts
   )
   meta <- list(

@@ -40,13 +40,6 @@ report_markdown <- function(r) {
   )
 }
 
-# Column `x` of a data frame as literal Markdown (the name of a column
-# of the data, say).
-lit <- function(x) md_literal(x)
-
-# Headings: level-2 section headings of the package's own words.
-section <- function(title, ...) paste0("## ", title, "\n\n", paste0(..., collapse = ""), "\n\n")
-
 report_intro <- function(r) {
   s <- r$settings
   records <- if (is.na(r$records)) {
@@ -309,34 +302,6 @@ report_periods <- function(r) {
       readable_table(tr, c(attr(p, "group"), "share_statistic", "share_p_value", "outcome_statistic", "outcome_p_value")),
       table_title(p, "trend tests"), 1
     )
-  )
-}
-
-# The periods as SPC charts (monitor_equality()), from the published
-# counts of the periods table: the charts with a signal, in words.
-report_spc_section <- function(r) {
-  s <- report_spc(r)
-  ch <- summary(s$result)
-  flagged <- ch$description[ch$n_special > 0]
-  ref <- attr(s$result, "options")$ref_label
-  section(
-    "Signals over time (SPC charts)",
-    "The same periods as statistical process control charts, as NHS boards read monthly ",
-    "figures (Making Data Count): each group's share of the people, its percentage with ",
-    "the outcome, and the gap between its percentage and that of ", md_literal(ref),
-    " (the largest group), with Laney p' limits at 3 sigma. **How to read this:** a point ",
-    "outside the limits, a run of 7 on one side of the centre line, 7 rising or falling, ",
-    "or 2 of 3 near a limit is a special cause, a change that chance would rarely give; ",
-    "anything else is common-cause variation. Hidden counts are gaps: every line comes ",
-    "from the published counts.\n\n",
-    if (length(flagged) == 0) {
-      "No chart shows a special cause."
-    } else {
-      paste0(
-        length(flagged), " of ", nrow(ch), " charts show a special cause:\n\n",
-        paste0("- ", md_literal(flagged), collapse = "\n")
-      )
-    }
   )
 }
 

@@ -27,6 +27,13 @@ md_literal <- function(x) {
   x
 }
 
+# Column `x` of a data frame as literal Markdown (the name of a column
+# of the data, say).
+lit <- function(x) md_literal(x)
+
+# Headings: level-2 section headings of the package's own words.
+section <- function(title, ...) paste0("## ", title, "\n\n", paste0(..., collapse = ""), "\n\n")
+
 # A pipe table of a data frame of text, every cell and heading literal,
 # with its caption (the table's title, literal) and the number of its
 # first columns that label the rows (row headers). The filter numbers the
@@ -64,94 +71,6 @@ md_figure <- function(caption, alt, width, height) {
     "::: {.ea-figure width=\"", round(width), "\" height=\"", round(height), "\"}\n",
     paste(md_literal(c(caption, alt[["short"]], alt[["long"]])), collapse = "\n\n"), "\n:::"
   )
-}
-
-# The report's plots: for each, its size in inches (panels wide enough
-# for their labels and axis titles, rows tall enough for their groups),
-# its caption and alt text (`short` and `long`), described from the
-# numbers drawn, and their Markdown for the filter to give to knitr's
-# image. In Word (`word`), each fits an A4 page.
-report_figures <- function(r, word = FALSE) {
-  t <- r$tables
-  each <- function(x) paste("each group of", attr(x, "group")[[1]])
-  figs <- list(
-    access = if (!is.null(t$access)) {
-      list(
-        size = interval_size(access_plot_data(t$access)), alt = alt_access(t$access),
-        caption = paste0("Representation ratio of ", each(t$access), ", with 95% intervals")
-      )
-    },
-    outcomes = list(
-      size = interval_size(outcome_plot_data(t$outcomes)), alt = alt_outcomes(t$outcomes),
-      caption = paste0("Percentage of ", each(t$outcomes), " with the outcome, with 95% intervals")
-    ),
-    services = if (!is.null(t$services)) {
-      list(
-        size = grid_size(length(unique(funnel_plot_data(t$services)$panel))),
-        alt = alt_services(t$services),
-        caption = paste("Funnel plots of the services for", each(t$services))
-      )
-    },
-    periods = if (!is.null(t$periods)) {
-      groups <- unclass(t$periods)[[attr(t$periods, "group")[[1]]]]
-      list(
-        size = grid_size(length(unique(as.character(groups)))), alt = alt_periods(t$periods),
-        caption = paste("Share of", each(t$periods), "among the people who joined in each period")
-      )
-    },
-    spc = if (!is.null(spc <- report_spc(r))) {
-      list(
-        size = grid_size(length(unique(summary(spc$result)[[attr(spc$result, "group")]]))),
-        alt = alt_spc(spc),
-        caption = sprintf(
-          "SPC charts of the %s of %s, by period",
-          if (spc$measure == "share") "share" else "outcome gap to the reference group",
-          each(t$periods)
-        )
-      )
-    }
-  )
-  figs <- Filter(Negate(is.null), figs)
-  lapply(figs, function(f) {
-    size <- if (word) fit_page(f$size) else f$size
-    c(size, list(
-      caption = f$caption, alt = f$alt,
-      md = md_figure(f$caption, f$alt, 96 * size$width, 96 * size$height)
-    ))
-  })
-}
-
-# A plot's size in Word, where pandoc shrinks a plot wider than a
-# portrait A4 page's 6.7 inches to fit it (also on a landscape page): no
-# taller than the page (less its caption) once shrunk.
-fit_page <- function(size) {
-  width <- min(size$width, 10.5)
-  list(width = width, height = min(size$height, 9.3 * max(width, 6.7) / 6.7))
-}
-
-# The plots' text size, in points: base graphics shrinks text to two
-# thirds in a plot of three or more panels, so 14 points are drawn as
-# about 9.
-report_pointsize <- 14
-
-# One panel per stratum side by side (interval_panels()): the labels'
-# margin (a line of text is a fifth of an inch at 12 points), then about
-# 1.4 inches a panel; a third of an inch a group.
-interval_size <- function(d) {
-  line <- 0.2 * report_pointsize / 12
-  labels <- nchar(as.character(unique(d$group)), type = "chars")
-  label_in <- (min(30, max(c(1, labels))) * 0.45 + 1) * line
-  list(
-    width = min(10.5, max(6.5, label_in + 1.5 * length(unique(d$panel)) + 0.3)),
-    height = min(10, max(4, 1.8 + 0.36 * length(unique(d$group))))
-  )
-}
-
-# Panels in a square grid (the periods and services plots).
-grid_size <- function(panels) {
-  rows <- ceiling(sqrt(max(1, panels)))
-  cols <- ceiling(max(1, panels) / rows)
-  list(width = min(10.5, max(6.5, 2.7 * cols)), height = max(4, 2.7 * rows))
 }
 
 # Alt text: what a plot shows, in words, from the numbers it draws: a
@@ -298,44 +217,4 @@ alt_periods <- function(x) {
 panel_name <- function(x) {
   by <- attr(x, "by")
   if (length(by) == 0) "" else paste(" by", paste(by, collapse = " and "))
-}
-
-# The report's SPC charts: those of its published periods table (NULL
-# without one), and the measure drawn (the outcome gap where there is one).
-report_spc <- function(r) {
-  p <- r$tables$periods
-  if (is.null(p)) {
-    return(NULL)
-  }
-  s <- spc_of_periods(p)
-  have <- levels(droplevels(unclass(s)$measure))
-  list(result = s, measure = if ("outcome_gap" %in% have) "outcome_gap" else "share")
-}
-
-report_spc_plot <- function(r) {
-  s <- report_spc(r)
-  plot(s$result, s$measure)
-}
-
-alt_spc <- function(s) {
-  ch <- summary(s$result)
-  ch <- ch[ch$measure == s$measure, , drop = FALSE]
-  ch <- ch[order(ch$n_special == 0), , drop = FALSE]
-  res <- s$result
-  what <- if (s$measure == "share") "share" else "outcome gap to the largest group"
-  short <- sprintf(
-    "SPC charts of the %s of %d groups over %d periods: %d with a special-cause signal. %s",
-    what, nrow(ch), nlevels(unclass(res)$period), sum(ch$n_special > 0),
-    "Each chart is described below the figure."
-  )
-  values <- sprintf(
-    "%s %s (%d of %d points%s)", alt_label(ch[[attr(res, "group")]]),
-    spc_variation_words(ch$variation, ch$side), ch$n_points, ch$n_points + ch$n_hidden,
-    ifelse(ch$n_special > 0, sprintf(", %d signalling", ch$n_special), "")
-  )
-  intro <- paste0(
-    "SPC charts of the ", what, " of each group of ", attr(res, "group"), " by period, with ",
-    "Laney p' limits at 3 sigma, the groups with a signal first; each group's latest point:"
-  )
-  c(short = short, long = alt_text(intro, values))
 }

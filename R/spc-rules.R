@@ -189,9 +189,10 @@ spc_variation <- function(special, improvement) {
 # R/ptd_calculate_assurance_type.R lines 18-33: the comparison is strict),
 # whose consistent_fail, consistent_pass and inconsistent are named here
 # after the icons. `target` is one number for every series or one per
-# series (NA for none).
+# series (NA for none). With `band` (a margin of equality, for the gap
+# charts), the assurance icon is that of spc_band_assurance() instead.
 spc_icons <- function(chart, rules, improvement = c("increase", "decrease", "neither"),
-                      target = NULL) {
+                      target = NULL, band = NULL) {
   improvement <- match_arg(improvement, c("increase", "decrease", "neither"), "improvement")
   ns <- nrow(chart$value)
   np <- ncol(chart$value)
@@ -210,12 +211,24 @@ spc_icons <- function(chart, rules, improvement = c("increase", "decrease", "nei
     ifelse(target < lcl, if (increase) "consistently_pass" else "consistently_fail", "hit_or_miss")
   )
   if (improvement == "neither") assurance[] <- NA_character_
+  if (!is.null(band)) assurance <- spc_band_assurance(lcl, ucl, band)
   new_tidy_frame(list(
     series = seq_len(ns), period = last,
     variation = spc_variation(special, improvement),
     side = ifelse(special > 0, "high", ifelse(special < 0, "low", NA_character_)),
     assurance = as.character(assurance)
   ))
+}
+
+# The assurance icon of a gap against a margin of equality `band` (its
+# lower and upper end, on the chart's scale): "consistently_pass" when both
+# limits lie within it (the process reliably keeps the gap within the
+# margin), "consistently_fail" when both lie beyond one end (it reliably
+# does not), "hit_or_miss" otherwise; NA where the limits are unknown.
+spc_band_assurance <- function(lcl, ucl, band) {
+  ifelse(lcl >= band[[1]] & ucl <= band[[2]], "consistently_pass",
+    ifelse(ucl < band[[1]] | lcl > band[[2]], "consistently_fail", "hit_or_miss")
+  )
 }
 
 spc_target <- function(target, ns) {

@@ -34,10 +34,17 @@ spc_describe <- function(measure, labels, ch, n_p) {
       paste0("; signals: ", paste(flagged, collapse = ", "))
     }
   }, "")
-  assurance <- ifelse(is.na(ch$assurance), "", paste0("; target: ", gsub("_", " ", ch$assurance)))
+  band <- !is.na(ch$equal_low)
+  against <- ifelse(band, paste0(
+    "margin of equality (", spc_number(ch$equal_low), " to ", spc_number(ch$equal_high), ")"
+  ), "target")
+  assurance <- ifelse(is.na(ch$assurance), "", paste0("; ", against, ": ", gsub("_", " ", ch$assurance)))
   hidden <- ifelse(ch$n_hidden > 0, paste0("; hidden: ", ch$hidden_periods), "")
   sprintf(
     "%s, %s: %s%s%s; the rules used %d of %d periods%s.",
     labels, what, variation, rules, assurance, ch$n_points, n_p, hidden
   )
 }
+
+# A margin's end as written: "-10", "0.8", "1.25".
+spc_number <- function(x) trimws(formatC(x, digits = 3, format = "g"))

@@ -117,6 +117,52 @@ test_that("a target gives the outcome charts their assurance icon", {
   expect_true(all(is.na(ch$assurance[ch$measure != "outcome"])))
 })
 
+test_that("a margin of equality gives the gap charts their assurance icon", {
+  # the icon from the limits at the latest point, by hand
+  band_icon <- function(lcl, ucl, low, high) {
+    if (lcl >= low && ucl <= high) "consistently_pass" else if (ucl < low || lcl > high) "consistently_fail" else "hit_or_miss"
+  }
+  check <- function(res, low, high) {
+    ch <- summary(res)
+    gap <- ch[ch$measure == "outcome_gap", ]
+    pts <- as.data.frame(res)
+    pts <- pts[pts$measure == "outcome_gap", ]
+    for (i in seq_len(nrow(gap))) {
+      mine <- pts[pts$ethnicity == gap$ethnicity[[i]] & !is.na(pts$value), ]
+      last <- mine[nrow(mine), ]
+      expect_identical(gap$assurance[[i]], band_icon(last$lcl, last$ucl, low, high))
+    }
+    expect_equal(gap$equal_low, rep(low, nrow(gap)))
+    expect_equal(gap$equal_high, rep(high, nrow(gap)))
+    expect_true(all(is.na(ch$assurance[ch$measure %in% c("share", "outcome")])))
+    gap
+  }
+  res <- monitor_equality(ips_synthetic, ethnicity, date_joined,
+    period = "financial_quarter", outcome = employed, margin = 0.1
+  )
+  gap <- check(res, -10, 10)
+  # both icons occur here: the data are not hand-picked to give one
+  expect_setequal(gap$assurance, c("hit_or_miss", "consistently_pass"))
+  expect_match(gap$description[[1]], "margin of equality (-10 to 10): ", fixed = TRUE)
+  # financial-year quarters: April to June 2019 is 2019-20 Q1
+  expect_identical(levels(as.data.frame(res)$period), c("2018-19 Q4", "2019-20 Q1", "2019-20 Q2", "2019-20 Q3"))
+  wide <- monitor_equality(ips_synthetic, ethnicity, date_joined,
+    period = "quarter", outcome = employed, gap = "ratio", ratio_margin = c(0.5, 3)
+  )
+  check(wide, 0.5, 3)
+  # without a margin, no gap chart has an assurance icon
+  plain <- summary(monitor_equality(ips_synthetic, ethnicity, date_joined, outcome = employed))
+  expect_true(all(is.na(plain$assurance)))
+  expect_error(
+    monitor_equality(ips_synthetic, ethnicity, date_joined, outcome = employed, margin = 10),
+    class = "equityaudit_error_input"
+  )
+  expect_error(
+    monitor_equality(ips_synthetic, ethnicity, date_joined, outcome = employed, gap = "ratio", ratio_margin = 1.2),
+    "ratio_margin"
+  )
+})
+
 test_that("under a rule, the charts come from the published counts, gaps named", {
   ips <- ips_synthetic
   s <- monitor_equality(ips, ethnicity, date_joined, period = "quarter", outcome = employed,
