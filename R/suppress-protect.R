@@ -193,7 +193,7 @@ greedy_pattern <- function(table, supp, forbid) {
       next
     }
     extra <- best_candidate(cell, pool, risk$vals, supp, risk$hidden, table)
-    supp[extra] <- TRUE
+    supp[copies_of(table, extra)] <- TRUE
   }
   list(suppressed = supp, unsolved = sum(unsolved))
 }
@@ -279,8 +279,12 @@ release_redundant <- function(table, supp, primary) {
 # One count in two places (a sum of one part: the same people in two
 # tables, or a total revealed by a percentage): where one copy is
 # published, a starred copy hides nothing the reader does not know, and
-# would only make the tables disagree. It is shown as well, unless showing
-# it would reveal another total through a percentage (new information).
+# would only make the tables disagree (one place, one status). It is
+# shown as well. Where showing it would reveal a total through a
+# percentage, that total, hidden from the reader until then (no copy of
+# it published), is starred instead: the reader learns nothing new, and
+# its percentages (withheld already, every part of it above 0 being
+# starred) stay withheld.
 show_known_copies <- function(table, supp) {
   spec <- table$spec
   shown <- spec$kind == "shown"
@@ -289,11 +293,10 @@ show_known_copies <- function(table, supp) {
   revealed <- spec$kind == "total" & !supp & !hidden_totals
   known <- same[(shown & !supp) | revealed]
   for (cell in which(supp & shown & same %in% known)) {
-    trial <- supp
-    trial[[cell]] <- FALSE
-    if (identical(unrevealed_totals(spec, trial, table$published), hidden_totals)) {
-      supp <- trial
-    }
+    supp[[cell]] <- FALSE
+    revealing <- hidden_totals & !unrevealed_totals(spec, supp, table$published)
+    supp[revealing & !(same %in% known)] <- TRUE
+    hidden_totals <- unrevealed_totals(spec, supp, table$published)
   }
   supp
 }
@@ -344,6 +347,13 @@ candidate_cells <- function(cell, table, unavailable) {
   integer()
 }
 
+# A count and its copies (the same people in other tables, a total a
+# percentage reveals): starred together, since a star on one copy hides
+# nothing while another is published.
+copies_of <- function(table, cell) {
+  which(table$same == table$same[[cell]] & !table$always_hidden)
+}
+
 # The first candidate whose suppression leaves `cell` protected by
 # propagation, or else the one that widens its range most (the first of
 # them on ties). At most 25 candidates are tried.
@@ -352,9 +362,9 @@ best_candidate <- function(cell, pool, vals, supp, hidden, table) {
   pool <- pool[seq_len(min(length(pool), 25))]
   width <- vapply(pool, function(j) {
     s <- supp
-    s[[j]] <- TRUE
+    s[copies_of(table, j)] <- TRUE
     v <- vals
-    v[[j]] <- NA
+    v[s] <- NA
     b <- propagated_bounds(knowledge_bounds(v, s, hidden, r), table$sums)
     here <- list(lo = b$lo[[cell]], hi = b$hi[[cell]])
     if (!too_narrow(here, r)) Inf else here$hi - here$lo

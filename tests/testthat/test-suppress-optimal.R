@@ -273,3 +273,28 @@ test_that("lpSolve alone finds the same least loss as with SYMPHONY", {
     expect_equal(with_lpsolve$status, "optimal")
   }
 })
+
+test_that("the greedy pattern stars a count with its copies and never one another table publishes", {
+  # the search given no time: the greedy pattern alone. Starring one copy
+  # of a count (the outcome table's n) while the group table published
+  # the other protected nothing, and the greedy search went on starring
+  # (187 counts, every access count of East while the cohort published
+  # them)
+  old <- options(equityaudit.search_seconds = 0)
+  on.exit(options(old))
+  d <- realistic_referrals()
+  r <- suppressMessages(report_tables(d$people, ethnic_group, outcome,
+    reference = d$population, by = site, event = "Employed"
+  ))
+  access <- as.data.frame(r$tables$access)
+  cohort <- as.data.frame(r$tables$cohort)
+  expect_lte(sum(is.na(access$n[access$site == "East"])), 2)
+  expect_lte(sum(is.na(access$n)), 4)
+  rows <- cohort[cohort$variable == "ethnic_group" & cohort$site != "Total", ]
+  at <- match(paste(rows$site, rows$level), paste(access$site, access$ethnic_group))
+  shown <- !is.na(rows$n) & !is.na(at)
+  expect_gt(sum(shown), 50)
+  expect_identical(access$n[at[shown]], rows$n[shown])
+  expect_identical(is.na(access$n[at]), is.na(rows$n))
+  expect_true(attr(disclosure_check(r$tables), "protected"))
+})
