@@ -12,14 +12,45 @@ report_findings <- function(r) {
   s <- r$settings
   access <- if (!is.null(t$access)) access_findings(t$access, s) else list()
   outcome <- outcome_findings(t$groups, s)
-  differences <- c(access$lines, outcome$lines)
+  broad <- !is.null(t$groups_broad)
+  if (broad) {
+    # each statement says which level it uses
+    access <- findings_level(access, "Detailed categories: ", "among the detailed categories")
+    outcome <- findings_level(outcome, "Detailed categories: ", "among the detailed categories")
+    b_access <- if (!is.null(t$access_broad)) access_findings(t$access_broad, s) else list()
+    b_outcome <- outcome_findings(t$groups_broad, s)
+    b_access <- findings_level(b_access, "Broad groups: ", "among the broad groups")
+    b_outcome <- findings_level(b_outcome, "Broad groups: ", "among the broad groups")
+    # a group the same at both levels ("Not stated") is stated once, broad
+    same <- function(detail, broad) detail[!sub("^[^:]*: ", "", detail) %in% sub("^[^:]*: ", "", broad)]
+    access$lines <- same(access$lines, b_access$lines)
+    outcome$lines <- same(outcome$lines, b_outcome$lines)
+  } else {
+    b_access <- b_outcome <- list()
+  }
+  differences <- c(b_access$lines, b_outcome$lines, access$lines, outcome$lines)
   if (length(differences) == 0) {
     differences <- paste0(
       "No comparison shows a difference between groups: every interval is consistent ",
       "with no difference, or there were too few people to tell."
     )
   }
-  c(differences, outcome$equivalent, access$untold, outcome$untold, findings_caveats(r))
+  c(
+    differences, b_outcome$equivalent, outcome$equivalent, b_access$untold, b_outcome$untold,
+    access$untold, outcome$untold, findings_caveats(r)
+  )
+}
+
+# Findings of one level of groups (detailed or broad) saying so: each
+# difference after `prefix`, and "Too few people to assess access among
+# the broad groups in ...".
+findings_level <- function(f, prefix, among) {
+  if (length(f$lines)) f$lines <- paste0(prefix, f$lines)
+  if (length(f$equivalent)) f$equivalent <- paste0(prefix, f$equivalent)
+  if (length(f$untold)) {
+    f$untold <- sub("^(Too few people to assess (access|the outcome))", paste("\\1", among), f$untold)
+  }
+  f
 }
 
 # The Markdown of the findings: a section with one bullet per sentence.

@@ -10,13 +10,15 @@ cohort_table <- function(x) {
   d <- format(x)
   d[[1]][d[[1]] == "people"] <- "All people"
   if (!nzchar(trimws(names(d)[[1]]))) names(d)[[1]] <- "Group"
+  # one column of groups: its name heads the rows, not each row
+  vars <- unique(unclass(x)$variable)
+  vars <- vars[vars != "people"]
+  prefix <- paste0(vars, ": ")
+  if (length(vars) == 1 && all(startsWith(d[[1]], prefix) | d[[1]] == "All people")) {
+    d[[1]] <- ifelse(d[[1]] == "All people", d[[1]], substring(d[[1]], nchar(prefix) + 1))
+    names(d)[[1]] <- vars
+  }
   d
-}
-
-# A table's caption: its title as print() and write_tables() give it,
-# and the part shown.
-table_title <- function(x, part = NULL) {
-  paste0(spec_of(x)$title, if (!is.null(part)) paste0(": ", part))
 }
 
 # The sections: a named list of Markdown strings ("" for a section that
@@ -30,6 +32,7 @@ report_markdown <- function(r) {
     access = if (!is.null(t$access)) report_access(r) else "",
     outcomes = report_outcomes(r),
     verdicts = report_verdicts(r),
+    broad = report_broad_section(r),
     measures = report_measures(r),
     adjusted = report_adjusted(r),
     services = if (!is.null(t$services)) report_services(r) else "",
@@ -85,8 +88,8 @@ suppression_text <- function(rule) {
   }
   paste0(
     "Small counts are suppressed with the ", rule_name(rule), " rule: counts of ",
-    if (rule == "opensafely") 0 else 1, " to 7 people are shown as ", md_literal(withheld_mark()), ", other counts are ",
-    "rounded to the nearest 5, and further counts are hidden wherever a reader could ",
+    if (rule == "opensafely") 0 else 1, " to 7 people are shown as ", md_literal(withheld_mark()), ", and ",
+    "further counts are hidden wherever a reader could ",
     "otherwise narrow a hidden count down, from one table or by combining tables. ",
     "Every percentage, interval, test, plot and measure is computed from the published ",
     "counts; groups whose counts are hidden are left out of the tests, plots and measures. ",

@@ -35,6 +35,18 @@
 #' services side by side and change over time are left out (a note says
 #' so). `key` is refused under the other rules.
 #'
+#' **Broad groups.** Under a threshold rule, when the group column holds
+#' detailed ethnic categories (any wording [collapse_ethnicity()] reads:
+#' the 19 ONS 2021 categories, the NHS ones), access, outcomes and the
+#' comparisons are computed for the broad groups too (tables
+#' `access_broad`, `outcomes_broad`, `groups_broad`, group column
+#' `broad_` and the group column's name), and suppressed together with
+#' the detailed tables through a hierarchy (see `suppress_counts(hierarchy
+#' = )`): a broad count is the sum of its detailed counts, and no hidden
+#' detailed count can be narrowed from the broad tables. The report shows
+#' them in a section of their own, and its main findings say which level
+#' each statement uses.
+#'
 #' The inequality measures' simulated intervals use a fixed seed (1), so
 #' that the report is the same each time it is made; your own random
 #' number stream is left as it was.
@@ -48,7 +60,8 @@
 #'   `periods`; those that do not apply are absent), `measures`, `adjusted`
 #'   (`access` and `outcomes`: the adjusted comparisons, or `NULL`),
 #'   `notes` (what the analyses left out, in words; under a rule without
-#'   exact counts), `records` (the number of records, as published) and
+#'   exact counts), `broad` (the broad groups' column and hierarchy, or
+#'   `NULL`), `records` (the number of records, as published) and
 #'   `settings` (the columns and options used).
 #' @export
 #' @examples
@@ -89,8 +102,12 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
   }
   check_report_data(input$data, cols, unknown)
   notes <- if (suppress == "cell_key") cell_key_report_notes(cols) else character()
+  broad <- report_broad(input$data, cols, unknown, suppress)
   tables <- withCallingHandlers(
-    report_analyses(input$data, cols, ref, event, unknown, suppress, period),
+    c(
+      report_analyses(input$data, cols, ref, event, unknown, suppress, period, broad),
+      if (!is.null(broad)) report_broad_tables(broad, cols, ref, event, unknown)
+    ),
     equityaudit_note = function(m) {
       notes <<- c(notes, trimws(conditionMessage(m)))
       invokeRestart("muffleMessage")
@@ -102,11 +119,14 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
       outcomes = result_table(tables$outcomes, "adjusted")
     )
   }
-  if (suppress != "none") tables <- suppress_counts(tables, suppress, secret = report_secret(suppress))
+  if (suppress != "none") {
+    tables <- suppress_counts(tables, suppress, secret = report_secret(suppress), hierarchy = broad$hierarchy)
+  }
   measures <- with_local_seed(1, suppressMessages(inequality_measures(tables$outcomes, sims = 1000)))
   structure(list(
     tables = tables, measures = measures, adjusted = adjusted, notes = unique(notes),
     records = report_records(tables$cohort, suppress),
+    broad = if (!is.null(broad)) list(column = broad$column, hierarchy = broad$hierarchy),
     settings = c(cols, list(
       event = attr(tables$outcomes, "event"), suppress = suppress, unknown = unknown,
       period = period, lazy = lazy, reference = !is.null(ref)
@@ -117,7 +137,7 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
 # Every analysis of the report, once, on the data and reference resolved by
 # report_input() (columns passed as the calls `cols$by` and so on, which
 # every verb reads as the names they hold).
-report_analyses <- function(data, cols, ref, event, unknown, suppress, period) {
+report_analyses <- function(data, cols, ref, event, unknown, suppress, period, broad = NULL) {
   # adjusted comparisons only without a rule (suppression does not cover them)
   adjust <- if (suppress == "none") cols$adjust else character()
   groups <- c(cols$group, cols$strata)
@@ -155,6 +175,13 @@ report_analyses <- function(data, cols, ref, event, unknown, suppress, period) {
     )
   }
   if (length(cols$date) == 1) {
+    # with broad groups, change over time by broad group (by detailed
+    # category, most counts of a period would be hidden)
+    if (!is.null(broad)) {
+      data <- broad$data
+      ref <- broad_reference(broad, ref, cols$group)
+      cols$group <- broad$column
+    }
     population <- period_population(ref, cols$group)
     tables$periods <- compare_periods(data, cols$group, cols$date,
       period = period, outcome = cols$outcome, event = event, unknown = unknown,

@@ -34,6 +34,12 @@ lit <- function(x) md_literal(x)
 # Headings: level-2 section headings of the package's own words.
 section <- function(title, ...) paste0("## ", title, "\n\n", paste0(..., collapse = ""), "\n\n")
 
+# A table's caption: its title as print() and write_tables() give it,
+# and the part shown.
+table_title <- function(x, part = NULL) {
+  paste0(spec_of(x)$title, if (!is.null(part)) paste0(": ", part))
+}
+
 # A pipe table of a data frame of text, every cell and heading literal,
 # with its caption (the table's title, literal) and the number of its
 # first columns that label the rows (row headers). The filter numbers the

@@ -59,7 +59,7 @@ layers <- list(
     "cmh.R", "chisq.R", "monitor.R", "tabulate-groups.R", "inequality.R", "power.R", "bjpsych.R",
     "export-cells.R", "export-xlsx.R"
   ),
-  `7` = c("report.R", "report-tables.R", "report-sections.R", "report-text.R", "report-findings.R", "report-methods.R", "report-spc.R", "report-figures.R")
+  `7` = c("report.R", "report-tables.R", "report-sections.R", "report-text.R", "report-findings.R", "report-methods.R", "report-spc.R", "report-figures.R", "report-broad.R")
 )
 
 files <- list.files("R", pattern = "\\.R$", full.names = TRUE)
