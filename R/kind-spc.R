@@ -57,7 +57,9 @@ spc_result <- function(counts, meta, left_out = NULL) {
     }
   }
   levels_m <- intersect(spc_measures, names(ms))
-  parts <- lapply(names(ms), function(nm) spc_measure_rows(nm, ms[[nm]], groups, periods, opt$gap))
+  parts <- lapply(names(ms), function(nm) {
+    spc_measure_rows(nm, ms[[nm]], groups, periods, opt$gap, opt$min_points %||% 1)
+  })
   # the group column, and those of its parts (group = c(ethnicity, sex))
   id_cols <- intersect(unique(c(meta$group, meta$parts)), names(d))
   pick <- function(what) {
@@ -109,7 +111,7 @@ spc_reference_row <- function(n, groups, ref_group) {
 
 # The rows (series after series, periods in order) and the one row per
 # series of the charts table of one measure.
-spc_measure_rows <- function(name, ms, groups, periods, gap) {
+spc_measure_rows <- function(name, ms, groups, periods, gap, min_points = 1) {
   ch <- ms$chart
   rules <- spc_rules(ch)
   icons <- spc_icons(ch, rules, ms$improvement, ms$target, ms$band)
@@ -141,9 +143,16 @@ spc_measure_rows <- function(name, ms, groups, periods, gap) {
   centre <- rep(NA_real_, n_s)
   centre[ch$segments$series[last_seg]] <- scale * ch$segments$centre[last_seg]
   hidden_periods <- vapply(seq_len(n_s), function(s) paste(periods[hidden[s, ]], collapse = ", "), "")
+  # a chart of too few published points has no icons: its limits and runs
+  # say little (Making Data Count)
+  n_points <- by_series(counts$n_points)
+  judged <- n_points >= min_points
+  icons$variation[!judged] <- NA
+  icons$side[!judged] <- NA
+  icons$assurance[!judged] <- NA
   charts <- list(
     measure = rep(name, n_s), centre = centre,
-    n_points = by_series(counts$n_points), n_hidden = as.integer(rowSums(hidden)),
+    n_points = n_points, judged = judged, n_hidden = as.integer(rowSums(hidden)),
     hidden_periods = hidden_periods,
     n_outside = by_series(counts$n_outside), n_shift = by_series(counts$n_shift),
     n_trend = by_series(counts$n_trend), n_two_of_three = by_series(counts$n_two_of_three),
@@ -153,7 +162,7 @@ spc_measure_rows <- function(name, ms, groups, periods, gap) {
     equal_high = rep(if (is.null(ms$band)) NA_real_ else scale * ms$band[[2]], n_s),
     assurance = icons$assurance
   )
-  charts$description <- spc_describe(name, as.character(groups[ms$rows]), charts, n_p)
+  charts$description <- spc_describe(name, as.character(groups[ms$rows]), charts, n_p, min_points)
   list(rows = rows, charts = charts, series = ms$rows)
 }
 
@@ -344,7 +353,7 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     if (any(gone)) {
       graphics::points(xs[gone], rep(ylim[[1]], sum(gone)), pch = 4, col = "grey30", cex = 0.8)
     }
-    words <- spc_variation_words(ch$variation[[i]], ch$side[[i]])
+    words <- if (ch$judged[[i]]) spc_variation_words(ch$variation[[i]], ch$side[[i]]) else "too few points to judge"
     if (!is.na(ch$assurance[[i]])) {
       against <- if (anyNA(band)) "; target " else "; margin "
       words <- paste0(words, against, gsub("_", " ", ch$assurance[[i]]))
@@ -361,7 +370,7 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     text <- strwrap(paste(hidden, "A cross on the axis marks each."), chars)
     if (length(text) > 2) {
       rest <- substr(text[[2]], 1, max(10, chars - 40))
-      text <- c(text[[1]], paste(rest, "... (all: summary(x))"))
+      text <- c(text[[1]], paste(rest, "... (all in each chart's description)"))
     }
     graphics::mtext(text, side = 1, outer = TRUE, cex = 0.7, adj = 0, line = seq_along(text) - 1)
   }

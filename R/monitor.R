@@ -51,6 +51,12 @@
 #'   process reliably keeps the gap within it), "consistently fail" when
 #'   both lie beyond one end, "hit or miss" otherwise. `NULL` (the default):
 #'   no assurance icon on the gap charts.
+#' @param min_points The fewest published points a chart needs for its
+#'   variation and assurance icons: limits and runs from fewer points say
+#'   little (Making Data Count advises at least 12 to 15). A chart with
+#'   fewer (`judged` is `FALSE` in the summary) is drawn, its rules are
+#'   counted, but it has no icon and its description says so. Under a
+#'   rule, hidden periods do not count.
 #' @return A data frame of class `equityaudit_spc`, one row per measure,
 #'   group and period: `measure` (`"share"`, `"access_gap"`, `"outcome"`,
 #'   `"outcome_gap"`: those computed), the group, `period`, `numerator` and
@@ -77,7 +83,7 @@ monitor_equality <- function(data, group, date,
                              ref_group = NULL, chart = c("pp", "p"), gap = c("difference", "ratio"),
                              baseline = NULL, rebase = NULL, target = NULL,
                              improvement = c("increase", "decrease", "neither"), margin = NULL,
-                             ratio_margin = NULL,
+                             ratio_margin = NULL, min_points = 12,
                              ref_count = NULL, weight = NULL, suppress = "none", ...) {
   check_no_dots(..., fn = "monitor_equality")
   withhold_counts(suppress)
@@ -89,6 +95,7 @@ monitor_equality <- function(data, group, date,
   if (!is.null(baseline)) check_number(baseline, "baseline", 1, Inf, whole = TRUE)
   if (!is.null(target)) check_number(target, "target", 0, 100)
   if (!is.null(margin)) check_number(margin, "margin", 0, 1)
+  check_number(min_points, "min_points", 1, Inf, whole = TRUE)
   if (!is.null(ratio_margin)) check_ratio_margin(ratio_margin)
   one_label <- is.character(ref_group) && length(ref_group) == 1 && !is.na(ref_group)
   if (!is.null(ref_group) && !one_label) {
@@ -112,7 +119,7 @@ monitor_equality <- function(data, group, date,
   options <- list(
     chart = chart, gap = gap, ref_group = ref_group, fix_after = baseline,
     rebase = spc_rebase_periods(rebase, pc$cut), target = target, improvement = improvement,
-    margin = margin, ratio_margin = ratio_margin,
+    margin = margin, ratio_margin = ratio_margin, min_points = min_points,
     ref_n = if (!is.null(ref)) as.vector(ref$n[pc$counts$rows]), ref_total = ref$total,
     ref_counts = !is.null(ref) && !isTRUE(ref$is_prop)
   )
@@ -176,7 +183,7 @@ spc_of_periods <- function(p, ref_counts = TRUE, chart = "pp", gap = "difference
   ref_n <- if (isTRUE(opt$reference)) d$ref_pct[seq_len(k)] * opt$ref_total / 100
   options <- list(
     chart = chart, gap = gap, ref_group = NULL, fix_after = NULL, rebase = NULL, target = NULL,
-    improvement = "increase", margin = 0.1, ref_n = ref_n, ref_total = opt$ref_total,
+    improvement = "increase", margin = 0.1, min_points = 12, ref_n = ref_n, ref_total = opt$ref_total,
     ref_counts = !is.null(ref_n) && ref_counts
   )
   meta <- list(

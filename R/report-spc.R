@@ -7,7 +7,8 @@
 report_spc_section <- function(r) {
   s <- report_spc(r)
   ch <- summary(s$result)
-  flagged <- ch$description[ch$n_special > 0]
+  flagged <- ch$description[ch$n_special > 0 & ch$judged]
+  few <- sum(!ch$judged)
   ref <- attr(s$result, "options")$ref_label
   section(
     "Signals over time (SPC charts)",
@@ -23,12 +24,23 @@ report_spc_section <- function(r) {
     "\"hit or miss\" otherwise. Hidden counts are gaps: every line comes from the published ",
     "counts.\n\n",
     if (length(flagged) == 0) {
-      "No chart shows a special cause."
+      if (few > 0) "No chart with enough points shows a special cause." else "No chart shows a special cause."
     } else {
       paste0(
         length(flagged), " of ", nrow(ch), " charts show a special cause:\n\n",
         paste0("- ", md_literal(flagged), collapse = "\n")
       )
+    },
+    if (few > 0) {
+      sprintf(
+        paste0(
+          "\n\n%s of %s charts have fewer than 12 published points and are not judged: ",
+          "too few people in each %s to publish. Longer periods (quarters, say) give them more points."
+        ),
+        format_count(few), format_count(nrow(ch)), gsub("_", " ", r$settings$period, fixed = TRUE)
+      )
+    } else {
+      ""
     },
     spc_assurance_text(ch)
   )
@@ -39,9 +51,12 @@ spc_assurance_text <- function(ch) {
   gap <- ch[grepl("_gap$", ch$measure) & !is.na(ch$assurance), , drop = FALSE]
   g <- names(ch)[[2]]
   words <- function(icon) {
-    mine <- gap$assurance == icon
+    mine <- which(gap$assurance == icon)
+    if (length(mine) == 0) {
+      return("none")
+    }
     labels <- paste0(gap[[g]][mine], " (", sub("_", " ", gap$measure[mine], fixed = TRUE), ")")
-    if (length(labels) == 0) "none" else paste(md_literal(labels), collapse = "; ")
+    paste(md_literal(labels), collapse = "; ")
   }
   if (nrow(gap) == 0) {
     return("")

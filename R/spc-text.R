@@ -16,12 +16,15 @@ spc_variation_words <- function(variation, side) {
 
 # Each chart in words (alt text, and the report): its variation, the rules
 # that signalled, and the points the rules used.
-spc_describe <- function(measure, labels, ch, n_p) {
+spc_describe <- function(measure, labels, ch, n_p, min_points = 1) {
   what <- c(
     share = "share of the period's people", access_gap = "access gap to the reference group",
     outcome = "outcome rate", outcome_gap = "outcome gap to the reference group"
   )[[measure]]
-  variation <- paste("latest point:", spc_variation_words(ch$variation, ch$side))
+  variation <- ifelse(ch$judged,
+    paste("latest point:", spc_variation_words(ch$variation, ch$side)),
+    sprintf("too few published points to judge (%d; at least %d needed)", ch$n_points, min_points)
+  )
   rules <- vapply(seq_along(labels), function(i) {
     n <- c(
       "outside the limits" = ch$n_outside[[i]], "a run of 7 on one side" = ch$n_shift[[i]],

@@ -48,7 +48,7 @@ test_that("each group's counts, values and limits per period are the p chart's",
 
 test_that("the rules, icons and counts of each chart are reported per chart", {
   h <- spc_hand()
-  res <- monitor_equality(h$data, group, month, outcome = employed, weight = w, chart = "p")
+  res <- monitor_equality(h$data, group, month, outcome = employed, weight = w, chart = "p", min_points = 1)
   ch <- summary(res)
   expect_identical(
     as.character(ch$measure), c("share", "share", "outcome", "outcome", "outcome_gap")
@@ -108,13 +108,31 @@ test_that("the reference group, baselines and rebasing are the user's", {
 
 test_that("a target gives the outcome charts their assurance icon", {
   h <- spc_hand()
-  res <- monitor_equality(h$data, group, month, outcome = employed, weight = w, target = 90)
+  res <- monitor_equality(h$data, group, month, outcome = employed, weight = w, target = 90, min_points = 1)
   ch <- summary(res)
   out <- ch[ch$measure == "outcome", ]
   expect_equal(out$target, c(90, 90))
   # 90% lies above every upper limit of a measure that should increase
   expect_identical(out$assurance, c("consistently_fail", "consistently_fail"))
   expect_true(all(is.na(ch$assurance[ch$measure != "outcome"])))
+})
+
+test_that("a chart of fewer points than min_points has no icons, and says so", {
+  h <- spc_hand()
+  few <- summary(monitor_equality(h$data, group, month, outcome = employed, weight = w, target = 90))
+  all <- summary(monitor_equality(h$data, group, month, outcome = employed, weight = w, target = 90, min_points = 8))
+  # 8 months: judged with min_points = 8, not with the default 12
+  expect_true(all(all$judged))
+  expect_false(any(few$judged))
+  expect_true(all(is.na(few$variation) & is.na(few$assurance)))
+  expect_false(anyNA(all$variation))
+  # the rules are still counted; the words say why there is no icon
+  expect_identical(few$n_special, all$n_special)
+  expect_match(few$description, "too few published points to judge (8; at least 12 needed)", fixed = TRUE)
+  expect_error(
+    monitor_equality(h$data, group, month, weight = w, min_points = 0),
+    class = "equityaudit_error_input"
+  )
 })
 
 test_that("a margin of equality gives the gap charts their assurance icon", {
@@ -138,7 +156,7 @@ test_that("a margin of equality gives the gap charts their assurance icon", {
     gap
   }
   res <- monitor_equality(ips_synthetic, ethnicity, date_joined,
-    period = "financial_quarter", outcome = employed, margin = 0.1
+    period = "financial_quarter", outcome = employed, margin = 0.1, min_points = 1
   )
   gap <- check(res, -10, 10)
   # both icons occur here: the data are not hand-picked to give one
@@ -147,7 +165,7 @@ test_that("a margin of equality gives the gap charts their assurance icon", {
   # financial-year quarters: April to June 2019 is 2019-20 Q1
   expect_identical(levels(as.data.frame(res)$period), c("2018-19 Q4", "2019-20 Q1", "2019-20 Q2", "2019-20 Q3"))
   wide <- monitor_equality(ips_synthetic, ethnicity, date_joined,
-    period = "quarter", outcome = employed, gap = "ratio", ratio_margin = c(0.5, 3)
+    period = "quarter", outcome = employed, gap = "ratio", ratio_margin = c(0.5, 3), min_points = 1
   )
   check(wide, 0.5, 3)
   # without a margin, no gap chart has an assurance icon
