@@ -49,9 +49,6 @@
 #' @inheritParams equityaudit-arguments
 #' @param method `"homogeneity"` or `"goodness_of_fit"`, see Details.
 #' @param missing `"report"`, `"exclude"` or `"include"`, see Details.
-#' @param ratio_margin Equivalence margins of the representation ratio: a
-#'   group counts as equally represented when its ratio is shown to lie
-#'   between these two values.
 #' @return A data frame of class `equityaudit_access`, one row per stratum
 #'   and group: the `by` columns, the group column (and, for combined
 #'   groups, a column per part), `missing` (is this the row of unknown

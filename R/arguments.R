@@ -149,6 +149,17 @@
 #' @param sig_level Significance level of the tests.
 #' @param margin The difference that matters: an absolute difference in
 #'   proportions (0.1 is ten percentage points).
+#' @param ratio_margin Equivalence margins of a ratio, two numbers, one
+#'   below 1 and one above (`c(0.8, 1.25)`): a group counts as equally
+#'   represented when its representation ratio is shown to lie between
+#'   them ([compare_access()]); a gap chart of ratios is within the margin
+#'   of equality between them ([monitor_equality()]).
+#' @param source Where the data come from, as text: on a workbook's cover
+#'   sheet ([write_tables()]; `NULL`: "Not given"), or under "About this
+#'   release" in a report ([equity_report()]; `NULL`: not stated).
+#' @param contact Who to contact about the figures (an email address, say),
+#'   as text: on a workbook's cover sheet (`NULL`: "Not given"), or under
+#'   "About this release" in a report (`NULL`: not stated).
 #' @param correct Apply the continuity correction to 2 x 2 tables (as
 #'   [stats::chisq.test()] does) and 2 x 2 x K tables (as
 #'   [stats::mantelhaen.test()] does)?

@@ -63,10 +63,6 @@
 #'
 #' @param x A result of the package, a list of results suppressed together,
 #'   or an `equityaudit_report` ([report_tables()]).
-#' @param source Where the data come from, on the cover sheet (`NULL`: "Not
-#'   given").
-#' @param contact Who to contact about the tables, on the cover sheet
-#'   (`NULL`: "Not given").
 #' @inheritParams equityaudit-arguments
 #' @return `path`, invisibly.
 #' @seealso [suppress_counts()]; `options(equityaudit.withheld = "gss")`

@@ -346,7 +346,8 @@ plot.equityaudit_spc <- function(x, measure = NULL, main = NULL, ...) {
     if (!is.na(ch$target[[i]])) graphics::abline(h = ch$target[[i]], lty = 3, col = "#361475")
     band <- c(ch$equal_low[[i]], ch$equal_high[[i]])
     if (!anyNA(band)) graphics::abline(h = band, lty = 3, col = "#361475")
-    colour <- colours[pts$variation[p]]
+    # a chart too short to judge: every point grey, none a signal
+    colour <- if (ch$judged[[i]]) colours[pts$variation[p]] else ifelse(is.na(pts$value[p]), NA, "grey40")
     graphics::points(xs, pts$value[p], pch = 19, col = ifelse(is.na(colour), NA, colour))
     # hidden periods: a cross on the axis
     gone <- pts$hidden[p]

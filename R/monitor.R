@@ -18,6 +18,14 @@
 #' icon (that of its last point) and, for the outcome with a `target`, its
 #' assurance icon.
 #'
+#' **Assurance of the gaps.** With `margin` (gaps as differences: `0.1`
+#' is 10 percentage points either way) or `ratio_margin` (gaps as ratios,
+#' `gap = "ratio"`), each gap chart has an assurance icon against that
+#' margin of equality: "consistently pass" when both limits at the latest
+#' point lie within it (the process reliably keeps the gap within the
+#' margin), "consistently fail" when both lie beyond one end, "hit or
+#' miss" otherwise. Without them (the default), the gap charts have none.
+#'
 #' Under a suppression rule (`suppress`), the counts are suppressed as
 #' [compare_periods()]'s are (`tidy(x, "counts")` equals
 #' `suppress_counts(compare_periods(...))`), and every limit, centre line,
@@ -42,15 +50,6 @@
 #'   icon of the outcome charts.
 #' @param improvement Which way the outcome rate improves: `"increase"`,
 #'   `"decrease"` or `"neither"` (no assurance icon then).
-#' @param margin,ratio_margin The margin of equality of the gap charts,
-#'   for their assurance icon: `margin` for gaps as differences (a
-#'   proportion, as in [compare_groups()]: `0.1` is 10 percentage points
-#'   either way), `ratio_margin` for gaps as ratios (two numbers, as in
-#'   [compare_access()]: `c(0.8, 1.25)`). The icon is "consistently pass"
-#'   when both limits at the latest point lie within the margin (the
-#'   process reliably keeps the gap within it), "consistently fail" when
-#'   both lie beyond one end, "hit or miss" otherwise. `NULL` (the default):
-#'   no assurance icon on the gap charts.
 #' @param min_points The fewest published points a chart needs for its
 #'   variation and assurance icons: limits and runs from fewer points say
 #'   little (Making Data Count advises at least 12 to 15). A chart with

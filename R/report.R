@@ -53,10 +53,9 @@
 #' means, and the release's `source`, `contact` and `next_release` when
 #' given.
 #'
-#' @param contact,source,next_release Optional text for the methods
-#'   section's "About this release": who to contact about the figures (an
-#'   email address, say), where the data come from, and when the next
-#'   release is due. Each is one string, shown as literal text.
+#' @param next_release When the next release is due, as text, under
+#'   "About this release" (`NULL`: not stated). `contact`, `source` and
+#'   `next_release` are each one string, shown as literal text.
 #' @param quiet Passed to [rmarkdown::render()]; by default, progress is
 #'   shown in interactive sessions.
 #' @param format `"html"` or `"word"`; by default, `"word"` when
