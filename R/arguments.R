@@ -154,6 +154,10 @@
 #'   represented when its representation ratio is shown to lie between
 #'   them ([compare_access()]); a gap chart of ratios is within the margin
 #'   of equality between them ([monitor_equality()]).
+#' @param broad `TRUE` to publish the broad ethnic groups beside detailed
+#'   categories in a report under a threshold rule, suppressed together
+#'   with them (see "Broad groups" in [report_tables()]); `FALSE` (the
+#'   default) for the groups as they are.
 #' @param source Where the data come from, as text: on a workbook's cover
 #'   sheet ([write_tables()]; `NULL`: "Not given"), or under "About this
 #'   release" in a report ([equity_report()]; `NULL`: not stated).

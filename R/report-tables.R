@@ -35,17 +35,21 @@
 #' services side by side and change over time are left out (a note says
 #' so). `key` is refused under the other rules.
 #'
-#' **Broad groups.** Under a threshold rule, when the group column holds
-#' detailed ethnic categories (any wording [collapse_ethnicity()] reads:
-#' the 19 ONS 2021 categories, the NHS ones), access, outcomes and the
-#' comparisons are computed for the broad groups too (tables
+#' **Broad groups.** With `broad = TRUE`, under a threshold rule, when the
+#' group column holds detailed ethnic categories (any wording
+#' [collapse_ethnicity()] reads: the 19 ONS 2021 categories, the NHS ones),
+#' access, outcomes and the comparisons are computed for the broad groups
+#' too, and change over time is by broad group (tables
 #' `access_broad`, `outcomes_broad`, `groups_broad`, group column
 #' `broad_` and the group column's name), and suppressed together with
 #' the detailed tables through a hierarchy (see `suppress_counts(hierarchy
 #' = )`): a broad count is the sum of its detailed counts, and no hidden
 #' detailed count can be narrowed from the broad tables. The report shows
 #' them in a section of their own, and its main findings say which level
-#' each statement uses.
+#' each statement uses. It is not the default: the broad counts tie the
+#' detailed ones together, and when the search for the fewest counts
+#' hidden runs out of time, the pattern it falls back to can hide far more
+#' of the detail than without them (compare the two).
 #'
 #' The inequality measures' simulated intervals use a fixed seed (1), so
 #' that the report is the same each time it is made; your own random
@@ -72,16 +76,18 @@ report_tables <- function(data, group, outcome, reference = NULL, by = NULL,
                           strata = NULL, event = NULL, unknown = NULL,
                           ref_count = NULL, ref_prop = NULL, weight = NULL,
                           suppress = "nhs_digital", adjust = NULL, date = NULL,
-                          period = "quarter", key = NULL, ...) {
+                          period = "quarter", key = NULL, broad = FALSE, ...) {
   check_no_dots(..., fn = "report_tables")
-  report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event)
+  report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event, broad)
 }
 
 # The front end of the report (report_tables(), equity_report()): its data
 # and reference resolved once (a database table counted by one query), then
 # every analysis. `frame`: the calling function's environment, holding its
 # unevaluated column arguments.
-report_input <- function(data, reference, frame, env, suppress, period, unknown, event) {
+report_input <- function(data, reference, frame, env, suppress, period, unknown, event,
+                         broad = FALSE) {
+  check_flag(broad, "broad")
   suppress <- check_suppress(suppress, c("nhs_digital", "opensafely", "cell_key", "none"))
   withhold_counts(suppress)
   period <- match_arg(period, period_kinds, "period")
@@ -102,7 +108,7 @@ report_input <- function(data, reference, frame, env, suppress, period, unknown,
   }
   check_report_data(input$data, cols, unknown)
   notes <- if (suppress == "cell_key") cell_key_report_notes(cols) else character()
-  broad <- report_broad(input$data, cols, unknown, suppress)
+  broad <- if (broad) report_broad(input$data, cols, unknown, suppress)
   tables <- withCallingHandlers(
     c(
       report_analyses(input$data, cols, ref, event, unknown, suppress, period, broad),

@@ -82,7 +82,8 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
                           suppress = "nhs_digital", path = "equity-report.html",
                           title = "Equality audit", quiet = !interactive(),
                           adjust = NULL, date = NULL, period = "quarter", format = NULL,
-                          key = NULL, contact = NULL, source = NULL, next_release = NULL, ...) {
+                          key = NULL, contact = NULL, source = NULL, next_release = NULL,
+                          broad = FALSE, ...) {
   check_no_dots(..., fn = "equity_report")
   format <- report_format(format, path)
   if (!requireNamespace("rmarkdown", quietly = TRUE) ||
@@ -103,7 +104,7 @@ equity_report <- function(data, group, outcome, reference = NULL, by = NULL,
   r <- if (inherits(data, "equityaudit_report")) {
     data
   } else {
-    report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event)
+    report_input(data, reference, environment(), parent.frame(), suppress, period, unknown, event, broad)
   }
   r$publication <- list(
     contact = check_release_text(contact, "contact"), source = check_release_text(source, "source"),

@@ -10,7 +10,7 @@ broad_report <- local({
       cache <<- list(
         ref = ref,
         r = report_tables(ref$people, ethnic_group, outcome,
-          reference = ref$population, by = site, event = "Employed"
+          reference = ref$population, by = site, event = "Employed", broad = TRUE
         )
       )
     }
@@ -67,13 +67,17 @@ test_that("the findings and the report say which level each statement uses", {
 
 test_that("broad groups only where they add something", {
   # broad groups already (the study's five), no rule, or a column of sites
-  r <- report_tables(ips_synthetic, ethnicity, employed, by = service)
+  r <- report_tables(ips_synthetic, ethnicity, employed, by = service, broad = TRUE)
   expect_null(r$broad)
   expect_false("outcomes_broad" %in% names(r$tables))
   ref <- realistic_referrals(300, seed = 2)
-  r <- report_tables(ref$people, ethnic_group, outcome, by = site, event = "Employed", suppress = "none")
+  r <- report_tables(ref$people, ethnic_group, outcome, by = site, event = "Employed", suppress = "none", broad = TRUE)
   expect_null(r$broad)
   expect_identical(equityaudit:::report_broad_section(r), "")
-  r <- report_tables(ref$people, site, outcome, event = "Employed")
+  r <- report_tables(ref$people, site, outcome, event = "Employed", broad = TRUE)
   expect_null(r$broad)
+  # not asked for: the groups as they are
+  r <- report_tables(ref$people, ethnic_group, outcome, by = site, event = "Employed")
+  expect_null(r$broad)
+  expect_error(report_tables(ref$people, ethnic_group, outcome, event = "Employed", broad = NA), class = "equityaudit_error_input")
 })
