@@ -47,9 +47,11 @@
 #'   `ratio_low` and `ratio_high` (Katz log interval, as in
 #'   [compare_access()]); with `outcome`, `outcome_n` (people with a known
 #'   outcome), `events`, `outcome_pct`, `outcome_low` and `outcome_high`.
-#'   [summary()] (or `tidy(x, "trend")`): per group, `share_statistic`,
-#'   `share_p_value` and, with `outcome`, `outcome_statistic` and
-#'   `outcome_p_value` (1 degree of freedom each).
+#'   [summary()] (or `tidy(x, "trend")`): per group, `share_periods` (the
+#'   periods the test used: those with people and, under a rule, published
+#'   counts), `share_statistic`, `share_p_value` and, with `outcome`,
+#'   `outcome_periods`, `outcome_statistic` and `outcome_p_value` (1 degree
+#'   of freedom each).
 #' @export
 #' @examples
 #' res <- compare_periods(ips_synthetic, ethnicity, date_joined,

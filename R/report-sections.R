@@ -295,14 +295,18 @@ report_periods <- function(r) {
     "Each group's share of the people who joined in each ", unit, ", and its percentage with ",
     "the outcome, then the chi-square test for a linear trend across the ", unit, "s. **How ",
     "to read this:** a small trend p (below 0.05) means the share (or the outcome) rose or ",
-    "fell steadily over time by more than chance would explain.\n\n",
+    "fell steadily over time by more than chance would explain. Each test says how many ",
+    unit, "s it used: a ", unit, " whose counts are hidden takes no part.\n\n",
     md_table(
       readable_table(p, c("period", attr(p, "group"), "n", "share_ci", "outcome_ci")),
       table_title(p), 2
     ),
     "\n\n",
     md_table(
-      readable_table(tr, c(attr(p, "group"), "share_statistic", "share_p_value", "outcome_statistic", "outcome_p_value")),
+      readable_table(tr, c(
+        attr(p, "group"), "share_periods", "share_statistic", "share_p_value",
+        "outcome_periods", "outcome_statistic", "outcome_p_value"
+      )),
       table_title(p, "trend tests"), 1
     )
   )

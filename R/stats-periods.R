@@ -36,7 +36,12 @@ period_stats <- function(n, period_n, ref_n, ref_total, events, outcome_n, conf_
   }
   shown <- !is.na(n) & !is.na(period_n)
   share <- trend_test(ifelse(shown, n, 0), ifelse(shown, period_n, 0))
-  trend <- list(share_statistic = share$statistic, share_p_value = share$p_value)
+  # how many periods each test used: those published, with anyone in them
+  used <- function(ok, total) as.integer(rowSums(ok & !is.na(total) & total > 0))
+  trend <- list(
+    share_periods = used(shown, period_n), share_statistic = share$statistic,
+    share_p_value = share$p_value
+  )
   if (!is.null(events)) {
     ow <- wilson_interval(events, outcome_n, conf_level)
     cols <- c(cols, list(
@@ -46,6 +51,7 @@ period_stats <- function(n, period_n, ref_n, ref_total, events, outcome_n, conf_
     ))
     shown <- !is.na(events) & !is.na(outcome_n)
     out_t <- trend_test(ifelse(shown, events, 0), ifelse(shown, outcome_n, 0))
+    trend$outcome_periods <- used(shown, outcome_n)
     trend$outcome_statistic <- out_t$statistic
     trend$outcome_p_value <- out_t$p_value
   }

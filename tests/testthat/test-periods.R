@@ -42,6 +42,8 @@ test_that("quarters: counts, shares and both trend tests against base R", {
   tr <- summary(res)
   want <- stats::prop.trend.test(tab[, "Black"], rowSums(tab))
   expect_equal(tr$share_statistic[tr$ethnicity == "Black"], unname(want$statistic), tolerance = 1e-10)
+  # every quarter with people in it took part
+  expect_equal(tr$share_periods[tr$ethnicity == "Black"], sum(rowSums(tab) > 0))
   ev <- table(q[known & d$ethnicity %in% "Black"], d$employed[known & d$ethnicity %in% "Black"])
   want <- stats::prop.trend.test(ev[, "TRUE"], rowSums(ev))
   expect_equal(tr$outcome_p_value[tr$ethnicity == "Black"], want$p.value, tolerance = 1e-10)
@@ -84,4 +86,20 @@ test_that("a date typed wrongly is named, not turned into centuries of empty per
   people$d[[17]] <- as.Date("2020-09-01")
   res <- compare_periods(people, g, d)
   expect_equal(levels(res$period)[c(1, length(levels(res$period)))], c("2019 Q1", "2020 Q3"))
+})
+
+test_that("each trend test says how many periods it used, hidden ones left out", {
+  d <- periods_data(300)
+  res <- compare_periods(d, ethnicity, date, period = "quarter", outcome = employed, suppress = "nhs_digital")
+  x <- as.data.frame(unclass(res))
+  tr <- summary(res)
+  for (g in unique(as.character(x$ethnicity))) {
+    mine <- x[x$ethnicity == g, ]
+    share <- sum(!is.na(mine$n) & !is.na(mine$period_n) & mine$period_n > 0)
+    outcome <- sum(!is.na(mine$events) & !is.na(mine$outcome_n) & mine$outcome_n > 0)
+    expect_equal(tr$share_periods[tr$ethnicity == g], share)
+    expect_equal(tr$outcome_periods[tr$ethnicity == g], outcome)
+  }
+  # the rule hid some: fewer periods than there are
+  expect_true(any(tr$outcome_periods < nlevels(res$period)))
 })
