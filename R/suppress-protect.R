@@ -356,18 +356,34 @@ copies_of <- function(table, cell) {
 
 # The first candidate whose suppression leaves `cell` protected by
 # propagation, or else the one that widens its range most (the first of
-# them on ties). At most 25 candidates are tried.
+# them on ties); when propagation leaves every candidate the same range,
+# the one the exact check widens most. At most 25 candidates are tried.
 best_candidate <- function(cell, pool, vals, supp, hidden, table) {
-  r <- table$r
   pool <- pool[seq_len(min(length(pool), 25))]
-  width <- vapply(pool, function(j) {
-    s <- supp
-    s[copies_of(table, j)] <- TRUE
-    v <- vals
-    v[s] <- NA
-    b <- propagated_bounds(knowledge_bounds(v, s, hidden, r), table$sums)
-    here <- list(lo = b$lo[[cell]], hi = b$hi[[cell]])
-    if (!too_narrow(here, r)) Inf else here$hi - here$lo
-  }, 0)
+  width <- vapply(pool, candidate_width, 0, cell, vals, supp, hidden, table, exact = FALSE)
+  # where propagation cannot tell the candidates apart, the exact bounds
+  # do (else the first, the smallest count, is starred again and again)
+  if (length(pool) > 1 && length(unique(width)) == 1) {
+    width <- vapply(pool, candidate_width, 0, cell, vals, supp, hidden, table, exact = TRUE)
+  }
   pool[[which.max(width)]]
+}
+
+# The width the cell at risk would have with candidate `j` starred (with
+# its copies): Inf when wide enough; from the bounds the sums propagate,
+# or with `exact` from the exact check's.
+candidate_width <- function(j, cell, vals, supp, hidden, table, exact) {
+  r <- table$r
+  s <- supp
+  s[copies_of(table, j)] <- TRUE
+  v <- vals
+  v[s] <- NA
+  k <- knowledge_bounds(v, s, hidden, r)
+  b <- if (exact) {
+    exact_bounds(table$spec, k, seq_along(s) == cell, r, wide_enough(r), table$pool)
+  } else {
+    propagated_bounds(k, table$sums)
+  }
+  here <- list(lo = b$lo[[cell]], hi = b$hi[[cell]])
+  if (!too_narrow(here, r)) Inf else here$hi - here$lo
 }
