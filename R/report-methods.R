@@ -68,7 +68,10 @@ methods_completeness <- function(r) {
   not_known <- total(unknown)
   recorded <- n - not_stated - not_known
   digits <- if (rounds_counts(suppression_of(r$tables$cohort))) 0 else 1
-  pct <- function(v) ifelse(is.na(v), "", paste0(" (", format_pct(percent_of(v, n), digits), "%)"))
+  # a percentage only where the count and the place's people are shown
+  pct <- function(v) {
+    ifelse(is.na(v) | is.na(n) | n %in% 0, "", paste0(" (", format_pct(percent_of(v, n), digits), "%)"))
+  }
   count <- function(v) paste0(format_count(v, na = withheld_mark()), pct(v))
   table <- data.frame(
     place = if (length(places)) keys else "All people", people = format_count(n, na = withheld_mark()),

@@ -53,7 +53,13 @@ test_that("under a rule the completeness table hides what would give a hidden co
     n <- co$n[here & co$variable == "people"]
     none <- co$n[here & co$missing]
     stated <- co$n[here & co$level %in% "Not stated"]
-    shown <- function(k) if (is.na(k)) "*" else sprintf("%s (%.0f%%)", format(k, big.mark = ","), 100 * k / n)
+    shown <- function(k) {
+      if (is.na(k)) {
+        return("*")
+      }
+      # no percentage of a hidden total
+      if (is.na(n)) format(k, big.mark = ",") else sprintf("%s (%.0f%%)", format(k, big.mark = ","), 100 * k / n)
+    }
     people <- if (is.na(n)) "*" else format(n, big.mark = ",")
     expect_equal(row[-1], c(people, shown(n - none - stated), shown(stated), shown(none)))
   }
