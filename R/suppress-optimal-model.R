@@ -132,10 +132,12 @@ add_cuts <- function(store, cuts) {
 
 # The master over the rows held: minimum loss, 0 <= x, s <= 1 (integer
 # or not). Returns list(status, value, x (per column)).
-solve_master <- function(prob, store, integer, time_limit = NULL) {
+# (lpSolve, which runs each programme to its end: the same cuts give the
+# same choice on every machine)
+solve_master <- function(prob, store, integer) {
   rows <- list(i = store$i, j = store$j, v = store$v)
   fit <- run_programme(prob$obj, rows, rep(">=", length(store$rhs)), store$rhs,
-    upper = 1, integer = integer, time_limit = time_limit, solver = "lpSolve"
+    upper = 1, integer = integer, solver = "lpSolve"
   )
   list(status = fit$status, value = fit$value, x = pmin(pmax(fit$solution, 0), 1))
 }

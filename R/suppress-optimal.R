@@ -22,17 +22,21 @@
 #'   from and fall back to (protect_cells() gives the greedy search's;
 #'   default: every count that may be starred).
 #' @param time_limit Seconds (elapsed) for the whole search; past it the
-#'   best protected pattern known is returned.
+#'   best protected pattern known is returned (default none: a limit of
+#'   time makes the result depend on the machine's speed).
+#' @param max_iterations Master programmes (linear or integer) the whole
+#'   search may solve; past it the best protected pattern known is
+#'   returned. A limit that does not depend on the machine.
 #' @param weight The loss of starring each cell (default 1 + its count).
-#' @return list(suppressed, status ("optimal"; "time_limit" when the limit
-#'   stopped the search of some part; "fallback" when a part could not be
+#' @return list(suppressed, status ("optimal"; "time_limit" or
+#'   "effort_limit" when a limit stopped the search of some part; "fallback" when a part could not be
 #'   solved and kept the incumbent), cost (the loss), lower_bound (no
 #'   pattern loses less), incumbent_cost, iterations (master programmes
 #'   solved), cuts, exposed (cells no pattern can protect), parts (one row
 #'   per part searched)).
 #' @noRd
-optimal_pattern <- function(spec, r, primary = NULL, incumbent = NULL, time_limit = 30,
-                            weight = NULL) {
+optimal_pattern <- function(spec, r, primary = NULL, incumbent = NULL, time_limit = Inf,
+                            weight = NULL, max_iterations = Inf) {
   started <- proc.time()[["elapsed"]]
   deadline <- started + time_limit
   spec <- with_cons(spec)
@@ -65,7 +69,8 @@ optimal_pattern <- function(spec, r, primary = NULL, incumbent = NULL, time_limi
     pspec <- optimal_part_spec(spec, index, p)
     cells <- pspec$cells
     if (length(cells) == 1) next # in no sum: nothing links it to others
-    res <- solve_part(pspec, r, primary[cells], weight[cells], incumbent[cells], deadline)
+    limit <- list(deadline = deadline, iterations = max_iterations - out$iterations)
+    res <- solve_part(pspec, r, primary[cells], weight[cells], incumbent[cells], limit)
     out$suppressed[cells] <- res$suppressed
     out$exposed[cells] <- res$exposed
     out$iterations <- out$iterations + res$iterations
@@ -92,9 +97,10 @@ part_summary <- function(part = integer(), cells = integer(), status = character
   )
 }
 
-# One part: returns list(suppressed, status, lower_bound, iterations,
-# cuts, exposed).
-solve_part <- function(spec, r, primary, weight, incumbent, deadline) {
+# One part, within `limit` (list(deadline (elapsed seconds), iterations
+# (master programmes))): returns list(suppressed, status, lower_bound,
+# iterations, cuts, exposed).
+solve_part <- function(spec, r, primary, weight, incumbent, limit) {
   prob <- part_problem(spec, r, primary, weight)
   check <- function(supp) certify_pattern(spec, r, supp, witnesses = TRUE)
   result <- function(supp, status, bound, exposed = rep(FALSE, prob$n)) {
@@ -124,11 +130,19 @@ solve_part <- function(spec, r, primary, weight, incumbent, deadline) {
   add_cuts(store, partner_cuts(prob))
   pool <- new.env(parent = emptyenv())
   bound <- 0
-  time_left <- function() deadline - proc.time()[["elapsed"]]
+  # the limit reached, if any: the count of programmes first, so that a
+  # search that ends within it gives the same pattern on every machine
+  stop_reason <- function() {
+    if (iterations >= limit$iterations) {
+      "effort_limit"
+    } else if (proc.time()[["elapsed"]] >= limit$deadline) {
+      "time_limit"
+    }
+  }
   # the linear relaxation first: capacity cuts at its fractional points
   for (round in seq_len(50)) {
-    if (time_left() <= 0) {
-      return(result(fallback, "time_limit", bound, exposed))
+    if (!is.null(why <- stop_reason())) {
+      return(result(fallback, why, bound, exposed))
     }
     fit <- solve_master(prob, store, integer = FALSE)
     iterations <- iterations + 1L
@@ -144,15 +158,11 @@ solve_part <- function(spec, r, primary, weight, incumbent, deadline) {
   # too narrow is at risk against the integer one too, so checking first
   # misses no capacity cut)
   repeat {
-    left <- time_left()
-    if (left <= 0) {
-      return(result(fallback, "time_limit", bound, exposed))
+    if (!is.null(why <- stop_reason())) {
+      return(result(fallback, why, bound, exposed))
     }
-    fit <- solve_master(prob, store, integer = TRUE, time_limit = left)
+    fit <- solve_master(prob, store, integer = TRUE)
     iterations <- iterations + 1L
-    if (fit$status == "time_limit") {
-      return(result(fallback, "time_limit", bound, exposed))
-    }
     if (fit$status != "optimal") {
       return(result(fallback, "fallback", bound, exposed))
     }

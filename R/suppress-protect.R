@@ -57,20 +57,32 @@ protect_cells <- function(spec, r) {
   list(suppressed = supp, published = published)
 }
 
-# The time the search for the least loss may take in one suppression
-# (option equityaudit.search_seconds, default 60), and what it did:
-# parts searched, proven least, stopped at the limit.
+# The effort the search for the least loss may spend in one suppression,
+# counted in master programmes (option equityaudit.search_effort, default
+# 40), so that the same data give the same stars on every machine; a
+# limit of time (option equityaudit.search_seconds, default none) can be
+# set on top, at the cost of that. Records what it did: parts searched,
+# stopped at a limit.
 search_budget <- function() {
   b <- new.env(parent = emptyenv())
-  seconds <- getOption("equityaudit.search_seconds", 60)
+  effort <- getOption("equityaudit.search_effort", 40)
+  if (!is.numeric(effort) || length(effort) != 1 || is.na(effort) || effort < 0 ||
+    (is.finite(effort) && effort != round(effort))) {
+    abort_input("argument", "Option `equityaudit.search_effort` must be a whole number of programmes, 0 or more.",
+      arg = "equityaudit.search_effort"
+    )
+  }
+  seconds <- getOption("equityaudit.search_seconds", Inf)
   if (!is.numeric(seconds) || length(seconds) != 1 || is.na(seconds) || seconds < 0) {
     abort_input("argument", "Option `equityaudit.search_seconds` must be a number of seconds, 0 or more.",
       arg = "equityaudit.search_seconds"
     )
   }
+  b$effort <- effort
   b$deadline <- proc.time()[["elapsed"]] + seconds
   b$searched <- 0L
   b$stopped <- 0L
+  b$clock <- FALSE
   b
 }
 
@@ -80,20 +92,26 @@ search_budget <- function() {
 # `max_cells`.
 least_loss <- function(spec, r, primary, supp, published, budget, min_cells = 12, max_cells = 4000) {
   shown <- sum(spec$kind == "shown")
-  left <- budget$deadline - proc.time()[["elapsed"]]
   # (its cuts need the true count of every cell: the people of a
   # combination with an unknown part are not counted by any table)
   if (!any(supp & !primary) || shown < min_cells || shown > max_cells || anyNA(spec$value)) {
     return(supp)
   }
-  if (left <= 0) {
+  left <- budget$deadline - proc.time()[["elapsed"]]
+  if (budget$effort <= 0 || left <= 0) {
     budget$stopped <- budget$stopped + 1L
+    budget$clock <- budget$clock || (budget$effort > 0)
     return(supp)
   }
   weight <- 1 + pmax(published, 0, na.rm = TRUE)
-  res <- optimal_pattern(spec, r, primary, incumbent = supp, time_limit = left, weight = weight)
+  res <- optimal_pattern(spec, r, primary,
+    incumbent = supp, time_limit = left, weight = weight,
+    max_iterations = budget$effort
+  )
+  budget$effort <- budget$effort - res$iterations
   budget$searched <- budget$searched + 1L
   if (res$status != "optimal") budget$stopped <- budget$stopped + 1L
+  if (res$status == "time_limit") budget$clock <- TRUE
   res$suppressed | primary
 }
 
@@ -101,11 +119,17 @@ tell_search <- function(budget) {
   if (budget$stopped > 0) {
     message(sprintf(
       paste(
-        "The search for the fewest people hidden stopped at its time limit in %d part%s of the",
+        "The search for the fewest people hidden stopped at its limit of %s in %d part%s of the",
         "tables: there the greedy pattern is used (protected, perhaps hiding more than it must).",
-        "Allow more time with options(equityaudit.search_seconds = )."
+        "Allow more with %s."
       ),
-      budget$stopped, if (budget$stopped == 1) "" else "s"
+      if (budget$clock) "time" else "effort",
+      budget$stopped, if (budget$stopped == 1) "" else "s",
+      if (budget$clock) {
+        "options(equityaudit.search_seconds = )"
+      } else {
+        "options(equityaudit.search_effort = ), in master programmes (default 40)"
+      }
     ))
   }
 }

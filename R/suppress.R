@@ -116,8 +116,17 @@
 #' those counts (each with its copies in other tables) are shown in turn
 #' and the search run again without them, keeping the new stars when they
 #' hide less, a count weighted by 1 + the people in it so that a large
-#' count is rarely hidden. This is a heuristic: it does not prove that no
-#' choice of stars loses less. A count published in one place (the same people in another
+#' count is rarely hidden. Last, each connected part of the tables with
+#' such counts (from 12 to 4,000 shown counts) is searched for the choice
+#' of stars that hides the fewest people (the least total weight), by a cut
+#' loop on the attacker's own programmes started from the pattern above,
+#' so never worse than it. The search is bounded by the number of master
+#' programmes it solves in one suppression, `options(equityaudit.search_effort
+#' = )` (default 40), not by time, so the same data give the same stars on
+#' every machine; where it stops at that limit, a message says so and the
+#' part keeps the pattern above (protected, perhaps hiding more than it
+#' must). (`options(equityaudit.search_seconds = )` adds a limit of time,
+#' at the cost of that.) A count published in one place (the same people in another
 #' table, or a total a percentage reveals) is not starred in another, since
 #' the star would hide nothing. The reader modelled, like [disclosure_check()], knows the rule
 #' but not how this search chose its stars; the pattern of stars itself

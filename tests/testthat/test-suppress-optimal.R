@@ -223,6 +223,39 @@ test_that("the time limit falls back to the incumbent and says so", {
   expect_identical(res$suppressed, greedy)
   expect_equal(res$cost, res$incumbent_cost)
   expect_lte(res$lower_bound, res$cost)
+  # a limit of programmes, the same on every machine: the search stops
+  # after exactly that many, with the incumbent
+  for (k in c(0, 2)) {
+    res <- equityaudit:::optimal_pattern(joint, r, incumbent = greedy, max_iterations = k)
+    expect_equal(res$status, "effort_limit")
+    expect_equal(res$iterations, k)
+    expect_identical(res$suppressed, greedy)
+  }
+  full <- equityaudit:::optimal_pattern(joint, r, incumbent = greedy)
+  expect_equal(full$status, "optimal")
+  expect_gt(full$iterations, 2)
+  again <- equityaudit:::optimal_pattern(joint, r, incumbent = greedy, max_iterations = full$iterations)
+  expect_identical(again$suppressed, full$suppressed)
+})
+
+test_that("suppression's search is bounded by programmes, not time, and says so", {
+  tables <- report_tables(ips_synthetic, ethnicity, employed, by = service, suppress = "none")$tables
+  old <- options(equityaudit.search_effort = 0)
+  on.exit(options(old))
+  expect_message(s0 <- suppress_counts(tables, "nhs_digital"), "limit of effort in 1 part")
+  expect_message(suppress_counts(tables, "nhs_digital"), "equityaudit.search_effort", fixed = TRUE)
+  options(equityaudit.search_effort = 40)
+  expect_no_message(s40 <- suppress_counts(tables, "nhs_digital"))
+  expect_true(attr(disclosure_check(s0), "protected"))
+  expect_true(attr(disclosure_check(s40), "protected"))
+  # a limit of time is still there for whoever wants one, and says so
+  options(equityaudit.search_seconds = 0)
+  expect_message(suppress_counts(tables, "nhs_digital"), "limit of time")
+  options(equityaudit.search_seconds = NULL)
+  options(equityaudit.search_effort = -1)
+  expect_error(suppress_counts(tables, "nhs_digital"), class = "equityaudit_error_argument")
+  options(equityaudit.search_effort = 2.5)
+  expect_error(suppress_counts(tables, "nhs_digital"), "whole number")
 })
 
 test_that("edge cases: nothing sensitive, a cell in no sum, unbounded hidden cells, copies", {
@@ -275,12 +308,12 @@ test_that("lpSolve alone finds the same least loss as with SYMPHONY", {
 })
 
 test_that("the greedy pattern stars a count with its copies and never one another table publishes", {
-  # the search given no time: the greedy pattern alone. Starring one copy
+  # the search given no effort: the greedy pattern alone. Starring one copy
   # of a count (the outcome table's n) while the group table published
   # the other protected nothing, and the greedy search went on starring
   # (187 counts, every access count of East while the cohort published
   # them)
-  old <- options(equityaudit.search_seconds = 0)
+  old <- options(equityaudit.search_effort = 0)
   on.exit(options(old))
   d <- realistic_referrals()
   r <- suppressMessages(report_tables(d$people, ethnic_group, outcome,

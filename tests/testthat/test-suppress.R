@@ -242,8 +242,8 @@ test_that("plain count tables and power tables can be suppressed", {
   expect_true(attr(disclosure_check(suppress_counts(dd)), "protected"))
 })
 
-withr_search_seconds <- function(seconds, code) {
-  old <- options(equityaudit.search_seconds = seconds)
+withr_search_effort <- function(effort, code) {
+  old <- options(equityaudit.search_effort = effort)
   on.exit(options(old))
   code
 }
@@ -284,7 +284,7 @@ test_that("counts starred only to protect others are shown again when not needed
     }
     total
   }
-  greedy <- withr_search_seconds(0, suppressMessages(suppress_counts(tables, "nhs_digital")))
+  greedy <- withr_search_effort(0, suppressMessages(suppress_counts(tables, "nhs_digital")))
   expect_lt(hidden_people(s), hidden_people(greedy))
   # and the attacker, reading both tables (the outcome table with its
   # empty stratum of unknown gender in CNWL), still narrows nothing
