@@ -58,17 +58,19 @@ protect_cells <- function(spec, r) {
 }
 
 # The effort the search for the least loss may spend in one suppression,
-# counted in master programmes (option equityaudit.search_effort, default
-# 40), so that the same data give the same stars on every machine; a
+# counted in master programmes weighted by the size of their part
+# (effort_unit(), suppress-optimal.R; option equityaudit.search_effort,
+# default 3000, about a minute on one core), so that the same data give
+# the same stars on every machine; a
 # limit of time (option equityaudit.search_seconds, default none) can be
 # set on top, at the cost of that. Records what it did: parts searched,
 # stopped at a limit.
 search_budget <- function() {
   b <- new.env(parent = emptyenv())
-  effort <- getOption("equityaudit.search_effort", 40)
+  effort <- getOption("equityaudit.search_effort", 3000)
   if (!is.numeric(effort) || length(effort) != 1 || is.na(effort) || effort < 0 ||
     (is.finite(effort) && effort != round(effort))) {
-    abort_input("argument", "Option `equityaudit.search_effort` must be a whole number of programmes, 0 or more.",
+    abort_input("argument", "Option `equityaudit.search_effort` must be a whole number, 0 or more.",
       arg = "equityaudit.search_effort"
     )
   }
@@ -106,9 +108,9 @@ least_loss <- function(spec, r, primary, supp, published, budget, min_cells = 12
   weight <- 1 + pmax(published, 0, na.rm = TRUE)
   res <- optimal_pattern(spec, r, primary,
     incumbent = supp, time_limit = left, weight = weight,
-    max_iterations = budget$effort
+    max_effort = budget$effort
   )
-  budget$effort <- budget$effort - res$iterations
+  budget$effort <- budget$effort - res$effort
   budget$searched <- budget$searched + 1L
   if (res$status != "optimal") budget$stopped <- budget$stopped + 1L
   if (res$status == "time_limit") budget$clock <- TRUE
@@ -128,7 +130,7 @@ tell_search <- function(budget) {
       if (budget$clock) {
         "options(equityaudit.search_seconds = )"
       } else {
-        "options(equityaudit.search_effort = ), in master programmes (default 40)"
+        "options(equityaudit.search_effort = ) (default 3000)"
       }
     ))
   }

@@ -120,10 +120,13 @@
 #' such counts (from 12 to 4,000 shown counts) is searched for the choice
 #' of stars that hides the fewest people (the least total weight), by a cut
 #' loop on the attacker's own programmes started from the pattern above,
-#' so never worse than it. The search is bounded by the number of master
-#' programmes it solves in one suppression, `options(equityaudit.search_effort
-#' = )` (default 40), not by time, so the same data give the same stars on
-#' every machine; where it stops at that limit, a message says so and the
+#' so never worse than it. The search is bounded by the work it does in
+#' one suppression, not by time, so the same data give the same stars on
+#' every machine: `options(equityaudit.search_effort = )` (default 3000)
+#' counts each programme it solves as 1 + (k / 100)^2 units, for a part of
+#' k counts (the default is about a minute of one core; 3,000 referrals in
+#' 19 categories and 3 sites, linked by broad groups and periods, needed
+#' 1,900). Where it stops at that limit, a message says so and the
 #' part keeps the pattern above (protected, perhaps hiding more than it
 #' must). (`options(equityaudit.search_seconds = )` adds a limit of time,
 #' at the cost of that.) A count published in one place (the same people in another
