@@ -36,8 +36,9 @@ report_figures <- function(r, word = FALSE) {
       )
     },
     spc = if (!is.null(spc <- report_spc(r))) {
+      panels <- length(unique(summary(spc$result)[[attr(spc$result, "group")]]))
       list(
-        size = grid_size(length(unique(summary(spc$result)[[attr(spc$result, "group")]]))),
+        size = grid_size(panels), phone = phone_size(panels),
         alt = alt_spc(spc),
         caption = sprintf(
           "SPC charts of the %s of %s, by period",
@@ -50,9 +51,11 @@ report_figures <- function(r, word = FALSE) {
   figs <- Filter(Negate(is.null), figs)
   lapply(figs, function(f) {
     size <- if (word) fit_page(f$size) else f$size
+    # (a phone's version on the web page only)
+    phone <- if (!word) f$phone
     c(size, list(
-      caption = f$caption, alt = f$alt,
-      md = md_figure(f$caption, f$alt, 96 * size$width, 96 * size$height)
+      caption = f$caption, alt = f$alt, phone = phone,
+      md = md_figure(f$caption, f$alt, 96 * size$width, 96 * size$height, 96 * phone$width)
     ))
   })
 }
@@ -81,6 +84,15 @@ interval_size <- function(d) {
     width = min(10.5, max(6.5, label_in + 1.5 * length(unique(d$panel)) + 0.3)),
     height = min(10, max(4, 1.8 + 0.36 * length(unique(d$group))))
   )
+}
+
+# A grid of many panels drawn again for a phone (below 600 CSS pixels),
+# two panels a row at about its screen's width, so that their titles,
+# axes and icons are read at the size they are drawn (the SPC charts:
+# scaled to a phone's width, the grid's text was too small to read).
+phone_size <- function(panels) {
+  cols <- min(2, max(1, panels))
+  list(width = 4, height = 0.9 + 2.4 * ceiling(max(1, panels) / cols))
 }
 
 # Panels in a square grid (the periods and services plots).

@@ -72,9 +72,10 @@ md_table <- function(df, caption, row_headers = 0L, align = "l") {
 # summary in the package's own words and numbers, and the description
 # (which names the groups) is text the image refers to: no label is ever
 # written into an attribute. In Word, the description is the alt text.
-md_figure <- function(caption, alt, width, height) {
+md_figure <- function(caption, alt, width, height, phone_width = NULL) {
+  phone <- if (!is.null(phone_width)) paste0(" phone-width=\"", round(phone_width), "\"")
   paste0(
-    "::: {.ea-figure width=\"", round(width), "\" height=\"", round(height), "\"}\n",
+    "::: {.ea-figure width=\"", round(width), "\" height=\"", round(height), "\"", phone, "}\n",
     paste(md_literal(c(caption, alt[["short"]], alt[["long"]])), collapse = "\n\n"), "\n:::"
   )
 }

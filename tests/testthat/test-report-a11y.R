@@ -176,6 +176,18 @@ test_that("every plot has alt text and a description of its numbers, labels as l
   # escaped text, never in an attribute
   body <- page_body(read_text(a11y_report("hostile")))
   images <- all_matches(body, "<img [^>]*>")
+  # the SPC charts drawn twice: a grid, and two to a row for a phone,
+  # shown in its place below 600 pixels, with the same alt text and
+  # description
+  phone <- grepl("class=\"ea-phone\"", images, fixed = TRUE)
+  wide <- grepl("class=\"ea-wide\"", images, fixed = TRUE)
+  expect_equal(c(sum(phone), sum(wide)), c(1, 1))
+  expect_equal(which(phone), which(wide) + 1)
+  strip <- function(x) sub(" class=\"ea-(phone|wide)\"", "", sub(" width=\"[0-9]+\"", "", sub("src=\"[^\"]*\"", "", x)))
+  expect_identical(strip(images[phone]), strip(images[wide]))
+  expect_match(images[phone], "width=\"384\"", fixed = TRUE)
+  expect_match(read_text(a11y_report("hostile")), "@media (max-width: 600px)", fixed = TRUE)
+  images <- images[!phone]
   expect_length(images, 5)
   alts <- sub(".* alt=\"([^\"]*)\".*", "\\1", images)
   expect_true(all(nchar(alts) > 40))

@@ -11,7 +11,9 @@ knitr's images cannot carry, it adds from the marks the package writes
   column widths from its content (no word broken), on landscape pages when
   it is too wide for portrait;
 * a figure followed by `::: {.ea-figure width="px" height="px"}` (a
-  caption, a summary, a description of every value): a <figure> of the
+  caption, a summary, a description of every value), perhaps with the
+  same figure drawn for a phone between them (`phone-width="px"`, HTML
+  only, shown in its place on a narrow screen): a <figure> of the
   image, with the summary as its alt text, and its numbered caption, then
   the description, to which the image refers (aria-describedby), in a
   <details> element every reader can open; in Word, the description as
@@ -176,7 +178,7 @@ end
 
 -- A figure: the image (with its alt text) and its caption, from the
 -- .ea-figure div after it (its caption, a summary, a description).
-local function figure_blocks(image, div)
+local function figure_blocks(image, div, phone)
   figures = figures + 1
   local function para(k) return div.content[k] and div.content[k].content or pandoc.List() end
   local caption, summary, description = para(1), para(2), para(3)
@@ -190,9 +192,21 @@ local function figure_blocks(image, div)
     image.caption = summary
     image.attributes["aria-describedby"] = id
     if div.attributes.width then image.attributes.width = div.attributes.width end
+    local images = { image }
+    if phone then
+      -- the same figure drawn for a phone, shown in its place below 600
+      -- pixels (the page's style), with the same alt text and description
+      phone.title = ""
+      phone.caption = summary
+      phone.attributes["aria-describedby"] = id
+      if div.attributes["phone-width"] then phone.attributes.width = div.attributes["phone-width"] end
+      image.classes:insert("ea-wide")
+      phone.classes:insert("ea-phone")
+      images = { image, phone }
+    end
     return {
       pandoc.RawBlock("html", '<figure class="ea-figure">'),
-      pandoc.Para({ image }),
+      pandoc.Para(images),
       pandoc.RawBlock("html", "<figcaption>"),
       pandoc.Plain(captioned),
       pandoc.RawBlock("html", "</figcaption>\n</figure>"),
@@ -331,6 +345,11 @@ function Pandoc(doc)
     elseif image and nxt and nxt.t == "Div" and nxt.classes:includes("ea-figure") then
       add(figure_blocks(image, nxt), tall_figure(nxt) and "portrait" or nil)
       i = i + 1
+    elseif image and image_of(nxt) and doc.blocks[i + 2] and doc.blocks[i + 2].t == "Div" and
+      doc.blocks[i + 2].classes:includes("ea-figure") and doc.blocks[i + 2].attributes["phone-width"] then
+      -- a figure and its version for a phone (HTML only)
+      add(figure_blocks(image, doc.blocks[i + 2], image_of(nxt)))
+      i = i + 2
     elseif b.t == "Div" and b.classes:includes("ea-figure") then
       -- a figure's text without its figure (the plot was not drawn)
     else
