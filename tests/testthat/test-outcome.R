@@ -361,3 +361,22 @@ test_that("with one `by` level there is no pooled stratum repeating it", {
   # two levels still pool
   expect_equal(sum(full$pooled), 1)
 })
+
+test_that("exact 2 x k p-values with many tail tables of equal probability equal fisher.test()", {
+  # groups of equal size give the tail enumeration runs of tied
+  # probabilities: buckets of its sort large enough for the quicksort
+  # (a path make sanitize must reach)
+  set.seed(2)
+  for (k in c(8, 10, 14)) {
+    for (m in c(5, 8)) {
+      d <- data.frame(
+        g = rep(sprintf("G%02d", seq_len(k)), each = m),
+        y = stats::runif(k * m) < rep(seq(0.2, 0.6, length.out = k), each = m)
+      )
+      r <- as.data.frame(suppressMessages(compare_outcomes(d, g, y, exact = "always")))
+      ref <- stats::fisher.test(table(d$g, d$y), workspace = 2e7)$p.value
+      expect_equal(r$exact_p_value[[1]], ref, tolerance = 1e-10)
+      expect_identical(r$exact_method[[1]], "exact")
+    }
+  }
+})
