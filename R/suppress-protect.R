@@ -84,6 +84,7 @@ search_budget <- function() {
   b$deadline <- proc.time()[["elapsed"]] + seconds
   b$searched <- 0L
   b$stopped <- 0L
+  b$too_large <- 0L
   b$clock <- FALSE
   b
 }
@@ -105,6 +106,14 @@ least_loss <- function(spec, r, primary, supp, published, budget, min_cells = 12
     budget$clock <- budget$clock || (budget$effort > 0)
     return(supp)
   }
+  # a part whose every programme costs a fifth of the effort left would
+  # stop before it could improve on the greedy pattern (measured: 90 s a
+  # programme on a part of 3,801 counts): not started
+  if (5 * effort_unit(length(spec$value)) > budget$effort) {
+    budget$stopped <- budget$stopped + 1L
+    budget$too_large <- budget$too_large + 1L
+    return(supp)
+  }
   weight <- 1 + pmax(published, 0, na.rm = TRUE)
   res <- optimal_pattern(spec, r, primary,
     incumbent = supp, time_limit = left, weight = weight,
@@ -122,11 +131,16 @@ tell_search <- function(budget) {
     message(sprintf(
       paste(
         "The search for the fewest people hidden stopped at its limit of %s in %d part%s of the",
-        "tables: there the greedy pattern is used (protected, perhaps hiding more than it must).",
+        "tables%s: there the greedy pattern is used (protected, perhaps hiding more than it must).",
         "Allow more with %s."
       ),
       if (budget$clock) "time" else "effort",
       budget$stopped, if (budget$stopped == 1) "" else "s",
+      if (budget$too_large > 0) {
+        sprintf(" (%d not started, too large for the effort left)", budget$too_large)
+      } else {
+        ""
+      },
       if (budget$clock) {
         "options(equityaudit.search_seconds = )"
       } else {

@@ -126,7 +126,8 @@
 #' counts each programme it solves as 1 + (k / 100)^2 units, for a part of
 #' k counts (the default is about a minute of one core; 3,000 referrals in
 #' 19 categories and 3 sites, linked by broad groups and periods, needed
-#' 1,900). Where it stops at that limit, a message says so and the
+#' 1,900; a part too large for five programmes of the effort left is not
+#' searched). Where it stops at that limit, a message says so and the
 #' part keeps the pattern above (protected, perhaps hiding more than it
 #' must). (`options(equityaudit.search_seconds = )` adds a limit of time,
 #' at the cost of that.) A count published in one place (the same people in another

@@ -247,6 +247,14 @@ test_that("suppression's search is bounded by programmes, not time, and says so"
   on.exit(options(old))
   expect_message(s0 <- suppress_counts(tables, "nhs_digital"), "limit of effort in 1 part")
   expect_message(suppress_counts(tables, "nhs_digital"), "equityaudit.search_effort", fixed = TRUE)
+  # a part too large for five programmes of the effort left is not started
+  joint <- equityaudit:::joint_spec(
+    equityaudit:::align_shapes(lapply(tables, equityaudit:::as_suppressible)),
+    lapply(equityaudit:::align_shapes(lapply(tables, equityaudit:::as_suppressible)), equityaudit:::count_spec)
+  )
+  unit <- equityaudit:::effort_unit(length(joint$value))
+  options(equityaudit.search_effort = floor(5 * unit) - 1)
+  expect_message(suppress_counts(tables, "nhs_digital"), "(1 not started, too large for the effort left)", fixed = TRUE)
   options(equityaudit.search_effort = 3000)
   expect_no_message(s40 <- suppress_counts(tables, "nhs_digital"))
   expect_true(attr(disclosure_check(s0), "protected"))
