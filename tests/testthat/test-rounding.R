@@ -31,6 +31,26 @@ rounding_rows <- function(x, keys) {
   d
 }
 
+# A published result against the records': the verdicts it publishes
+# (firm: "different" or "equivalent"), those that contradict the
+# records', and the intervals (columns `<ci>_low`, `<ci>_high`) that do
+# not contain the records' interval, of those `checked` (shown in both).
+rounding_tally <- function(truth, shown, keys, ci) {
+  a <- rounding_rows(truth, keys)
+  b <- rounding_rows(shown, keys)
+  a <- a[match(b$key, a$key), ]
+  low <- paste0(ci, "_low")
+  high <- paste0(ci, "_high")
+  is_firm <- if (is.null(b$verdict)) FALSE else b$verdict %in% c("different", "equivalent")
+  has <- !is.na(b[[low]]) & !is.na(a[[low]])
+  c(
+    firm = sum(is_firm),
+    contradicted = sum(is_firm & b$verdict != a$verdict),
+    uncovered = sum(has & (b[[low]] > a[[low]] + 1e-9 | b[[high]] < a[[high]] - 1e-9)),
+    checked = sum(has)
+  )
+}
+
 test_that("a hand-checked comparison: rounding widens the interval and withdraws the verdict", {
   ns <- asNamespace("equityaudit")
   r <- ns$suppression_rule("nhs_digital", NULL, NULL)
@@ -82,14 +102,10 @@ test_that("published verdicts never contradict the records', intervals contain t
         by = site, event = "yes", ref_group = "Group A",
         suppress = rule
       )
-      a <- rounding_rows(truth, c("site", "grp"))
-      b <- rounding_rows(shown, c("site", "grp"))
-      a <- a[match(b$key, a$key), ]
-      is_firm <- b$verdict %in% c("different", "equivalent")
-      firm <- firm + sum(is_firm)
-      contradicted <- contradicted + sum(is_firm & b$verdict != a$verdict)
-      has <- !is.na(b$diff_low) & !is.na(a$diff_low)
-      uncovered <- uncovered + sum(has & (b$diff_low > a$diff_low + 1e-9 | b$diff_high < a$diff_high - 1e-9))
+      tally <- rounding_tally(truth, shown, c("site", "grp"), "diff")
+      firm <- firm + tally[["firm"]]
+      contradicted <- contradicted + tally[["contradicted"]]
+      uncovered <- uncovered + tally[["uncovered"]]
       # published percentages are shown as whole numbers
       pct <- readable_table(shown, "pct")[[1]]
       expect_true(all(grepl("^([0-9]+|\\*|)$", pct)))
@@ -116,23 +132,15 @@ test_that("access ratios and outcome intervals under rounding contain the record
     shown <- compare_access(d$people, grp, d$population,
       by = site, ref_count = "n", suppress = "nhs_digital"
     )
-    a <- rounding_rows(truth, c("site", "grp"))
-    b <- rounding_rows(shown, c("site", "grp"))
-    a <- a[match(b$key, a$key), ]
-    is_firm <- b$verdict %in% c("different", "equivalent")
-    firm <- firm + sum(is_firm)
-    contradicted <- contradicted + sum(is_firm & b$verdict != a$verdict)
-    has <- !is.na(b$ratio_low) & !is.na(a$ratio_low)
-    uncovered <- uncovered + sum(has & (b$ratio_low > a$ratio_low + 1e-9 | b$ratio_high < a$ratio_high - 1e-9))
+    tally <- rounding_tally(truth, shown, c("site", "grp"), "ratio")
+    firm <- firm + tally[["firm"]]
+    contradicted <- contradicted + tally[["contradicted"]]
+    uncovered <- uncovered + tally[["uncovered"]]
     truth <- suppressMessages(compare_outcomes(d$people, grp, out, by = site, event = "yes"))
     shown <- suppressMessages(
       compare_outcomes(d$people, grp, out, by = site, event = "yes", suppress = "nhs_digital")
     )
-    a <- rounding_rows(truth, c("site", "grp"))
-    b <- rounding_rows(shown, c("site", "grp"))
-    a <- a[match(b$key, a$key), ]
-    has <- !is.na(b$pct_low) & !is.na(a$pct_low)
-    uncovered <- uncovered + sum(has & (b$pct_low > a$pct_low + 1e-9 | b$pct_high < a$pct_high - 1e-9))
+    uncovered <- uncovered + rounding_tally(truth, shown, c("site", "grp"), "pct")[["uncovered"]]
   }
   expect_gt(firm, 0)
   expect_equal(contradicted, 0)
@@ -156,13 +164,10 @@ test_that("shares and outcomes over time under rounding contain the records' int
     d$date <- as.Date("2024-04-01") + sample(0:364, nrow(d), TRUE)
     truth <- compare_periods(d, grp, date, outcome = out, event = "yes")
     shown <- compare_periods(d, grp, date, outcome = out, event = "yes", suppress = "nhs_digital")
-    a <- rounding_rows(truth, c("period", "grp"))
-    b <- rounding_rows(shown, c("period", "grp"))
-    a <- a[match(b$key, a$key), ]
-    for (iv in list(c("pct_low", "pct_high"), c("outcome_low", "outcome_high"))) {
-      has <- !is.na(b[[iv[[1]]]]) & !is.na(a[[iv[[1]]]])
-      checked <- checked + sum(has)
-      uncovered <- uncovered + sum(has & (b[[iv[[1]]]] > a[[iv[[1]]]] + 1e-9 | b[[iv[[2]]]] < a[[iv[[2]]]] - 1e-9))
+    for (ci in c("pct", "outcome")) {
+      tally <- rounding_tally(truth, shown, c("period", "grp"), ci)
+      checked <- checked + tally[["checked"]]
+      uncovered <- uncovered + tally[["uncovered"]]
     }
     expect_true(all(grepl("^([0-9]+|\\*|)$", readable_table(shown, "pct")[[1]])))
   }
