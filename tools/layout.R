@@ -49,7 +49,7 @@ layers <- list(
     "suppress-combinations.R", "suppress-link-sums.R", "suppress-hierarchy.R",
     "suppress-shape.R", "disclosure-bounds.R", "suppress-optimal-parts.R",
     "suppress-optimal-solver.R", "suppress-optimal-certify.R", "suppress-optimal-model.R",
-    "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-protect.R", "suppress-rounding.R",
+    "suppress-optimal-cuts.R", "suppress-optimal.R", "suppress-search.R", "suppress-protect.R", "suppress-rounding.R",
     "suppress-publish.R", "suppress-joint.R", "disclosure.R", "suppress-cellkey-hash.R",
     "suppress-cellkey.R", "suppress.R"
   ),
