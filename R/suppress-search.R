@@ -9,30 +9,31 @@
 # default 3000, about a minute on one core), so that the same data give
 # the same stars on every machine; a
 # limit of time (option equityaudit.search_seconds, default none) can be
-# set on top, at the cost of that. Records what it did: parts searched,
-# stopped at a limit.
+# set on top, at the cost of that. Records what it did: parts stopped at
+# a limit (too large to start, among them) and whether the clock stopped
+# one.
 search_budget <- function() {
   b <- new.env(parent = emptyenv())
-  effort <- getOption("equityaudit.search_effort", 3000)
-  if (!is.numeric(effort) || length(effort) != 1 || is.na(effort) || effort < 0 ||
-    (is.finite(effort) && effort != round(effort))) {
-    abort_input("argument", "Option `equityaudit.search_effort` must be a whole number, 0 or more.",
-      arg = "equityaudit.search_effort"
-    )
-  }
-  seconds <- getOption("equityaudit.search_seconds", Inf)
-  if (!is.numeric(seconds) || length(seconds) != 1 || is.na(seconds) || seconds < 0) {
-    abort_input("argument", "Option `equityaudit.search_seconds` must be a number of seconds, 0 or more.",
-      arg = "equityaudit.search_seconds"
-    )
-  }
-  b$effort <- effort
+  b$effort <- budget_option("search_effort", 3000, "a whole number", whole = TRUE)
+  seconds <- budget_option("search_seconds", Inf, "a number of seconds")
   b$deadline <- proc.time()[["elapsed"]] + seconds
-  b$searched <- 0L
   b$stopped <- 0L
   b$too_large <- 0L
   b$clock <- FALSE
   b
+}
+
+# One of the search's options, `equityaudit.<name>`: a number, 0 or more
+# (and whole, or Inf, where `whole`).
+budget_option <- function(name, default, what, whole = FALSE) {
+  value <- getOption(paste0("equityaudit.", name), default)
+  ok <- is.numeric(value) && length(value) == 1 && !is.na(value) && value >= 0 &&
+    !(whole && is.finite(value) && value != round(value))
+  if (!ok) {
+    opt <- paste0("equityaudit.", name)
+    abort_input("argument", sprintf("Option `%s` must be %s, 0 or more.", opt, what), arg = opt)
+  }
+  value
 }
 
 # A part is searched for the least loss when the greedy search starred
@@ -66,7 +67,6 @@ least_loss <- function(spec, r, primary, supp, published, budget, min_cells = 12
     max_effort = budget$effort
   )
   budget$effort <- budget$effort - res$effort
-  budget$searched <- budget$searched + 1L
   if (res$status != "optimal") budget$stopped <- budget$stopped + 1L
   if (res$status == "time_limit") budget$clock <- TRUE
   res$suppressed | primary
