@@ -11,10 +11,11 @@ optimal_cap <- 1e9
 
 # Minimise (or maximise) obj'x subject to the rows (triplets i, j, v),
 # `dir` ("<=", ">=", "==") and `rhs`, and 0 <= x <= upper (Inf: no
-# bound). Returns list(status = "optimal", "infeasible", "time_limit" or
-# "failed", value, solution).
+# bound). Returns list(status = "optimal", "infeasible" or "failed",
+# value, solution). Each runs to its end: no limit of time, so that the
+# same programme has the same answer on every machine.
 run_programme <- function(obj, rows, dir, rhs, upper = Inf, integer = FALSE,
-                          max = FALSE, time_limit = NULL, solver = model_solver()) {
+                          max = FALSE, solver = model_solver()) {
   n <- length(obj)
   upper <- rep_len(as.double(upper), n)
   if (length(rhs) == 0) {
@@ -27,12 +28,12 @@ run_programme <- function(obj, rows, dir, rhs, upper = Inf, integer = FALSE,
   # aborted the R process on a run of these small linear programmes
   # (an assertion in ClpNonLinearCost), which lpSolve solves as fast
   if (integer && solver == "symphony") {
-    return(run_symphony(obj, rows, dir, rhs, upper, integer, max, time_limit))
+    return(run_symphony(obj, rows, dir, rhs, upper, integer, max))
   }
   run_lpsolve(obj, rows, dir, rhs, upper, integer, max)
 }
 
-run_symphony <- function(obj, rows, dir, rhs, upper, integer, max, time_limit) {
+run_symphony <- function(obj, rows, dir, rhs, upper, integer, max) {
   n <- length(obj)
   mat <- structure(
     list(
@@ -42,21 +43,18 @@ run_symphony <- function(obj, rows, dir, rhs, upper, integer, max, time_limit) {
     class = "simple_triplet_matrix"
   )
   finite <- which(is.finite(upper))
-  limit <- if (is.null(time_limit)) -1L else max(1L, as.integer(ceiling(time_limit)))
   fit <- Rsymphony::Rsymphony_solve_LP(obj, mat, dir, rhs,
     bounds = list(upper = list(ind = finite, val = upper[finite])),
-    types = if (integer) rep("I", n) else rep("C", n), max = max,
-    time_limit = limit
+    types = if (integer) rep("I", n) else rep("C", n), max = max
   )
   status <- switch(names(fit$status),
     TM_OPTIMAL_SOLUTION_FOUND = ,
     PREP_OPTIMAL_SOLUTION_FOUND = "optimal",
     TM_NO_SOLUTION = ,
     PREP_NO_SOLUTION = "infeasible",
-    TM_TIME_LIMIT_EXCEEDED = "time_limit",
     "failed"
   )
-  if (status != "optimal" && status != "time_limit") {
+  if (status != "optimal") {
     # SYMPHONY can stop without a solution to a feasible programme;
     # lpSolve settles it
     return(run_lpsolve(obj, rows, dir, rhs, upper, integer, max))
